@@ -1,0 +1,820 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"iter"
+	"log/slog"
+	"os"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// FileStore is the file-system event store: one JSON file per event, an
+// in-memory index persisted as a snapshot, and a lock file that lets
+// several processes share the folder. See the package documentation for its
+// guarantees. All methods are safe for concurrent use.
+type FileStore struct {
+	opts  Options
+	l     layout
+	fs    FS
+	log   *slog.Logger
+	plock *procLock
+	headF File
+
+	// mu guards idx. Readers take a plan of the index under RLock and
+	// read files without it.
+	mu  sync.RWMutex
+	idx *index
+	// syncMu serialises everything that extends idx from disk: the
+	// committer and the catch-up of commits made by other processes.
+	syncMu sync.Mutex
+
+	qmu     sync.RWMutex // guards closed against sends on reqs
+	closed  bool
+	reqs    chan *request
+	stop    chan struct{}
+	stopped chan struct{}
+
+	brokenMu sync.Mutex
+	broken   error
+
+	note      *notifier
+	sinceSnap atomic.Int64
+	snapBusy  atomic.Bool
+	bg        sync.WaitGroup
+	hooks     hooks
+}
+
+var _ EventStore = (*FileStore)(nil)
+
+// hooks are failpoints for tests in this package.
+type hooks struct {
+	afterWrite func() // after the event files of a group are written, before sync
+	afterSync  func() // after the group is synced, before the head moves
+}
+
+type request struct {
+	ctx    context.Context
+	events []Event
+	cond   *AppendCondition
+	done   chan result
+}
+
+type result struct {
+	last Position
+	err  error
+}
+
+// Open opens the store in dir, creating the folder and an empty store when
+// it does not exist. Open takes the writer lock and runs recovery: it
+// removes a torn last batch and temporary files left by a crash, indexes
+// committed events the index snapshot does not cover, and logs what it did.
+//
+// Errors: ErrNotAStore (a non-empty folder without a manifest),
+// ErrUnsupportedFormat, *LockError (another process holds the lock longer
+// than Options.LockTimeout), *CorruptionError (a committed event file is
+// damaged), ErrInvalidOption, and I/O errors.
+func Open(dir string, opts *Options) (*FileStore, error) {
+	o, err := opts.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	s := &FileStore{
+		opts:    o,
+		l:       layout{dir: dir},
+		fs:      o.FS,
+		log:     o.Logger.With("store", dir),
+		reqs:    make(chan *request, 256),
+		stop:    make(chan struct{}),
+		stopped: make(chan struct{}),
+		note:    newNotifier(),
+	}
+	if err := s.fs.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("store: create %s: %w", dir, err)
+	}
+	s.plock = newProcLock(s.l.lock(), o.LockTimeout)
+	if err := s.plock.lock(context.Background()); err != nil {
+		s.plock.close()
+		return nil, err
+	}
+	err = s.openLocked()
+	if uerr := s.plock.unlock(); err == nil && uerr != nil {
+		err = fmt.Errorf("store: unlock %s: %w", s.l.lock(), uerr)
+	}
+	if err != nil {
+		if s.headF != nil {
+			s.headF.Close()
+		}
+		s.plock.close()
+		return nil, err
+	}
+	go s.commitLoop()
+	return s, nil
+}
+
+func (s *FileStore) openLocked() error {
+	if err := s.initManifest(); err != nil {
+		return err
+	}
+	for _, d := range []string{s.l.events(), s.l.index()} {
+		if err := s.fs.MkdirAll(d, 0o755); err != nil {
+			return fmt.Errorf("store: create %s: %w", d, err)
+		}
+	}
+	f, err := s.fs.OpenFile(s.l.head(), os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return fmt.Errorf("store: open %s: %w", s.l.head(), err)
+	}
+	s.headF = f
+	return s.recover()
+}
+
+func (s *FileStore) initManifest() error {
+	b, err := s.fs.ReadFile(s.l.manifest())
+	if err == nil {
+		var m manifest
+		if err := json.Unmarshal(b, &m); err != nil {
+			return &CorruptionError{Path: s.l.manifest(), Err: err}
+		}
+		if m.Format > FormatVersion || m.Format < 1 {
+			return fmt.Errorf("%w: %s has format %d, this version reads up to %d", ErrUnsupportedFormat, s.l.manifest(), m.Format, FormatVersion)
+		}
+		if m.ShardSize != 0 && m.ShardSize != ShardSize {
+			return fmt.Errorf("%w: %s has shard size %d", ErrUnsupportedFormat, s.l.manifest(), m.ShardSize)
+		}
+		return nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("store: read %s: %w", s.l.manifest(), err)
+	}
+	entries, err := s.fs.ReadDir(s.l.dir)
+	if err != nil {
+		return fmt.Errorf("store: list %s: %w", s.l.dir, err)
+	}
+	for _, e := range entries {
+		if e.Name() != lockName && !isTemp(e.Name()) {
+			return fmt.Errorf("%w: %s holds %s but no %s", ErrNotAStore, s.l.dir, e.Name(), manifestName)
+		}
+	}
+	m, _ := json.MarshalIndent(manifest{Format: FormatVersion, CreatedAt: s.opts.Now().UTC(), ShardSize: ShardSize}, "", "  ")
+	for _, d := range []string{s.l.events(), s.l.index()} {
+		if err := s.fs.MkdirAll(d, 0o755); err != nil {
+			return fmt.Errorf("store: create %s: %w", d, err)
+		}
+	}
+	if !s.opts.NoSync {
+		if err := s.fs.SyncDir(s.l.dir); err != nil {
+			return fmt.Errorf("store: sync %s: %w", s.l.dir, err)
+		}
+	}
+	if err := WriteFileAtomic(s.fs, s.l.manifest(), append(m, '\n'), s.opts.NoSync); err != nil {
+		return err
+	}
+	s.log.Info("created store", "format", FormatVersion)
+	return nil
+}
+
+// Dir returns the store's folder.
+func (s *FileStore) Dir() string { return s.l.dir }
+
+// readHead reads the head file; ok is false when it is empty or torn.
+func (s *FileStore) readHead() (Position, bool, error) {
+	var buf [headSize]byte
+	for try := 0; ; try++ {
+		n, err := s.headF.ReadAt(buf[:], 0)
+		if n == 0 && err != nil && !errors.Is(err, io.EOF) {
+			return 0, false, fmt.Errorf("store: read %s: %w", s.l.head(), err)
+		}
+		if p, ok := decodeHead(buf[:n]); ok {
+			return p, true, nil
+		}
+		if n == 0 || try >= 3 {
+			return 0, false, nil
+		}
+		// A concurrent rewrite may have been caught half way.
+		time.Sleep(50 * time.Microsecond)
+	}
+}
+
+func (s *FileStore) writeHead(p Position, sync bool) error {
+	if _, err := s.headF.WriteAt(encodeHead(p), 0); err != nil {
+		return fmt.Errorf("store: write %s: %w", s.l.head(), err)
+	}
+	if sync {
+		if err := s.headF.Sync(); err != nil {
+			return fmt.Errorf("store: sync %s: %w", s.l.head(), err)
+		}
+	}
+	return nil
+}
+
+// readEvent reads and decodes the committed event at p.
+func (s *FileStore) readEvent(p Position) (StoredEvent, batchRange, error) {
+	path := s.l.event(p)
+	b, err := s.fs.ReadFile(path)
+	if err != nil {
+		return StoredEvent{}, batchRange{}, &CorruptionError{Path: path, Position: p, Err: err}
+	}
+	e, br, err := decodeEvent(b, p)
+	if err != nil {
+		return StoredEvent{}, batchRange{}, &CorruptionError{Path: path, Position: p, Err: err}
+	}
+	return e, br, nil
+}
+
+// refresh brings the index up to the head committed by any process.
+func (s *FileStore) refresh() error {
+	h, ok, err := s.readHead()
+	if err != nil || !ok {
+		return err
+	}
+	s.mu.RLock()
+	cur := s.idx.head
+	s.mu.RUnlock()
+	if h <= cur {
+		return nil
+	}
+	s.syncMu.Lock()
+	defer s.syncMu.Unlock()
+	return s.indexUpTo(h)
+}
+
+// indexUpTo indexes the committed events after the index head up to h.
+// The caller holds syncMu.
+func (s *FileStore) indexUpTo(h Position) error {
+	s.mu.RLock()
+	from := s.idx.head + 1
+	s.mu.RUnlock()
+	for from <= h {
+		to := min(h, from+1023)
+		evs := make([]StoredEvent, 0, to-from+1)
+		for p := from; p <= to; p++ {
+			e, _, err := s.readEvent(p)
+			if err != nil {
+				return err
+			}
+			evs = append(evs, e)
+		}
+		s.mu.Lock()
+		for _, e := range evs {
+			s.idx.add(e.Position, e.Type, e.Tags)
+		}
+		s.mu.Unlock()
+		s.sinceSnap.Add(int64(len(evs)))
+		from = to + 1
+	}
+	s.note.wake()
+	return nil
+}
+
+// Append implements EventStore. Concurrent appends through one handle are
+// committed together (group commit): they share the lock and the fsyncs,
+// while each keeps its own condition, checked in arrival order. With the
+// default sync mode Append returns only after the events and their folder
+// entries are durable. If Append returns an error other than a validation,
+// condition, lock or context error, the events may or may not have been
+// stored, and the handle is broken (ErrBroken) until reopened.
+func (s *FileStore) Append(ctx context.Context, events []Event, cond *AppendCondition) (Position, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	batch, err := prepareBatch(events, s.opts.MaxEventSize, s.opts.Now().UTC())
+	if err != nil {
+		return 0, err
+	}
+	if cond != nil {
+		if err := cond.FailIfEventsMatch.Validate(); err != nil {
+			return 0, err
+		}
+	}
+	if err := s.brokenErr(); err != nil {
+		return 0, err
+	}
+	r := &request{ctx: ctx, events: batch, cond: cond, done: make(chan result, 1)}
+	s.qmu.RLock()
+	if s.closed {
+		s.qmu.RUnlock()
+		return 0, ErrClosed
+	}
+	s.reqs <- r
+	s.qmu.RUnlock()
+	res := <-r.done
+	return res.last, res.err
+}
+
+func (s *FileStore) brokenErr() error {
+	s.brokenMu.Lock()
+	defer s.brokenMu.Unlock()
+	if s.broken != nil {
+		return fmt.Errorf("%w: %v", ErrBroken, s.broken)
+	}
+	return nil
+}
+
+func (s *FileStore) breakWith(err error) error {
+	s.brokenMu.Lock()
+	if s.broken == nil {
+		s.broken = err
+		s.log.Error("write failed; refusing further appends until reopened", "err", err)
+	}
+	s.brokenMu.Unlock()
+	return fmt.Errorf("%w: %v (the events may or may not have been stored)", ErrBroken, err)
+}
+
+// commitLoop is the single committer: it gathers the queued requests into
+// a group and commits them together.
+func (s *FileStore) commitLoop() {
+	defer close(s.stopped)
+	for {
+		var first *request
+		select {
+		case first = <-s.reqs:
+		case <-s.stop:
+			for {
+				select {
+				case r := <-s.reqs:
+					s.commitGroup([]*request{r})
+				default:
+					return
+				}
+			}
+		}
+		group, n := []*request{first}, len(first.events)
+	gather:
+		for n < s.opts.MaxBatchEvents {
+			select {
+			case r := <-s.reqs:
+				group = append(group, r)
+				n += len(r.events)
+			default:
+				break gather
+			}
+		}
+		s.commitGroup(group)
+	}
+}
+
+func failAll(reqs []*request, err error) {
+	for _, r := range reqs {
+		r.done <- result{err: err}
+	}
+}
+
+type accepted struct {
+	r     *request
+	first Position
+}
+
+func (s *FileStore) commitGroup(reqs []*request) {
+	if err := s.brokenErr(); err != nil {
+		failAll(reqs, err)
+		return
+	}
+	if err := s.plock.lock(context.Background()); err != nil {
+		failAll(reqs, err)
+		return
+	}
+	defer func() {
+		if err := s.plock.unlock(); err != nil {
+			s.log.Error("unlock failed", "lock", s.l.lock(), "err", err)
+		}
+	}()
+	s.syncMu.Lock()
+	defer s.syncMu.Unlock()
+
+	// Catch up with commits of other processes, and clean up after one
+	// that crashed mid-append.
+	if err := s.catchUpLocked(); err != nil {
+		failAll(reqs, err)
+		return
+	}
+
+	s.mu.RLock()
+	head := s.idx.head
+	s.mu.RUnlock()
+	next := head + 1
+	var ok []accepted
+	var pending []StoredEvent
+	for _, r := range reqs {
+		if err := r.ctx.Err(); err != nil {
+			r.done <- result{err: err}
+			continue
+		}
+		if r.cond != nil {
+			s.mu.RLock()
+			pl := s.idx.plan(r.cond.FailIfEventsMatch)
+			s.mu.RUnlock()
+			last := pl.last()
+			for i := len(pending) - 1; i >= 0; i-- {
+				if r.cond.FailIfEventsMatch.Matches(&pending[i].Event) {
+					last = pending[i].Position
+					break
+				}
+			}
+			if r.cond.violatedBy(last) {
+				r.done <- result{err: r.cond.conflict(last)}
+				continue
+			}
+		}
+		ok = append(ok, accepted{r: r, first: next})
+		for _, e := range r.events {
+			pending = append(pending, StoredEvent{Position: next, Event: e})
+			next++
+		}
+	}
+	if len(ok) == 0 {
+		return
+	}
+	reqsOK := make([]*request, len(ok))
+	for i, a := range ok {
+		reqsOK[i] = a.r
+	}
+	if err := s.writeGroup(ok, pending); err != nil {
+		failAll(reqsOK, s.breakWith(err))
+		return
+	}
+	last := pending[len(pending)-1].Position
+	if err := s.writeHead(last, false); err != nil {
+		failAll(reqsOK, s.breakWith(err))
+		return
+	}
+	s.mu.Lock()
+	for _, e := range pending {
+		s.idx.add(e.Position, e.Type, e.Tags)
+	}
+	s.mu.Unlock()
+	for _, a := range ok {
+		a.r.done <- result{last: a.first + Position(len(a.r.events)) - 1}
+	}
+	s.note.wake()
+	if s.sinceSnap.Add(int64(len(pending))) >= int64(s.opts.SnapshotEvery) {
+		s.snapshotInBackground()
+	}
+}
+
+// writeGroup writes the event files of a group and, unless NoSync, makes
+// them durable: one fdatasync plus one folder fsync for a single file,
+// syncfs(2) for more (measured faster from two files on; see
+// docs/durability.md).
+func (s *FileStore) writeGroup(ok []accepted, pending []StoredEvent) error {
+	var buf bytes.Buffer
+	var files []File
+	var written []string
+	closeAll := func() {
+		for _, f := range files {
+			f.Close()
+		}
+	}
+	shards := map[uint64]bool{}
+	newShard := false
+	i := 0
+	for _, a := range ok {
+		br := batchRange{First: a.first, Last: a.first + Position(len(a.r.events)) - 1}
+		for range a.r.events {
+			e := &pending[i]
+			i++
+			sh := shardOf(e.Position)
+			if !shards[sh] {
+				shards[sh] = true
+				if _, err := s.fs.Stat(s.l.shard(sh)); errors.Is(err, fs.ErrNotExist) {
+					if err := s.fs.MkdirAll(s.l.shard(sh), 0o755); err != nil {
+						closeAll()
+						return fmt.Errorf("store: create %s: %w", s.l.shard(sh), err)
+					}
+					newShard = true
+				}
+			}
+			buf.Reset()
+			if err := encodeEvent(&buf, e.Position, &e.Event, br); err != nil {
+				closeAll()
+				return fmt.Errorf("store: encode event %d: %w", e.Position, err)
+			}
+			path := s.l.event(e.Position)
+			f, err := s.fs.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+			if err != nil {
+				closeAll()
+				return fmt.Errorf("store: create %s: %w", path, err)
+			}
+			written = append(written, path)
+			if _, err := f.Write(buf.Bytes()); err != nil {
+				f.Close()
+				closeAll()
+				return fmt.Errorf("store: write %s: %w", path, err)
+			}
+			if s.opts.NoSync || len(pending) > 1 {
+				if err := f.Close(); err != nil {
+					closeAll()
+					return fmt.Errorf("store: close %s: %w", path, err)
+				}
+			} else {
+				files = append(files, f)
+			}
+		}
+	}
+	if h := s.hooks.afterWrite; h != nil {
+		h()
+	}
+	if s.opts.NoSync {
+		return nil
+	}
+	if len(files) == 1 {
+		err := files[0].Sync()
+		if cerr := files[0].Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return fmt.Errorf("store: sync %s: %w", written[0], err)
+		}
+		for sh := range shards {
+			if err := s.fs.SyncDir(s.l.shard(sh)); err != nil {
+				return fmt.Errorf("store: sync folder %s: %w", s.l.shard(sh), err)
+			}
+		}
+		if newShard {
+			if err := s.fs.SyncDir(s.l.events()); err != nil {
+				return fmt.Errorf("store: sync folder %s: %w", s.l.events(), err)
+			}
+		}
+	} else if err := s.syncMany(written, shards, newShard); err != nil {
+		return err
+	}
+	if h := s.hooks.afterSync; h != nil {
+		h()
+	}
+	return nil
+}
+
+func (s *FileStore) syncMany(paths []string, shards map[uint64]bool, newShard bool) error {
+	err := s.fs.SyncAll(s.l.dir)
+	if err == nil {
+		return nil
+	}
+	if !errors.Is(err, errUnsupported) {
+		return fmt.Errorf("store: syncfs %s: %w", s.l.dir, err)
+	}
+	for _, p := range paths {
+		f, err := s.fs.OpenFile(p, os.O_RDONLY, 0)
+		if err != nil {
+			return fmt.Errorf("store: open %s: %w", p, err)
+		}
+		err = f.Sync()
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("store: sync %s: %w", p, err)
+		}
+	}
+	for sh := range shards {
+		if err := s.fs.SyncDir(s.l.shard(sh)); err != nil {
+			return fmt.Errorf("store: sync folder %s: %w", s.l.shard(sh), err)
+		}
+	}
+	if newShard {
+		if err := s.fs.SyncDir(s.l.events()); err != nil {
+			return fmt.Errorf("store: sync folder %s: %w", s.l.events(), err)
+		}
+	}
+	return nil
+}
+
+// ReadLast implements EventStore in O(log n) for type and tag queries.
+func (s *FileStore) ReadLast(ctx context.Context, q Query) (*StoredEvent, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	if err := s.ready(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	pl := s.idx.plan(q)
+	s.mu.RUnlock()
+	p := pl.last()
+	if p == 0 {
+		return nil, nil
+	}
+	e, _, err := s.readEvent(p)
+	if err != nil {
+		return nil, err
+	}
+	if !q.Matches(&e.Event) {
+		return nil, s.mismatch(p, q)
+	}
+	return &e, nil
+}
+
+func (s *FileStore) mismatch(p Position, q Query) error {
+	return &CorruptionError{Path: s.l.event(p), Position: p, Err: fmt.Errorf("the index lists it for %s but the file does not match; remove %s to rebuild the index", q, s.l.snapshot())}
+}
+
+// ready refreshes the index from the head file, failing on a closed store.
+func (s *FileStore) ready() error {
+	s.qmu.RLock()
+	closed := s.closed
+	s.qmu.RUnlock()
+	if closed {
+		return ErrClosed
+	}
+	return s.refresh()
+}
+
+// Head implements EventStore.
+func (s *FileStore) Head(ctx context.Context) (Position, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	if err := s.ready(); err != nil {
+		return 0, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.idx.head, nil
+}
+
+// Read implements EventStore. Large results are read from disk by several
+// goroutines ahead of the consumer, in order.
+func (s *FileStore) Read(ctx context.Context, q Query, opts ...ReadOption) iter.Seq2[StoredEvent, error] {
+	o, err := buildReadOptions(opts)
+	if err != nil {
+		return errSeq(err)
+	}
+	if err := q.Validate(); err != nil {
+		return errSeq(err)
+	}
+	return func(yield func(StoredEvent, error) bool) {
+		if err := s.ready(); err != nil {
+			yield(StoredEvent{}, err)
+			return
+		}
+		s.mu.RLock()
+		pl := s.idx.plan(q)
+		s.mu.RUnlock()
+		positions := pl.positionSeq(o)
+		s.fetch(ctx, q, positions, yield)
+	}
+}
+
+// positionSeq yields the plan's matches in read order, honouring After,
+// Backwards and Limit.
+func (pl *plan) positionSeq(o readOptions) iter.Seq[Position] {
+	return func(yield func(Position) bool) {
+		if o.hasLimit && o.limit == 0 {
+			return
+		}
+		n := 0
+		emit := func(p Position) bool {
+			n++
+			return yield(p) && !(o.hasLimit && n >= o.limit)
+		}
+		if pl.all {
+			if o.backwards {
+				for p := pl.head; p > o.after; p-- {
+					if !emit(p) {
+						return
+					}
+				}
+				return
+			}
+			for p := o.after + 1; p <= pl.head; p++ {
+				if !emit(p) {
+					return
+				}
+			}
+			return
+		}
+		l := pl.matches(o.after)
+		if o.backwards {
+			for i := len(l) - 1; i >= 0; i-- {
+				if !emit(l[i]) {
+					return
+				}
+			}
+			return
+		}
+		for _, p := range l {
+			if !emit(p) {
+				return
+			}
+		}
+	}
+}
+
+const fetchChunk = 64
+
+// fetch reads the events at positions and yields them in order.
+func (s *FileStore) fetch(ctx context.Context, q Query, positions iter.Seq[Position], yield func(StoredEvent, error) bool) {
+	chunk := make([]Position, 0, fetchChunk)
+	out := make([]StoredEvent, fetchChunk)
+	errs := make([]error, fetchChunk)
+	flush := func() bool {
+		if err := ctx.Err(); err != nil {
+			yield(StoredEvent{}, err)
+			return false
+		}
+		s.readChunk(chunk, out, errs)
+		for i, p := range chunk {
+			if errs[i] != nil {
+				yield(StoredEvent{}, errs[i])
+				return false
+			}
+			if !q.Matches(&out[i].Event) {
+				yield(StoredEvent{}, s.mismatch(p, q))
+				return false
+			}
+			if !yield(out[i], nil) {
+				return false
+			}
+		}
+		chunk = chunk[:0]
+		return true
+	}
+	// The first chunk is small, so that a query for a handful of events
+	// does not pay for the reading goroutines.
+	size := 8
+	for p := range positions {
+		chunk = append(chunk, p)
+		if len(chunk) == size {
+			if !flush() {
+				return
+			}
+			size = fetchChunk
+		}
+	}
+	if len(chunk) > 0 {
+		flush()
+	}
+}
+
+func (s *FileStore) readChunk(ps []Position, out []StoredEvent, errs []error) {
+	if len(ps) < 16 {
+		for i, p := range ps {
+			out[i], _, errs[i] = s.readEvent(p)
+		}
+		return
+	}
+	workers := min(runtime.GOMAXPROCS(0)*2, 8)
+	var wg sync.WaitGroup
+	var nextI atomic.Int64
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(nextI.Add(1)) - 1
+				if i >= len(ps) {
+					return
+				}
+				out[i], _, errs[i] = s.readEvent(ps[i])
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// Subscribe implements EventStore. Appends through this handle wake
+// subscribers at once; appends by other processes are noticed within
+// Options.PollInterval.
+func (s *FileStore) Subscribe(ctx context.Context, q Query, after Position) iter.Seq2[StoredEvent, error] {
+	return subscription{
+		read: func(ctx context.Context, q Query, after Position) iter.Seq2[StoredEvent, error] {
+			return s.Read(ctx, q, After(after))
+		},
+		head: func() (Position, error) { return s.Head(context.Background()) },
+		note: s.note,
+		poll: s.opts.PollInterval,
+	}.run(ctx, q, after)
+}
+
+// Close waits for appends in progress, writes the index snapshot when
+// events were indexed since the last one, and releases the store's files.
+// Later calls on the store return ErrClosed.
+func (s *FileStore) Close() error {
+	s.qmu.Lock()
+	if s.closed {
+		s.qmu.Unlock()
+		return ErrClosed
+	}
+	s.closed = true
+	s.qmu.Unlock()
+	close(s.stop)
+	<-s.stopped
+	s.bg.Wait()
+	var errs []error
+	if s.sinceSnap.Load() > 0 && s.brokenErr() == nil {
+		if err := s.writeSnapshot(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	s.note.close()
+	errs = append(errs, s.headF.Close(), s.plock.close())
+	return errors.Join(errs...)
+}

@@ -1,0 +1,85 @@
+package store
+
+import (
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// Options configure a file store. The zero value (and a nil *Options) is
+// safe and durable.
+type Options struct {
+	// NoSync skips every fsync. Appends become much faster, and a process
+	// crash still loses nothing, but a power loss or OS crash may lose the
+	// most recently appended events (whole batches: recovery never exposes
+	// part of one). For tests, imports and caches. Default false: durable.
+	NoSync bool
+
+	// LockTimeout bounds the wait for the cross-process writer lock taken by
+	// Open (for recovery) and by every commit. Zero means 10 seconds. On
+	// timeout the call fails with a *LockError naming the lock file.
+	LockTimeout time.Duration
+
+	// MaxEventSize is the largest accepted event, in bytes of its encoded
+	// form. Zero means DefaultMaxEventSize (1 MiB).
+	MaxEventSize int
+
+	// PollInterval is how often subscriptions look for events committed by
+	// other processes. Appends made through this handle wake subscribers at
+	// once; appends from other processes are seen within about one
+	// interval. Zero means 20 ms.
+	PollInterval time.Duration
+
+	// SnapshotEvery is how many newly indexed events trigger a background
+	// write of the index snapshot, which bounds the work Open does. Zero
+	// means 50,000. Close always writes one when events were indexed.
+	SnapshotEvery int
+
+	// MaxBatchEvents caps how many events one group commit writes. Zero
+	// means 4096.
+	MaxBatchEvents int
+
+	// Logger receives recovery and maintenance messages. Nil discards them.
+	Logger *slog.Logger
+
+	// FS replaces the operating system's file system, for tests. Nil means OSFS().
+	FS FS
+
+	// Now replaces the clock used for zero timestamps. Nil means time.Now.
+	Now func() time.Time
+}
+
+func (o *Options) withDefaults() (Options, error) {
+	var c Options
+	if o != nil {
+		c = *o
+	}
+	if c.LockTimeout < 0 || c.MaxEventSize < 0 || c.PollInterval < 0 || c.SnapshotEvery < 0 || c.MaxBatchEvents < 0 {
+		return c, fmt.Errorf("%w: negative value in Options", ErrInvalidOption)
+	}
+	if c.LockTimeout == 0 {
+		c.LockTimeout = 10 * time.Second
+	}
+	if c.MaxEventSize == 0 {
+		c.MaxEventSize = DefaultMaxEventSize
+	}
+	if c.PollInterval == 0 {
+		c.PollInterval = 20 * time.Millisecond
+	}
+	if c.SnapshotEvery == 0 {
+		c.SnapshotEvery = 50000
+	}
+	if c.MaxBatchEvents == 0 {
+		c.MaxBatchEvents = 4096
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.FS == nil {
+		c.FS = OSFS()
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	return c, nil
+}

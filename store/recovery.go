@@ -1,0 +1,272 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"slices"
+)
+
+// recover runs under the writer lock at Open. It loads the index snapshot
+// (or starts from nothing when it is missing or bad), indexes the committed
+// events it does not cover, settles the tail left by a crashed writer, and
+// rewrites the head file.
+func (s *FileStore) recover() error {
+	h, headOK, err := s.readHead()
+	if err != nil {
+		return err
+	}
+	s.idx = s.loadSnapshot(h)
+	if !headOK && h == 0 {
+		if fi, err := s.fs.Stat(s.l.head()); err == nil && fi.Size() > 0 {
+			s.log.Warn("head file unreadable; recomputing it from the event files", "file", s.l.head())
+		}
+	}
+	s.cleanTemp(s.l.dir)
+	s.cleanTemp(s.l.index())
+	start := s.idx.head
+	if err := s.settleTail(h); err != nil {
+		return err
+	}
+	if n := s.idx.head - start; n > 0 {
+		s.log.Info("indexed events the index snapshot did not cover", "from", start+1, "to", s.idx.head, "events", n)
+	}
+	if !headOK || h != s.idx.head {
+		if headOK {
+			s.log.Info("moved head after recovery", "was", h, "now", s.idx.head)
+		}
+		if err := s.writeHead(s.idx.head, !s.opts.NoSync); err != nil {
+			return err
+		}
+	}
+	if s.idx.head-start >= 10000 {
+		if err := s.writeSnapshot(); err != nil {
+			s.log.Warn("could not write the index snapshot", "err", err)
+		}
+	}
+	return nil
+}
+
+// loadSnapshot returns the persisted index when it is sound, and an empty
+// index otherwise (logging why).
+func (s *FileStore) loadSnapshot(head Position) *index {
+	b, err := s.fs.ReadFile(s.l.snapshot())
+	if errors.Is(err, fs.ErrNotExist) {
+		if head > 0 {
+			s.log.Warn("index snapshot missing; rebuilding the index from the event files", "file", s.l.snapshot())
+		}
+		return newIndex()
+	}
+	if err != nil {
+		s.log.Warn("index snapshot unreadable; rebuilding the index from the event files", "file", s.l.snapshot(), "err", err)
+		return newIndex()
+	}
+	x, err := decodeSnapshot(b)
+	if err != nil {
+		s.log.Warn("index snapshot corrupt; rebuilding the index from the event files", "file", s.l.snapshot(), "err", err)
+		return newIndex()
+	}
+	if x.head > 0 {
+		// The snapshot is only written for durable events, but a store
+		// folder can be copied or damaged: its last event must exist.
+		if _, _, err := s.readEvent(x.head); err != nil {
+			s.log.Warn("index snapshot is ahead of the event files; rebuilding the index", "file", s.l.snapshot(), "snapshotHead", x.head, "err", err)
+			return newIndex()
+		}
+	}
+	return x
+}
+
+func (s *FileStore) cleanTemp(dir string) {
+	entries, err := s.fs.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if isTemp(e.Name()) {
+			p := filepath.Join(dir, e.Name())
+			if err := s.fs.Remove(p); err == nil {
+				s.log.Info("removed temporary file left by a crash", "file", p)
+			}
+		}
+	}
+}
+
+// catchUpLocked runs under the writer lock before a commit: it indexes what
+// other processes committed and settles a tail left by one that crashed.
+func (s *FileStore) catchUpLocked() error {
+	h, ok, err := s.readHead()
+	if err != nil {
+		return err
+	}
+	s.mu.RLock()
+	cur := s.idx.head
+	s.mu.RUnlock()
+	if ok && h > cur {
+		if err := s.indexUpTo(h); err != nil {
+			return err
+		}
+		cur = h
+	}
+	// Files after the head exist only while a writer holds the lock; we
+	// hold it, so any found here were left by a writer that died.
+	if _, err := s.fs.Stat(s.l.event(cur + 1)); err == nil || !ok {
+		if err := s.settleTail(h); err != nil {
+			return err
+		}
+		return s.writeHead(s.idx.head, !s.opts.NoSync)
+	}
+	return nil
+}
+
+// settleTail scans the event files after the index head. Whole batches are
+// indexed (they were written completely; their writer may or may not have
+// reported success); the first batch with a missing or damaged file, and
+// everything after it, is a torn tail and is removed. A damaged file at or
+// below the committed head h is corruption instead, unless the store runs
+// with NoSync, where a power loss may have dropped committed events.
+// The caller holds the writer lock and syncMu (or is Open).
+func (s *FileStore) settleTail(h Position) error {
+	var batch []StoredEvent
+	var want batchRange
+	good := s.idx.head
+	adopted := Position(0)
+	p := good + 1
+	var problem error
+	for {
+		e, br, err := s.readEvent(p)
+		if err != nil {
+			var ce *CorruptionError
+			if errors.As(err, &ce) && errors.Is(ce.Err, fs.ErrNotExist) && len(batch) == 0 {
+				break // the clean end of the log
+			}
+			problem = err
+			break
+		}
+		if len(batch) == 0 {
+			if br.First != p {
+				problem = &CorruptionError{Path: s.l.event(p), Position: p, Err: fmt.Errorf("batch %d..%d does not start here", br.First, br.Last)}
+				break
+			}
+			want = br
+		} else if br != want {
+			problem = &CorruptionError{Path: s.l.event(p), Position: p, Err: fmt.Errorf("batch %d..%d inside batch %d..%d", br.First, br.Last, want.First, want.Last)}
+			break
+		}
+		batch = append(batch, e)
+		if p == want.Last {
+			s.mu.Lock()
+			for _, e := range batch {
+				s.idx.add(e.Position, e.Type, e.Tags)
+			}
+			s.mu.Unlock()
+			s.sinceSnap.Add(int64(len(batch)))
+			good = p
+			if p > h {
+				adopted = p
+			}
+			batch = batch[:0]
+		}
+		p++
+	}
+	if problem == nil && good < h {
+		problem = &CorruptionError{Path: s.l.event(good + 1), Position: good + 1, Err: fmt.Errorf("committed event file missing (head is %d)", h)}
+	}
+	if problem != nil && good+1 <= h {
+		if !s.opts.NoSync {
+			return problem
+		}
+		s.log.Warn("committed events lost (the store ran without fsync); dropping them", "from", good+1, "to", h, "err", problem)
+	}
+	if problem != nil {
+		s.log.Warn("discarding a torn batch left by a crashed append", "from", good+1, "err", problem)
+	}
+	if err := s.removeAfter(good); err != nil {
+		return err
+	}
+	if adopted > 0 {
+		s.log.Info("kept whole batches written by an append that did not finish", "after", h, "to", adopted)
+		if !s.opts.NoSync {
+			if err := s.fs.SyncAll(s.l.dir); err != nil && !errors.Is(err, errUnsupported) {
+				return fmt.Errorf("store: syncfs %s: %w", s.l.dir, err)
+			}
+		}
+	}
+	return nil
+}
+
+// removeAfter deletes every event file with a position above good.
+func (s *FileStore) removeAfter(good Position) error {
+	shards, err := s.fs.ReadDir(s.l.events())
+	if err != nil {
+		return fmt.Errorf("store: list %s: %w", s.l.events(), err)
+	}
+	var removed []string
+	for _, sh := range shards {
+		var n uint64
+		if _, err := fmt.Sscanf(sh.Name(), "%d", &n); err != nil || !sh.IsDir() || n < shardOf(good) {
+			continue
+		}
+		dir := filepath.Join(s.l.events(), sh.Name())
+		entries, err := s.fs.ReadDir(dir)
+		if err != nil {
+			return fmt.Errorf("store: list %s: %w", dir, err)
+		}
+		for _, e := range entries {
+			p, ok := parseEventName(e.Name())
+			if (ok && p > good) || isTemp(e.Name()) {
+				path := filepath.Join(dir, e.Name())
+				if err := s.fs.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+					return fmt.Errorf("store: remove %s: %w", path, err)
+				}
+				removed = append(removed, e.Name())
+			}
+		}
+		if len(removed) > 0 && !s.opts.NoSync {
+			if err := s.fs.SyncDir(dir); err != nil {
+				return fmt.Errorf("store: sync folder %s: %w", dir, err)
+			}
+		}
+	}
+	if len(removed) > 0 {
+		slices.Sort(removed)
+		s.log.Warn("removed event files after the last whole batch", "files", removed)
+	}
+	return nil
+}
+
+// snapshotInBackground writes the index snapshot on another goroutine
+// unless one is being written.
+func (s *FileStore) snapshotInBackground() {
+	if !s.snapBusy.CompareAndSwap(false, true) {
+		return
+	}
+	s.bg.Add(1)
+	go func() {
+		defer s.bg.Done()
+		defer s.snapBusy.Store(false)
+		if err := s.writeSnapshot(); err != nil {
+			s.log.Warn("could not write the index snapshot", "err", err)
+		}
+	}()
+}
+
+// writeSnapshot persists the index. In NoSync mode it first flushes the
+// file system, so a snapshot never covers events that are not durable.
+func (s *FileStore) writeSnapshot() error {
+	s.mu.RLock()
+	n := s.sinceSnap.Load()
+	b := s.idx.encodeSnapshot()
+	s.mu.RUnlock()
+	if s.opts.NoSync {
+		if err := s.fs.SyncAll(s.l.dir); err != nil && !errors.Is(err, errUnsupported) {
+			return fmt.Errorf("store: syncfs %s: %w", s.l.dir, err)
+		}
+	}
+	if err := WriteFileAtomic(s.fs, s.l.snapshot(), b, false); err != nil {
+		return err
+	}
+	s.sinceSnap.Add(-n)
+	return nil
+}
