@@ -461,9 +461,8 @@ func (s *FileStore) commitGroup(reqs []*request) {
 }
 
 // writeGroup writes the event files of a group and, unless NoSync, makes
-// them durable: one fdatasync plus one folder fsync for a single file,
-// syncfs(2) for more (measured faster from two files on; see
-// docs/durability.md).
+// them durable: up to syncEachMax files get an fdatasync each (in parallel)
+// and their folders an fsync; larger groups one syncfs(2).
 func (s *FileStore) writeGroup(ok []accepted, pending []StoredEvent) error {
 	var buf bytes.Buffer
 	var files []File
@@ -509,7 +508,7 @@ func (s *FileStore) writeGroup(ok []accepted, pending []StoredEvent) error {
 				closeAll()
 				return fmt.Errorf("store: write %s: %w", path, err)
 			}
-			if s.opts.NoSync || len(pending) > 1 {
+			if s.opts.NoSync || len(pending) > syncEachMax {
 				if err := f.Close(); err != nil {
 					closeAll()
 					return fmt.Errorf("store: close %s: %w", path, err)
@@ -525,23 +524,12 @@ func (s *FileStore) writeGroup(ok []accepted, pending []StoredEvent) error {
 	if s.opts.NoSync {
 		return nil
 	}
-	if len(files) == 1 {
-		err := files[0].Sync()
-		if cerr := files[0].Close(); err == nil {
-			err = cerr
+	if len(files) > 0 {
+		if err := syncFiles(files, written); err != nil {
+			return err
 		}
-		if err != nil {
-			return fmt.Errorf("store: sync %s: %w", written[0], err)
-		}
-		for sh := range shards {
-			if err := s.fs.SyncDir(s.l.shard(sh)); err != nil {
-				return fmt.Errorf("store: sync folder %s: %w", s.l.shard(sh), err)
-			}
-		}
-		if newShard {
-			if err := s.fs.SyncDir(s.l.events()); err != nil {
-				return fmt.Errorf("store: sync folder %s: %w", s.l.events(), err)
-			}
+		if err := s.syncFolders(shards, newShard); err != nil {
+			return err
 		}
 	} else if err := s.syncMany(written, shards, newShard); err != nil {
 		return err
@@ -552,6 +540,51 @@ func (s *FileStore) writeGroup(ok []accepted, pending []StoredEvent) error {
 	return nil
 }
 
+// syncEachMax is the largest group whose files are synced one by one (in
+// parallel); larger groups use one syncfs(2). BenchmarkSyncStrategy
+// measures both on the machine at hand; see docs/durability.md.
+const syncEachMax = 8
+
+// syncFiles fdatasyncs files in parallel and closes them.
+func syncFiles(files []File, paths []string) error {
+	errs := make([]error, len(files))
+	if len(files) == 1 {
+		errs[0] = files[0].Sync()
+	} else {
+		var wg sync.WaitGroup
+		for i, f := range files {
+			wg.Go(func() { errs[i] = f.Sync() })
+		}
+		wg.Wait()
+	}
+	var first error
+	for i, f := range files {
+		if err := f.Close(); errs[i] == nil {
+			errs[i] = err
+		}
+		if errs[i] != nil && first == nil {
+			first = fmt.Errorf("store: sync %s: %w", paths[i], errs[i])
+		}
+	}
+	return first
+}
+
+func (s *FileStore) syncFolders(shards map[uint64]bool, newShard bool) error {
+	for sh := range shards {
+		if err := s.fs.SyncDir(s.l.shard(sh)); err != nil {
+			return fmt.Errorf("store: sync folder %s: %w", s.l.shard(sh), err)
+		}
+	}
+	if newShard {
+		if err := s.fs.SyncDir(s.l.events()); err != nil {
+			return fmt.Errorf("store: sync folder %s: %w", s.l.events(), err)
+		}
+	}
+	return nil
+}
+
+// syncMany makes a large group durable with one syncfs(2), or file by file
+// where the OS has no syncfs.
 func (s *FileStore) syncMany(paths []string, shards map[uint64]bool, newShard bool) error {
 	err := s.fs.SyncAll(s.l.dir)
 	if err == nil {
@@ -571,17 +604,7 @@ func (s *FileStore) syncMany(paths []string, shards map[uint64]bool, newShard bo
 			return fmt.Errorf("store: sync %s: %w", p, err)
 		}
 	}
-	for sh := range shards {
-		if err := s.fs.SyncDir(s.l.shard(sh)); err != nil {
-			return fmt.Errorf("store: sync folder %s: %w", s.l.shard(sh), err)
-		}
-	}
-	if newShard {
-		if err := s.fs.SyncDir(s.l.events()); err != nil {
-			return fmt.Errorf("store: sync folder %s: %w", s.l.events(), err)
-		}
-	}
-	return nil
+	return s.syncFolders(shards, newShard)
 }
 
 // ReadLast implements EventStore in O(log n) for type and tag queries.

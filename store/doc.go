@@ -1,0 +1,67 @@
+// Package store is a durable file-system event store with Dynamic
+// Consistency Boundaries (DCB): every event is one human-readable JSON
+// file, there is no server and no database, and several processes on one
+// machine may share a store folder.
+//
+// # Overview
+//
+// An Event has a type, a JSON-object payload, tags (key/value pairs such as
+// courseId:c-42) and metadata. Append stores a batch of events at
+// consecutive positions, optionally under an AppendCondition: "fail if any
+// event matching this query was stored after position N". Read streams the
+// events matching a Query (types OR-ed, tags AND-ed within an item, items
+// OR-ed), after a position, backwards, or limited; ReadLast returns the
+// newest match; Subscribe streams stored matches and then live ones.
+//
+// Two implementations share the EventStore contract: the file store (Open)
+// and an in-memory store (NewMemory) that evaluates queries with
+// Query.Matches, the single definition of query semantics.
+//
+// # Durability
+//
+// With the default Options an Append that returned nil survives a process
+// crash and a power loss: the event files and their folder entries are
+// fsynced before Append returns. A batch is all-or-nothing after any crash:
+// each event file records the batch it belongs to, and recovery discards a
+// batch with a missing or torn file. Concurrent appends through one handle
+// share their fsyncs (group commit). Options.NoSync skips every fsync: a
+// process crash still loses nothing, a power loss may lose the latest
+// batches (never part of one).
+//
+// If a write or sync fails during a commit, the outcome of that commit is
+// unknown: Append returns an error wrapping ErrBroken and the handle
+// refuses further appends until the store is reopened, which runs recovery.
+//
+// # Concurrency
+//
+// All methods are safe for concurrent use. Writers in different processes
+// serialise on an flock(2) of the store's .lock file, waiting at most
+// Options.LockTimeout; after taking it a writer first indexes what other
+// processes committed, so append conditions see every committed event.
+// A read sees every event committed before it began, in any process, and
+// never an uncommitted one: the head file is the commit point. A Read
+// iterates over the events committed when its iteration began.
+//
+// # On-disk layout
+//
+//	opossum.json                      manifest: format version, creation time
+//	.lock                             the writer lock (flock)
+//	head                              last committed position, with a checksum
+//	events/000000/000000000001.json   one file per event, 10,000 per folder
+//	index/snapshot.bin                index snapshot (derived, rebuildable)
+//
+// An event file is indented JSON with position, type, tags, data, metadata
+// and the batch it was appended with. The index is derived data: when its
+// snapshot is missing, corrupt or behind, Open rebuilds it from the event
+// files and logs it. docs/file-format.md in the repository documents the
+// format and the commit protocol in full.
+//
+// # Caveats
+//
+// Each event costs a file, so the store suits low-volume, single-machine
+// applications: a store of a million events is a million files. Positions
+// are global, so every append takes the same lock; throughput is bounded by
+// the disk's fsync latency, shared by concurrent appenders. The in-memory
+// index holds a few dozen bytes per event. The file store relies on flock
+// and is not meant for network file systems.
+package store

@@ -1,0 +1,67 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"os"
+
+	"github.com/opossum-go/opossum/store"
+)
+
+type studentRegistered struct {
+	Name  string `json:"name"`
+	Email string `json:"email"`
+}
+
+// A complete program: open a store, append an event only if the email is
+// not taken yet, and read it back.
+func Example() {
+	dir, err := os.MkdirTemp("", "opossum-example")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+
+	ctx := context.Background()
+	s, err := store.Open(dir, nil) // nil options: durable defaults
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer s.Close()
+
+	email := store.NewTag("email", "ada@example.com")
+	e, err := store.NewEvent("StudentRegistered",
+		studentRegistered{Name: "Ada", Email: "ada@example.com"},
+		store.NewTag("studentId", "s-1"), email)
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Fail if any event already carries this email tag.
+	unique := &store.AppendCondition{FailIfEventsMatch: store.Tagged(email)}
+	pos, err := s.Append(ctx, []store.Event{e}, unique)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("appended at position", pos)
+
+	// The same registration again is rejected by the condition.
+	_, err = s.Append(ctx, []store.Event{e}, unique)
+	fmt.Println("second registration rejected:", errors.Is(err, store.ErrAppendConditionFailed))
+
+	for ev, err := range s.Read(ctx, store.Types("StudentRegistered")) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		st, err := store.Decode[studentRegistered](ev.Event)
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(ev.Position, ev.Type, st.Name)
+	}
+	// Output:
+	// appended at position 1
+	// second registration rejected: true
+	// 1 StudentRegistered Ada
+}
