@@ -11,10 +11,13 @@ import (
 	"iter"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"go.opentelemetry.io/otel/metric"
 )
 
 // FileStore is the file-system event store: one JSON file per event, an
@@ -51,6 +54,7 @@ type FileStore struct {
 	snapBusy  atomic.Bool
 	bg        sync.WaitGroup
 	hooks     hooks
+	tel       *telemetry
 }
 
 var _ EventStore = (*FileStore)(nil)
@@ -97,6 +101,11 @@ func Open(dir string, opts *Options) (*FileStore, error) {
 		stopped: make(chan struct{}),
 		note:    newNotifier(),
 	}
+	name := o.Name
+	if name == "" {
+		name = filepath.Base(dir)
+	}
+	s.tel = newTelemetry(name, o.TracerProvider, o.MeterProvider)
 	if err := s.fs.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("store: create %s: %w", dir, err)
 	}
@@ -282,7 +291,25 @@ func (s *FileStore) indexUpTo(h Position) error {
 // entries are durable. If Append returns an error other than a validation,
 // condition, lock or context error, the events may or may not have been
 // stored, and the handle is broken (ErrBroken) until reopened.
-func (s *FileStore) Append(ctx context.Context, events []Event, cond *AppendCondition) (Position, error) {
+func (s *FileStore) Append(ctx context.Context, events []Event, cond *AppendCondition) (last Position, err error) {
+	start := time.Now()
+	ctx, span := s.tel.start(ctx, "opossum.append", AttrEventCount.Int(len(events)), AttrConflict.Bool(false))
+	defer func() {
+		if errors.Is(err, ErrAppendConditionFailed) {
+			span.SetAttributes(AttrConflict.Bool(true))
+			s.tel.conflicts.Add(ctx, 1, metric.WithAttributes(s.tel.store))
+			end(span, nil)
+			return
+		}
+		if err == nil {
+			s.tel.appendDur.Record(ctx, seconds(time.Since(start)), metric.WithAttributes(s.tel.store))
+		}
+		end(span, err)
+	}()
+	return s.append(ctx, events, cond)
+}
+
+func (s *FileStore) append(ctx context.Context, events []Event, cond *AppendCondition) (Position, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
@@ -437,6 +464,7 @@ func (s *FileStore) commitGroup(reqs []*request) {
 	for i, a := range ok {
 		reqsOK[i] = a.r
 	}
+	s.tel.groupSize.Record(context.Background(), int64(len(pending)), metric.WithAttributes(s.tel.store))
 	if err := s.writeGroup(ok, pending); err != nil {
 		failAll(reqsOK, s.breakWith(err))
 		return
@@ -524,6 +552,10 @@ func (s *FileStore) writeGroup(ok []accepted, pending []StoredEvent) error {
 	if s.opts.NoSync {
 		return nil
 	}
+	syncStart := time.Now()
+	defer func() {
+		s.tel.syncDur.Record(context.Background(), seconds(time.Since(syncStart)), metric.WithAttributes(s.tel.store))
+	}()
 	if len(files) > 0 {
 		if err := syncFiles(files, written); err != nil {
 			return err
@@ -608,7 +640,18 @@ func (s *FileStore) syncMany(paths []string, shards map[uint64]bool, newShard bo
 }
 
 // ReadLast implements EventStore in O(log n) for type and tag queries.
-func (s *FileStore) ReadLast(ctx context.Context, q Query) (*StoredEvent, error) {
+func (s *FileStore) ReadLast(ctx context.Context, q Query) (e *StoredEvent, err error) {
+	ctx, span := s.tel.start(ctx, "opossum.read_last", AttrQuery.String(q.String()))
+	defer func() {
+		if e != nil {
+			span.SetAttributes(AttrResult.Int(1))
+		}
+		end(span, err)
+	}()
+	return s.readLast(ctx, q)
+}
+
+func (s *FileStore) readLast(ctx context.Context, q Query) (*StoredEvent, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -674,15 +717,30 @@ func (s *FileStore) Read(ctx context.Context, q Query, opts ...ReadOption) iter.
 		return errSeq(err)
 	}
 	return func(yield func(StoredEvent, error) bool) {
+		ctx, span := s.tel.start(ctx, "opossum.read", AttrQuery.String(q.String()))
+		n := 0
+		var failed error
+		defer func() {
+			span.SetAttributes(AttrResult.Int(n))
+			end(span, failed)
+		}()
+		count := func(e StoredEvent, err error) bool {
+			if err != nil {
+				failed = err
+			} else {
+				n++
+			}
+			return yield(e, err)
+		}
 		if err := s.ready(); err != nil {
-			yield(StoredEvent{}, err)
+			count(StoredEvent{}, err)
 			return
 		}
 		s.mu.RLock()
 		pl := s.idx.plan(q)
 		s.mu.RUnlock()
 		positions := pl.positionSeq(o)
-		s.fetch(ctx, q, positions, yield)
+		s.fetch(ctx, q, positions, count)
 	}
 }
 
@@ -807,24 +865,43 @@ func (s *FileStore) readChunk(ps []Position, out []StoredEvent, errs []error) {
 // subscribers at once; appends by other processes are noticed within
 // Options.PollInterval.
 func (s *FileStore) Subscribe(ctx context.Context, q Query, after Position) iter.Seq2[StoredEvent, error] {
-	return subscription{
+	sub := subscription{
 		read: func(ctx context.Context, q Query, after Position) iter.Seq2[StoredEvent, error] {
 			return s.Read(ctx, q, After(after))
 		},
 		head: func() (Position, error) { return s.Head(context.Background()) },
 		note: s.note,
 		poll: s.opts.PollInterval,
-	}.run(ctx, q, after)
+	}
+	return func(yield func(StoredEvent, error) bool) {
+		ctx, span := s.tel.start(ctx, "opossum.subscribe", AttrQuery.String(q.String()))
+		n := 0
+		var failed error
+		defer func() {
+			span.SetAttributes(AttrResult.Int(n))
+			end(span, failed)
+		}()
+		for e, err := range sub.run(ctx, q, after) {
+			if err != nil {
+				failed = err
+			} else {
+				n++
+			}
+			if !yield(e, err) {
+				return
+			}
+		}
+	}
 }
 
 // Close waits for appends in progress, writes the index snapshot when
 // events were indexed since the last one, and releases the store's files.
-// Later calls on the store return ErrClosed.
+// Other methods called later return ErrClosed; closing again is a no-op.
 func (s *FileStore) Close() error {
 	s.qmu.Lock()
 	if s.closed {
 		s.qmu.Unlock()
-		return ErrClosed
+		return nil
 	}
 	s.closed = true
 	s.qmu.Unlock()

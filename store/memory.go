@@ -163,12 +163,12 @@ func (m *MemoryStore) Subscribe(ctx context.Context, q Query, after Position) it
 	}.run(ctx, q, after)
 }
 
-// Close implements EventStore.
+// Close implements EventStore; closing again is a no-op.
 func (m *MemoryStore) Close() error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.closed {
-		return ErrClosed
+		return nil
 	}
 	m.closed = true
 	m.note.close()

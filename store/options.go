@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
+
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // Options configure a file store. The zero value (and a nil *Options) is
@@ -47,6 +50,16 @@ type Options struct {
 
 	// Now replaces the clock used for zero timestamps. Nil means time.Now.
 	Now func() time.Time
+
+	// Name identifies the store in telemetry (the opossum.store attribute).
+	// Empty means the folder's base name.
+	Name string
+
+	// TracerProvider and MeterProvider receive the store's spans and
+	// metrics. Nil means the global providers of go.opentelemetry.io/otel,
+	// which do nothing until the application installs an SDK.
+	TracerProvider trace.TracerProvider
+	MeterProvider  metric.MeterProvider
 }
 
 func (o *Options) withDefaults() (Options, error) {

@@ -43,7 +43,8 @@ type EventStore interface {
 	Subscribe(ctx context.Context, q Query, after Position) iter.Seq2[StoredEvent, error]
 
 	// Close releases the store's resources. Appends in progress finish
-	// first; later calls return ErrClosed.
+	// first; later calls of the other methods return ErrClosed, and a
+	// second Close does nothing and returns nil.
 	Close() error
 }
 
