@@ -1,0 +1,27 @@
+package appending
+
+import (
+	"context"
+
+	"github.com/opossum-go/opossum/specs/todo"
+	"github.com/opossum-go/opossum/store"
+)
+
+// RegisterStudent records that student registered: it appends one
+// StudentRegistered event to s and returns the position the store gave it.
+func RegisterStudent(ctx context.Context, s store.EventStore, student StudentRegistered) (store.Position, error) {
+	// TODO: append student.Event() and return the position Append returns.
+	todo.Implement("README step 2")
+	return 0, nil
+}
+
+// ImportStudents records a whole class list at once: one StudentRegistered
+// event per student, in the order of the list, all or nothing. Every event
+// carries importID as its correlation id, so you can tell later which
+// import it came from. It returns the position of the last event, or 0 when
+// the list is empty (nothing is appended then, and that is not an error).
+func ImportStudents(ctx context.Context, s store.EventStore, importID string, students []StudentRegistered) (store.Position, error) {
+	// TODO: build all the events first, then append them with ONE call.
+	todo.Implement("README step 3")
+	return 0, nil
+}

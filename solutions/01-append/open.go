@@ -1,0 +1,10 @@
+package appending
+
+import "github.com/opossum-go/opossum/store"
+
+// OpenStore opens the event store kept in the folder dir, creating the
+// folder and an empty store when it does not exist yet. The store is
+// durable: once an append has returned, its events survive a crash.
+func OpenStore(dir string) (*store.FileStore, error) {
+	return store.Open(dir, nil)
+}
