@@ -1,0 +1,46 @@
+package tagging
+
+import (
+	"github.com/opossum-go/opossum/specs/todo"
+	"github.com/opossum-go/opossum/store"
+)
+
+// Registrations selects every StudentRegistered event, whatever its tags:
+// a query by type only. It is the example for README step 2.
+func Registrations() store.Query {
+	return store.Types(StudentRegisteredType)
+}
+
+// CourseDefinitions selects the events that define a course: every
+// CourseCreated and every CourseCapacityChanged event, of any course.
+func CourseDefinitions() store.Query {
+	// TODO: one item, two types.
+	todo.Implement("README step 2")
+	return store.Query{}
+}
+
+// CourseHistory selects everything that happened to the course courseID:
+// every event tagged with it, whatever its type.
+func CourseHistory(courseID string) store.Query {
+	// TODO: one item, one tag, no types.
+	todo.Implement("README step 2")
+	return store.Query{}
+}
+
+// Enrolment selects the StudentEnrolledInCourse events of one student in
+// one course.
+func Enrolment(studentID, courseID string) store.Query {
+	// TODO: one item with a type and two tags.
+	todo.Implement("README step 2")
+	return store.Query{}
+}
+
+// EnrolmentDecision selects what a decision to enrol studentID in courseID
+// depends on: the course's CourseCreated, CourseCapacityChanged and
+// StudentEnrolledInCourse events, and the student's StudentRegistered and
+// StudentEnrolledInCourse events.
+func EnrolmentDecision(studentID, courseID string) store.Query {
+	// TODO: two items, one for the course and one for the student.
+	todo.Implement("README step 2")
+	return store.Query{}
+}

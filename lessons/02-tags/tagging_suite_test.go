@@ -1,0 +1,117 @@
+package tagging_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"testing"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	tagging "github.com/opossum-go/opossum/lessons/02-tags"
+	"github.com/opossum-go/opossum/specs/matchers"
+	"github.com/opossum-go/opossum/store"
+)
+
+func TestTagging(t *testing.T) {
+	RegisterFailHandler(Fail)
+	RunSpecs(t, "Lesson 02: tags and queries")
+}
+
+// newStore opens a file store in a fresh folder for one spec and closes it
+// when the spec ends. When the spec fails, it prints the store's events.
+func newStore() *store.FileStore {
+	GinkgoHelper()
+	dir := storeDir()
+	s, err := store.Open(dir, nil)
+	Expect(err).NotTo(HaveOccurred(), "the lesson could not open a store in %s", dir)
+	DeferCleanup(func() { _ = s.Close() })
+	DeferOnFailure(func(ctx SpecContext) {
+		events, err := store.ReadAll(ctx, s, store.All())
+		if err != nil {
+			fmt.Fprintf(GinkgoWriter, "\nThe events of the store in %s could not be read: %v\n", dir, err)
+			return
+		}
+		fmt.Fprintf(GinkgoWriter, "\nThe store in %s holds these events:\n%s\n", dir, matchers.FormatEvents(events))
+	})
+	return s
+}
+
+// storeDir returns a fresh, empty folder for a store. It is removed after
+// the spec, unless the environment variable KEEP_STORES is set: then the
+// folder stays, and the spec's report says where it is, so you can look
+// at the event files.
+func storeDir() string {
+	GinkgoHelper()
+	if os.Getenv("KEEP_STORES") == "" {
+		return GinkgoT().TempDir()
+	}
+	dir, err := os.MkdirTemp("", "opossum-lesson-02-")
+	Expect(err).NotTo(HaveOccurred())
+	AddReportEntry("store folder (kept because KEEP_STORES is set)", dir)
+	return dir
+}
+
+// event builds an event without the lesson's code, with tags written as
+// "key:value".
+func event(eventType string, data any, tags ...string) store.Event {
+	e := store.MustEvent(eventType, data)
+	for _, t := range tags {
+		tag, err := store.ParseTag(t)
+		if err != nil {
+			panic(err)
+		}
+		e.Tags = append(e.Tags, tag)
+	}
+	return e
+}
+
+// givenCampus appends the ten events of the campus, the picture in
+// README.md, and returns the store's head (10).
+func givenCampus(ctx context.Context, s store.EventStore) store.Position {
+	GinkgoHelper()
+	registered := func(id, first, email string) store.Event {
+		return event(tagging.StudentRegisteredType,
+			tagging.StudentRegistered{StudentID: id, FirstName: first, LastName: "Doe", Email: email},
+			"studentId:"+id, "studentEmail:"+email)
+	}
+	created := func(id, name string, capacity int) store.Event {
+		return event(tagging.CourseCreatedType,
+			tagging.CourseCreated{CourseID: id, Name: name, Capacity: capacity},
+			"courseId:"+id)
+	}
+	enrolled := func(student, course string) store.Event {
+		return event(tagging.StudentEnrolledInCourseType,
+			tagging.StudentEnrolledInCourse{StudentID: student, CourseID: course},
+			"studentId:"+student, "courseId:"+course)
+	}
+	capacityChanged := func(id string, capacity int) store.Event {
+		return event(tagging.CourseCapacityChangedType,
+			tagging.CourseCapacityChanged{CourseID: id, Capacity: capacity},
+			"courseId:"+id)
+	}
+	head, err := s.Append(ctx, []store.Event{
+		registered("s-ada", "Ada", "ada@example.com"),         // 1
+		registered("s-bob", "Bob", "bob@example.com"),         // 2
+		created("c-dcb", "Dynamic Consistency Boundaries", 2), // 3
+		created("c-go", "Go for Event Sourcing", 10),          // 4
+		enrolled("s-ada", "c-dcb"),                            // 5
+		capacityChanged("c-dcb", 3),                           // 6
+		enrolled("s-bob", "c-dcb"),                            // 7
+		enrolled("s-ada", "c-go"),                             // 8
+		registered("s-cyd", "Cyd", "cyd@example.com"),         // 9
+		enrolled("s-cyd", "c-dcb"),                            // 10
+	}, nil)
+	Expect(err).NotTo(HaveOccurred())
+	return head
+}
+
+// positions returns the positions of events.
+func positions(events []store.StoredEvent) []store.Position {
+	ps := make([]store.Position, len(events))
+	for i, e := range events {
+		ps[i] = e.Position
+	}
+	return ps
+}

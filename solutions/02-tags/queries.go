@@ -1,0 +1,44 @@
+package tagging
+
+import "github.com/opossum-go/opossum/store"
+
+// Registrations selects every StudentRegistered event, whatever its tags:
+// a query by type only. It is the example for README step 2.
+func Registrations() store.Query {
+	return store.Types(StudentRegisteredType)
+}
+
+// CourseDefinitions selects the events that define a course: every
+// CourseCreated and every CourseCapacityChanged event, of any course.
+func CourseDefinitions() store.Query {
+	return store.Types(CourseCreatedType, CourseCapacityChangedType)
+}
+
+// CourseHistory selects everything that happened to the course courseID:
+// every event tagged with it, whatever its type.
+func CourseHistory(courseID string) store.Query {
+	return store.Tagged(CourseTag(courseID))
+}
+
+// Enrolment selects the StudentEnrolledInCourse events of one student in
+// one course.
+func Enrolment(studentID, courseID string) store.Query {
+	return store.TypesTagged([]string{StudentEnrolledInCourseType}, StudentTag(studentID), CourseTag(courseID))
+}
+
+// EnrolmentDecision selects what a decision to enrol studentID in courseID
+// depends on: the course's CourseCreated, CourseCapacityChanged and
+// StudentEnrolledInCourse events, and the student's StudentRegistered and
+// StudentEnrolledInCourse events.
+func EnrolmentDecision(studentID, courseID string) store.Query {
+	return store.Items(
+		store.QueryItem{
+			Types: []string{CourseCreatedType, CourseCapacityChangedType, StudentEnrolledInCourseType},
+			Tags:  []store.Tag{CourseTag(courseID)},
+		},
+		store.QueryItem{
+			Types: []string{StudentRegisteredType, StudentEnrolledInCourseType},
+			Tags:  []store.Tag{StudentTag(studentID)},
+		},
+	)
+}
