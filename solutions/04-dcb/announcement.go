@@ -1,0 +1,43 @@
+package dcb
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/opossum-go/opossum/store"
+	"github.com/opossum-go/opossum/store/decision"
+)
+
+// CourseExists is the decision projection "was the course defined?".
+func CourseExists(courseID string) decision.Projection[bool] {
+	return decision.Projection[bool]{
+		Query: store.TypesTagged([]string{CourseDefinedType}, CourseTag(courseID)),
+		Apply: func(bool, store.StoredEvent) (bool, error) { return true, nil },
+	}
+}
+
+// PostAnnouncement posts a to its course, at most once per idempotency
+// token: a request whose a.Token was already used returns an error
+// matching ErrAlreadySubmitted and appends nothing, also when the two
+// requests race. A course that does not exist returns ErrCourseNotFound.
+// Requests with different tokens never get in each other's way.
+func PostAnnouncement(ctx context.Context, s store.EventStore, a AnnouncementPosted) error {
+	used := decision.Projection[bool]{
+		Query: store.TypesTagged([]string{AnnouncementPostedType}, TokenTag(a.Token)),
+		Apply: func(bool, store.StoredEvent) (bool, error) { return true, nil },
+	}
+	_, err := decision.Execute(ctx, s, func(ctx context.Context) (decision.Decision, error) {
+		m, err := decision.Build2(ctx, s, CourseExists(a.CourseID), used)
+		if err != nil {
+			return decision.Decision{}, err
+		}
+		switch {
+		case !m.First:
+			return decision.Decision{}, fmt.Errorf("course %s: %w", a.CourseID, ErrCourseNotFound)
+		case m.Second:
+			return decision.Decision{}, fmt.Errorf("token %s: %w", a.Token, ErrAlreadySubmitted)
+		}
+		return m.Append(a.Event()), nil
+	}, Retry)
+	return err
+}

@@ -1,0 +1,40 @@
+package dcb
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/opossum-go/opossum/store"
+	"github.com/opossum-go/opossum/store/decision"
+)
+
+// CreateInvoice creates the next invoice for the customer and returns its
+// number: 1 for the first invoice of the store, and one more than the last
+// invoice's number after that, with no gap and no duplicate, however many
+// invoices are created at once. It reads only the last invoice, so its
+// cost does not grow with the number of invoices.
+func CreateInvoice(ctx context.Context, s store.EventStore, customerID string, amountCents int) (int, error) {
+	var number int
+	_, err := decision.Execute(ctx, s, func(ctx context.Context) (decision.Decision, error) {
+		q := store.Types(InvoiceCreatedType)
+		last, err := s.ReadLast(ctx, q)
+		if err != nil {
+			return decision.Decision{}, err
+		}
+		number = 1
+		var after store.Position // 0: no invoice yet, so the guard has no After
+		if last != nil {
+			inv, err := store.Decode[InvoiceCreated](last.Event)
+			if err != nil {
+				return decision.Decision{}, err
+			}
+			number, after = inv.Number+1, last.Position
+		}
+		e := InvoiceCreated{Number: number, CustomerID: customerID, AmountCents: amountCents}.Event()
+		return decision.Decision{Events: []store.Event{e}, Condition: store.Guard(q, after)}, nil
+	}, Retry)
+	if err != nil {
+		return 0, fmt.Errorf("create invoice for %s: %w", customerID, err)
+	}
+	return number, nil
+}
