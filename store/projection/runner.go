@@ -1,0 +1,524 @@
+package projection
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gofrs/flock"
+
+	"github.com/opossum-go/opossum/store"
+)
+
+// Options configure a Runner. The zero value (and a nil *Options) is safe
+// and durable, except that Dir is required for stores that have no folder.
+type Options struct {
+	// Dir is the folder holding one subfolder per projection. Empty means
+	// "projections" inside the event store's folder, for stores with a
+	// Dir() method (the file store); it is required otherwise.
+	Dir string
+
+	// NoSync skips every fsync of read-model files, checkpoints and the
+	// current pointer, like the event store's option of the same name: a
+	// process crash still loses nothing and never mixes generations, but a
+	// power loss may lose the latest updates, which are re-derived from the
+	// events on the next start, or (rarely) leave damaged files, which
+	// triggers a rebuild. For tests and bulk loads. Default false: durable.
+	NoSync bool
+
+	// MaxParallelRebuilds bounds how many projections rebuild at the same
+	// time; the others wait in the Queued state. Zero means 4.
+	MaxParallelRebuilds int
+
+	// BatchSize caps the events applied between two flushes of live
+	// updates. Zero means 1000.
+	BatchSize int
+
+	// RebuildFlushEvery is how many events a rebuild applies between two
+	// durable progress points; a rebuild interrupted by a crash resumes
+	// from the last one. Zero means 10,000.
+	RebuildFlushEvery int
+
+	// CheckpointInterval bounds how often a checkpoint is written only to
+	// follow the store's head past events the projection does not consume.
+	// A checkpoint is always written after read models change and on
+	// Close. Zero means one second.
+	CheckpointInterval time.Duration
+
+	// Logger receives progress, recovery and failure messages. Nil
+	// discards them.
+	Logger *slog.Logger
+
+	// FS replaces the operating system's file system, for tests. Nil means
+	// store.OSFS().
+	FS store.FS
+}
+
+func (o *Options) withDefaults(st store.EventStore) (Options, error) {
+	var c Options
+	if o != nil {
+		c = *o
+	}
+	if c.MaxParallelRebuilds < 0 || c.BatchSize < 0 || c.RebuildFlushEvery < 0 || c.CheckpointInterval < 0 {
+		return c, fmt.Errorf("%w: negative value in Options", ErrInvalidOption)
+	}
+	if c.Dir == "" {
+		d, ok := st.(interface{ Dir() string })
+		if !ok {
+			return c, fmt.Errorf("%w: Options.Dir is required for a store without a folder", ErrInvalidOption)
+		}
+		c.Dir = filepath.Join(d.Dir(), "projections")
+	}
+	if c.MaxParallelRebuilds == 0 {
+		c.MaxParallelRebuilds = 4
+	}
+	if c.BatchSize == 0 {
+		c.BatchSize = 1000
+	}
+	if c.RebuildFlushEvery == 0 {
+		c.RebuildFlushEvery = 10000
+	}
+	if c.CheckpointInterval == 0 {
+		c.CheckpointInterval = time.Second
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.FS == nil {
+		c.FS = store.OSFS()
+	}
+	return c, nil
+}
+
+// State is the phase a projection is in.
+type State string
+
+// The states of a projection, as Status reports them.
+const (
+	// Stopped: the runner is not started, or was closed.
+	Stopped State = "stopped"
+	// Starting: the runner is checking the projection's folder.
+	Starting State = "starting"
+	// Queued: a rebuild waits for one of the MaxParallelRebuilds slots.
+	Queued State = "queued"
+	// Rebuilding: the read models are being rebuilt into a new generation;
+	// readers still see the previous one.
+	Rebuilding State = "rebuilding"
+	// Live: the projection follows the store.
+	Live State = "live"
+	// Failed: the projection stopped at an event it could not apply, or on
+	// an I/O error; Err says why. The others keep going. A rebuild (after
+	// fixing the definition and bumping its version, or by Runner.Rebuild)
+	// or a restart tries again.
+	Failed State = "failed"
+)
+
+// Status describes one projection.
+type Status struct {
+	// Name and Version are the definition's.
+	Name    string
+	Version int
+	// State is the current phase.
+	State State
+	// Position is the checkpoint readers can rely on: every event up to it
+	// is reflected in the read models that reads return. During a rebuild it
+	// is the previous generation's.
+	Position store.Position
+	// Generation names the folder readers use ("g000002"); empty before the
+	// first build completes.
+	Generation string
+	// Err is why the projection failed, when State is Failed. A fold error
+	// is a *FoldError.
+	Err error
+	// Rebuild describes the rebuild that is queued or running, or the last
+	// one.
+	Rebuild Progress
+	// Rebuilds counts the rebuilds completed since Start.
+	Rebuilds int
+}
+
+// Progress describes a rebuild.
+type Progress struct {
+	// Reason says why the rebuild runs: "no read models yet", "version
+	// changed from 1 to 2", "requested", "resuming after a restart", ...
+	Reason string
+	// Resumed reports that the rebuild continues an interrupted one.
+	Resumed bool
+	// From is the position the rebuild started or resumed after.
+	From store.Position
+	// Position is the last event position the rebuild has covered.
+	Position store.Position
+	// Target is the store's head when the current pass began.
+	Target store.Position
+	// Events counts the events applied by this rebuild.
+	Events int
+	// Started is when the rebuild started running (zero while queued).
+	Started time.Time
+	// Finished is when it completed (zero while it runs).
+	Finished time.Time
+}
+
+// Runner keeps registered projections up to date with an event store.
+//
+// Register every projection, then Start. Each projection has its own
+// goroutine, its own subscription to the store and its own checkpoint, so
+// a slow, rebuilding or failed projection never holds the others back.
+// Close stops them and waits. All methods are safe for concurrent use.
+//
+// One Runner owns its folder: a second one (in this process or another)
+// fails with ErrLocked until the first is closed.
+type Runner struct {
+	st   store.EventStore
+	opts Options
+	log  *slog.Logger
+	fsys store.FS
+	lock *flock.Flock
+
+	mu      sync.Mutex
+	workers map[string]*worker
+	started bool
+	closed  bool
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
+	changed chan struct{} // closed and replaced on every status change
+
+	sem  chan struct{} // rebuild slots
+	head atomic.Uint64 // latest head seen by the watcher
+
+	// failpoint, when set (by tests), is called at named points of the
+	// write protocol; an error makes the projection stop at once as if
+	// the process had crashed there.
+	failpoint func(projection, point string) error
+}
+
+// NewRunner returns a runner for st that keeps its read models under
+// opts.Dir, which it creates and locks. Errors: ErrInvalidOption,
+// ErrLocked, I/O errors.
+func NewRunner(st store.EventStore, opts *Options) (*Runner, error) {
+	o, err := opts.withDefaults(st)
+	if err != nil {
+		return nil, err
+	}
+	if err := o.FS.MkdirAll(o.Dir, 0o755); err != nil {
+		return nil, fmt.Errorf("projection: create %s: %w", o.Dir, err)
+	}
+	lp := filepath.Join(o.Dir, lockName)
+	fl := flock.New(lp)
+	ok, err := fl.TryLock()
+	if err != nil {
+		return nil, fmt.Errorf("projection: lock %s: %w", lp, err)
+	}
+	if !ok {
+		return nil, fmt.Errorf("%w: %s", ErrLocked, lp)
+	}
+	return &Runner{
+		st: st, opts: o, log: o.Logger, fsys: o.FS, lock: fl,
+		workers: map[string]*worker{},
+		changed: make(chan struct{}),
+		sem:     make(chan struct{}, o.MaxParallelRebuilds),
+	}, nil
+}
+
+// Dir returns the folder holding the projections.
+func (r *Runner) Dir() string { return r.opts.Dir }
+
+// Register adds a projection to r and returns the reader of its read
+// models, which serves the read models already on disk at once. Call it
+// before Start. Errors: ErrInvalidDefinition, ErrDuplicateName,
+// ErrStarted, ErrClosed.
+func Register[S any](r *Runner, def Definition[S]) (*ReadModels[S], error) {
+	if err := def.validate(); err != nil {
+		return nil, err
+	}
+	def.EventTypes = slices.Clone(def.EventTypes)
+	p := typed[S]{d: def}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	switch {
+	case r.closed:
+		return nil, ErrClosed
+	case r.started:
+		return nil, fmt.Errorf("%w: register %s before Start", ErrStarted, def.Name)
+	case r.workers[def.Name] != nil:
+		return nil, fmt.Errorf("%w: %s", ErrDuplicateName, def.Name)
+	}
+	h := newHome(def.Name, filepath.Join(r.opts.Dir, def.Name), r.fsys, r.log)
+	if c, err := readCurrent(r.fsys, h.currentPath()); err == nil {
+		if ok, _ := existsDir(r.fsys, filepath.Join(h.dir, c.Generation)); ok {
+			n, _ := parseGenName(c.Generation)
+			h.install(h.gen(n))
+		}
+	}
+	w := &worker{r: r, p: p, home: h, log: r.log.With("projection", def.Name),
+		rebuildReq: make(chan string, 1), headCh: make(chan struct{}, 1)}
+	w.status = Status{Name: def.Name, Version: def.Version, State: Stopped}
+	if g := h.current(); g != nil {
+		w.status.Generation = genName(g.num)
+	}
+	r.workers[def.Name] = w
+	return &ReadModels[S]{home: h, def: p}, nil
+}
+
+// Start starts a goroutine per projection and returns. Each one first
+// checks its folder: it resumes an interrupted rebuild, rebuilds when the
+// projection has no read models yet or its definition's Version changed,
+// repairs the tag index after an unclean stop, and then catches up from
+// its checkpoint and follows the store's subscription. Errors: ErrStarted,
+// ErrClosed, and errors of the store's Head.
+func (r *Runner) Start() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	switch {
+	case r.closed:
+		return ErrClosed
+	case r.started:
+		return ErrStarted
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	h, err := r.st.Head(ctx)
+	if err != nil {
+		cancel()
+		return fmt.Errorf("projection: start: %w", err)
+	}
+	r.head.Store(uint64(h))
+	r.started, r.cancel = true, cancel
+	r.wg.Add(1)
+	go r.watchHead(ctx, h)
+	for _, w := range r.workers {
+		r.wg.Add(1)
+		go w.run(ctx)
+	}
+	return nil
+}
+
+// watchHead follows the store's head, so that projections that consume
+// none of the newest events can still move their checkpoint to it.
+func (r *Runner) watchHead(ctx context.Context, from store.Position) {
+	defer r.wg.Done()
+	for e, err := range r.st.Subscribe(ctx, store.All(), from) {
+		if err != nil {
+			if ctx.Err() == nil {
+				r.log.Warn("projection: head watcher stopped", "err", err)
+			}
+			return
+		}
+		r.head.Store(uint64(e.Position))
+		r.mu.Lock()
+		for _, w := range r.workers {
+			select {
+			case w.headCh <- struct{}{}:
+			default:
+			}
+		}
+		r.mu.Unlock()
+	}
+}
+
+// Close stops every projection and waits for its goroutines. A batch being
+// applied is finished or dropped (its events are applied again on the
+// next start); each projection writes its checkpoint. Close releases the
+// folder's lock. Readers (ReadModels) keep working on the files. Calling
+// Close again returns ErrClosed.
+func (r *Runner) Close() error {
+	r.mu.Lock()
+	if r.closed {
+		r.mu.Unlock()
+		return ErrClosed
+	}
+	r.closed = true
+	cancel := r.cancel
+	r.mu.Unlock()
+	if cancel != nil {
+		cancel()
+	}
+	r.wg.Wait()
+	r.mu.Lock()
+	for _, w := range r.workers {
+		w.mu.Lock()
+		if w.status.State != Failed {
+			w.status.State = Stopped
+		}
+		w.mu.Unlock()
+	}
+	r.mu.Unlock()
+	r.notify()
+	return r.lock.Unlock()
+}
+
+// Status returns the status of every projection, sorted by name.
+func (r *Runner) Status() []Status {
+	r.mu.Lock()
+	ws := make([]*worker, 0, len(r.workers))
+	for _, w := range r.workers {
+		ws = append(ws, w)
+	}
+	r.mu.Unlock()
+	out := make([]Status, 0, len(ws))
+	for _, w := range ws {
+		out = append(out, w.snapshot())
+	}
+	slices.SortFunc(out, func(a, b Status) int {
+		switch {
+		case a.Name < b.Name:
+			return -1
+		case a.Name > b.Name:
+			return 1
+		}
+		return 0
+	})
+	return out
+}
+
+// StatusOf returns the status of one projection, or ErrUnknownProjection.
+func (r *Runner) StatusOf(name string) (Status, error) {
+	w, err := r.worker(name)
+	if err != nil {
+		return Status{}, err
+	}
+	return w.snapshot(), nil
+}
+
+func (r *Runner) worker(name string) (*worker, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	w := r.workers[name]
+	if w == nil {
+		return nil, fmt.Errorf("%w: %s", ErrUnknownProjection, name)
+	}
+	return w, nil
+}
+
+// notify wakes everyone waiting for a status change.
+func (r *Runner) notify() {
+	r.mu.Lock()
+	close(r.changed)
+	r.changed = make(chan struct{})
+	r.mu.Unlock()
+}
+
+func (r *Runner) changes() <-chan struct{} {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.changed
+}
+
+// WaitFor waits until the read models of the named projection reflect
+// every event up to position p (its Status.Position reaches p), which
+// gives read-your-writes: append, then WaitFor the returned position, then
+// read. It returns the projection's error as soon as it is Failed below p,
+// ErrClosed when the runner is closed first, and ctx.Err() when ctx ends.
+func (r *Runner) WaitFor(ctx context.Context, name string, p store.Position) error {
+	w, err := r.worker(name)
+	if err != nil {
+		return err
+	}
+	for {
+		ch := r.changes()
+		s := w.snapshot()
+		if s.Position >= p {
+			return nil
+		}
+		if s.State == Failed {
+			return s.Err
+		}
+		r.mu.Lock()
+		closed, started := r.closed, r.started
+		r.mu.Unlock()
+		if closed {
+			return ErrClosed
+		}
+		if !started {
+			return ErrNotStarted
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-ch:
+		}
+	}
+}
+
+// WaitForAll is WaitFor for every registered projection; it returns the
+// first error.
+func (r *Runner) WaitForAll(ctx context.Context, p store.Position) error {
+	for _, s := range r.Status() {
+		if err := r.WaitFor(ctx, s.Name, p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Rebuild rebuilds the named projections (all of them when names is
+// empty) from the first event, MaxParallelRebuilds at a time, and waits
+// until each has finished. Readers keep seeing the previous read models
+// until a projection's new ones are complete and swapped in. A Failed
+// projection is given a new chance. It returns the first rebuild error,
+// ErrUnknownProjection, ErrNotStarted, ErrClosed, or ctx.Err() (the
+// rebuilds go on in the background).
+func (r *Runner) Rebuild(ctx context.Context, names ...string) error {
+	r.mu.Lock()
+	closed, started := r.closed, r.started
+	if len(names) == 0 {
+		for n := range r.workers {
+			names = append(names, n)
+		}
+	}
+	r.mu.Unlock()
+	if closed {
+		return ErrClosed
+	}
+	if !started {
+		return ErrNotStarted
+	}
+	ws := make([]*worker, len(names))
+	before := make([]int, len(names))
+	for i, n := range names {
+		w, err := r.worker(n)
+		if err != nil {
+			return err
+		}
+		ws[i] = w
+		before[i] = w.attempts()
+	}
+	for _, w := range ws {
+		w.requestRebuild("requested")
+	}
+	var first error
+	for i, w := range ws {
+		for {
+			ch := r.changes()
+			if n, err := w.lastAttempt(); n > before[i] {
+				if err != nil && first == nil {
+					first = err
+				}
+				break
+			}
+			r.mu.Lock()
+			closed := r.closed
+			r.mu.Unlock()
+			if closed {
+				return ErrClosed
+			}
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-ch:
+			}
+		}
+	}
+	return first
+}
+
+// fail runs the failpoint hook, if any.
+func (r *Runner) fail(projection, point string) error {
+	if r.failpoint == nil {
+		return nil
+	}
+	return r.failpoint(projection, point)
+}

@@ -1,0 +1,557 @@
+package projection
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/opossum-go/opossum/store"
+)
+
+// worker runs one projection: it opens its folder, rebuilds when needed,
+// then follows the store.
+type worker struct {
+	r          *Runner
+	p          projector
+	home       *home
+	log        *slog.Logger
+	rebuildReq chan string   // a rebuild request and its reason
+	headCh     chan struct{} // the store's head moved
+
+	mu        sync.Mutex
+	status    Status
+	nAttempts int   // rebuild attempts finished
+	lastErr   error // error of the last rebuild attempt
+
+	// Owned by the worker's goroutine.
+	needRebuild string      // why a rebuild is needed; "" when none
+	resume      *generation // an interrupted rebuild to continue
+	maxGen      uint64      // the highest generation number seen
+	crashed     bool        // a failpoint fired: write nothing more
+}
+
+var errRebuildRequested = errors.New("projection: rebuild requested")
+
+type delivery struct {
+	e   store.StoredEvent
+	err error
+}
+
+func (w *worker) snapshot() Status {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.status
+}
+
+func (w *worker) update(f func(s *Status)) {
+	w.mu.Lock()
+	f(&w.status)
+	w.mu.Unlock()
+	w.r.notify()
+}
+
+func (w *worker) attempts() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.nAttempts
+}
+
+func (w *worker) lastAttempt() (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.nAttempts, w.lastErr
+}
+
+func (w *worker) requestRebuild(reason string) {
+	select {
+	case w.rebuildReq <- reason:
+	default: // one is pending already
+	}
+}
+
+func (w *worker) failed(err error) {
+	w.log.Error("projection: stopped", "err", err)
+	w.update(func(s *Status) { s.State, s.Err = Failed, err })
+}
+
+// park waits, after a failure, for a rebuild request (true) or the end (false).
+func (w *worker) park(ctx context.Context) bool {
+	select {
+	case <-ctx.Done():
+		return false
+	case reason := <-w.rebuildReq:
+		w.needRebuild = reason
+		return true
+	}
+}
+
+func (w *worker) run(ctx context.Context) {
+	defer w.r.wg.Done()
+	w.update(func(s *Status) { s.State, s.Err = Starting, nil })
+	if err := w.open(ctx); err != nil {
+		if ctx.Err() != nil {
+			return
+		}
+		w.failed(err)
+		if !w.park(ctx) {
+			return
+		}
+	}
+	for ctx.Err() == nil && !w.crashed {
+		if w.needRebuild != "" {
+			err := w.rebuild(ctx)
+			w.mu.Lock()
+			w.nAttempts++
+			w.lastErr = err
+			w.mu.Unlock()
+			w.r.notify()
+			if err != nil {
+				if ctx.Err() != nil || w.crashed {
+					return
+				}
+				w.failed(err)
+				if !w.park(ctx) {
+					return
+				}
+				continue
+			}
+		}
+		err := w.live(ctx)
+		switch {
+		case ctx.Err() != nil || w.crashed:
+			return
+		case errors.Is(err, errRebuildRequested):
+			continue
+		case errors.Is(err, errNeedsRebuild):
+			w.log.Warn("projection: read models damaged; rebuilding", "err", err)
+			w.needRebuild = "read models damaged"
+			continue
+		}
+		w.failed(err)
+		if !w.park(ctx) {
+			return
+		}
+	}
+}
+
+// open inspects the projection's folder: which generation readers use,
+// whether a rebuild is needed or can be resumed, and which leftover
+// generations to remove.
+func (w *worker) open(ctx context.Context) error {
+	h, fsys := w.home, w.r.fsys
+	if err := fsys.MkdirAll(h.dir, 0o755); err != nil {
+		return fmt.Errorf("projection: create %s: %w", h.dir, err)
+	}
+	var curNum uint64
+	c, err := readCurrent(fsys, h.currentPath())
+	switch {
+	case err == nil:
+		curNum, _ = parseGenName(c.Generation)
+	case isNotExist(err):
+	default:
+		w.log.Warn("projection: current pointer unreadable; rebuilding", "err", err)
+	}
+	ents, err := fsys.ReadDir(h.dir)
+	if err != nil {
+		return fmt.Errorf("projection: list %s: %w", h.dir, err)
+	}
+	var nums []uint64
+	for _, e := range ents {
+		if n, ok := parseGenName(e.Name()); ok && e.IsDir() {
+			nums = append(nums, n)
+			w.maxGen = max(w.maxGen, n)
+		}
+	}
+	if curNum != 0 && !slices.Contains(nums, curNum) {
+		w.log.Warn("projection: current pointer names a missing generation; rebuilding", "generation", genName(curNum))
+		curNum = 0
+	}
+	w.maxGen = max(w.maxGen, curNum)
+	if curNum == 0 {
+		w.needRebuild = "no read models yet"
+	} else {
+		g := h.gen(curNum)
+		h.install(g)
+		cp, err := readCheckpoint(fsys, g.checkpointPath())
+		switch {
+		case err != nil:
+			w.log.Warn("projection: checkpoint missing or unreadable; rebuilding", "err", err)
+			w.needRebuild = "checkpoint missing or unreadable"
+		case cp.Version != w.p.version():
+			w.needRebuild = fmt.Sprintf("version changed from %d to %d", cp.Version, w.p.version())
+		case !cp.Complete:
+			w.needRebuild = "current generation incomplete"
+		}
+		w.update(func(s *Status) { s.Position, s.Generation = cp.Position, genName(curNum) })
+	}
+	// Newer generations are rebuilds that did not finish: continue the
+	// newest one that fits this definition; remove every other leftover.
+	slices.Sort(nums)
+	slices.Reverse(nums)
+	for _, n := range nums {
+		if n == curNum {
+			continue
+		}
+		g := h.gen(n)
+		if n > curNum && w.resume == nil {
+			rc, err := readCheckpoint(fsys, g.checkpointPath())
+			if err == nil && rc.Version == w.p.version() && rc.Projection == w.p.name() {
+				if rc.Complete {
+					// Crashed between the final checkpoint and the switch.
+					if err := w.swap(g, rc.Position); err != nil {
+						return err
+					}
+					w.log.Info("projection: finished an interrupted switch to a rebuilt generation", "generation", genName(n))
+					w.needRebuild, curNum = "", n
+					continue
+				}
+				w.resume = g
+				if w.needRebuild == "" {
+					w.needRebuild = "requested before the last stop"
+				}
+				continue
+			}
+		}
+		if err := removeAll(fsys, g.dir); err != nil {
+			return fmt.Errorf("projection: remove stale generation: %w", err)
+		}
+		w.log.Info("projection: removed a stale generation", "generation", genName(n))
+	}
+	if w.resume != nil && w.resume.num < curNum {
+		w.resume = nil
+	}
+	return ctx.Err()
+}
+
+// swap makes g the generation readers use: the current file is the
+// commit point of a rebuild. The previous generation is removed once its
+// last reader is done.
+func (w *worker) swap(g *generation, pos store.Position) error {
+	c := currentFile{Format: formatVersion, Generation: genName(g.num), Version: w.p.version(), Switched: time.Now().UTC()}
+	if err := writeJSONAtomic(w.r.fsys, w.home.currentPath(), c, w.r.opts.NoSync); err != nil {
+		return err
+	}
+	w.home.install(g)
+	w.update(func(s *Status) { s.Position, s.Generation = pos, genName(g.num) })
+	return nil
+}
+
+// live catches up from the current generation's checkpoint and follows the
+// store until ctx ends, a rebuild is requested or an error stops it.
+func (w *worker) live(ctx context.Context) (err error) {
+	r, g := w.r, w.home.current()
+	wr := newWriter(w.p, r.st, r.fsys, w.log, g, r.opts.NoSync)
+	cp, err := readCheckpoint(r.fsys, g.checkpointPath())
+	if err != nil {
+		return fmt.Errorf("%w: %v", errNeedsRebuild, err)
+	}
+	if !cp.Clean {
+		n, err := wr.repair(ctx)
+		if err != nil {
+			return err
+		}
+		w.log.Info("projection: checked read models after an unclean stop", "fixes", n)
+	} else if err := wr.loadTombstones(); err != nil {
+		if errors.Is(err, ErrCorrupt) {
+			return fmt.Errorf("%w: %v", errNeedsRebuild, err)
+		}
+		return err
+	}
+	if err := wr.writeCheckpoint(cp.Position, true, false, r.opts.NoSync); err != nil {
+		return err
+	}
+	applied := cp.Position
+	lastWrite := time.Now()
+	w.update(func(s *Status) { s.State, s.Err, s.Position = Live, nil, applied })
+
+	subCtx, cancel := context.WithCancel(ctx)
+	events := make(chan delivery)
+	subDone := make(chan struct{})
+	go func() {
+		defer close(subDone)
+		for e, err := range r.st.Subscribe(subCtx, w.p.query(), applied) {
+			select {
+			case events <- delivery{e, err}:
+			case <-subCtx.Done():
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	clean := true // the files are consistent: a stop may mark them clean
+	defer func() {
+		cancel()
+		<-subDone
+		if w.crashed || !clean {
+			return
+		}
+		if !r.opts.NoSync {
+			if serr := syncTree(r.fsys, g.dir); serr != nil {
+				w.log.Warn("projection: sync on stop failed", "err", serr)
+				return
+			}
+		}
+		if cerr := wr.writeCheckpoint(applied, true, true, r.opts.NoSync); cerr != nil {
+			w.log.Warn("projection: checkpoint on stop failed", "err", cerr)
+		}
+	}()
+
+	batch := make([]store.StoredEvent, 0, r.opts.BatchSize)
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case reason := <-w.rebuildReq:
+			w.needRebuild = reason
+			return errRebuildRequested
+		case <-w.headCh:
+			h := store.Position(r.head.Load())
+			if h <= applied {
+				continue
+			}
+			// Every event up to h is committed; if none of them is one this
+			// projection consumes and has not applied, the checkpoint may
+			// follow the head.
+			last, err := r.st.ReadLast(ctx, w.p.query())
+			if err != nil {
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+				w.log.Warn("projection: read last failed", "err", err)
+				continue
+			}
+			if last != nil && last.Position > applied {
+				continue // on its way through the subscription
+			}
+			applied = h
+			w.update(func(s *Status) { s.Position = applied })
+			if time.Since(lastWrite) >= r.opts.CheckpointInterval {
+				if err := wr.writeCheckpoint(applied, true, false, r.opts.NoSync); err != nil {
+					clean = false
+					return err
+				}
+				lastWrite = time.Now()
+			}
+		case d := <-events:
+			var stop error
+			batch = batch[:0]
+			if d.err != nil {
+				stop = d.err
+			} else {
+				batch = append(batch, d.e)
+			drain:
+				for len(batch) < r.opts.BatchSize {
+					select {
+					case d := <-events:
+						if d.err != nil {
+							stop = d.err
+							break drain
+						}
+						batch = append(batch, d.e)
+					default:
+						break drain
+					}
+				}
+			}
+			last := applied
+			for _, e := range batch {
+				if e.Position <= applied {
+					continue
+				}
+				if err := wr.apply(ctx, e); err != nil {
+					wr.discard()
+					return err
+				}
+				last = e.Position
+			}
+			if last > applied {
+				if err := wr.flush(); err != nil {
+					var fe *FoldError
+					if !errors.As(err, &fe) {
+						clean = false // some files may be written
+					}
+					return err
+				}
+				if err := r.fail(w.p.name(), "live:after-state"); err != nil {
+					w.crashed = true
+					return err
+				}
+				if err := wr.writeCheckpoint(last, true, false, r.opts.NoSync); err != nil {
+					clean = false
+					return err
+				}
+				lastWrite = time.Now()
+				wr.collectTombstones(last)
+				applied = last
+				w.update(func(s *Status) { s.Position = applied })
+			}
+			if stop != nil {
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+				return fmt.Errorf("projection: subscription: %w", stop)
+			}
+		}
+	}
+}
+
+// rebuild builds the read models from the first event (or resumes an
+// interrupted rebuild) into a new generation, then swaps it in.
+func (w *worker) rebuild(ctx context.Context) error {
+	r := w.r
+	reason := w.needRebuild
+	w.update(func(s *Status) {
+		s.State, s.Err = Queued, nil
+		s.Rebuild = Progress{Reason: reason}
+	})
+	select {
+	case r.sem <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-r.sem }()
+	// A request that arrived while queued is served by this rebuild.
+	select {
+	case <-w.rebuildReq:
+	default:
+	}
+	var (
+		g       *generation
+		wr      *writer
+		from    store.Position
+		resumed bool
+	)
+	if w.resume != nil {
+		g, w.resume = w.resume, nil
+		wr = newWriter(w.p, r.st, r.fsys, w.log, g, true)
+		cp, err := readCheckpoint(r.fsys, g.checkpointPath())
+		if err == nil {
+			var n int
+			n, err = wr.repair(ctx)
+			if err == nil {
+				from, resumed = cp.Position, true
+				w.log.Info("projection: resuming an interrupted rebuild", "generation", genName(g.num), "from", from, "fixes", n)
+			}
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			w.log.Warn("projection: cannot resume the interrupted rebuild; starting over", "err", err)
+			if err := removeAll(r.fsys, g.dir); err != nil {
+				return err
+			}
+			g = nil
+		}
+	}
+	if g == nil {
+		w.maxGen++
+		g = w.home.gen(w.maxGen)
+		if err := removeAll(r.fsys, g.dir); err != nil {
+			return err
+		}
+		wr = newWriter(w.p, r.st, r.fsys, w.log, g, true)
+		if err := wr.prepare(); err != nil {
+			return err
+		}
+		if err := wr.writeCheckpoint(0, false, false, r.opts.NoSync); err != nil {
+			return err
+		}
+	}
+	started := time.Now()
+	w.update(func(s *Status) {
+		s.State = Rebuilding
+		s.Rebuild = Progress{Reason: reason, Resumed: resumed, From: from, Position: from, Started: started}
+	})
+	w.log.Info("projection: rebuilding", "reason", reason, "generation", genName(g.num), "from", from)
+
+	pos, events := from, 0
+	for {
+		target, err := r.st.Head(ctx)
+		if err != nil {
+			return err
+		}
+		w.update(func(s *Status) { s.Rebuild.Target = target })
+		n := 0
+		for e, err := range r.st.Read(ctx, w.p.query(), store.After(pos)) {
+			if err != nil {
+				return err
+			}
+			if err := wr.apply(ctx, e); err != nil {
+				return err
+			}
+			pos = e.Position
+			n++
+			events++
+			if wr.events >= r.opts.RebuildFlushEvery {
+				if err := w.flushRebuild(wr, pos); err != nil {
+					return err
+				}
+			}
+			if events%512 == 0 {
+				w.update(func(s *Status) { s.Rebuild.Position, s.Rebuild.Events = pos, events })
+			}
+		}
+		pos = max(pos, target)
+		if n <= r.opts.BatchSize {
+			break // the rest is caught up live
+		}
+	}
+	if err := w.flushRebuild(wr, pos); err != nil {
+		return err
+	}
+	if err := r.fail(w.p.name(), "rebuild:before-complete"); err != nil {
+		w.crashed = true
+		return err
+	}
+	if err := wr.writeCheckpoint(pos, true, true, r.opts.NoSync); err != nil {
+		return err
+	}
+	if err := r.fail(w.p.name(), "rebuild:before-swap"); err != nil {
+		w.crashed = true
+		return err
+	}
+	if err := w.swap(g, pos); err != nil {
+		return err
+	}
+	w.needRebuild = ""
+	took := time.Since(started)
+	w.update(func(s *Status) {
+		s.Rebuild.Position, s.Rebuild.Events, s.Rebuild.Finished = pos, events, time.Now()
+		s.Rebuilds++
+	})
+	w.log.Info("projection: rebuild complete", "generation", genName(g.num), "position", pos,
+		"events", events, "took", took.Round(time.Millisecond))
+	return nil
+}
+
+// flushRebuild writes a rebuild's batch and a durable progress point: the
+// files first (unsynced), then one sync of the generation, then its
+// checkpoint. A crash resumes from the last progress point; instances
+// written after it carry their own positions, so nothing is applied twice.
+func (w *worker) flushRebuild(wr *writer, pos store.Position) error {
+	if err := wr.flush(); err != nil {
+		return err
+	}
+	if !w.r.opts.NoSync {
+		if err := syncTree(w.r.fsys, wr.g.dir); err != nil {
+			return err
+		}
+	}
+	if err := w.r.fail(w.p.name(), "rebuild:before-progress"); err != nil {
+		w.crashed = true
+		return err
+	}
+	if err := wr.writeCheckpoint(pos, false, false, w.r.opts.NoSync); err != nil {
+		return err
+	}
+	wr.collectTombstones(pos)
+	w.update(func(s *Status) { s.Rebuild.Position = pos })
+	return nil
+}
