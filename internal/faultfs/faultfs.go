@@ -107,10 +107,10 @@ type node struct {
 	// files
 	durable []byte // the content a cut restores
 	// folders
-	cur     map[string]*node // entries as they are now
-	durDir  map[string]*node // entries a cut restores
-	known   map[string]bool  // names ever seen; a cut touches only these
-	dirty   bool             // written since its content was last made durable
+	cur    map[string]*node // entries as they are now
+	durDir map[string]*node // entries a cut restores
+	known  map[string]bool  // names ever seen; a cut touches only these
+	dirty  bool             // written since its content was last made durable
 }
 
 // FS is a store.FS over a real folder with fault injection and power cuts.
