@@ -21,9 +21,9 @@ func TestAppending(t *testing.T) {
 
 // The students of the specs.
 var (
-	ada = appending.StudentRegistered{StudentID: "s-ada", FirstName: "Ada", LastName: "Lovelace", Email: "ada@example.com"}
-	bob = appending.StudentRegistered{StudentID: "s-bob", FirstName: "Bob", LastName: "Barker", Email: "bob@example.com"}
-	cyd = appending.StudentRegistered{StudentID: "s-cyd", FirstName: "Cyd", LastName: "Charisse", Email: "cyd@example.com"}
+	ada = appending.StudentRegistered{StudentID: "s-ada", Name: "Ada Lovelace", Email: "ada@example.com"}
+	bob = appending.StudentRegistered{StudentID: "s-bob", Name: "Bob Barker", Email: "bob@example.com"}
+	cyd = appending.StudentRegistered{StudentID: "s-cyd", Name: "Cyd Charisse", Email: "cyd@example.com"}
 )
 
 // newStore opens a file store in a fresh folder for one spec and closes it
@@ -84,7 +84,7 @@ func appendRaw(ctx context.Context, s store.EventStore, events ...store.Event) {
 	Expect(err).NotTo(HaveOccurred())
 }
 
-// courseCreated builds a CourseCreated event without the lesson's code.
-func courseCreated(id, name string, capacity int) store.Event {
-	return store.MustEvent(appending.CourseCreatedType, map[string]any{"courseId": id, "name": name, "capacity": capacity})
+// courseDefined builds a CourseDefined event without the lesson's code.
+func courseDefined(id, title string, capacity int) store.Event {
+	return store.MustEvent(appending.CourseDefinedType, map[string]any{"courseId": id, "title": title, "capacity": capacity})
 }

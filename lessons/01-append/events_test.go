@@ -8,25 +8,25 @@ import (
 )
 
 var _ = Describe("Step 1: events are facts", func() {
-	dcb := appending.CourseCreated{CourseID: "c-dcb", Name: "Dynamic Consistency Boundaries", Capacity: 20}
+	dcb := appending.CourseDefined{CourseID: "c-dcb", Title: "Dynamic Consistency Boundaries", Capacity: 20}
 
-	It("names a new course as a fact, in the past tense: CourseCreated", func() {
+	It("names a new course as a fact, in the past tense: CourseDefined", func() {
 		e := dcb.Event()
-		Expect(e.Type).To(Equal("CourseCreated"),
-			"CourseCreated.Event must give the event the type CourseCreatedType")
+		Expect(e.Type).To(Equal("CourseDefined"),
+			"CourseDefined.Event must give the event the type CourseDefinedType")
 	})
 
-	It("keeps the facts of a course as a JSON object: courseId, name and capacity", func() {
+	It("keeps the facts of a course as a JSON object: courseId, title and capacity", func() {
 		e := dcb.Event()
-		Expect(string(e.Data)).To(MatchJSON(`{"courseId":"c-dcb","name":"Dynamic Consistency Boundaries","capacity":20}`),
-			"the event's data must be the CourseCreated value encoded as JSON: store.MustEvent does that for you")
+		Expect(string(e.Data)).To(MatchJSON(`{"courseId":"c-dcb","title":"Dynamic Consistency Boundaries","capacity":20}`),
+			"the event's data must be the CourseDefined value encoded as JSON: store.MustEvent does that for you")
 	})
 
-	It("records an enrolment as StudentEnrolledInCourse, naming both the student and the course", func() {
-		e := appending.StudentEnrolledInCourse{StudentID: "s-ada", CourseID: "c-dcb"}.Event()
-		Expect(e.Type).To(Equal("StudentEnrolledInCourse"),
-			"StudentEnrolledInCourse.Event must give the event the type StudentEnrolledInCourseType")
+	It("records an enrolment as StudentEnrolled, naming both the student and the course", func() {
+		e := appending.StudentEnrolled{StudentID: "s-ada", CourseID: "c-dcb"}.Event()
+		Expect(e.Type).To(Equal("StudentEnrolled"),
+			"StudentEnrolled.Event must give the event the type StudentEnrolledType")
 		Expect(string(e.Data)).To(MatchJSON(`{"studentId":"s-ada","courseId":"c-dcb"}`),
-			"the event's data must be the StudentEnrolledInCourse value encoded as JSON")
+			"the event's data must be the StudentEnrolled value encoded as JSON")
 	})
 })

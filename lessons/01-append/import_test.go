@@ -36,7 +36,7 @@ var _ = Describe("Step 3: appending several events atomically", func() {
 	})
 
 	It("gives the events of one import contiguous positions, and returns the last one", func(ctx SpecContext) {
-		appendRaw(ctx, s, courseCreated("c-dcb", "Dynamic Consistency Boundaries", 20))
+		appendRaw(ctx, s, courseDefined("c-dcb", "Dynamic Consistency Boundaries", 20))
 
 		last, err := appending.ImportStudents(ctx, s, "import-1", []appending.StudentRegistered{ada, bob, cyd})
 		Expect(err).NotTo(HaveOccurred())
@@ -49,7 +49,7 @@ var _ = Describe("Step 3: appending several events atomically", func() {
 	It("writes nothing at all when one event of the batch is invalid", func(ctx SpecContext) {
 		// Someone pasted a whole file into a spreadsheet cell: this event
 		// is larger than the store accepts (1 MiB by default).
-		pasted := appending.StudentRegistered{StudentID: "s-big", FirstName: "Big", LastName: strings.Repeat("x", 2<<20), Email: "big@example.com"}
+		pasted := appending.StudentRegistered{StudentID: "s-big", Name: strings.Repeat("x", 2<<20), Email: "big@example.com"}
 
 		_, err := appending.ImportStudents(ctx, s, "import-1", []appending.StudentRegistered{ada, pasted, cyd})
 

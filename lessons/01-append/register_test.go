@@ -40,7 +40,7 @@ var _ = Describe("Step 2: appending one event", func() {
 	})
 
 	It("counts positions across the whole store, whatever the type of the event", func(ctx SpecContext) {
-		appendRaw(ctx, s, courseCreated("c-dcb", "Dynamic Consistency Boundaries", 20))
+		appendRaw(ctx, s, courseDefined("c-dcb", "Dynamic Consistency Boundaries", 20))
 
 		pos, err := appending.RegisterStudent(ctx, s, ada)
 		Expect(err).NotTo(HaveOccurred())

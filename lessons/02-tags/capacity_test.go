@@ -16,7 +16,7 @@ var _ = Describe("Step 4: ReadLast finds the newest matching event", func() {
 		givenCampus(ctx, s)
 	})
 
-	It("takes the capacity from the newest CourseCreated or CourseCapacityChanged of the course", func(ctx SpecContext) {
+	It("takes the capacity from the newest CourseDefined or CourseCapacityChanged of the course", func(ctx SpecContext) {
 		Expect(tagging.CurrentCapacity(ctx, s, "c-dcb")).To(Equal(3),
 			"the course was created with 2 seats (position 3) and changed to 3 (position 6): the newest one counts")
 	})

@@ -12,7 +12,7 @@ func Registrations() store.Query {
 }
 
 // CourseDefinitions selects the events that define a course: every
-// CourseCreated and every CourseCapacityChanged event, of any course.
+// CourseDefined and every CourseCapacityChanged event, of any course.
 func CourseDefinitions() store.Query {
 	// TODO: one item, two types.
 	todo.Implement("README step 2")
@@ -27,7 +27,7 @@ func CourseHistory(courseID string) store.Query {
 	return store.Query{}
 }
 
-// Enrolment selects the StudentEnrolledInCourse events of one student in
+// Enrolment selects the StudentEnrolled events of one student in
 // one course.
 func Enrolment(studentID, courseID string) store.Query {
 	// TODO: one item with a type and two tags.
@@ -36,9 +36,9 @@ func Enrolment(studentID, courseID string) store.Query {
 }
 
 // EnrolmentDecision selects what a decision to enrol studentID in courseID
-// depends on: the course's CourseCreated, CourseCapacityChanged and
-// StudentEnrolledInCourse events, and the student's StudentRegistered and
-// StudentEnrolledInCourse events.
+// depends on: the course's CourseDefined, CourseCapacityChanged and
+// StudentEnrolled events, and the student's StudentRegistered and
+// StudentEnrolled events.
 func EnrolmentDecision(studentID, courseID string) store.Query {
 	// TODO: two items, one for the course and one for the student.
 	todo.Implement("README step 2")

@@ -25,7 +25,7 @@ var _ = Describe("Step 2: queries select events by type and tag", func() {
 			Expect(events).To(matchers.HavePositions(want...),
 				"your query was %s; compare it with the picture in README step 2", q)
 		},
-		Entry("types in one item are OR-ed: CourseDefinitions finds every CourseCreated and every CourseCapacityChanged",
+		Entry("types in one item are OR-ed: CourseDefinitions finds every CourseDefined and every CourseCapacityChanged",
 			tagging.CourseDefinitions, []store.Position{3, 4, 6}),
 		Entry("an item with a tag and no types finds every event carrying the tag: CourseHistory is all that happened to the course",
 			func() store.Query { return tagging.CourseHistory("c-dcb") }, []store.Position{3, 5, 6, 7, 10}),

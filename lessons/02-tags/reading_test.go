@@ -35,7 +35,7 @@ var _ = Describe("Step 3: reading after a position, backwards, with a limit", fu
 
 	It("reads forwards with a limit: FirstEnrolments are the first students to enrol, oldest first", func(ctx SpecContext) {
 		Expect(tagging.FirstEnrolments(ctx, s, "c-dcb", 2)).To(Equal([]string{"s-ada", "s-bob"}),
-			"read the course's StudentEnrolledInCourse events with store.Limit(n); the student id is in the studentId tag")
+			"read the course's StudentEnrolled events with store.Limit(n); the student id is in the studentId tag")
 	})
 
 	It("reads backwards with a limit: RecentEnrolments are the newest students, newest first", func(ctx SpecContext) {

@@ -71,19 +71,19 @@ func event(eventType string, data any, tags ...string) store.Event {
 // README.md, and returns the store's head (10).
 func givenCampus(ctx context.Context, s store.EventStore) store.Position {
 	GinkgoHelper()
-	registered := func(id, first, email string) store.Event {
+	registered := func(id, name, email string) store.Event {
 		return event(tagging.StudentRegisteredType,
-			tagging.StudentRegistered{StudentID: id, FirstName: first, LastName: "Doe", Email: email},
-			"studentId:"+id, "studentEmail:"+email)
+			tagging.StudentRegistered{StudentID: id, Name: name, Email: email},
+			"studentId:"+id, "email:"+email)
 	}
-	created := func(id, name string, capacity int) store.Event {
-		return event(tagging.CourseCreatedType,
-			tagging.CourseCreated{CourseID: id, Name: name, Capacity: capacity},
+	defined := func(id, title string, capacity int) store.Event {
+		return event(tagging.CourseDefinedType,
+			tagging.CourseDefined{CourseID: id, Title: title, Capacity: capacity},
 			"courseId:"+id)
 	}
 	enrolled := func(student, course string) store.Event {
-		return event(tagging.StudentEnrolledInCourseType,
-			tagging.StudentEnrolledInCourse{StudentID: student, CourseID: course},
+		return event(tagging.StudentEnrolledType,
+			tagging.StudentEnrolled{StudentID: student, CourseID: course},
 			"studentId:"+student, "courseId:"+course)
 	}
 	capacityChanged := func(id string, capacity int) store.Event {
@@ -92,16 +92,16 @@ func givenCampus(ctx context.Context, s store.EventStore) store.Position {
 			"courseId:"+id)
 	}
 	head, err := s.Append(ctx, []store.Event{
-		registered("s-ada", "Ada", "ada@example.com"),         // 1
-		registered("s-bob", "Bob", "bob@example.com"),         // 2
-		created("c-dcb", "Dynamic Consistency Boundaries", 2), // 3
-		created("c-go", "Go for Event Sourcing", 10),          // 4
-		enrolled("s-ada", "c-dcb"),                            // 5
-		capacityChanged("c-dcb", 3),                           // 6
-		enrolled("s-bob", "c-dcb"),                            // 7
-		enrolled("s-ada", "c-go"),                             // 8
-		registered("s-cyd", "Cyd", "cyd@example.com"),         // 9
-		enrolled("s-cyd", "c-dcb"),                            // 10
+		registered("s-ada", "Ada Lovelace", "ada@example.com"), // 1
+		registered("s-bob", "Bob Barker", "bob@example.com"),   // 2
+		defined("c-dcb", "Dynamic Consistency Boundaries", 2),  // 3
+		defined("c-go", "Go for Event Sourcing", 10),           // 4
+		enrolled("s-ada", "c-dcb"),                             // 5
+		capacityChanged("c-dcb", 3),                            // 6
+		enrolled("s-bob", "c-dcb"),                             // 7
+		enrolled("s-ada", "c-go"),                              // 8
+		registered("s-cyd", "Cyd Charisse", "cyd@example.com"), // 9
+		enrolled("s-cyd", "c-dcb"),                             // 10
 	}, nil)
 	Expect(err).NotTo(HaveOccurred())
 	return head

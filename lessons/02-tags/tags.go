@@ -1,6 +1,8 @@
 package tagging
 
 import (
+	"strings"
+
 	"github.com/opossum-go/opossum/specs/todo"
 	"github.com/opossum-go/opossum/store"
 )
@@ -8,9 +10,9 @@ import (
 // Tag keys. A tag links an event to an entity: the key says what kind of
 // entity, the value which one (studentId:s-ada).
 const (
-	StudentIDKey    = "studentId"
-	StudentEmailKey = "studentEmail"
-	CourseIDKey     = "courseId"
+	StudentIDKey = "studentId"
+	CourseIDKey  = "courseId"
+	EmailKey     = "email"
 )
 
 // StudentTag is the tag of the student with id.
@@ -19,14 +21,21 @@ func StudentTag(id string) store.Tag { return store.NewTag(StudentIDKey, id) }
 // CourseTag is the tag of the course with id.
 func CourseTag(id string) store.Tag { return store.NewTag(CourseIDKey, id) }
 
+// EmailTag is the tag of an email address. Tags compare exactly, so the
+// address is normalized first: " Ada@Example.com" and "ada@example.com"
+// are the same tag.
+func EmailTag(email string) store.Tag {
+	return store.NewTag(EmailKey, strings.ToLower(strings.TrimSpace(email)))
+}
+
 // Tags links a registration to its student. The email is a tag too: a
 // later decision ("is this email taken?") will select events by it.
 func (r StudentRegistered) Tags() []store.Tag {
-	return []store.Tag{StudentTag(r.StudentID), store.NewTag(StudentEmailKey, r.Email)}
+	return []store.Tag{StudentTag(r.StudentID), EmailTag(r.Email)}
 }
 
 // Tags links a new course to the course.
-func (c CourseCreated) Tags() []store.Tag {
+func (c CourseDefined) Tags() []store.Tag {
 	return []store.Tag{CourseTag(c.CourseID)}
 }
 
@@ -38,7 +47,7 @@ func (c CourseCapacityChanged) Tags() []store.Tag {
 }
 
 // Tags links an enrolment to every entity it is about.
-func (e StudentEnrolledInCourse) Tags() []store.Tag {
+func (e StudentEnrolled) Tags() []store.Tag {
 	// TODO: an enrolment is about more than one entity.
 	todo.Implement("README step 1")
 	return nil

@@ -13,11 +13,11 @@ var _ = Describe("Step 1: tags link events to the entities they are about", func
 		tags := tagging.CourseCapacityChanged{CourseID: "c-dcb", Capacity: 3}.Tags()
 
 		Expect(tags).To(Equal([]store.Tag{store.NewTag("courseId", "c-dcb")}),
-			"a capacity change is about one course: tag it with CourseTag, as CourseCreated.Tags does")
+			"a capacity change is about one course: tag it with CourseTag, as CourseDefined.Tags does")
 	})
 
 	It("tags an enrolment with both the student and the course, because it links the two", func() {
-		tags := tagging.StudentEnrolledInCourse{StudentID: "s-ada", CourseID: "c-dcb"}.Tags()
+		tags := tagging.StudentEnrolled{StudentID: "s-ada", CourseID: "c-dcb"}.Tags()
 
 		Expect(tags).To(ConsistOf(store.NewTag("studentId", "s-ada"), store.NewTag("courseId", "c-dcb")),
 			"an enrolment belongs to the student's history and to the course's: give it StudentTag and CourseTag")
@@ -25,7 +25,7 @@ var _ = Describe("Step 1: tags link events to the entities they are about", func
 
 	It("puts one enrolment in two histories, the student's and the course's, without a copy", func(ctx SpecContext) {
 		s := newStore()
-		pos, err := tagging.Record(ctx, s, tagging.StudentEnrolledInCourse{StudentID: "s-ada", CourseID: "c-dcb"})
+		pos, err := tagging.Record(ctx, s, tagging.StudentEnrolled{StudentID: "s-ada", CourseID: "c-dcb"})
 		Expect(err).NotTo(HaveOccurred())
 
 		ofStudent, err := store.ReadAll(ctx, s, store.Tagged(tagging.StudentTag("s-ada")))

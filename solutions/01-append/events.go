@@ -7,17 +7,16 @@ import (
 // Event types. An event records a fact: something that happened and cannot
 // be undone. Its type names the fact in the past tense.
 const (
-	StudentRegisteredType       = "StudentRegistered"
-	CourseCreatedType           = "CourseCreated"
-	StudentEnrolledInCourseType = "StudentEnrolledInCourse"
+	StudentRegisteredType = "StudentRegistered"
+	CourseDefinedType     = "CourseDefined"
+	StudentEnrolledType   = "StudentEnrolled"
 )
 
 // StudentRegistered is the data of a StudentRegistered event: a student
 // signed up. The json tags name the fields of the event's JSON data.
 type StudentRegistered struct {
 	StudentID string `json:"studentId"`
-	FirstName string `json:"firstName"`
-	LastName  string `json:"lastName"`
+	Name      string `json:"name"`
 	Email     string `json:"email"`
 }
 
@@ -27,27 +26,27 @@ func (r StudentRegistered) Event() store.Event {
 	return store.MustEvent(StudentRegisteredType, r)
 }
 
-// CourseCreated is the data of a CourseCreated event: a course opened with
+// CourseDefined is the data of a CourseDefined event: a course opened with
 // room for Capacity students.
-type CourseCreated struct {
+type CourseDefined struct {
 	CourseID string `json:"courseId"`
-	Name     string `json:"name"`
+	Title    string `json:"title"`
 	Capacity int    `json:"capacity"`
 }
 
-// Event returns the fact as a CourseCreated event.
-func (c CourseCreated) Event() store.Event {
-	return store.MustEvent(CourseCreatedType, c)
+// Event returns the fact as a CourseDefined event.
+func (c CourseDefined) Event() store.Event {
+	return store.MustEvent(CourseDefinedType, c)
 }
 
-// StudentEnrolledInCourse is the data of a StudentEnrolledInCourse event: a
-// student took a seat in a course.
-type StudentEnrolledInCourse struct {
+// StudentEnrolled is the data of a StudentEnrolled event: a student took a
+// seat in a course.
+type StudentEnrolled struct {
 	StudentID string `json:"studentId"`
 	CourseID  string `json:"courseId"`
 }
 
-// Event returns the fact as a StudentEnrolledInCourse event.
-func (e StudentEnrolledInCourse) Event() store.Event {
-	return store.MustEvent(StudentEnrolledInCourseType, e)
+// Event returns the fact as a StudentEnrolled event.
+func (e StudentEnrolled) Event() store.Event {
+	return store.MustEvent(StudentEnrolledType, e)
 }

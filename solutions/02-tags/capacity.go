@@ -8,14 +8,14 @@ import (
 	"github.com/opossum-go/opossum/store"
 )
 
-// ErrCourseNotFound means no CourseCreated event exists for a course.
+// ErrCourseNotFound means no CourseDefined event exists for a course.
 var ErrCourseNotFound = errors.New("tagging: course not found")
 
 // CurrentCapacity returns how many students courseID has room for: the
-// capacity of its newest CourseCreated or CourseCapacityChanged event. It
+// capacity of its newest CourseDefined or CourseCapacityChanged event. It
 // returns ErrCourseNotFound when the course has no such event.
 func CurrentCapacity(ctx context.Context, s store.EventStore, courseID string) (int, error) {
-	q := store.TypesTagged([]string{CourseCreatedType, CourseCapacityChangedType}, CourseTag(courseID))
+	q := store.TypesTagged([]string{CourseDefinedType, CourseCapacityChangedType}, CourseTag(courseID))
 	last, err := s.ReadLast(ctx, q)
 	if err != nil {
 		return 0, err

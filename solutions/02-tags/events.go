@@ -4,18 +4,17 @@ import "github.com/opossum-go/opossum/store"
 
 // Event types: facts, named in the past tense.
 const (
-	StudentRegisteredType       = "StudentRegistered"
-	CourseCreatedType           = "CourseCreated"
-	CourseCapacityChangedType   = "CourseCapacityChanged"
-	StudentEnrolledInCourseType = "StudentEnrolledInCourse"
+	StudentRegisteredType     = "StudentRegistered"
+	CourseDefinedType         = "CourseDefined"
+	CourseCapacityChangedType = "CourseCapacityChanged"
+	StudentEnrolledType       = "StudentEnrolled"
 )
 
 // StudentRegistered is the data of a StudentRegistered event: a student
 // signed up.
 type StudentRegistered struct {
 	StudentID string `json:"studentId"`
-	FirstName string `json:"firstName"`
-	LastName  string `json:"lastName"`
+	Name      string `json:"name"`
 	Email     string `json:"email"`
 }
 
@@ -24,17 +23,17 @@ func (r StudentRegistered) Event() store.Event {
 	return store.MustEvent(StudentRegisteredType, r, r.Tags()...)
 }
 
-// CourseCreated is the data of a CourseCreated event: a course opened with
+// CourseDefined is the data of a CourseDefined event: a course opened with
 // room for Capacity students.
-type CourseCreated struct {
+type CourseDefined struct {
 	CourseID string `json:"courseId"`
-	Name     string `json:"name"`
+	Title    string `json:"title"`
 	Capacity int    `json:"capacity"`
 }
 
 // Event returns the fact as an event to append, tagged with Tags.
-func (c CourseCreated) Event() store.Event {
-	return store.MustEvent(CourseCreatedType, c, c.Tags()...)
+func (c CourseDefined) Event() store.Event {
+	return store.MustEvent(CourseDefinedType, c, c.Tags()...)
 }
 
 // CourseCapacityChanged is the data of a CourseCapacityChanged event: a
@@ -49,14 +48,14 @@ func (c CourseCapacityChanged) Event() store.Event {
 	return store.MustEvent(CourseCapacityChangedType, c, c.Tags()...)
 }
 
-// StudentEnrolledInCourse is the data of a StudentEnrolledInCourse event: a
-// student took a seat in a course.
-type StudentEnrolledInCourse struct {
+// StudentEnrolled is the data of a StudentEnrolled event: a student took a
+// seat in a course.
+type StudentEnrolled struct {
 	StudentID string `json:"studentId"`
 	CourseID  string `json:"courseId"`
 }
 
 // Event returns the fact as an event to append, tagged with Tags.
-func (e StudentEnrolledInCourse) Event() store.Event {
-	return store.MustEvent(StudentEnrolledInCourseType, e, e.Tags()...)
+func (e StudentEnrolled) Event() store.Event {
+	return store.MustEvent(StudentEnrolledType, e, e.Tags()...)
 }

@@ -9,9 +9,9 @@ func Registrations() store.Query {
 }
 
 // CourseDefinitions selects the events that define a course: every
-// CourseCreated and every CourseCapacityChanged event, of any course.
+// CourseDefined and every CourseCapacityChanged event, of any course.
 func CourseDefinitions() store.Query {
-	return store.Types(CourseCreatedType, CourseCapacityChangedType)
+	return store.Types(CourseDefinedType, CourseCapacityChangedType)
 }
 
 // CourseHistory selects everything that happened to the course courseID:
@@ -20,24 +20,24 @@ func CourseHistory(courseID string) store.Query {
 	return store.Tagged(CourseTag(courseID))
 }
 
-// Enrolment selects the StudentEnrolledInCourse events of one student in
+// Enrolment selects the StudentEnrolled events of one student in
 // one course.
 func Enrolment(studentID, courseID string) store.Query {
-	return store.TypesTagged([]string{StudentEnrolledInCourseType}, StudentTag(studentID), CourseTag(courseID))
+	return store.TypesTagged([]string{StudentEnrolledType}, StudentTag(studentID), CourseTag(courseID))
 }
 
 // EnrolmentDecision selects what a decision to enrol studentID in courseID
-// depends on: the course's CourseCreated, CourseCapacityChanged and
-// StudentEnrolledInCourse events, and the student's StudentRegistered and
-// StudentEnrolledInCourse events.
+// depends on: the course's CourseDefined, CourseCapacityChanged and
+// StudentEnrolled events, and the student's StudentRegistered and
+// StudentEnrolled events.
 func EnrolmentDecision(studentID, courseID string) store.Query {
 	return store.Items(
 		store.QueryItem{
-			Types: []string{CourseCreatedType, CourseCapacityChangedType, StudentEnrolledInCourseType},
+			Types: []string{CourseDefinedType, CourseCapacityChangedType, StudentEnrolledType},
 			Tags:  []store.Tag{CourseTag(courseID)},
 		},
 		store.QueryItem{
-			Types: []string{StudentRegisteredType, StudentEnrolledInCourseType},
+			Types: []string{StudentRegisteredType, StudentEnrolledType},
 			Tags:  []store.Tag{StudentTag(studentID)},
 		},
 	)

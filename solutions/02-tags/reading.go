@@ -27,7 +27,7 @@ func RecentEnrolments(ctx context.Context, s store.EventStore, courseID string, 
 // enrolledStudents reads the enrolments in courseID with opts and returns
 // the ids of their students, in the order read.
 func enrolledStudents(ctx context.Context, s store.EventStore, courseID string, opts ...store.ReadOption) ([]string, error) {
-	q := store.TypesTagged([]string{StudentEnrolledInCourseType}, CourseTag(courseID))
+	q := store.TypesTagged([]string{StudentEnrolledType}, CourseTag(courseID))
 	var ids []string
 	for e, err := range s.Read(ctx, q, opts...) {
 		if err != nil {
