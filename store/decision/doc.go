@@ -65,8 +65,9 @@
 // A model is a snapshot. Nothing stops a caller from appending with a
 // different condition, or none; the store can only enforce the condition
 // it is given. A decision over store.All() conflicts with every write.
-// BuildAll reads everything each time; for long histories, draw narrower
-// queries (tags per entity) or read backwards with a limit (the invoice
-// number pattern: [store.EventStore.ReadLast] plus a condition whose After
-// is the last event's position).
+// Every build reads and folds all the events its queries match, each time;
+// for long histories, draw narrower queries (tags per entity), or read only
+// the last event when that is all a decision needs (the invoice number
+// pattern: [store.EventStore.ReadLast] plus a condition whose After is that
+// event's position).
 package decision

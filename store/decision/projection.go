@@ -63,8 +63,11 @@ func (m Model[S]) Append(events ...store.Event) Decision {
 // Model2 is the result of Build2: two states of distinct types folded from
 // one read, and the condition that guards them both.
 type Model2[A, B any] struct {
-	First     A
-	Second    B
+	// First is the state of the first projection.
+	First A
+	// Second is the state of the second projection.
+	Second B
+	// Condition guards both: the union query, After as in Model.
 	Condition *store.AppendCondition
 }
 
@@ -76,9 +79,12 @@ func (m Model2[A, B]) Append(events ...store.Event) Decision {
 // Model3 is the result of Build3: three states folded from one read, and
 // the condition that guards them all.
 type Model3[A, B, C any] struct {
-	First     A
-	Second    B
-	Third     C
+	// First, Second and Third are the states of the projections, in the
+	// order they were given.
+	First  A
+	Second B
+	Third  C
+	// Condition guards all three: the union query, After as in Model.
 	Condition *store.AppendCondition
 }
 
@@ -90,7 +96,9 @@ func (m Model3[A, B, C]) Append(events ...store.Event) Decision {
 // ModelN is the result of BuildAll: one state per projection, in the order
 // the projections were given, and the condition that guards them all.
 type ModelN[S any] struct {
-	States    []S
+	// States holds one state per projection, in input order.
+	States []S
+	// Condition guards them all: the union query, After as in Model.
 	Condition *store.AppendCondition
 }
 
