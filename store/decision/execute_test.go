@@ -143,9 +143,13 @@ var _ = Describe("Execute", func() {
 		cctx, cancel := context.WithCancel(sctx)
 		defer cancel()
 		policy = &decision.Policy{BaseDelay: time.Hour}
-		time.AfterFunc(20*time.Millisecond, cancel)
+		conflicting := contended(100)
 		start := time.Now()
-		_, err := decision.Execute(cctx, s, contended(100), policy)
+		_, err := decision.Execute(cctx, s, func(ctx context.Context) (decision.Decision, error) {
+			// Cancel soon after the first attempt, while Execute waits an hour.
+			time.AfterFunc(20*time.Millisecond, cancel)
+			return conflicting(ctx)
+		}, policy)
 		Expect(err).To(MatchError(context.Canceled))
 		Expect(err).NotTo(MatchError(store.ErrAppendConditionFailed))
 		Expect(calls).To(Equal(1))
