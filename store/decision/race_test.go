@@ -25,14 +25,7 @@ var _ = Describe("Racing writers", func() {
 					_, err := decision.Execute(ctx, s, enrol(s, "c-1", fmt.Sprintf("s-%02d", i)), racing)
 					return err
 				})
-				won := 0
-				for _, err := range errs {
-					if err == nil {
-						won++
-						continue
-					}
-					Expect(errors.Is(err, errCourseFull) || errors.Is(err, store.ErrAppendConditionFailed)).To(BeTrue(), "unexpected error %v", err)
-				}
+				won := winners(errs, errCourseFull)
 				Expect(won).To(Equal(10))
 				Expect(eventsOf(s, studentEnrolled)).To(HaveLen(10))
 			}, SpecTimeout(time.Minute))
@@ -67,14 +60,7 @@ var _ = Describe("Racing writers", func() {
 					_, err := decision.Execute(ctx, s, register(s, fmt.Sprintf("s-%02d", i), "ada@example.com"), racing)
 					return err
 				})
-				won := 0
-				for _, err := range errs {
-					if err == nil {
-						won++
-						continue
-					}
-					Expect(errors.Is(err, errEmailTaken) || errors.Is(err, store.ErrAppendConditionFailed)).To(BeTrue(), "unexpected error %v", err)
-				}
+				won := winners(errs, errEmailTaken)
 				Expect(won).To(Equal(1))
 				Expect(eventsOf(s, studentRegistered)).To(HaveLen(1))
 			}, SpecTimeout(time.Minute))
@@ -97,3 +83,18 @@ var _ = Describe("Racing writers", func() {
 		})
 	}
 })
+
+// winners counts the nil errors and checks that every loser failed with
+// the rule or with a conflict.
+func winners(errs []error, rule error) int {
+	GinkgoHelper()
+	won := 0
+	for _, err := range errs {
+		if err == nil {
+			won++
+			continue
+		}
+		Expect(errors.Is(err, rule) || errors.Is(err, store.ErrAppendConditionFailed)).To(BeTrue(), "unexpected error %v", err)
+	}
+	return won
+}
