@@ -2,6 +2,7 @@ package appending_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"testing"
@@ -59,7 +60,7 @@ func showOnFailure(s store.EventStore, dir string) {
 	DeferOnFailure(func(ctx SpecContext) {
 		events, err := store.ReadAll(ctx, s, store.All())
 		switch {
-		case err == store.ErrClosed:
+		case errors.Is(err, store.ErrClosed):
 		case err != nil:
 			fmt.Fprintf(GinkgoWriter, "\nThe events of the store in %s could not be read: %v\n", dir, err)
 		default:
