@@ -1,0 +1,65 @@
+package workbook_test
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/opossum-go/opossum/internal/workbook"
+	"github.com/opossum-go/opossum/internal/workbook/workbooktest"
+)
+
+// This is the check the root go test ./... makes on the real workbook:
+// every lesson passes with its solution swapped in and fails only through
+// its TODOs as shipped.
+var _ = Describe("The workbook's lessons", Label("lessons"), func() {
+	It("pass with their solutions and fail only through TODOs without them", func(ctx SpecContext) {
+		root := workbooktest.RepoRoot()
+		wb, err := workbook.Open(root)
+		Expect(err).NotTo(HaveOccurred(), "the repository must have a lessons folder")
+		lessons, err := wb.Lessons()
+		Expect(err).NotTo(HaveOccurred())
+		if len(lessons) == 0 {
+			Skip("lessons/ has no lessons yet")
+		}
+		statInputs(root)
+
+		report, err := wb.Verify(ctx, workbook.VerifyOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		var text strings.Builder
+		Expect(report.WriteText(&text)).To(Succeed())
+		AddReportEntry("verify", text.String())
+		Expect(report.OK()).To(BeTrue(), text.String())
+	}, SpecTimeout(15*workbook.DefaultTimeout/4))
+})
+
+// statInputs stats every Go source and module file of the repository.
+// go test caches a package's result until a file the test opened or
+// stat'ed changes; the specs of the lessons run in child processes, whose
+// reads go test does not see, so this makes any change to the store, the
+// specs, a lesson or a solution run the verification again.
+func statInputs(root string) {
+	GinkgoHelper()
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		name := d.Name()
+		if d.IsDir() {
+			if path != root && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") || name == "testdata") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if strings.HasSuffix(name, ".go") || name == "go.mod" || name == "go.sum" || name == "go.work" ||
+			strings.HasSuffix(name, ".md") {
+			_, err = os.Stat(path)
+		}
+		return err
+	})
+	Expect(err).NotTo(HaveOccurred())
+}

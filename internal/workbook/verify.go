@@ -1,0 +1,427 @@
+package workbook
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"text/tabwriter"
+	"time"
+)
+
+// Check names the part of the verification a [Problem] comes from.
+type Check string
+
+// The three checks of a lesson.
+const (
+	// Files is the static check of the lesson's and solution's files.
+	Files Check = "files"
+	// Solved is the run with the solution swapped in.
+	Solved Check = "solved"
+	// Unsolved is the run of the lesson as shipped.
+	Unsolved Check = "unsolved"
+)
+
+// Problem is one thing wrong with a lesson.
+type Problem struct {
+	// Lesson is the lesson's folder name.
+	Lesson string
+	// Check is the check that found the problem.
+	Check Check
+	// Spec is the full text of the spec concerned, or "".
+	Spec string
+	// Message says what is wrong and, where it can, what to do.
+	Message string
+}
+
+func (p Problem) String() string {
+	s := fmt.Sprintf("%s: %s: ", p.Lesson, p.Check)
+	if p.Spec != "" {
+		s += fmt.Sprintf("spec %q: ", p.Spec)
+	}
+	return s + p.Message
+}
+
+// RaceMode says whether verification builds with the race detector.
+type RaceMode int
+
+const (
+	// RaceAuto uses the race detector when the go command supports it here
+	// (it needs cgo, hence a C compiler).
+	RaceAuto RaceMode = iota
+	// RaceOn requires the race detector.
+	RaceOn
+	// RaceOff never uses it.
+	RaceOff
+)
+
+// VerifyOptions configures [Workbook.Verify]. The zero value verifies every
+// lesson, as many at a time as GOMAXPROCS, with the race detector when it
+// is available.
+type VerifyOptions struct {
+	// Lessons restricts verification to these lessons (numbers or names,
+	// as [Workbook.Lesson] takes them); empty means all.
+	Lessons []string
+	// Parallel bounds the spec runs going on at once; zero means
+	// runtime.GOMAXPROCS(0).
+	Parallel int
+	// Race chooses whether to build with the race detector.
+	Race RaceMode
+	// Timeout, Env and Go are passed on to every run (see [RunOptions]).
+	Timeout time.Duration
+	Env     []string
+	Go      string
+	// OnLesson, when set, is called with each lesson's report as soon as
+	// the lesson is verified, one call at a time.
+	OnLesson func(LessonReport)
+}
+
+// LessonReport is the verification of one lesson.
+type LessonReport struct {
+	Lesson Lesson
+	// Declared is the number of specs the lesson declares.
+	Declared int
+	// Solved is the run with the solution swapped in; nil when it could not
+	// start (see Problems).
+	Solved *Result
+	// Unsolved is the run of the lesson as shipped.
+	Unsolved *Result
+	// Problems lists everything wrong with the lesson; empty means the
+	// lesson is verified.
+	Problems []Problem
+}
+
+// OK reports whether the lesson has no problem.
+func (r LessonReport) OK() bool { return len(r.Problems) == 0 }
+
+// Report is the verification of a workbook.
+type Report struct {
+	Lessons []LessonReport
+	// Race reports whether the specs ran with the race detector.
+	Race bool
+	// Elapsed is the wall time of the verification.
+	Elapsed time.Duration
+}
+
+// OK reports whether every lesson is verified.
+func (r *Report) OK() bool {
+	for _, l := range r.Lessons {
+		if !l.OK() {
+			return false
+		}
+	}
+	return true
+}
+
+// Problems lists the problems of every lesson.
+func (r *Report) Problems() []Problem {
+	var all []Problem
+	for _, l := range r.Lessons {
+		all = append(all, l.Problems...)
+	}
+	return all
+}
+
+// Verify checks the lessons (see the package documentation): their files,
+// a run with the solutions swapped in, and a run as shipped. Runs go on in
+// parallel. Problems with lessons are in the report; the error is for what
+// stops verification itself (no go command, an unknown lesson, a canceled
+// context, the race detector required but unavailable).
+func (w *Workbook) Verify(ctx context.Context, opts VerifyOptions) (*Report, error) {
+	start := time.Now()
+	lessons, err := w.selectLessons(opts.Lessons)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := findGo(opts.Go); err != nil {
+		return nil, err
+	}
+	race := false
+	switch opts.Race {
+	case RaceAuto:
+		race = RaceSupported(ctx, opts.Go)
+	case RaceOn:
+		if !RaceSupported(ctx, opts.Go) {
+			return nil, fmt.Errorf("workbook: the race detector needs cgo, which is disabled here (is a C compiler installed? see go env CGO_ENABLED)")
+		}
+		race = true
+	}
+	parallel := opts.Parallel
+	if parallel <= 0 {
+		parallel = runtime.GOMAXPROCS(0)
+	}
+	tmp, err := os.MkdirTemp("", "workbook-verify-")
+	if err != nil {
+		return nil, fmt.Errorf("workbook: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+
+	run := RunOptions{Race: race, Timeout: opts.Timeout, Env: opts.Env, Go: opts.Go}
+	reports := make([]LessonReport, len(lessons))
+	sem := make(chan struct{}, parallel)
+	var wg, done sync.WaitGroup
+	var mu sync.Mutex
+	// limited runs f when one of the parallel slots is free.
+	limited := func(f func()) {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			f()
+		})
+	}
+	for i, l := range lessons {
+		rep := &reports[i]
+		rep.Lesson = l
+		rep.Problems = w.CheckFiles(l)
+		var unsolvedErr, solvedErr error
+		var runs sync.WaitGroup
+		runs.Add(1)
+		limited(func() {
+			defer runs.Done()
+			rep.Unsolved, unsolvedErr = w.Run(ctx, l, run)
+		})
+		overlay := filepath.Join(tmp, l.Name+".overlay.json")
+		if o, err := w.SolutionOverlay(l); err != nil {
+			solvedErr = err
+		} else {
+			solvedErr = o.WriteFile(overlay)
+		}
+		if solvedErr == nil {
+			runs.Add(1)
+			limited(func() {
+				defer runs.Done()
+				solved := run
+				solved.Overlay = overlay
+				rep.Solved, solvedErr = w.Run(ctx, l, solved)
+			})
+		}
+		done.Go(func() {
+			runs.Wait()
+			if unsolvedErr != nil {
+				rep.Problems = append(rep.Problems, Problem{Lesson: l.Name, Check: Unsolved, Message: unsolvedErr.Error()})
+			}
+			if solvedErr != nil {
+				rep.Problems = append(rep.Problems, Problem{Lesson: l.Name, Check: Solved,
+					Message: fmt.Sprintf("cannot run with the solution swapped in: %v", solvedErr)})
+			}
+			w.judge(rep)
+			if opts.OnLesson != nil {
+				mu.Lock()
+				defer mu.Unlock()
+				opts.OnLesson(*rep)
+			}
+		})
+	}
+	wg.Wait()
+	done.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("workbook: verify: %w", err)
+	}
+	return &Report{Lessons: reports, Race: race, Elapsed: time.Since(start)}, nil
+}
+
+// selectLessons returns the lessons named by refs, or all of them.
+func (w *Workbook) selectLessons(refs []string) ([]Lesson, error) {
+	if len(refs) == 0 {
+		return w.Lessons()
+	}
+	lessons := make([]Lesson, 0, len(refs))
+	for _, ref := range refs {
+		l, err := w.Lesson(ref)
+		if err != nil {
+			return nil, err
+		}
+		lessons = append(lessons, l)
+	}
+	return lessons, nil
+}
+
+// judge sets the declared spec count and adds the problems of the two runs.
+func (w *Workbook) judge(rep *LessonReport) {
+	name := rep.Lesson.Name
+	if u := rep.Unsolved; u != nil && u.CompileError == "" && u.Crash == "" {
+		rep.Declared = u.Declared
+	} else if s := rep.Solved; s != nil {
+		rep.Declared = s.Declared
+	}
+	if rep.Unsolved != nil {
+		rep.Problems = append(rep.Problems, CheckUnsolved(name, rep.Unsolved)...)
+	}
+	if rep.Solved != nil {
+		rep.Problems = append(rep.Problems, CheckSolved(name, rep.Solved, rep.Declared)...)
+		if u, s := rep.Unsolved, rep.Solved; u != nil && u.Declared > 0 && s.Declared > 0 && u.Declared != s.Declared {
+			rep.Problems = append(rep.Problems, Problem{Lesson: name, Check: Solved, Message: fmt.Sprintf(
+				"the lesson declares %d specs as shipped but %d with the solution: the spec tree must not depend on the learner's code",
+				u.Declared, s.Declared)})
+		}
+	}
+}
+
+// CheckUnsolved judges a run of a lesson as shipped: it must compile, at
+// least one spec must fail, and every failure must be a TODO marker
+// failure. Anything else is a defect of the lesson.
+func CheckUnsolved(lesson string, r *Result) []Problem {
+	var ps []Problem
+	add := func(spec, format string, args ...any) {
+		ps = append(ps, Problem{Lesson: lesson, Check: Unsolved, Spec: spec, Message: fmt.Sprintf(format, args...)})
+	}
+	if r.CompileError != "" {
+		add("", "does not compile as shipped; every stub must compile:\n%s", r.CompileError)
+	}
+	if r.Crash != "" {
+		add("", "the specs stopped without a report (a panic outside a spec? a TODO reached from a goroutine without GinkgoRecover?):\n%s", r.Crash)
+	}
+	for _, f := range r.SuiteFailures {
+		add("", "%s", f)
+	}
+	if r.CompileError != "" || r.Crash != "" {
+		return ps
+	}
+	if r.Declared == 0 {
+		add("", "declares no specs")
+	}
+	for _, s := range r.Specs {
+		if s.Failed() && !s.TODO {
+			add(s.Text, "%s, not through a TODO marker: %s%s", s.State, s.Message, at(s.Location))
+		}
+		if s.Also != "" && !s.AlsoTODO {
+			add(s.Text, "a second failure, not through a TODO marker: %s", s.Also)
+		}
+	}
+	if r.Count().Failed == 0 && r.Declared > 0 {
+		add("", "no spec fails as shipped: a lesson starts red, failing through its TODOs "+
+			"(if you have been solving the lessons in place, this is expected: this check is for the workbook as shipped)")
+	}
+	return ps
+}
+
+// CheckSolved judges a run of a lesson with its solution swapped in: it
+// must compile, and every one of the declared specs must run and pass,
+// with nothing pending, skipped or focused and no TODO marker reached (a
+// TODO failure means the overlay did not apply).
+func CheckSolved(lesson string, r *Result, declared int) []Problem {
+	var ps []Problem
+	add := func(spec, format string, args ...any) {
+		ps = append(ps, Problem{Lesson: lesson, Check: Solved, Spec: spec, Message: fmt.Sprintf(format, args...)})
+	}
+	if r.CompileError != "" {
+		add("", "does not compile with the solution swapped in:\n%s", r.CompileError)
+	}
+	if r.Crash != "" {
+		add("", "the specs stopped without a report:\n%s", r.Crash)
+	}
+	for _, f := range r.SuiteFailures {
+		add("", "%s", f)
+	}
+	if r.CompileError != "" || r.Crash != "" {
+		return ps
+	}
+	for _, s := range r.Specs {
+		switch {
+		case s.Failed() && s.TODO:
+			add(s.Text, "failed through a TODO marker with the solution swapped in: the overlay did not apply, or the solution is incomplete: %s", s.Message)
+		case s.Failed():
+			add(s.Text, "%s with the solution: %s%s", s.State, s.Message, at(s.Location))
+		case s.State == "pending":
+			add(s.Text, "is pending: every spec of a lesson must run")
+		case s.State == "skipped":
+			add(s.Text, "was skipped: every spec of a lesson must run")
+		}
+	}
+	c := r.Count()
+	if declared == 0 {
+		add("", "declares no specs")
+	}
+	if r.WillRun != r.Declared {
+		add("", "only %d of %d specs were to run: is a spec focused (FIt, FDescribe, Focus)?", r.WillRun, r.Declared)
+	}
+	if c.Ran() != declared || c.Passed != declared {
+		add("", "%d of %d declared specs ran and %d passed: all must run and pass", c.Ran(), declared, c.Passed)
+	}
+	return ps
+}
+
+func at(loc string) string {
+	if loc == "" {
+		return ""
+	}
+	return " (at " + loc + ")"
+}
+
+// WriteText writes the report as a table, one line per lesson followed by
+// its problems, and a closing summary line.
+func (r *Report) WriteText(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "lesson\tspecs\tsolved\tunsolved\tresult")
+	for _, l := range r.Lessons {
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\n", l.Lesson.Name, l.Declared, solvedColumn(l), unsolvedColumn(l), resultColumn(l))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, l := range r.Lessons {
+		for _, p := range l.Problems {
+			fmt.Fprintf(w, "\n%s\n", indent(p.String(), "  "))
+		}
+	}
+	problems := len(r.Problems())
+	race := "on"
+	if !r.Race {
+		race = "off (unavailable: cgo is disabled)"
+	}
+	verdict := "ok"
+	if problems > 0 {
+		verdict = "FAIL"
+	}
+	_, err := fmt.Fprintf(w, "\nverify %s: %d lessons, %d problems, race detector %s, %s\n",
+		verdict, len(r.Lessons), problems, race, r.Elapsed.Round(100*time.Millisecond))
+	return err
+}
+
+func solvedColumn(l LessonReport) string {
+	switch s := l.Solved; {
+	case s == nil:
+		return "not run"
+	case s.CompileError != "":
+		return "compile error"
+	case s.Crash != "":
+		return "crashed"
+	default:
+		c := s.Count()
+		return fmt.Sprintf("%d/%d passed", c.Passed, l.Declared)
+	}
+}
+
+func unsolvedColumn(l LessonReport) string {
+	switch u := l.Unsolved; {
+	case u == nil:
+		return "not run"
+	case u.CompileError != "":
+		return "compile error"
+	case u.Crash != "":
+		return "crashed"
+	default:
+		c := u.Count()
+		return fmt.Sprintf("%d failed, %d via TODO", c.Failed, c.TODO)
+	}
+}
+
+func resultColumn(l LessonReport) string {
+	if l.OK() {
+		return "ok"
+	}
+	if len(l.Problems) == 1 {
+		return "1 problem"
+	}
+	return fmt.Sprintf("%d problems", len(l.Problems))
+}
+
+// indent prefixes every line of s but the first with prefix, and the first
+// with "- ".
+func indent(s, prefix string) string {
+	return "- " + strings.ReplaceAll(s, "\n", "\n"+prefix)
+}
