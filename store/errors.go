@@ -45,7 +45,7 @@ var (
 )
 
 // ConditionError reports which append condition failed and the position of
-// the first stored event that violated it.
+// the latest stored event that violated it.
 type ConditionError struct {
 	// Query is the condition's FailIfEventsMatch query.
 	Query Query

@@ -23,6 +23,7 @@ type QueryItem struct {
 type Query struct {
 	all   bool
 	items []QueryItem
+	err   error // set by Union when a part is invalid
 }
 
 // All returns the query that matches every event.
@@ -52,16 +53,22 @@ func TypesTagged(types []string, tags ...Tag) Query {
 // Or returns a query matching what q or any of items matches. All().Or(...)
 // is All().
 func (q Query) Or(items ...QueryItem) Query {
-	if q.all {
+	if q.all || q.err != nil {
 		return q
 	}
 	return Query{items: append(slices.Clone(q.items), items...)}
 }
 
 // Union returns a query matching what any of qs matches; if any of them is
-// All, the union is All.
+// All, the union is All. If any part is invalid, so is the union: its
+// Validate reports the first invalid part.
 func Union(qs ...Query) Query {
 	var u Query
+	for i, q := range qs {
+		if err := q.Validate(); err != nil {
+			return Query{err: fmt.Errorf("union part %d: %w", i, err)}
+		}
+	}
 	for _, q := range qs {
 		if q.all {
 			return All()
@@ -81,6 +88,9 @@ func (q Query) QueryItems() []QueryItem { return slices.Clone(q.items) }
 // ErrInvalidQuery when q has no items and is not All, when an item has
 // neither types nor tags, or when a type or tag key is empty.
 func (q Query) Validate() error {
+	if q.err != nil {
+		return q.err
+	}
 	if q.all {
 		return nil
 	}
