@@ -57,7 +57,7 @@ func (osFS) OpenFile(name string, flag int, perm os.FileMode) (File, error) {
 	return osFile{f}, nil
 }
 
-func (osFS) ReadFile(name string) ([]byte, error)       { return os.ReadFile(name) }
+func (osFS) ReadFile(name string) ([]byte, error)       { return readFile(name) }
 func (osFS) Rename(o, n string) error                   { return os.Rename(o, n) }
 func (osFS) Remove(name string) error                   { return os.Remove(name) }
 func (osFS) MkdirAll(p string, perm os.FileMode) error  { return os.MkdirAll(p, perm) }
