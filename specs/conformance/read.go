@@ -272,6 +272,7 @@ var invalidQueries = []struct {
 	{"a valid item OR-ed with an item with neither types nor tags", store.Types("A").Or(store.QueryItem{})},
 	{"an item with an empty type", store.Types("")},
 	{"an item with a tag whose key is empty", store.Tagged(store.NewTag("", "x"))},
+	{"a union with an invalid part", store.Union(store.Types("A"), store.Query{})},
 }
 
 func describeInvalidQueries(h *harness) {
