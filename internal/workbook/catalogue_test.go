@@ -19,7 +19,7 @@ var _ = Describe("The lesson catalogue", func() {
 
 	It("lists the folders of lessons/ named NN-name, in order, with their README titles", func() {
 		copyLesson(wb, "02-second")
-		write(wb, "lessons/02-second/README.md", "Intro line\n\n## Second lesson\n")
+		write(wb, "lessons/02-second/README.md", "Intro line\n\n## Lesson 02: Second lesson\n")
 		write(wb, "lessons/notes/README.md", "# not a lesson\n")
 		write(wb, "lessons/3-short/README.md", "# not a lesson either\n")
 

@@ -22,6 +22,10 @@ const (
 // ErrUnknownLesson is returned by [Workbook.Lesson] when no lesson matches.
 var ErrUnknownLesson = errors.New("workbook: unknown lesson")
 
+// lessonPrefix matches a "Lesson 01:" prefix of a README heading, which a
+// title does not repeat.
+var lessonPrefix = regexp.MustCompile(`(?i)^lesson\s*\d+\s*[:.·—–-]\s*`)
+
 // lessonName matches a lesson folder: two digits, a dash, a name.
 var lessonName = regexp.MustCompile(`^(\d\d)-([a-z0-9][a-z0-9-]*)$`)
 
@@ -72,8 +76,8 @@ type Lesson struct {
 	Number int
 	// Name is the lesson's folder name: 01-append.
 	Name string
-	// Title is the first heading of the lesson's README.md, or Name when
-	// the README has none.
+	// Title is the first heading of the lesson's README.md without a
+	// "Lesson 01:" prefix, or Name when the README has no heading.
 	Title string
 	// Dir is the absolute path of the lesson folder.
 	Dir string
@@ -168,7 +172,8 @@ func readmeTitle(path string) string {
 	for sc.Scan() {
 		line := strings.TrimSpace(sc.Text())
 		if strings.HasPrefix(line, "#") {
-			return strings.TrimSpace(strings.TrimLeft(line, "#"))
+			title := strings.TrimSpace(strings.TrimLeft(line, "#"))
+			return lessonPrefix.ReplaceAllString(title, "")
 		}
 	}
 	return ""

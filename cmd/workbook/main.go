@@ -1,0 +1,153 @@
+// Command workbook is the front door of the Opossum workbook: it lists the
+// lessons, runs one with learner-friendly output, and verifies the whole
+// workbook against its solutions.
+//
+// Usage, from anywhere inside the repository:
+//
+//	go run ./cmd/workbook              list the lessons and the next step
+//	go run ./cmd/workbook run 1        run lesson 1's specs and show what to do next
+//	go run ./cmd/workbook verify       check every lesson against its solution (trainers, CI)
+//	go run ./cmd/workbook help         show all commands
+//
+// Exit status: 0 when all is well, 1 when specs fail or verification finds
+// problems, 2 for a usage error or when the command cannot run at all.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+
+	"github.com/opossum-go/opossum/internal/workbook"
+)
+
+// Exit statuses.
+const (
+	exitOK      = 0
+	exitFailed  = 1
+	exitProblem = 2
+)
+
+// command is one subcommand of the CLI.
+type command struct {
+	name    string
+	args    string
+	summary string
+	run     func(ctx context.Context, a *app, args []string) int
+}
+
+// commands lists the subcommands, in the order help shows them. The first
+// one runs when no subcommand is given.
+var commands []command
+
+func init() {
+	commands = []command{
+		{"status", "", "list the lessons and say what to run next (the default)", status},
+		{"run", "[-race] [-all] LESSON", "run one lesson's specs: the first failing spec, its message, the hint", runLesson},
+		{"verify", "[-race auto|on|off] [-parallel N] [LESSON...]", "check lessons against their solutions (trainers and CI)", verify},
+		{"help", "", "show this help", help},
+	}
+}
+
+// app is what every command gets: the workbook and where to write.
+type app struct {
+	wb             *workbook.Workbook
+	stdout, stderr io.Writer
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run dispatches a command line and returns the exit status.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	a := &app{stdout: stdout, stderr: stderr}
+	name := commands[0].name
+	if len(args) > 0 {
+		name, args = args[0], args[1:]
+	}
+	for _, c := range commands {
+		if c.name != name {
+			continue
+		}
+		if c.name != "help" {
+			cwd, err := os.Getwd()
+			if err == nil {
+				a.wb, err = workbook.Find(cwd)
+			}
+			if err != nil {
+				fmt.Fprintln(stderr, err)
+				return exitProblem
+			}
+		}
+		return c.run(ctx, a, args)
+	}
+	fmt.Fprintf(stderr, "workbook: unknown command %q\n\n", name)
+	usage(stderr)
+	return exitProblem
+}
+
+func help(_ context.Context, a *app, _ []string) int {
+	usage(a.stdout)
+	return exitOK
+}
+
+// usage writes the list of commands.
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: go run ./cmd/workbook [command] [arguments]")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "commands:")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.args)
+		fmt.Fprintf(w, "           %s\n", c.summary)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "LESSON is a number (1), a folder name (01-append) or a name (append).")
+}
+
+// parse parses flags and positional arguments in any order, so that both
+// "run -race 1" and "run 1 -race" work. It reports a usage error on
+// stderr.
+func (a *app) parse(fs *flag.FlagSet, args []string) ([]string, bool) {
+	fs.SetOutput(a.stderr)
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, false
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return positional, true
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
+}
+
+// lesson resolves a lesson argument, writing the error when it fails.
+func (a *app) lesson(ref string) (workbook.Lesson, bool) {
+	l, err := a.wb.Lesson(ref)
+	if err != nil {
+		fmt.Fprintln(a.stderr, err)
+		return workbook.Lesson{}, false
+	}
+	return l, true
+}
+
+// fail writes an error that stops a command and returns its status.
+func (a *app) fail(err error) int {
+	if errors.Is(err, context.Canceled) {
+		fmt.Fprintln(a.stderr, "workbook: interrupted")
+		return exitProblem
+	}
+	fmt.Fprintln(a.stderr, strings.TrimSpace(err.Error()))
+	return exitProblem
+}

@@ -1,0 +1,148 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/opossum-go/opossum/internal/workbook"
+)
+
+// maxMessageLines bounds how much of a failure message run shows.
+const maxMessageLines = 20
+
+// todoMessage takes apart a TODO marker failure:
+// "TODO: implement Func (file:line) — README step 2".
+var todoMessage = regexp.MustCompile(`TODO: implement (\S+) \(([^)]*)\)(?: — (.+))?`)
+
+// runLesson runs one lesson's specs and tells the learner what to do next.
+func runLesson(ctx context.Context, a *app, args []string) int {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	race := fs.Bool("race", false, "build with the race detector (slower; needs cgo)")
+	all := fs.Bool("all", false, "list every failing spec, not just the first")
+	positional, ok := a.parse(fs, args)
+	if !ok {
+		return exitProblem
+	}
+	if len(positional) != 1 {
+		fmt.Fprintln(a.stderr, "usage: go run ./cmd/workbook run [-race] [-all] LESSON")
+		return exitProblem
+	}
+	l, ok := a.lesson(positional[0])
+	if !ok {
+		return exitProblem
+	}
+	fmt.Fprintf(a.stdout, "Lesson %d: %s (%s)\n", l.Number, l.Title, l.Path())
+	fmt.Fprintln(a.stdout, "Running its specs; the first run also compiles the store and Ginkgo, later ones are quick.")
+	res, err := a.wb.Run(ctx, l, workbook.RunOptions{Race: *race})
+	if err != nil {
+		return a.fail(err)
+	}
+	return a.report(l, res, *all)
+}
+
+// report prints the outcome of a lesson run and returns the exit status.
+func (a *app) report(l workbook.Lesson, res *workbook.Result, all bool) int {
+	out := a.stdout
+	again := fmt.Sprintf("go run ./cmd/workbook run %d", l.Number)
+	switch {
+	case res.CompileError != "":
+		fmt.Fprintf(out, "\nLesson %d does not compile:\n\n%s\n", l.Number, indent(firstLines(res.CompileError, maxMessageLines), "    "))
+		fmt.Fprintf(out, "\nFix the code at the first error above, then run again:  %s\n", again)
+		return exitFailed
+	case res.Crash != "":
+		fmt.Fprintf(out, "\nThe specs of lesson %d stopped before they could report:\n\n%s\n", l.Number, indent(res.Crash, "    "))
+		fmt.Fprintln(out, "\nA panic outside a spec stops them all: look for a goroutine that calls code that panics.")
+		fmt.Fprintf(out, "Run again:  %s\n", again)
+		return exitFailed
+	}
+
+	c := res.Count()
+	fmt.Fprintf(out, "\n%d of %d specs pass.\n", c.Passed, res.Declared)
+	failure, failing := res.FirstFailure()
+	if !failing && len(res.SuiteFailures) == 0 && c.Passed == res.Declared {
+		fmt.Fprintf(out, "\nLesson %d is done: every spec passes. Well done!\n", l.Number)
+		a.nextLesson(l)
+		return exitOK
+	}
+	for _, f := range res.SuiteFailures {
+		fmt.Fprintf(out, "\nThe suite failed outside any spec:\n%s\n", indent(firstLines(f, maxMessageLines), "    "))
+	}
+	if failing {
+		fmt.Fprintf(out, "\nFirst failing spec:\n  %s\n", failure.Text)
+		fmt.Fprintf(out, "%s\n", indent(firstLines(failure.Message, maxMessageLines), "    "))
+		if failure.Location != "" && !failure.TODO {
+			fmt.Fprintf(out, "    at %s\n", failure.Location)
+		}
+		fmt.Fprintf(out, "    spec: %s\n", failure.SpecLocation)
+		if m := todoMessage.FindStringSubmatch(failure.Message); m != nil {
+			where := m[2]
+			if file, _, ok := strings.Cut(where, ":"); ok {
+				where = file
+			}
+			step := ""
+			if m[3] != "" {
+				step = fmt.Sprintf(" (%s, %s/README.md)", m[3], l.Path())
+			}
+			fmt.Fprintf(out, "\nNext: write %s in %s%s.\n", m[1], where, step)
+		} else {
+			fmt.Fprintln(out, "\nNext: make this spec pass; the message above says what it expected.")
+		}
+	}
+	if more := c.Failed - 1; more > 0 {
+		if all {
+			fmt.Fprintln(out, "\nAlso failing:")
+			for _, s := range res.Specs[indexAfter(res, failure):] {
+				if s.Failed() {
+					fmt.Fprintf(out, "  %s\n", s.Text)
+				}
+			}
+		} else {
+			fmt.Fprintf(out, "%d more specs fail (add -all to list them).\n", more)
+		}
+	}
+	fmt.Fprintf(out, "Stuck? Hints: %s/hints.md\n", l.Path())
+	fmt.Fprintf(out, "Run again:  %s\n", again)
+	return exitFailed
+}
+
+// nextLesson says which lesson comes next, or that the workbook is done.
+func (a *app) nextLesson(l workbook.Lesson) {
+	lessons, err := a.wb.Lessons()
+	if err != nil {
+		return
+	}
+	for _, next := range lessons {
+		if next.Number > l.Number {
+			fmt.Fprintf(a.stdout, "Next lesson: %s.  go run ./cmd/workbook run %d\n", next.Title, next.Number)
+			return
+		}
+	}
+	fmt.Fprintln(a.stdout, "That was the last lesson of the workbook.")
+}
+
+// indexAfter returns the index of the spec after s in the result.
+func indexAfter(res *workbook.Result, s workbook.Spec) int {
+	for i, spec := range res.Specs {
+		if spec.Text == s.Text && spec.SpecLocation == s.SpecLocation {
+			return i + 1
+		}
+	}
+	return len(res.Specs)
+}
+
+// firstLines returns at most n lines of s, saying how many it left out.
+func firstLines(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) <= n {
+		return strings.Join(lines, "\n")
+	}
+	return strings.Join(lines[:n], "\n") + fmt.Sprintf("\n... (%d more lines)", len(lines)-n)
+}
+
+// indent prefixes every line of s with prefix.
+func indent(s, prefix string) string {
+	return prefix + strings.ReplaceAll(s, "\n", "\n"+prefix)
+}

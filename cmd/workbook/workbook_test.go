@@ -1,0 +1,157 @@
+package main_test
+
+import (
+	"os/exec"
+	"path/filepath"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"github.com/onsi/gomega/gbytes"
+	"github.com/onsi/gomega/gexec"
+)
+
+var _ = Describe("The workbook command", func() {
+	var root string
+
+	BeforeEach(func() {
+		root = sampleWorkbook()
+	})
+
+	Describe("without arguments", func() {
+		It("lists the lessons and says what to run first", func() {
+			session := workbookIn(root)
+			Expect(session).To(gexec.Exit(0))
+			Expect(session).To(gbytes.Say(`Opossum workbook: 1 lessons`))
+			Expect(session).To(gbytes.Say(`1\s+A sample lesson\s+lessons/01-sample`))
+			Expect(session).To(gbytes.Say(`Start with lesson 1:  go run ./cmd/workbook run 1`))
+		})
+
+		It("works from a folder inside the workbook", func() {
+			session := workbookIn(filepath.Join(root, "lessons", "01-sample"))
+			Expect(session).To(gexec.Exit(0))
+			Expect(session).To(gbytes.Say(`A sample lesson`))
+		})
+	})
+
+	Describe("run", func() {
+		It("shows the first failing spec, its TODO, the next step and the hints", func() {
+			session := workbookIn(root, "run", "1")
+			Expect(session).To(gexec.Exit(1))
+			Expect(session).To(gbytes.Say(`Lesson 1: A sample lesson \(lessons/01-sample\)`))
+			Expect(session).To(gbytes.Say(`1 of 3 specs pass\.`))
+			Expect(session).To(gbytes.Say(`First failing spec:\n  The sample lesson greets by name\n`))
+			Expect(session).To(gbytes.Say(`TODO: implement Greet \(lessons/01-sample/sample.go:7\) — README step 1`))
+			Expect(session).To(gbytes.Say(`spec: lessons/01-sample/sample_test.go:15`))
+			Expect(session).To(gbytes.Say(`Next: write Greet in lessons/01-sample/sample.go \(README step 1, lessons/01-sample/README.md\)\.`))
+			Expect(session).To(gbytes.Say(`1 more specs fail \(add -all to list them\)\.`))
+			Expect(session).To(gbytes.Say(`Stuck\? Hints: lessons/01-sample/hints.md`))
+			Expect(session).To(gbytes.Say(`Run again:  go run ./cmd/workbook run 1`))
+		})
+
+		It("lists every failing spec with -all, after the lesson", func() {
+			session := workbookIn(root, "run", "sample", "-all")
+			Expect(session).To(gexec.Exit(1))
+			Expect(session).To(gbytes.Say(`Also failing:\n  The sample lesson sums numbers\n`))
+		})
+
+		It("shows an assertion's message when a spec fails for another reason", func() {
+			write(root, "lessons/01-sample/sample.go", `package sample
+
+// Greet greets someone by name.
+func Greet(name string) string { return "Hi " + name }
+
+// Sum adds up its numbers.
+func Sum(numbers ...int) int { return 0 }
+`)
+			session := workbookIn(root, "run", "1")
+			Expect(session).To(gexec.Exit(1))
+			Expect(session).To(gbytes.Say(`First failing spec:\n  The sample lesson greets by name\n`))
+			Expect(session).To(gbytes.Say(`Expected\n\s+<string>: Hi Ada\n\s+to equal\n\s+<string>: Hello, Ada!`))
+			Expect(session).To(gbytes.Say(`at lessons/01-sample/sample_test.go:16`))
+			Expect(session).To(gbytes.Say(`Next: make this spec pass`))
+		})
+
+		It("congratulates when every spec passes", func() {
+			solve(root)
+			session := workbookIn(root, "run", "01-sample")
+			Expect(session).To(gexec.Exit(0))
+			Expect(session).To(gbytes.Say(`3 of 3 specs pass\.`))
+			Expect(session).To(gbytes.Say(`Lesson 1 is done: every spec passes\. Well done!`))
+			Expect(session).To(gbytes.Say(`That was the last lesson of the workbook\.`))
+		})
+
+		It("shows the compiler's first error when the lesson does not compile", func() {
+			write(root, "lessons/01-sample/sample.go", "package sample\n\nfunc Greet(name string) string { return 42 }\n")
+			session := workbookIn(root, "run", "1")
+			Expect(session).To(gexec.Exit(1))
+			Expect(session).To(gbytes.Say(`Lesson 1 does not compile:`))
+			Expect(session).To(gbytes.Say(`sample.go:3:\d+: cannot use 42`))
+			Expect(session).To(gbytes.Say(`Fix the code at the first error above`))
+		})
+
+		It("names the lessons there are when asked for an unknown one", func() {
+			session := workbookIn(root, "run", "9")
+			Expect(session).To(gexec.Exit(2))
+			Expect(session.Err).To(gbytes.Say(`workbook: unknown lesson "9"; the lessons are 01-sample`))
+		})
+
+		It("says how to call it without a lesson", func() {
+			session := workbookIn(root, "run")
+			Expect(session).To(gexec.Exit(2))
+			Expect(session.Err).To(gbytes.Say(`usage: go run ./cmd/workbook run \[-race\] \[-all\] LESSON`))
+		})
+
+		It("says so when there is no go command", func() {
+			cmd := exec.Command(binary, "run", "1")
+			cmd.Dir = root
+			cmd.Env = []string{"PATH=" + GinkgoT().TempDir()}
+			session, err := gexec.Start(cmd, GinkgoWriter, GinkgoWriter)
+			Expect(err).NotTo(HaveOccurred())
+			Eventually(session).Should(gexec.Exit(2))
+			Expect(session.Err).To(gbytes.Say(`no go command found on PATH: install Go 1.26 or later`))
+		})
+	})
+
+	Describe("verify", func() {
+		It("reports each lesson's specs, solved and unsolved, and passes a sound workbook", func() {
+			session := workbookIn(root, "verify")
+			Expect(session).To(gexec.Exit(0))
+			Expect(session.Err).To(gbytes.Say(`verified 01-sample: ok`))
+			Expect(session).To(gbytes.Say(`lesson\s+specs\s+solved\s+unsolved\s+result`))
+			Expect(session).To(gbytes.Say(`01-sample\s+3\s+3/3 passed\s+2 failed, 2 via TODO\s+ok`))
+			Expect(session).To(gbytes.Say(`verify ok: 1 lessons, 0 problems`))
+		})
+
+		It("fails, naming the problem, when a lesson is already solved as shipped", func() {
+			solve(root)
+			session := workbookIn(root, "verify", "1")
+			Expect(session).To(gexec.Exit(1))
+			Expect(session).To(gbytes.Say(`01-sample\s+3\s+3/3 passed\s+0 failed, 0 via TODO\s+2 problems`))
+			Expect(session).To(gbytes.Say(`- 01-sample: files: lessons/01-sample has no TODO`))
+			Expect(session).To(gbytes.Say(`verify FAIL: 1 lessons, 2 problems`))
+		})
+
+		It("refuses a race mode it does not know", func() {
+			session := workbookIn(root, "verify", "-race", "maybe")
+			Expect(session).To(gexec.Exit(2))
+			Expect(session.Err).To(gbytes.Say(`-race must be auto, on or off, not "maybe"`))
+		})
+	})
+
+	It("explains that it runs inside the repository", func() {
+		session := workbookIn(GinkgoT().TempDir())
+		Expect(session).To(gexec.Exit(2))
+		Expect(session.Err).To(gbytes.Say(`no lessons/go.mod in .* or any parent folder; run this from inside the repository`))
+	})
+
+	It("lists its commands for help and for an unknown command", func() {
+		session := workbookIn(root, "help")
+		Expect(session).To(gexec.Exit(0))
+		Expect(session).To(gbytes.Say(`commands:\n  status`))
+
+		session = workbookIn(root, "frobnicate")
+		Expect(session).To(gexec.Exit(2))
+		Expect(session.Err).To(gbytes.Say(`workbook: unknown command "frobnicate"`))
+		Expect(session.Err).To(gbytes.Say(`usage: go run ./cmd/workbook`))
+	})
+})
