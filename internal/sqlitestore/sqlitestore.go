@@ -7,7 +7,7 @@
 // It uses modernc.org/sqlite (pure Go, no cgo) in WAL mode with
 // synchronous=FULL: a commit is fsynced before Append returns. Events live
 // in one table keyed by position, with an index on (type, position); tags
-// live in a second table keyed by (tag, position), so that type and tag
+// live in a second table keyed by (key, value, position), so that type and tag
 // queries use indexes rather than a scan. A conditional append checks its
 // condition and inserts the events in one IMMEDIATE transaction, which
 // SQLite serialises across connections and processes.
@@ -87,9 +87,10 @@ CREATE TABLE IF NOT EXISTS events (
 );
 CREATE INDEX IF NOT EXISTS events_by_type ON events (type, position);
 CREATE TABLE IF NOT EXISTS tags (
-	tag      TEXT NOT NULL,
+	key      TEXT NOT NULL,
+	value    TEXT NOT NULL,
 	position INTEGER NOT NULL,
-	PRIMARY KEY (tag, position)
+	PRIMARY KEY (key, value, position)
 ) WITHOUT ROWID;
 `
 
@@ -187,7 +188,7 @@ func (s *Store) appendTx(ctx context.Context, batch []store.Event, rows [][]any,
 	if err != nil {
 		return 0, err
 	}
-	insTag, err := s.stmt(ctx, `INSERT OR IGNORE INTO tags (tag, position) VALUES (?, ?)`)
+	insTag, err := s.stmt(ctx, `INSERT OR IGNORE INTO tags (key, value, position) VALUES (?, ?, ?)`)
 	if err != nil {
 		return 0, err
 	}
@@ -217,7 +218,7 @@ func (s *Store) appendTx(ctx context.Context, batch []store.Event, rows [][]any,
 			return 0, fmt.Errorf("sqlitestore: insert event %d: %w", p, err)
 		}
 		for _, t := range batch[i].Tags {
-			if _, err := it.ExecContext(ctx, t.String(), p); err != nil {
+			if _, err := it.ExecContext(ctx, t.Key, t.Value, p); err != nil {
 				return 0, fmt.Errorf("sqlitestore: insert tag of event %d: %w", p, err)
 			}
 		}
@@ -282,12 +283,12 @@ func itemSQL(it store.QueryItem, args *[]any) string {
 	}
 	parts := make([]string, 0, len(it.Tags))
 	for i, t := range it.Tags {
-		*args = append(*args, t.String())
+		*args = append(*args, t.Key, t.Value)
 		if i == 0 && len(it.Types) > 0 {
-			parts = append(parts, "SELECT t.position FROM tags t JOIN events e ON e.position = t.position WHERE t.tag = ? AND e.type IN ("+placeholders(it.Types, args)+")")
+			parts = append(parts, "SELECT t.position FROM tags t JOIN events e ON e.position = t.position WHERE t.key = ? AND t.value = ? AND e.type IN ("+placeholders(it.Types, args)+")")
 			continue
 		}
-		parts = append(parts, "SELECT position FROM tags WHERE tag = ?")
+		parts = append(parts, "SELECT position FROM tags WHERE key = ? AND value = ?")
 	}
 	return strings.Join(parts, " INTERSECT ")
 }
