@@ -319,7 +319,9 @@ func rows(res results) []row {
 	const peerN = "SQLite peer (synchronous=OFF)"
 	rs := []row{
 		{figure: "durable append, 1 writer, 1 event", group: "append", ours: "BenchmarkAppend/store=file/sync=durable/batch=1", ref: "BenchmarkFloor/kind=file-fsync", refLbl: floorF, unit: "events/s",
-			target: func(o, f stat) (string, bool) { return "≥ 500/s and ≥ 60% of floor", o.med >= 500 && o.med >= 0.6*f.med }},
+			target: func(o, f stat) (string, bool) {
+				return "≥ 500/s and ≥ 60% of floor", o.med >= 500 && o.med >= 0.6*f.med
+			}},
 		{figure: "durable append, 1 writer, 1 event", group: "append", ours: "BenchmarkAppend/store=file/sync=durable/batch=1", ref: "BenchmarkAppend/store=sqlite/sync=durable/batch=1", refLbl: peerD, unit: "events/s"},
 		{figure: "durable append, batch of 10", group: "append", ours: "BenchmarkAppend/store=file/sync=durable/batch=10", ref: "BenchmarkAppend/store=sqlite/sync=durable/batch=10", refLbl: peerD, unit: "events/s"},
 		{figure: "durable append, batch of 100", group: "append", ours: "BenchmarkAppend/store=file/sync=durable/batch=100", ref: "BenchmarkAppend/store=sqlite/sync=durable/batch=100", refLbl: peerD, unit: "events/s"},
