@@ -147,10 +147,7 @@ func HaveEventTypes(eventTypes ...string) types.GomegaMatcher {
 			if err != nil {
 				return false, err
 			}
-			got := make([]string, len(events))
-			for i, e := range events {
-				got[i] = e.Type
-			}
+			got := typesOf(events)
 			o.Why = fmt.Sprintf("they have the types %v", got)
 			o.Detail = FormatEvents(events)
 			return slices.Equal(got, eventTypes), nil
@@ -229,14 +226,19 @@ func HaveAppended(eventTypes ...string) types.GomegaMatcher {
 			if err != nil {
 				return false, fmt.Errorf("HaveAppended could not read the store: %w", err)
 			}
-			got := make([]string, len(events))
-			for i, e := range events {
-				got[i] = e.Type
-			}
+			got := typesOf(events)
 			o.Why = fmt.Sprintf("it holds the types %v", got)
 			o.Detail = FormatEvents(events)
 			return slices.Equal(got, eventTypes), nil
 		})
+}
+
+func typesOf(events []store.StoredEvent) []string {
+	ts := make([]string, len(events))
+	for i, e := range events {
+		ts[i] = e.Type
+	}
+	return ts
 }
 
 func asStoredEvents(actual any) ([]store.StoredEvent, error) {
