@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -71,8 +72,9 @@ type Metadata struct {
 	Extra map[string]string `json:"extra,omitempty"`
 }
 
-// Event is a fact to append. Data is a JSON object that the store stores
-// verbatim; nil or empty Data is stored as {}.
+// Event is a fact to append. Data is a JSON object that the store keeps as
+// written (key order and number text included), without insignificant
+// whitespace; nil or empty Data is stored as {}.
 type Event struct {
 	// Type names what happened, for example "StudentRegistered". Required.
 	Type string
@@ -169,6 +171,7 @@ func prepareBatch(events []Event, maxSize int, now time.Time) ([]Event, error) {
 			e.Metadata.Timestamp = now
 		}
 		e.Tags = append([]Tag(nil), e.Tags...)
+		e.Metadata.Extra = maps.Clone(e.Metadata.Extra)
 		if size := eventSize(&e); size > maxSize {
 			return nil, fmt.Errorf("%w: event %d (%s) is %d bytes, the limit is %d", ErrEventTooLarge, i, e.Type, size, maxSize)
 		}

@@ -27,7 +27,7 @@ func ResolveReadOptions(opts ...ReadOption) (ReadOptions, error) {
 
 // PrepareBatch validates a batch exactly as the stores of this package do
 // and returns copies ready to store: data compacted (nil or empty data
-// becomes {}), a zero timestamp set to now, tags copied. maxEventSize <= 0
+// becomes {}), a zero timestamp set to now, tags and Metadata.Extra copied. maxEventSize <= 0
 // means DefaultMaxEventSize. It returns ErrEmptyBatch, or an error
 // wrapping ErrInvalidEvent or ErrEventTooLarge, and then no events. Event
 // stores implemented outside this package use it so that validation has
