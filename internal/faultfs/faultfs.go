@@ -89,6 +89,7 @@ const (
 	actFail action = iota + 1
 	actShort
 	actCut
+	actCutRandom
 )
 
 // rule is one armed fault: act on the n-th operation of kind.
@@ -96,6 +97,7 @@ type rule struct {
 	kind  Kind
 	n     int
 	act   action
+	seed  uint64 // for a random cut
 	seen  int
 	fired bool
 }
@@ -193,24 +195,29 @@ func (f *FS) Root() string { return f.root }
 // FailNth arms a fault: the n-th operation of kind (counted from now; OpAny
 // counts every operation) fails with an error wrapping ErrInjected and does
 // nothing. Each armed fault fires once.
-func (f *FS) FailNth(kind Kind, n int) { f.arm(kind, n, actFail) }
+func (f *FS) FailNth(kind Kind, n int) { f.arm(&rule{kind: kind, n: n, act: actFail}) }
 
 // ShortWriteNth arms a short write: the n-th write from now writes the
 // first half of its bytes and then fails with an error wrapping ErrInjected.
-func (f *FS) ShortWriteNth(n int) { f.arm(OpWrite, n, actShort) }
+func (f *FS) ShortWriteNth(n int) { f.arm(&rule{kind: OpWrite, n: n, act: actShort}) }
 
 // CutAtNth arms a power cut: instead of doing the n-th operation of kind
 // (counted from now; OpAny counts every operation), the FS cuts the power
 // as Cut does, and the operation fails with ErrPoweredOff.
-func (f *FS) CutAtNth(kind Kind, n int) { f.arm(kind, n, actCut) }
+func (f *FS) CutAtNth(kind Kind, n int) { f.arm(&rule{kind: kind, n: n, act: actCut}) }
 
-func (f *FS) arm(kind Kind, n int, a action) {
-	if n < 1 {
+// CutRandomAtNth is CutAtNth with the random cut of CutRandom.
+func (f *FS) CutRandomAtNth(kind Kind, n int, seed uint64) {
+	f.arm(&rule{kind: kind, n: n, act: actCutRandom, seed: seed})
+}
+
+func (f *FS) arm(r *rule) {
+	if r.n < 1 {
 		panic("faultfs: n starts at 1")
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.rules = append(f.rules, &rule{kind: kind, n: n, act: a})
+	f.rules = append(f.rules, r)
 }
 
 // Disarm removes every armed fault.
@@ -281,7 +288,7 @@ func (f *FS) begin(kind Kind, path string) (short bool, err error) {
 	}
 	f.counts[kind]++
 	what := string(kind) + " " + f.rel(path)
-	var act action
+	var hit *rule
 	for _, r := range f.rules {
 		if r.fired || (r.kind != kind && r.kind != OpAny) {
 			continue
@@ -289,26 +296,33 @@ func (f *FS) begin(kind Kind, path string) (short bool, err error) {
 		r.seen++
 		if r.seen == r.n {
 			r.fired = true
-			if act == 0 {
-				act = r.act
+			if hit == nil {
+				hit = r
 			}
 		}
 	}
-	switch act {
+	if hit == nil {
+		f.note(what)
+		return false, nil
+	}
+	switch hit.act {
 	case actFail:
 		f.note(what + " -> injected failure")
 		return false, &fs.PathError{Op: string(kind), Path: path, Err: ErrInjected}
 	case actShort:
 		f.note(what + " -> short write")
 		return true, nil
-	case actCut:
+	case actCutRandom:
+		f.note(fmt.Sprintf("%s -> power cut (random, seed %d)", what, hit.seed))
+		f.cutErr = f.cutLocked(newRand(hit.seed))
+	default:
 		f.note(what + " -> power cut")
 		f.cutErr = f.cutLocked(nil)
-		return false, &fs.PathError{Op: string(kind), Path: path, Err: ErrPoweredOff}
 	}
-	f.note(what)
-	return false, nil
+	return false, &fs.PathError{Op: string(kind), Path: path, Err: ErrPoweredOff}
 }
+
+func newRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)) }
 
 func (f *FS) note(s string) {
 	const keep = 400
@@ -605,7 +619,7 @@ func (f *FS) CutRandom(seed uint64) error {
 		return nil
 	}
 	f.note(fmt.Sprintf("power cut (random, seed %d)", seed))
-	return f.cutLocked(rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)))
+	return f.cutLocked(newRand(seed))
 }
 
 // cutLocked rewrites the disk to the durable state (with rng: a random
