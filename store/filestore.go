@@ -106,8 +106,8 @@ func Open(dir string, opts *Options) (*FileStore, error) {
 		name = filepath.Base(dir)
 	}
 	s.tel = newTelemetry(name, o.TracerProvider, o.MeterProvider)
-	if err := s.fs.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("store: create %s: %w", dir, err)
+	if err := s.createDir(dir); err != nil {
+		return nil, err
 	}
 	s.plock = newProcLock(s.l.lock(), o.LockTimeout)
 	if err := s.plock.lock(context.Background()); err != nil {
@@ -146,6 +146,32 @@ func (s *FileStore) openLocked() error {
 	return s.recover()
 }
 
+// createDir creates the store folder and its missing parents. The fsync
+// of a folder makes the entries in it durable, not the folder's own name,
+// so unless NoSync it syncs the parent of each parent folder it created;
+// initManifest syncs the parent of the store folder itself when it creates
+// the store (also when an earlier Open failed after the mkdir). Without
+// this a power cut could take a new store away with every event
+// acknowledged in it.
+func (s *FileStore) createDir(dir string) error {
+	var created []string
+	for d := filepath.Dir(filepath.Clean(dir)); filepath.Dir(d) != d; d = filepath.Dir(d) {
+		if _, err := s.fs.Stat(d); !errors.Is(err, fs.ErrNotExist) {
+			break
+		}
+		created = append(created, d)
+	}
+	if err := s.fs.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("store: create %s: %w", dir, err)
+	}
+	for i := len(created) - 1; i >= 0 && !s.opts.NoSync; i-- {
+		if err := s.fs.SyncDir(filepath.Dir(created[i])); err != nil {
+			return fmt.Errorf("store: sync %s: %w", filepath.Dir(created[i]), err)
+		}
+	}
+	return nil
+}
+
 func (s *FileStore) initManifest() error {
 	b, err := s.fs.ReadFile(s.l.manifest())
 	if err == nil {
@@ -180,8 +206,11 @@ func (s *FileStore) initManifest() error {
 		}
 	}
 	if !s.opts.NoSync {
-		if err := s.fs.SyncDir(s.l.dir); err != nil {
-			return fmt.Errorf("store: sync %s: %w", s.l.dir, err)
+		// The new folder's own name in its parent, then its entries.
+		for _, d := range []string{filepath.Dir(filepath.Clean(s.l.dir)), s.l.dir} {
+			if err := s.fs.SyncDir(d); err != nil {
+				return fmt.Errorf("store: sync %s: %w", d, err)
+			}
 		}
 	}
 	if err := WriteFileAtomic(s.fs, s.l.manifest(), append(m, '\n'), s.opts.NoSync); err != nil {
