@@ -195,9 +195,18 @@ func (s *FileStore) initManifest() error {
 		return fmt.Errorf("store: list %s: %w", s.l.dir, err)
 	}
 	for _, e := range entries {
-		if e.Name() != lockName && !isTemp(e.Name()) {
-			return fmt.Errorf("%w: %s holds %s but no %s", ErrNotAStore, s.l.dir, e.Name(), manifestName)
+		if !(e.Name() != lockName && !isTemp(e.Name())) {
+			continue
 		}
+		// A creation that failed or crashed before the manifest was in
+		// place leaves these folders empty; creating the store again is
+		// safe, and refusing would leave a folder no Open accepts.
+		if (e.Name() == eventsDir || e.Name() == indexDir) && e.IsDir() {
+			if sub, err := s.fs.ReadDir(filepath.Join(s.l.dir, e.Name())); err == nil && len(sub) == 0 {
+				continue
+			}
+		}
+		return fmt.Errorf("%w: %s holds %s but no %s", ErrNotAStore, s.l.dir, e.Name(), manifestName)
 	}
 	m, _ := json.MarshalIndent(manifest{Format: FormatVersion, CreatedAt: s.opts.Now().UTC(), ShardSize: ShardSize}, "", "  ")
 	for _, d := range []string{s.l.events(), s.l.index()} {
