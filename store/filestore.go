@@ -143,6 +143,15 @@ func (s *FileStore) openLocked() error {
 		return fmt.Errorf("store: open %s: %w", s.l.head(), err)
 	}
 	s.headF = f
+	// Make the folder's entries durable before any append relies on
+	// them: an earlier Open may have failed after putting the manifest,
+	// events/ or index/ in place but before syncing the folder, and the
+	// head file may be new.
+	if !s.opts.NoSync {
+		if err := s.fs.SyncDir(s.l.dir); err != nil {
+			return fmt.Errorf("store: sync %s: %w", s.l.dir, err)
+		}
+	}
 	return s.recover()
 }
 
@@ -195,7 +204,7 @@ func (s *FileStore) initManifest() error {
 		return fmt.Errorf("store: list %s: %w", s.l.dir, err)
 	}
 	for _, e := range entries {
-		if !(e.Name() != lockName && !isTemp(e.Name())) {
+		if e.Name() == lockName || isTemp(e.Name()) {
 			continue
 		}
 		// A creation that failed or crashed before the manifest was in
