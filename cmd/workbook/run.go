@@ -91,16 +91,14 @@ func (a *app) report(l workbook.Lesson, res *workbook.Result, all bool) int {
 			fmt.Fprintln(out, "\nNext: make this spec pass; the message above says what it expected.")
 		}
 	}
-	if more := c.Failed - 1; more > 0 {
+	if rest := res.Failures(); len(rest) > 1 {
 		if all {
 			fmt.Fprintln(out, "\nAlso failing:")
-			for _, s := range res.Specs[indexAfter(res, failure):] {
-				if s.Failed() {
-					fmt.Fprintf(out, "  %s\n", s.Text)
-				}
+			for _, s := range rest[1:] {
+				fmt.Fprintf(out, "  %s\n", s.Text)
 			}
 		} else {
-			fmt.Fprintf(out, "%d more specs fail (add -all to list them).\n", more)
+			fmt.Fprintf(out, "%d more specs fail (add -all to list them).\n", len(rest)-1)
 		}
 	}
 	fmt.Fprintf(out, "Stuck? Hints: %s/hints.md\n", l.Path())
@@ -121,16 +119,6 @@ func (a *app) nextLesson(l workbook.Lesson) {
 		}
 	}
 	fmt.Fprintln(a.stdout, "That was the last lesson of the workbook.")
-}
-
-// indexAfter returns the index of the spec after s in the result.
-func indexAfter(res *workbook.Result, s workbook.Spec) int {
-	for i, spec := range res.Specs {
-		if spec.Text == s.Text && spec.SpecLocation == s.SpecLocation {
-			return i + 1
-		}
-	}
-	return len(res.Specs)
 }
 
 // firstLines returns at most n lines of s, saying how many it left out.

@@ -35,6 +35,19 @@ var _ = Describe("The workbook's lessons", Label("lessons"), func() {
 		AddReportEntry("verify", text.String())
 		Expect(report.OK()).To(BeTrue(), text.String())
 	}, SpecTimeout(15*workbook.DefaultTimeout/4))
+
+	It("are each listed in the README", func() {
+		root := workbooktest.RepoRoot()
+		wb, err := workbook.Open(root)
+		Expect(err).NotTo(HaveOccurred())
+		lessons, err := wb.Lessons()
+		Expect(err).NotTo(HaveOccurred())
+		readme, err := os.ReadFile(filepath.Join(root, "README.md"))
+		Expect(err).NotTo(HaveOccurred())
+		for _, l := range lessons {
+			Expect(string(readme)).To(ContainSubstring("]("+l.Path()+")"), "README.md should link to %s", l.Path())
+		}
+	})
 })
 
 // statInputs stats every Go source and module file of the repository.

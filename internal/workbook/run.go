@@ -2,15 +2,18 @@ package workbook
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -132,14 +135,71 @@ func (r *Result) Count() Counts {
 	return c
 }
 
-// FirstFailure returns the first spec that failed, in run order.
+// FirstFailure returns the failing spec to look at first: see
+// [Result.Failures].
 func (r *Result) FirstFailure() (Spec, bool) {
-	for _, s := range r.Specs {
-		if s.Failed() {
-			return s, true
-		}
+	if f := r.Failures(); len(f) > 0 {
+		return f[0], true
 	}
 	return Spec{}, false
+}
+
+// Failures returns the failing specs in the order a learner should take
+// them, which does not depend on Ginkgo's random order: first the failures
+// that are not TODO markers (the code written so far is wrong), then the
+// TODO failures by the README step their marker names; within each group,
+// in declaration order (file, then line).
+func (r *Result) Failures() []Spec {
+	var failures []Spec
+	for _, s := range r.Specs {
+		if s.Failed() {
+			failures = append(failures, s)
+		}
+	}
+	slices.SortStableFunc(failures, func(a, b Spec) int {
+		return cmp.Or(
+			cmp.Compare(boolInt(a.TODO), boolInt(b.TODO)),
+			cmp.Compare(todoStep(a), todoStep(b)),
+			cmp.Compare(locFile(a.SpecLocation), locFile(b.SpecLocation)),
+			cmp.Compare(locLine(a.SpecLocation), locLine(b.SpecLocation)),
+		)
+	})
+	return failures
+}
+
+// stepNumber finds the step a TODO marker names: "README step 2".
+var stepNumber = regexp.MustCompile(`(?i)step (\d+)`)
+
+// todoStep returns the step number a TODO failure names, or a large number
+// when it names none.
+func todoStep(s Spec) int {
+	if !s.TODO {
+		return 0
+	}
+	i := strings.Index(s.Message, todo.Prefix)
+	if m := stepNumber.FindStringSubmatch(s.Message[max(i, 0):]); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return n
+	}
+	return math.MaxInt
+}
+
+func locFile(loc string) string {
+	file, _, _ := strings.Cut(loc, ":")
+	return file
+}
+
+func locLine(loc string) int {
+	_, line, _ := strings.Cut(loc, ":")
+	n, _ := strconv.Atoi(line)
+	return n
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // Run runs the specs of a lesson once with go test and reads Ginkgo's JSON
