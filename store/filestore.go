@@ -39,6 +39,9 @@ type FileStore struct {
 	// syncMu serialises everything that extends idx from disk: the
 	// committer and the catch-up of commits made by other processes.
 	syncMu sync.Mutex
+	// durableShards are the shard folders whose names in events/ this
+	// handle has made durable. Guarded by syncMu.
+	durableShards map[uint64]bool
 
 	qmu     sync.RWMutex // guards closed against sends on reqs
 	closed  bool
@@ -566,6 +569,13 @@ func (s *FileStore) writeGroup(ok []accepted, pending []StoredEvent) error {
 						closeAll()
 						return fmt.Errorf("store: create %s: %w", s.l.shard(sh), err)
 					}
+				}
+				// The shard folder's name in events/ must be durable too.
+				// It is not when the folder is new, nor when a commit that
+				// failed before syncing events/ made it (the folder then
+				// exists, but a power cut takes it away with every event
+				// in it), so events/ is synced once per shard and handle.
+				if !s.durableShards[sh] {
 					newShard = true
 				}
 			}
@@ -615,6 +625,12 @@ func (s *FileStore) writeGroup(ok []accepted, pending []StoredEvent) error {
 		}
 	} else if err := s.syncMany(written, shards, newShard); err != nil {
 		return err
+	}
+	if s.durableShards == nil {
+		s.durableShards = map[uint64]bool{}
+	}
+	for sh := range shards {
+		s.durableShards[sh] = true
 	}
 	if h := s.hooks.afterSync; h != nil {
 		h()
