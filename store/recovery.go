@@ -141,6 +141,16 @@ func (s *FileStore) settleTail(h Position) error {
 			if errors.As(err, &ce) && errors.Is(ce.Err, fs.ErrNotExist) && len(batch) == 0 {
 				break // the clean end of the log
 			}
+			// A file that could not be read, as opposed to one that is
+			// missing or does not decode, says nothing about its batch:
+			// taking it for a torn tail would delete a batch that may be
+			// whole and acknowledged (a stale head file, after a power
+			// cut, sits below acknowledged batches). Fail; a later Open or
+			// commit retries.
+			var pe *fs.PathError
+			if errors.As(err, &pe) && !errors.Is(err, fs.ErrNotExist) {
+				return err
+			}
 			problem = err
 			break
 		}
