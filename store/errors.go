@@ -42,6 +42,12 @@ var (
 	ErrUnsupportedFormat = errors.New("store: unsupported format version")
 	// ErrInvalidOption means Options or a read option holds a value out of range.
 	ErrInvalidOption = errors.New("store: invalid option")
+	// ErrReadOnly means a write (Append, AddTags) was attempted through a
+	// handle opened with Options.ReadOnly.
+	ErrReadOnly = errors.New("store: opened read-only")
+	// ErrStoreInUse means DeleteStore found the store open by a handle (in
+	// this process or another) or a writer holding its lock.
+	ErrStoreInUse = errors.New("store: store in use")
 )
 
 // ConditionError reports which append condition failed and the position of

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"iter"
 	"log/slog"
@@ -17,6 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/gofrs/flock"
 	"go.opentelemetry.io/otel/metric"
 )
 
@@ -31,6 +31,12 @@ type FileStore struct {
 	log   *slog.Logger
 	plock *procLock
 	headF File
+	// openLock is the shared flock on .open held for the handle's life
+	// (see holdOpen); nil for a read-only handle on a store without one.
+	openLock *flock.Flock
+	// epoch is the tag epoch the index was built at (see epoch.go). It
+	// changes under syncMu and mu together with idx.
+	epoch atomic.Uint64
 
 	// mu guards idx. Readers take a plan of the index under RLock and
 	// read files without it.
@@ -109,10 +115,18 @@ func Open(dir string, opts *Options) (*FileStore, error) {
 		name = filepath.Base(dir)
 	}
 	s.tel = newTelemetry(name, o.TracerProvider, o.MeterProvider)
+	s.plock = newProcLock(s.l.lock(), o.LockTimeout)
+	if o.ReadOnly {
+		if err := s.openReadOnly(); err != nil {
+			s.closeFiles()
+			return nil, err
+		}
+		go s.commitLoop()
+		return s, nil
+	}
 	if err := s.createDir(dir); err != nil {
 		return nil, err
 	}
-	s.plock = newProcLock(s.l.lock(), o.LockTimeout)
 	if err := s.plock.lock(context.Background()); err != nil {
 		s.plock.close()
 		return nil, err
@@ -122,10 +136,7 @@ func Open(dir string, opts *Options) (*FileStore, error) {
 		err = fmt.Errorf("store: unlock %s: %w", s.l.lock(), uerr)
 	}
 	if err != nil {
-		if s.headF != nil {
-			s.headF.Close()
-		}
-		s.plock.close()
+		s.closeFiles()
 		return nil, err
 	}
 	go s.commitLoop()
@@ -154,6 +165,9 @@ func (s *FileStore) openLocked() error {
 		if err := s.fs.SyncDir(s.l.dir); err != nil {
 			return fmt.Errorf("store: sync %s: %w", s.l.dir, err)
 		}
+	}
+	if err := s.holdOpen(); err != nil {
+		return err
 	}
 	return s.recover()
 }
@@ -187,17 +201,7 @@ func (s *FileStore) createDir(dir string) error {
 func (s *FileStore) initManifest() error {
 	b, err := s.fs.ReadFile(s.l.manifest())
 	if err == nil {
-		var m manifest
-		if err := json.Unmarshal(b, &m); err != nil {
-			return &CorruptionError{Path: s.l.manifest(), Err: err}
-		}
-		if m.Format > FormatVersion || m.Format < 1 {
-			return fmt.Errorf("%w: %s has format %d, this version reads up to %d", ErrUnsupportedFormat, s.l.manifest(), m.Format, FormatVersion)
-		}
-		if m.ShardSize != 0 && m.ShardSize != ShardSize {
-			return fmt.Errorf("%w: %s has shard size %d", ErrUnsupportedFormat, s.l.manifest(), m.ShardSize)
-		}
-		return nil
+		return checkManifest(s.l.manifest(), b)
 	}
 	if !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("store: read %s: %w", s.l.manifest(), err)
@@ -207,7 +211,7 @@ func (s *FileStore) initManifest() error {
 		return fmt.Errorf("store: list %s: %w", s.l.dir, err)
 	}
 	for _, e := range entries {
-		if e.Name() == lockName || isTemp(e.Name()) {
+		if e.Name() == lockName || e.Name() == openName || isTemp(e.Name()) {
 			continue
 		}
 		// A creation that failed or crashed before the manifest was in
@@ -244,23 +248,25 @@ func (s *FileStore) initManifest() error {
 // Dir returns the store's folder.
 func (s *FileStore) Dir() string { return s.l.dir }
 
+// checkManifest checks that a manifest names a format this version reads.
+func checkManifest(path string, b []byte) error {
+	var m manifest
+	if err := json.Unmarshal(b, &m); err != nil {
+		return &CorruptionError{Path: path, Err: err}
+	}
+	if m.Format > FormatVersion || m.Format < 1 {
+		return fmt.Errorf("%w: %s has format %d, this version reads up to %d", ErrUnsupportedFormat, path, m.Format, FormatVersion)
+	}
+	if m.ShardSize != 0 && m.ShardSize != ShardSize {
+		return fmt.Errorf("%w: %s has shard size %d", ErrUnsupportedFormat, path, m.ShardSize)
+	}
+	return nil
+}
+
 // readHead reads the head file; ok is false when it is empty or torn.
 func (s *FileStore) readHead() (Position, bool, error) {
-	var buf [headSize]byte
-	for try := 0; ; try++ {
-		n, err := s.headF.ReadAt(buf[:], 0)
-		if n == 0 && err != nil && !errors.Is(err, io.EOF) {
-			return 0, false, fmt.Errorf("store: read %s: %w", s.l.head(), err)
-		}
-		if p, ok := decodeHead(buf[:n]); ok {
-			return p, true, nil
-		}
-		if n == 0 || try >= 3 {
-			return 0, false, nil
-		}
-		// A concurrent rewrite may have been caught half way.
-		time.Sleep(50 * time.Microsecond)
-	}
+	st, err := s.readHeadFile()
+	return st.head, st.headOK, err
 }
 
 func (s *FileStore) writeHead(p Position, sync bool) error {
@@ -289,11 +295,19 @@ func (s *FileStore) readEvent(p Position) (StoredEvent, batchRange, error) {
 	return e, br, nil
 }
 
-// refresh brings the index up to the head committed by any process.
+// refresh brings the index up to the head committed by any process, and
+// reloads it when another process added tags to past events.
 func (s *FileStore) refresh() error {
-	h, ok, err := s.readHead()
-	if err != nil || !ok {
+	st, err := s.readHeadFile()
+	if err != nil {
 		return err
+	}
+	if err := s.followEpoch(st, false); err != nil {
+		return err
+	}
+	h, ok := st.head, st.headOK
+	if !ok {
+		return nil
 	}
 	s.mu.RLock()
 	cur := s.idx.head
@@ -362,6 +376,9 @@ func (s *FileStore) Append(ctx context.Context, events []Event, cond *AppendCond
 func (s *FileStore) append(ctx context.Context, events []Event, cond *AppendCondition) (Position, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
+	}
+	if s.opts.ReadOnly {
+		return 0, ErrReadOnly
 	}
 	batch, err := prepareBatch(events, s.opts.MaxEventSize, s.opts.Now().UTC())
 	if err != nil {
@@ -745,7 +762,7 @@ func (s *FileStore) readLast(ctx context.Context, q Query) (*StoredEvent, error)
 }
 
 func (s *FileStore) mismatch(p Position, q Query) error {
-	return &CorruptionError{Path: s.l.event(p), Position: p, Err: fmt.Errorf("the index lists it for %s but the file does not match; remove %s to rebuild the index", q, s.l.snapshot())}
+	return &CorruptionError{Path: s.l.event(p), Position: p, Err: fmt.Errorf("the index lists it for %s but the file does not match; remove %s to rebuild the index", q, s.l.snapshotAt(s.epoch.Load()))}
 }
 
 // ready refreshes the index from the head file, failing on a closed store.
@@ -975,12 +992,12 @@ func (s *FileStore) Close() error {
 	<-s.stopped
 	s.bg.Wait()
 	var errs []error
-	if s.sinceSnap.Load() > 0 && s.brokenErr() == nil {
+	if !s.opts.ReadOnly && s.sinceSnap.Load() > 0 && s.brokenErr() == nil {
 		if err := s.writeSnapshot(); err != nil {
 			errs = append(errs, err)
 		}
 	}
 	s.note.close()
-	errs = append(errs, s.headF.Close(), s.plock.close())
+	errs = append(errs, s.closeFiles())
 	return errors.Join(errs...)
 }

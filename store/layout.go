@@ -20,6 +20,7 @@ const ShardSize = 10000
 const (
 	manifestName = "opossum.json"
 	lockName     = ".lock"
+	openName     = ".open"
 	headName     = "head"
 	eventsDir    = "events"
 	indexDir     = "index"
@@ -35,6 +36,16 @@ func (l layout) head() string     { return filepath.Join(l.dir, headName) }
 func (l layout) events() string   { return filepath.Join(l.dir, eventsDir) }
 func (l layout) index() string    { return filepath.Join(l.dir, indexDir) }
 func (l layout) snapshot() string { return filepath.Join(l.dir, indexDir, snapshotName) }
+func (l layout) open() string     { return filepath.Join(l.dir, openName) }
+
+// snapshotAt is the index snapshot written at tag epoch e (see epoch.go):
+// snapshot.bin for epoch 0, snapshot.<e>.bin after tags were added.
+func (l layout) snapshotAt(e uint64) string {
+	if e == 0 {
+		return l.snapshot()
+	}
+	return filepath.Join(l.dir, indexDir, fmt.Sprintf("snapshot.%d.bin", e))
+}
 
 func shardOf(p Position) uint64 { return uint64(p) / ShardSize }
 

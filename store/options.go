@@ -18,6 +18,17 @@ type Options struct {
 	// part of one). For tests, imports and caches. Default false: durable.
 	NoSync bool
 
+	// ReadOnly opens the store for reading only, for tools that look into
+	// a store another process may be writing: Open takes no lock, runs no
+	// recovery, creates nothing and writes nothing (no snapshot on Close
+	// either); the handle serves the events the head file covers, follows
+	// later commits like any reader, and its Append and AddTags return
+	// ErrReadOnly. A store that needs recovery (a torn tail after a crash)
+	// is shown as the head file describes it, without the torn files.
+	// Open fails with ErrNotAStore on a folder without a manifest, even an
+	// empty or missing one. Default false.
+	ReadOnly bool
+
 	// LockTimeout bounds the wait for the cross-process writer lock taken by
 	// Open (for recovery) and by every commit. Zero means 10 seconds. On
 	// timeout the call fails with a *LockError naming the lock file.

@@ -17,6 +17,9 @@ func (s *FileStore) recover() error {
 	if err != nil {
 		return err
 	}
+	if err := s.startEpoch(); err != nil {
+		return err
+	}
 	s.idx = s.loadSnapshot(h)
 	if !headOK && h == 0 {
 		if fi, err := s.fs.Stat(s.l.head()); err == nil && fi.Size() > 0 {
@@ -40,7 +43,11 @@ func (s *FileStore) recover() error {
 			return err
 		}
 	}
-	if s.idx.head-start >= 10000 {
+	repaired, err := s.finishEpoch()
+	if err != nil {
+		return err
+	}
+	if s.idx.head-start >= 10000 || repaired {
 		if err := s.writeSnapshot(); err != nil {
 			s.log.Warn("could not write the index snapshot", "err", err)
 		}
@@ -48,30 +55,41 @@ func (s *FileStore) recover() error {
 	return nil
 }
 
-// loadSnapshot returns the persisted index when it is sound, and an empty
-// index otherwise (logging why).
+// loadSnapshot returns the persisted index of the handle's tag epoch when
+// it is sound, and an empty index otherwise (logging why).
 func (s *FileStore) loadSnapshot(head Position) *index {
-	b, err := s.fs.ReadFile(s.l.snapshot())
+	return s.loadSnapshotAt(head, s.epoch.Load())
+}
+
+// loadSnapshotAt loads the snapshot written at tag epoch e. At an odd
+// epoch (an AddTags run not finished) no snapshot is trusted.
+func (s *FileStore) loadSnapshotAt(head Position, e uint64) *index {
+	if e%2 == 1 {
+		s.log.Warn("tags are being added, or an add-tags run was interrupted; rebuilding the index from the event files", "epoch", e)
+		return newIndex()
+	}
+	path := s.l.snapshotAt(e)
+	b, err := s.fs.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		if head > 0 {
-			s.log.Warn("index snapshot missing; rebuilding the index from the event files", "file", s.l.snapshot())
+			s.log.Warn("index snapshot missing; rebuilding the index from the event files", "file", path)
 		}
 		return newIndex()
 	}
 	if err != nil {
-		s.log.Warn("index snapshot unreadable; rebuilding the index from the event files", "file", s.l.snapshot(), "err", err)
+		s.log.Warn("index snapshot unreadable; rebuilding the index from the event files", "file", path, "err", err)
 		return newIndex()
 	}
 	x, err := decodeSnapshot(b)
 	if err != nil {
-		s.log.Warn("index snapshot corrupt; rebuilding the index from the event files", "file", s.l.snapshot(), "err", err)
+		s.log.Warn("index snapshot corrupt; rebuilding the index from the event files", "file", path, "err", err)
 		return newIndex()
 	}
 	if x.head > 0 {
 		// The snapshot is only written for durable events, but a store
 		// folder can be copied or damaged: its last event must exist.
 		if _, _, err := s.readEvent(x.head); err != nil {
-			s.log.Warn("index snapshot is ahead of the event files; rebuilding the index", "file", s.l.snapshot(), "snapshotHead", x.head, "err", err)
+			s.log.Warn("index snapshot is ahead of the event files; rebuilding the index", "file", path, "snapshotHead", x.head, "err", err)
 			return newIndex()
 		}
 	}
@@ -96,10 +114,14 @@ func (s *FileStore) cleanTemp(dir string) {
 // catchUpLocked runs under the writer lock before a commit: it indexes what
 // other processes committed and settles a tail left by one that crashed.
 func (s *FileStore) catchUpLocked() error {
-	h, ok, err := s.readHead()
+	st, err := s.readHeadFile()
 	if err != nil {
 		return err
 	}
+	if err := s.followEpoch(st, true); err != nil {
+		return err
+	}
+	h, ok := st.head, st.headOK
 	s.mu.RLock()
 	cur := s.idx.head
 	s.mu.RUnlock()
@@ -268,15 +290,23 @@ func (s *FileStore) writeSnapshot() error {
 	s.mu.RLock()
 	n := s.sinceSnap.Load()
 	b := s.idx.encodeSnapshot()
+	e := s.epoch.Load()
 	s.mu.RUnlock()
+	if e%2 == 1 {
+		return nil // never persist an index of an unfinished AddTags run
+	}
+	if st, err := s.readHeadFile(); err == nil && st.epochOK && st.epoch > e {
+		return nil // tags were added since this index was built
+	}
 	if s.opts.NoSync {
 		if err := s.fs.SyncAll(s.l.dir); err != nil && !errors.Is(err, errUnsupported) {
 			return fmt.Errorf("store: syncfs %s: %w", s.l.dir, err)
 		}
 	}
-	if err := WriteFileAtomic(s.fs, s.l.snapshot(), b, false); err != nil {
+	if err := WriteFileAtomic(s.fs, s.l.snapshotAt(e), b, false); err != nil {
 		return err
 	}
+	s.removeOldSnapshots(e)
 	s.sinceSnap.Add(-n)
 	return nil
 }
