@@ -238,7 +238,10 @@ func (s *FileStore) initManifest() error {
 			}
 		}
 	}
-	if err := WriteFileAtomic(s.fs, s.l.manifest(), append(m, '\n'), s.opts.NoSync); err != nil {
+	// The manifest is written durably even with NoSync (once per store):
+	// after a power cut a store must never hold a torn manifest, or
+	// events without one, which no Open accepts.
+	if err := WriteFileAtomic(s.fs, s.l.manifest(), append(m, '\n'), false); err != nil {
 		return err
 	}
 	s.log.Info("created store", "format", FormatVersion)
