@@ -1,0 +1,45 @@
+// Command opossum looks into, checks and maintains an opossum event store
+// folder from a shell.
+//
+//	opossum COMMAND [flags] STORE [arguments]
+//
+// Flags may come before or after STORE; opossum COMMAND --help (or opossum
+// help COMMAND) describes each command and its flags.
+//
+//	ls STORE            list events (--type, --tag, --from, --to, --limit,
+//	                    --backwards), as a table or --json lines
+//	show STORE POS      one event in full (--json, --raw)
+//	query STORE [Q]     a DCB query as text ("(A|B)[k:v] OR [k:v]", "all"),
+//	                    as JSON, or as --type/--tag; --after, --limit,
+//	                    --backwards, --last
+//	tail STORE          the last -n events; -f follows new ones
+//	stats STORE         head, sizes, counts by type and tag (--values, --json)
+//	check STORE         verify the store (see store.VerifyDir) and the
+//	                    projection checkpoints under STORE/projections
+//	backup STORE DEST   hot backup to a new folder, a .tar.gz file, or - (stdout)
+//	add-tags STORE      add tags to past events of --type (--tag key:value,
+//	                    --tag-from key=data.field, --dry-run)
+//	delete-store STORE  delete the store for good (asks; --yes, --force)
+//	version             the store format version this opossum reads
+//
+// Only add-tags and delete-store write to the store. The other commands
+// open it with store.Options.ReadOnly: they take no lock, run no recovery
+// and write nothing (not even a lock file), so they may run while other
+// processes write to the store, and they show what its head file covers.
+//
+// # Exit codes
+//
+//	0  success (check: no damage found; notes may have been printed)
+//	1  usage: unknown command, bad flag or argument, invalid query or tag
+//	2  not a store: the folder is missing, holds no opossum.json, or has a
+//	   newer format version than this opossum reads
+//	3  in use: the writer lock is held past --lock-timeout (add-tags), or the
+//	   store is open elsewhere (delete-store without --force)
+//	4  damaged: check found damage, or a command met a damaged file
+//	5  I/O or other error
+//	6  not found: show found no event at that position
+//	7  not confirmed: delete-store was not confirmed; nothing was deleted
+//
+// Errors are printed to stderr as "opossum COMMAND: message", often with a
+// "hint:" line saying what to do next. docs/admin.md has examples.
+package main
