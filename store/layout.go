@@ -53,8 +53,31 @@ func (l layout) shard(s uint64) string {
 	return filepath.Join(l.dir, eventsDir, fmt.Sprintf("%06d", s))
 }
 
+// event returns the path of the event file at p; it equals
+// filepath.Join(l.shard(shardOf(p)), fmt.Sprintf("%012d.json", p)). Every
+// event read computes one, so it appends digits rather than going through
+// fmt and cleaning the whole path three times.
 func (l layout) event(p Position) string {
-	return filepath.Join(l.shard(shardOf(p)), fmt.Sprintf("%012d.json", uint64(p)))
+	base := l.events()
+	b := make([]byte, 0, len(base)+32)
+	b = append(b, base...)
+	b = append(b, filepath.Separator)
+	b = appendPadded(b, shardOf(p), 6)
+	b = append(b, filepath.Separator)
+	b = appendPadded(b, uint64(p), 12)
+	b = append(b, ".json"...)
+	return string(b)
+}
+
+// appendPadded appends n in decimal, left-padded with zeros to width, as
+// fmt's %0*d does.
+func appendPadded(b []byte, n uint64, width int) []byte {
+	var digits [20]byte
+	d := strconv.AppendUint(digits[:0], n, 10)
+	for i := len(d); i < width; i++ {
+		b = append(b, '0')
+	}
+	return append(b, d...)
 }
 
 // parseEventName returns the position of an event file name.
@@ -136,9 +159,12 @@ func writeJSON(buf *bytes.Buffer, v any) error {
 
 // decodeEvent parses an event file and checks it holds position p.
 func decodeEvent(b []byte, p Position) (StoredEvent, batchRange, error) {
-	var f eventFile
-	if err := json.Unmarshal(b, &f); err != nil {
-		return StoredEvent{}, batchRange{}, err
+	f, ok := decodeCanonical(b)
+	if !ok {
+		f = eventFile{}
+		if err := json.Unmarshal(b, &f); err != nil {
+			return StoredEvent{}, batchRange{}, err
+		}
 	}
 	switch {
 	case f.Position != p:
