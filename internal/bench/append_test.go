@@ -106,43 +106,90 @@ func runConcurrent(b *testing.B, writers, perOp int, op func() error) {
 }
 
 // BenchmarkAppendConditional compares a single writer's append guarded by
-// a DCB condition (the events of the student's tag after the last position
-// the writer saw) with the same append unguarded, in the same run.
+// a DCB condition (the events of the course tag after the last position the
+// writer saw) with the same append unguarded. The two alternate within one
+// loop, so that they share the disk's noise: events/s is the conditional
+// rate, uncond-events/s the unconditional one, each over its own time.
 func BenchmarkAppendConditional(b *testing.B) {
 	for _, kind := range kinds {
 		for _, mode := range syncModes {
-			for _, guarded := range []bool{false, true} {
-				name := "unconditional"
-				if guarded {
-					name = "conditional"
+			b.Run(fmt.Sprintf("store=%s/sync=%s", kind, mode), func(b *testing.B) {
+				s := newStore(b, kind, mode)
+				// A history for the condition to look at.
+				seed := make([]store.Event, 1000)
+				for i := range seed {
+					seed[i] = appendEvent(i)
 				}
-				b.Run(fmt.Sprintf("store=%s/sync=%s/cond=%s", kind, mode, name), func(b *testing.B) {
-					s := newStore(b, kind, mode)
-					// A history for the condition to look at.
-					seed := make([]store.Event, 1000)
-					for i := range seed {
-						seed[i] = appendEvent(i)
+				last, err := s.Append(ctxb(), seed, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.ReportAllocs()
+				i := len(seed)
+				var condT, uncondT time.Duration
+				n := 0
+				appendOne := func(guarded bool) {
+					e := appendEvent(i)
+					i++
+					var cond *store.AppendCondition
+					if guarded {
+						cond = store.Guard(store.Tagged(e.Tags[1]), last)
 					}
-					last, err := s.Append(ctxb(), seed, nil)
-					if err != nil {
+					t := time.Now()
+					if last, err = s.Append(ctxb(), []store.Event{e}, cond); err != nil {
 						b.Fatal(err)
 					}
-					b.ReportAllocs()
-					i := len(seed)
-					for b.Loop() {
-						e := appendEvent(i)
-						var cond *store.AppendCondition
-						if guarded {
-							cond = store.Guard(store.Tagged(e.Tags[1]), last)
-						}
-						if last, err = s.Append(ctxb(), []store.Event{e}, cond); err != nil {
-							b.Fatal(err)
-						}
-						i++
+					if guarded {
+						condT += time.Since(t)
+					} else {
+						uncondT += time.Since(t)
 					}
-					reportRate(b, 1)
-				})
-			}
+				}
+				for b.Loop() {
+					// Alternate the order, so that neither always follows the other.
+					appendOne(n%2 == 0)
+					appendOne(n%2 != 0)
+					n++
+				}
+				b.ReportMetric(float64(n)/condT.Seconds(), "events/s")
+				b.ReportMetric(float64(n)/uncondT.Seconds(), "uncond-events/s")
+			})
+		}
+	}
+}
+
+// BenchmarkAppendVsFloor alternates, within one loop, a single-event append
+// and one floor operation on the same file system (a new small file written
+// and, when durable, fsynced with its folder; see BenchmarkFloor), so that
+// the ratio of the two holds however noisy the disk is: events/s is the
+// store's rate, floor-events/s the floor's, each over its own time.
+func BenchmarkAppendVsFloor(b *testing.B) {
+	data := payload(1)
+	data = append(data, make([]byte, 400-len(data))...)
+	for _, kind := range kinds {
+		for _, mode := range syncModes {
+			b.Run(fmt.Sprintf("store=%s/sync=%s", kind, mode), func(b *testing.B) {
+				s := newStore(b, kind, mode)
+				dir := b.TempDir()
+				b.ReportAllocs()
+				var storeT, floorT time.Duration
+				n := 0
+				for b.Loop() {
+					t := time.Now()
+					if _, err := s.Append(ctxb(), []store.Event{appendEvent(n)}, nil); err != nil {
+						b.Fatal(err)
+					}
+					storeT += time.Since(t)
+					t = time.Now()
+					if err := floorOp(dir, n, data, mode == durable); err != nil {
+						b.Fatal(err)
+					}
+					floorT += time.Since(t)
+					n++
+				}
+				b.ReportMetric(float64(n)/storeT.Seconds(), "events/s")
+				b.ReportMetric(float64(n)/floorT.Seconds(), "floor-events/s")
+			})
 		}
 	}
 }

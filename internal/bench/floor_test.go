@@ -94,3 +94,29 @@ func reportRate(b *testing.B, perOp int) {
 		b.ReportMetric(float64(b.N*perOp)/s, "events/s")
 	}
 }
+
+// floorOp creates file n in dir with data and, when durable, fsyncs it and
+// the folder: the least a file-per-event store does per durable event.
+func floorOp(dir string, n int, data []byte, durable bool) error {
+	f, err := os.OpenFile(filepath.Join(dir, fmt.Sprintf("%012d.json", n)), os.O_CREATE|os.O_WRONLY|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if durable {
+		if err := f.Sync(); err != nil {
+			f.Close()
+			return err
+		}
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if durable {
+		return syncDir(dir)
+	}
+	return nil
+}
