@@ -1,0 +1,165 @@
+package coursemanagement
+
+import (
+	"time"
+
+	"github.com/opossum-go/opossum/store"
+	"github.com/opossum-go/opossum/store/decision"
+)
+
+// BookPrice is what a purchase needs to know about a book. A nil
+// *BookPrice means the book was never defined.
+type BookPrice struct {
+	// CourseID is the book's course, from its definition.
+	CourseID string
+	// Current is the book's price.
+	Current Money
+	// Previous is the price before the latest change while that change is
+	// at most the grace period old, else nil.
+	Previous *Money
+}
+
+// IsValid reports whether a student shown price p may buy at it: p is
+// the current price, or the previous one within the grace period.
+func (b *BookPrice) IsValid(p Money) bool {
+	return p == b.Current || (b.Previous != nil && p == *b.Previous)
+}
+
+// BookExists is the decision projection "was this book defined?" (README
+// step 7).
+func BookExists(bookID string) decision.Projection[bool] {
+	return decision.Projection[bool]{
+		Query: store.TypesTagged([]string{CourseBookDefinedType}, BookTag(bookID)),
+		Apply: func(bool, store.StoredEvent) (bool, error) { return true, nil },
+	}
+}
+
+// PriceWithGracePeriod is the time-aware decision projection of a book's
+// valid prices (README step 7): its CourseBookDefined and
+// CourseBookPriceChanged events. Defined sets the course and the price.
+// A price change at most grace old (now minus the event's timestamp) keeps
+// the price it replaces as Previous; an older one leaves no Previous. Only
+// the price before the latest change can survive, and only while that
+// change is recent.
+func PriceWithGracePeriod(bookID string, grace time.Duration) decision.Projection[*BookPrice] {
+	return decision.Projection[*BookPrice]{
+		Query: store.TypesTagged([]string{CourseBookDefinedType, CourseBookPriceChangedType}, BookTag(bookID)),
+		ApplyAt: func(b *BookPrice, e store.StoredEvent, now time.Time) (*BookPrice, error) {
+			switch e.Type {
+			case CourseBookDefinedType:
+				d, err := store.Decode[CourseBookDefined](e.Event)
+				if err != nil {
+					return b, err
+				}
+				return &BookPrice{CourseID: d.CourseID, Current: d.Price}, nil
+			case CourseBookPriceChangedType:
+				if b == nil {
+					return nil, nil
+				}
+				c, err := store.Decode[CourseBookPriceChanged](e.Event)
+				if err != nil {
+					return b, err
+				}
+				next := &BookPrice{CourseID: b.CourseID, Current: c.NewPrice}
+				if now.Sub(e.Metadata.Timestamp) <= grace {
+					prev := b.Current
+					next.Previous = &prev
+				}
+				return next, nil
+			}
+			return b, nil
+		},
+	}
+}
+
+// DecideBookDefinition decides DefineCourseBook (README step 7): a
+// positive price (ErrInvalidPrice), a book id not used yet
+// (BookExistsError), an existing course (ErrCourseNotFound). It returns
+// one CourseBookDefined.
+func DecideBookDefinition(bookExists, courseExists bool, cmd DefineCourseBook) ([]store.Event, error) {
+	switch {
+	case cmd.Price <= 0:
+		return nil, ErrInvalidPrice
+	case bookExists:
+		return nil, BookExistsError{BookID: cmd.BookID}
+	case !courseExists:
+		return nil, ErrCourseNotFound
+	}
+	return []store.Event{CourseBookDefined{
+		BookID: cmd.BookID, Title: cmd.Title, Author: cmd.Author, Isbn: cmd.Isbn, Price: cmd.Price, CourseID: cmd.CourseID,
+	}.Event()}, nil
+}
+
+// DecidePriceChange decides ChangeCourseBookPrice (README step 7): the
+// book exists (BookNotFoundError), the price is positive
+// (ErrInvalidPrice). It returns one CourseBookPriceChanged.
+func DecidePriceChange(bookExists bool, cmd ChangeCourseBookPrice) ([]store.Event, error) {
+	switch {
+	case !bookExists:
+		return nil, BookNotFoundError{BookID: cmd.BookID}
+	case cmd.NewPrice <= 0:
+		return nil, ErrInvalidPrice
+	}
+	return []store.Event{CourseBookPriceChanged{BookID: cmd.BookID, NewPrice: cmd.NewPrice}.Event()}, nil
+}
+
+// DecidePurchase decides PurchaseCourseBook (README step 7): the book
+// exists (BookNotFoundError), the student is registered
+// (ErrStudentNotRegistered), the displayed price is valid
+// (StalePriceError). It returns one CourseBookPurchased at the displayed
+// price, for the book's course.
+func DecidePurchase(book *BookPrice, studentExists bool, cmd PurchaseCourseBook) ([]store.Event, error) {
+	switch {
+	case book == nil:
+		return nil, BookNotFoundError{BookID: cmd.BookID}
+	case !studentExists:
+		return nil, ErrStudentNotRegistered
+	case !book.IsValid(cmd.DisplayedPrice):
+		return nil, StalePriceError{Displayed: cmd.DisplayedPrice}
+	}
+	return []store.Event{CourseBookPurchased{
+		BookID: cmd.BookID, StudentID: cmd.StudentID, CourseID: book.CourseID, PricePaid: cmd.DisplayedPrice,
+	}.Event()}, nil
+}
+
+// DecideOrder decides OrderCourseBooks (README step 7), all or nothing:
+// at least one item (ErrEmptyOrder), a registered student
+// (ErrStudentNotRegistered), then each item in order: the book exists
+// (BookNotFoundError) and its displayed price is valid
+// (StaleOrderPriceError); the first failure wins. prices holds the state
+// of each book of the order.
+//
+// It returns one CourseBooksOrdered per course of the order, in the order
+// the courses first appear among the items, each with that course's items
+// in item order, all with the command's OrderID.
+func DecideOrder(studentExists bool, prices map[string]*BookPrice, cmd OrderCourseBooks) ([]store.Event, error) {
+	if len(cmd.Items) == 0 {
+		return nil, ErrEmptyOrder
+	}
+	if !studentExists {
+		return nil, ErrStudentNotRegistered
+	}
+	var parts []*CourseBooksOrdered
+	byCourse := map[string]*CourseBooksOrdered{}
+	for _, it := range cmd.Items {
+		book := prices[it.BookID]
+		switch {
+		case book == nil:
+			return nil, BookNotFoundError{BookID: it.BookID}
+		case !book.IsValid(it.DisplayedPrice):
+			return nil, StaleOrderPriceError{Displayed: it.DisplayedPrice, BookID: it.BookID}
+		}
+		part := byCourse[book.CourseID]
+		if part == nil {
+			part = &CourseBooksOrdered{OrderID: cmd.OrderID, StudentID: cmd.StudentID, CourseID: book.CourseID}
+			byCourse[book.CourseID] = part
+			parts = append(parts, part)
+		}
+		part.Items = append(part.Items, OrderLine{BookID: it.BookID, PricePaid: it.DisplayedPrice})
+	}
+	events := make([]store.Event, len(parts))
+	for i, p := range parts {
+		events[i] = p.Event()
+	}
+	return events, nil
+}

@@ -1,0 +1,59 @@
+package coursemanagement
+
+import (
+	"strings"
+
+	"github.com/opossum-go/opossum/store"
+	"github.com/opossum-go/opossum/store/decision"
+)
+
+// StudentExists is the decision projection "did this student register?".
+// It is given, as the example to imitate: the query selects exactly the
+// events that can change the answer, and the fold is a small pure function.
+func StudentExists(studentID string) decision.Projection[bool] {
+	return decision.Projection[bool]{
+		Query: store.TypesTagged([]string{StudentRegisteredType}, StudentTag(studentID)),
+		Apply: func(bool, store.StoredEvent) (bool, error) { return true, nil },
+	}
+}
+
+// EmailTaken is the decision projection "is this email address taken?":
+// true once any event carries the address's studentEmail tag, whatever its
+// type (README step 1).
+func EmailTaken(email string) decision.Projection[bool] {
+	return decision.Projection[bool]{
+		Query: store.Tagged(EmailTag(email)),
+		Apply: func(bool, store.StoredEvent) (bool, error) { return true, nil },
+	}
+}
+
+// DecideRegistration decides RegisterStudent (README step 1): the email
+// must be a valid address (ErrInvalidEmail) that no student registered
+// with (ErrEmailTaken). It returns one StudentRegistered with the email
+// trimmed.
+func DecideRegistration(emailTaken bool, cmd RegisterStudent) ([]store.Event, error) {
+	email := strings.TrimSpace(cmd.Email)
+	local, domain, ok := strings.Cut(email, "@")
+	switch {
+	case !ok || local == "" || domain == "":
+		return nil, ErrInvalidEmail
+	case emailTaken:
+		return nil, ErrEmailTaken
+	}
+	return []store.Event{StudentRegistered{
+		StudentID: cmd.StudentID, FirstName: cmd.FirstName, LastName: cmd.LastName, Email: email,
+	}.Event()}, nil
+}
+
+// DecideSubscriptionUpdate decides UpdateStudentSubscription (README step
+// 2): the tier must be a real one (ErrInvalidTier), the student must exist
+// (StudentNotFoundError). It returns one StudentSubscriptionUpdated.
+func DecideSubscriptionUpdate(studentExists bool, cmd UpdateStudentSubscription) ([]store.Event, error) {
+	switch {
+	case !cmd.Tier.Valid():
+		return nil, ErrInvalidTier
+	case !studentExists:
+		return nil, StudentNotFoundError{StudentID: cmd.StudentID}
+	}
+	return []store.Event{StudentSubscriptionUpdated{StudentID: cmd.StudentID, Tier: cmd.Tier}.Event()}, nil
+}
