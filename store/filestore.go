@@ -90,11 +90,16 @@ type result struct {
 // it does not exist. Open takes the writer lock and runs recovery: it
 // removes a torn last batch and temporary files left by a crash, indexes
 // committed events the index snapshot does not cover, and logs what it did.
+// The handle then holds a shared lock on the store's .open file until
+// Close, which tells DeleteStore the store is in use. With
+// Options.ReadOnly, Open creates nothing, takes no lock and runs no
+// recovery (see there).
 //
 // Errors: ErrNotAStore (a non-empty folder without a manifest),
 // ErrUnsupportedFormat, *LockError (another process holds the lock longer
 // than Options.LockTimeout), *CorruptionError (a committed event file is
-// damaged), ErrInvalidOption, and I/O errors.
+// damaged), ErrStoreInUse (the store is being deleted), ErrInvalidOption,
+// and I/O errors.
 func Open(dir string, opts *Options) (*FileStore, error) {
 	o, err := opts.withDefaults()
 	if err != nil {

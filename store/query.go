@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 )
@@ -190,6 +191,10 @@ func (q *Query) UnmarshalJSON(b []byte) error {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&j); err != nil {
 		return fmt.Errorf("%w: %v", ErrInvalidQuery, err)
+	}
+	// One value only: "{...} garbage" is not a query.
+	if _, err := dec.Token(); err != io.EOF {
+		return fmt.Errorf("%w: data after the query", ErrInvalidQuery)
 	}
 	if j.All && len(j.Items) > 0 {
 		return fmt.Errorf("%w: \"all\" and \"items\" are exclusive", ErrInvalidQuery)
