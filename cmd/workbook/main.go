@@ -4,10 +4,15 @@
 //
 // Usage, from anywhere inside the repository:
 //
-//	go run ./cmd/workbook              list the lessons and the next step
+//	go run ./cmd/workbook              list the lessons, your progress and the next step
 //	go run ./cmd/workbook run 1        run lesson 1's specs and show what to do next
+//	go run ./cmd/workbook watch 1      run them again on every save
+//	go run ./cmd/workbook hint 1       reveal the next hint for the step you are on
 //	go run ./cmd/workbook verify       check every lesson against its solution (trainers, CI)
 //	go run ./cmd/workbook help         show all commands
+//
+// Progress comes from spec results, recorded in the git-ignored .workbook
+// folder by every run (see package internal/workbook/progress).
 //
 // Exit status: 0 when all is well, 1 when specs fail or verification finds
 // problems, 2 for a usage error or when the command cannot run at all.
@@ -47,29 +52,37 @@ var commands []command
 
 func init() {
 	commands = []command{
-		{"status", "", "list the lessons and say what to run next (the default)", status},
+		{"status", "", "list the lessons with your progress and say what to run next (the default)", status},
 		{"run", "[-race] [-all] LESSON", "run one lesson's specs: the first failing spec, its message, the hint", runLesson},
+		{"watch", "[-race] LESSON", "run a lesson's specs again on every save; keys: h hint, n next, l list, r run, q quit", watch},
+		{"hint", "[-step N] LESSON", "reveal the next hint for the step you are on", hint},
+		{"solution", "[-trainer] LESSON", "show the reference solution, once the lesson passes", solution},
+		{"reset", "[-yes] LESSON", "restore a lesson's files as committed, keeping a backup of yours", reset},
+		{"solve", "[-yes] LESSON", "replace a lesson's files with the solution, keeping a backup (trainer catch-up)", solve},
+		{"progress", "[-json] [-name NAME]", "print your progress; -json for a trainer's dashboard", progressCmd},
 		{"verify", "[-race auto|on|off] [-parallel N] [LESSON...]", "check lessons against their solutions (trainers and CI)", verify},
 		{"help", "", "show this help", help},
 	}
 }
 
-// app is what every command gets: the workbook and where to write.
+// app is what every command gets: the workbook, where to read answers
+// and keys, and where to write.
 type app struct {
 	wb             *workbook.Workbook
+	stdin          io.Reader
 	stdout, stderr io.Writer
 }
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
 }
 
 // run dispatches a command line and returns the exit status.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	a := &app{stdout: stdout, stderr: stderr}
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
 	name := commands[0].name
 	if len(args) > 0 {
 		name, args = args[0], args[1:]
@@ -106,8 +119,8 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "commands:")
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.args)
-		fmt.Fprintf(w, "           %s\n", c.summary)
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.args)
+		fmt.Fprintf(w, "            %s\n", c.summary)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "LESSON is a number (1), a folder name (01-append) or a name (append).")
@@ -130,6 +143,19 @@ func (a *app) parse(fs *flag.FlagSet, args []string) ([]string, bool) {
 		positional = append(positional, args[0])
 		args = args[1:]
 	}
+}
+
+// oneLesson parses a command's flags and its single LESSON argument.
+func (a *app) oneLesson(fs *flag.FlagSet, args []string, usage string) (workbook.Lesson, bool) {
+	positional, ok := a.parse(fs, args)
+	if !ok {
+		return workbook.Lesson{}, false
+	}
+	if len(positional) != 1 {
+		fmt.Fprintln(a.stderr, "usage: go run ./cmd/workbook "+usage)
+		return workbook.Lesson{}, false
+	}
+	return a.lesson(positional[0])
 }
 
 // lesson resolves a lesson argument, writing the error when it fails.

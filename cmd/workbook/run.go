@@ -6,8 +6,12 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
+
+	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/opossum-go/opossum/internal/workbook"
+	"github.com/opossum-go/opossum/internal/workbook/progress"
 )
 
 // maxMessageLines bounds how much of a failure message run shows.
@@ -22,25 +26,44 @@ func runLesson(ctx context.Context, a *app, args []string) int {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	race := fs.Bool("race", false, "build with the race detector (slower; needs cgo)")
 	all := fs.Bool("all", false, "list every failing spec, not just the first")
-	positional, ok := a.parse(fs, args)
+	l, ok := a.oneLesson(fs, args, "run [-race] [-all] LESSON")
 	if !ok {
 		return exitProblem
 	}
-	if len(positional) != 1 {
-		fmt.Fprintln(a.stderr, "usage: go run ./cmd/workbook run [-race] [-all] LESSON")
-		return exitProblem
-	}
-	l, ok := a.lesson(positional[0])
-	if !ok {
-		return exitProblem
-	}
-	fmt.Fprintf(a.stdout, "Lesson %d: %s (%s)\n", l.Number, l.Title, l.Path())
-	fmt.Fprintln(a.stdout, "Running its specs; the first run also compiles the store and Ginkgo, later ones are quick.")
-	res, err := a.wb.Run(ctx, l, workbook.RunOptions{Race: *race})
+	res, err := a.runAndRecord(ctx, l, *race)
 	if err != nil {
 		return a.fail(err)
 	}
 	return a.report(l, res, *all)
+}
+
+// runAndRecord runs a lesson's specs, records the results as progress and
+// makes the lesson the current one.
+func (a *app) runAndRecord(ctx context.Context, l workbook.Lesson, race bool) (*workbook.Result, error) {
+	fmt.Fprintf(a.stdout, "Lesson %d: %s (%s)\n", l.Number, l.Title, l.Path())
+	fmt.Fprintln(a.stdout, "Running its specs; the first run also compiles the store and Ginkgo, later ones are quick.")
+	res, err := a.wb.Run(ctx, l, workbook.RunOptions{
+		Race: race,
+		OnReport: func(pkg string, reports []types.Report) {
+			for _, r := range reports {
+				if err := progress.Save(a.wb, l.Name, pkg, r); err != nil {
+					fmt.Fprintf(a.stderr, "workbook: progress not recorded: %v\n", err)
+				}
+			}
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	done := res.CompileError == "" && res.Crash == "" && len(res.SuiteFailures) == 0 &&
+		res.Declared > 0 && res.Count().Passed == res.Declared
+	a.updateState(func(s *progress.State) {
+		s.Current = l.Name
+		if _, ok := s.Done[l.Name]; done && !ok {
+			s.Done[l.Name] = time.Now().UTC()
+		}
+	})
+	return res, nil
 }
 
 // report prints the outcome of a lesson run and returns the exit status.
@@ -64,6 +87,7 @@ func (a *app) report(l workbook.Lesson, res *workbook.Result, all bool) int {
 	failure, failing := res.FirstFailure()
 	if !failing && len(res.SuiteFailures) == 0 && c.Passed == res.Declared {
 		fmt.Fprintf(out, "\nLesson %d is done: every spec passes. Well done!\n", l.Number)
+		fmt.Fprintf(out, "Compare with the reference solution:  go run ./cmd/workbook solution %d\n", l.Number)
 		a.nextLesson(l)
 		return exitOK
 	}
@@ -98,10 +122,10 @@ func (a *app) report(l workbook.Lesson, res *workbook.Result, all bool) int {
 				fmt.Fprintf(out, "  %s\n", s.Text)
 			}
 		} else {
-			fmt.Fprintf(out, "%d more specs fail (add -all to list them).\n", len(rest)-1)
+			fmt.Fprintf(out, "%s (add -all to list them).\n", workbook.Plural(len(rest)-1, "more failing spec"))
 		}
 	}
-	fmt.Fprintf(out, "Stuck? Hints: %s/hints.md\n", l.Path())
+	fmt.Fprintf(out, "Stuck? Reveal a hint:  go run ./cmd/workbook hint %d  (or read %s/hints.md)\n", l.Number, l.Path())
 	fmt.Fprintf(out, "Run again:  %s\n", again)
 	return exitFailed
 }
@@ -112,13 +136,18 @@ func (a *app) nextLesson(l workbook.Lesson) {
 	if err != nil {
 		return
 	}
+	results, _ := a.loadProgress()
+	if finished(lessons, results) {
+		fmt.Fprintf(a.stdout, "\nYou finished the workbook: every lesson passes. Congratulations!\n")
+		return
+	}
 	for _, next := range lessons {
 		if next.Number > l.Number {
 			fmt.Fprintf(a.stdout, "Next lesson: %s.  go run ./cmd/workbook run %d\n", next.Title, next.Number)
 			return
 		}
 	}
-	fmt.Fprintln(a.stdout, "That was the last lesson of the workbook.")
+	fmt.Fprintln(a.stdout, "That was the last lesson; go run ./cmd/workbook shows the ones still to finish.")
 }
 
 // firstLines returns at most n lines of s, saying how many it left out.

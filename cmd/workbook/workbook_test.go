@@ -21,8 +21,8 @@ var _ = Describe("The workbook command", func() {
 		It("lists the lessons and says what to run first", func() {
 			session := workbookIn(root)
 			Expect(session).To(gexec.Exit(0))
-			Expect(session).To(gbytes.Say(`Opossum workbook: 1 lessons`))
-			Expect(session).To(gbytes.Say(`1\s+A sample lesson\s+lessons/01-sample`))
+			Expect(session).To(gbytes.Say(`Opossum workbook: 1 lesson\n`))
+			Expect(session).To(gbytes.Say(`> 1\s+A sample lesson\s+-\s+not started\s+lessons/01-sample`))
 			Expect(session).To(gbytes.Say(`Start with lesson 1:  go run ./cmd/workbook run 1`))
 		})
 
@@ -43,8 +43,8 @@ var _ = Describe("The workbook command", func() {
 			Expect(session).To(gbytes.Say(`TODO: implement Greet \(lessons/01-sample/sample.go:7\) — README step 1`))
 			Expect(session).To(gbytes.Say(`spec: lessons/01-sample/sample_test.go:15`))
 			Expect(session).To(gbytes.Say(`Next: write Greet in lessons/01-sample/sample.go \(README step 1, lessons/01-sample/README.md\)\.`))
-			Expect(session).To(gbytes.Say(`1 more specs fail \(add -all to list them\)\.`))
-			Expect(session).To(gbytes.Say(`Stuck\? Hints: lessons/01-sample/hints.md`))
+			Expect(session).To(gbytes.Say(`1 more failing spec \(add -all to list them\)\.`))
+			Expect(session).To(gbytes.Say(`Stuck\? Reveal a hint:  go run ./cmd/workbook hint 1  \(or read lessons/01-sample/hints.md\)`))
 			Expect(session).To(gbytes.Say(`Run again:  go run ./cmd/workbook run 1`))
 		})
 
@@ -77,7 +77,8 @@ func Sum(numbers ...int) int { return 0 }
 			Expect(session).To(gexec.Exit(0))
 			Expect(session).To(gbytes.Say(`3 of 3 specs pass\.`))
 			Expect(session).To(gbytes.Say(`Lesson 1 is done: every spec passes\. Well done!`))
-			Expect(session).To(gbytes.Say(`That was the last lesson of the workbook\.`))
+			Expect(session).To(gbytes.Say(`Compare with the reference solution:  go run ./cmd/workbook solution 1`))
+			Expect(session).To(gbytes.Say(`You finished the workbook: every lesson passes\. Congratulations!`))
 		})
 
 		It("shows the compiler's first error when the lesson does not compile", func() {
@@ -119,7 +120,7 @@ func Sum(numbers ...int) int { return 0 }
 			Expect(session.Err).To(gbytes.Say(`verified 01-sample: ok`))
 			Expect(session).To(gbytes.Say(`lesson\s+specs\s+solved\s+unsolved\s+result`))
 			Expect(session).To(gbytes.Say(`01-sample\s+3\s+3/3 passed\s+2 failed, 2 via TODO\s+ok`))
-			Expect(session).To(gbytes.Say(`verify ok: 1 lessons, 0 problems`))
+			Expect(session).To(gbytes.Say(`verify ok: 1 lesson, 0 problems`))
 		})
 
 		It("fails, naming the problem, when a lesson is already solved as shipped", func() {
@@ -128,7 +129,7 @@ func Sum(numbers ...int) int { return 0 }
 			Expect(session).To(gexec.Exit(1))
 			Expect(session).To(gbytes.Say(`01-sample\s+3\s+3/3 passed\s+0 failed, 0 via TODO\s+2 problems`))
 			Expect(session).To(gbytes.Say(`- 01-sample: files: lessons/01-sample has no TODO`))
-			Expect(session).To(gbytes.Say(`verify FAIL: 1 lessons, 2 problems`))
+			Expect(session).To(gbytes.Say(`verify FAIL: 1 lesson, 2 problems`))
 		})
 
 		It("refuses a race mode it does not know", func() {

@@ -44,6 +44,10 @@ type RunOptions struct {
 	Env []string
 	// Go is the go command to use; "" means "go" from PATH.
 	Go string
+	// OnReport, when set, is called with each test package's Ginkgo
+	// report (pkg is the package folder relative to the lesson, "." for
+	// the lesson itself); the CLI records progress with it.
+	OnReport func(pkg string, reports []types.Report)
 }
 
 // Spec is the outcome of one spec (a Ginkgo It, or a table Entry).
@@ -263,7 +267,10 @@ func (w *Workbook) run(ctx context.Context, l Lesson, opts RunOptions) (*Result,
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("workbook: run %s: %w", l.Name, ctx.Err())
 		}
-		w.readReport(res, report, string(output), runErr)
+		reports := w.readReport(res, report, string(output), runErr)
+		if opts.OnReport != nil && reports != nil {
+			opts.OnReport(pkg, reports)
+		}
 	}
 	res.Output = out.String()
 	res.Elapsed = time.Since(start)
@@ -271,8 +278,8 @@ func (w *Workbook) run(ctx context.Context, l Lesson, opts RunOptions) (*Result,
 }
 
 // readReport adds one package's Ginkgo report (or, when there is none, its
-// compile error or crash) to res.
-func (w *Workbook) readReport(res *Result, reportFile, output string, runErr error) {
+// compile error or crash) to res, and returns the report.
+func (w *Workbook) readReport(res *Result, reportFile, output string, runErr error) []types.Report {
 	data, err := os.ReadFile(reportFile)
 	if err != nil {
 		if isBuildFailure(output) {
@@ -280,12 +287,12 @@ func (w *Workbook) readReport(res *Result, reportFile, output string, runErr err
 		} else {
 			res.Crash = joinNonEmpty(res.Crash, tail(output, 30))
 		}
-		return
+		return nil
 	}
 	var reports []types.Report
 	if err := json.Unmarshal(data, &reports); err != nil {
 		res.Crash = joinNonEmpty(res.Crash, fmt.Sprintf("unreadable Ginkgo report: %v", err))
-		return
+		return nil
 	}
 	failedBefore := len(res.SuiteFailures) + res.Count().Failed
 	for _, r := range reports {
@@ -296,21 +303,31 @@ func (w *Workbook) readReport(res *Result, reportFile, output string, runErr err
 			res.SuiteFailures = append(res.SuiteFailures, "a spec is focused (FIt, FDescribe, Focus): remove the focus so every spec runs")
 		}
 		for _, sr := range r.SpecReports {
-			if sr.LeafNodeType != types.NodeTypeIt {
-				if sr.State.Is(types.SpecStateFailureStates) {
-					res.SuiteFailures = append(res.SuiteFailures, fmt.Sprintf("%s %s at %s: %s",
-						sr.LeafNodeType, sr.State, w.relLocation(sr.Failure.Location), failureText(sr.Failure)))
-				}
-				continue
+			if sr.LeafNodeType != types.NodeTypeIt && sr.State.Is(types.SpecStateFailureStates) {
+				res.SuiteFailures = append(res.SuiteFailures, fmt.Sprintf("%s %s at %s: %s",
+					sr.LeafNodeType, sr.State, w.relLocation(sr.Failure.Location), failureText(sr.Failure)))
 			}
-			res.Specs = append(res.Specs, w.spec(sr))
 		}
+		res.Specs = append(res.Specs, w.SuiteSpecs(r)...)
 	}
 	if race := raceReport(output); race != "" {
 		res.SuiteFailures = append(res.SuiteFailures, "the race detector found a data race:\n"+race)
 	} else if runErr != nil && len(res.SuiteFailures)+res.Count().Failed == failedBefore {
 		res.SuiteFailures = append(res.SuiteFailures, fmt.Sprintf("go test failed (%v) though no spec did:\n%s", runErr, tail(output, 15)))
 	}
+	return reports
+}
+
+// SuiteSpecs converts the specs (Its and table entries) of a Ginkgo suite
+// report, in the order they ran, with locations relative to the workbook.
+func (w *Workbook) SuiteSpecs(r types.Report) []Spec {
+	var specs []Spec
+	for _, sr := range r.SpecReports {
+		if sr.LeafNodeType == types.NodeTypeIt {
+			specs = append(specs, w.spec(sr))
+		}
+	}
+	return specs
 }
 
 // spec converts a Ginkgo spec report.

@@ -160,7 +160,10 @@ func (w *Workbook) Verify(ctx context.Context, opts VerifyOptions) (*Report, err
 	}
 	defer os.RemoveAll(tmp)
 
-	run := RunOptions{Race: race, Timeout: opts.Timeout, Env: opts.Env, Go: opts.Go}
+	// The lessons' progress hooks must not record a solution's results as
+	// the learner's progress.
+	env := append([]string{ProgressEnv + "=off"}, opts.Env...)
+	run := RunOptions{Race: race, Timeout: opts.Timeout, Env: env, Go: opts.Go}
 	reports := make([]LessonReport, len(lessons))
 	sem := make(chan struct{}, parallel)
 	var wg, done sync.WaitGroup
@@ -377,9 +380,18 @@ func (r *Report) WriteText(w io.Writer) error {
 	if problems > 0 {
 		verdict = "FAIL"
 	}
-	_, err := fmt.Fprintf(w, "\nverify %s: %d lessons, %d problems, race detector %s, %s\n",
-		verdict, len(r.Lessons), problems, race, r.Elapsed.Round(100*time.Millisecond))
+	_, err := fmt.Fprintf(w, "\nverify %s: %s, %s, race detector %s, %s\n",
+		verdict, Plural(len(r.Lessons), "lesson"), Plural(problems, "problem"), race, r.Elapsed.Round(100*time.Millisecond))
 	return err
+}
+
+// Plural writes a count and a noun, adding an s unless the count is one:
+// "1 lesson", "3 lessons".
+func Plural(n int, noun string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, noun)
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func solvedColumn(l LessonReport) string {
@@ -414,10 +426,7 @@ func resultColumn(l LessonReport) string {
 	if l.OK() {
 		return "ok"
 	}
-	if len(l.Problems) == 1 {
-		return "1 problem"
-	}
-	return fmt.Sprintf("%d problems", len(l.Problems))
+	return Plural(len(l.Problems), "problem")
 }
 
 // indent prefixes every line of s but the first with prefix, and the first

@@ -1,6 +1,7 @@
 package workbook_test
 
 import (
+	"path/filepath"
 	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -42,7 +43,10 @@ var _ = Describe("Verifying a workbook", func() {
 		var text strings.Builder
 		Expect(report.WriteText(&text)).To(Succeed())
 		Expect(text.String()).To(MatchRegexp(`01-sample\s+3\s+3/3 passed\s+2 failed, 2 via TODO\s+ok`))
-		Expect(text.String()).To(ContainSubstring("verify ok: 1 lessons, 0 problems"))
+		Expect(text.String()).To(ContainSubstring("verify ok: 1 lesson, 0 problems"))
+
+		By("leaving the learner's progress alone: the lesson's hook records nothing")
+		Expect(filepath.Join(wb.Root, workbook.StateDir, "results")).NotTo(BeADirectory())
 	}, SpecTimeout(runTimeout))
 
 	It("reports every defect of a lesson, with the spec and what went wrong", func(ctx SpecContext) {

@@ -19,6 +19,16 @@ const (
 	SolutionsDir = "solutions"
 )
 
+// ProgressEnv names the environment variable that turns the lessons'
+// progress hook off when set to "off"; verification sets it, so that the
+// results of a run with the solutions swapped in are not recorded as the
+// learner's progress.
+const ProgressEnv = "OPOSSUM_WORKBOOK_PROGRESS"
+
+// StateDir is the git-ignored folder of the workbook root that holds the
+// learner's progress and local state.
+const StateDir = ".workbook"
+
 // ErrUnknownLesson is returned by [Workbook.Lesson] when no lesson matches.
 var ErrUnknownLesson = errors.New("workbook: unknown lesson")
 

@@ -5,9 +5,13 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+
+	"github.com/opossum-go/opossum/internal/workbook/progress"
 )
 
 func TestSample(t *testing.T) {
 	RegisterFailHandler(Fail)
 	RunSpecs(t, "Sample lesson")
 }
+
+var _ = progress.Hook()

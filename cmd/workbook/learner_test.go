@@ -1,0 +1,329 @@
+package main_test
+
+import (
+	"encoding/json"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"github.com/onsi/gomega/gbytes"
+	"github.com/onsi/gomega/gexec"
+)
+
+// workbookWithInput runs the command in dir with the given stdin.
+func workbookWithInput(dir, input string, args ...string) *gexec.Session {
+	GinkgoHelper()
+	cmd := exec.Command(binary, args...)
+	cmd.Dir = dir
+	cmd.Stdin = strings.NewReader(input)
+	session, err := gexec.Start(cmd, GinkgoWriter, GinkgoWriter)
+	Expect(err).NotTo(HaveOccurred())
+	Eventually(session).WithTimeout(runTimeout).Should(gexec.Exit())
+	return session
+}
+
+// read returns a file's content under root.
+func read(root, rel string) string {
+	GinkgoHelper()
+	data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(rel)))
+	Expect(err).NotTo(HaveOccurred())
+	return string(data)
+}
+
+// progressJSON is the part of progress -json the specs check.
+type progressJSON struct {
+	Version   int       `json:"version"`
+	Learner   string    `json:"learner"`
+	Generated time.Time `json:"generated"`
+	Current   string    `json:"current"`
+	Finished  bool      `json:"finished"`
+	Lessons   []struct {
+		Number        int        `json:"number"`
+		Name          string     `json:"name"`
+		Title         string     `json:"title"`
+		Status        string     `json:"status"`
+		Passed        int        `json:"passed"`
+		Total         int        `json:"total"`
+		LastRun       *time.Time `json:"lastRun"`
+		DoneAt        *time.Time `json:"doneAt"`
+		HintsRevealed int        `json:"hintsRevealed"`
+		SolutionShown bool       `json:"solutionShown"`
+	} `json:"lessons"`
+}
+
+func progressOf(root string) progressJSON {
+	GinkgoHelper()
+	session := workbookIn(root, "progress", "-json", "-name", "ada")
+	Expect(session).To(gexec.Exit(0))
+	var p progressJSON
+	dec := json.NewDecoder(strings.NewReader(string(session.Out.Contents())))
+	dec.DisallowUnknownFields()
+	Expect(dec.Decode(&p)).To(Succeed())
+	return p
+}
+
+var _ = Describe("The learner's commands", func() {
+	var root string
+
+	BeforeEach(func() {
+		root = sampleWorkbook()
+	})
+
+	Describe("progress", func() {
+		It("comes from the specs' results, also when the learner runs go test", func() {
+			cmd := exec.Command("go", "test", "./01-sample")
+			cmd.Dir = filepath.Join(root, "lessons")
+			Expect(cmd.Run()).To(HaveOccurred(), "the sample lesson fails as shipped")
+
+			session := workbookIn(root)
+			Expect(session).To(gexec.Exit(0))
+			Expect(session).To(gbytes.Say(`> 1\s+A sample lesson\s+1/3\s+in progress\s+lessons/01-sample`))
+			Expect(session).To(gbytes.Say(`Continue with lesson 1:  go run ./cmd/workbook run 1`))
+		})
+
+		It("shows a finished lesson and the finish line after the lesson passes", func() {
+			solve(root)
+			Expect(workbookIn(root, "run", "1")).To(gexec.Exit(0))
+
+			session := workbookIn(root)
+			Expect(session).To(gexec.Exit(0))
+			Expect(session).To(gbytes.Say(`  1\s+A sample lesson\s+3/3\s+done`))
+			Expect(session).To(gbytes.Say(`You finished the workbook: every lesson passes\. Congratulations!`))
+
+			p := progressOf(root)
+			Expect(p.Version).To(Equal(1))
+			Expect(p.Generated).To(BeTemporally("~", time.Now(), time.Minute))
+			Expect(p.Learner).To(Equal("ada"))
+			Expect(p.Finished).To(BeTrue())
+			Expect(p.Current).To(BeEmpty())
+			Expect(p.Lessons).To(HaveLen(1))
+			l := p.Lessons[0]
+			Expect(l.Number).To(Equal(1))
+			Expect(l.Name).To(Equal("01-sample"))
+			Expect(l.Title).To(Equal("A sample lesson"))
+			Expect(l.Status).To(Equal("done"))
+			Expect([]int{l.Passed, l.Total}).To(Equal([]int{3, 3}))
+			Expect(l.LastRun).NotTo(BeNil())
+			Expect(l.DoneAt).NotTo(BeNil())
+		})
+
+		It("reports a lesson not started in JSON too", func() {
+			p := progressOf(root)
+			Expect(p.Finished).To(BeFalse())
+			Expect(p.Current).To(Equal("01-sample"))
+			Expect(p.Lessons[0].Status).To(Equal("not started"))
+			Expect(p.Lessons[0].LastRun).To(BeNil())
+		})
+
+		It("survives corrupt progress files: it warns, starts afresh and rebuilds them", func() {
+			write(root, ".workbook/state.json", "{garbage")
+			write(root, ".workbook/results/01-sample.json", "not json either")
+			session := workbookIn(root)
+			Expect(session).To(gexec.Exit(0))
+			Expect(session.Err).To(gbytes.Say(`.workbook/results/01-sample.json is unreadable`))
+			Expect(session.Err).To(gbytes.Say(`.workbook/state.json is unreadable`))
+			Expect(session).To(gbytes.Say(`> 1\s+A sample lesson\s+-\s+not started`))
+
+			Expect(workbookIn(root, "run", "1")).To(gexec.Exit(1))
+			session = workbookIn(root)
+			Expect(session).To(gexec.Exit(0))
+			Expect(session.Err.Contents()).To(BeEmpty())
+			Expect(session).To(gbytes.Say(`1/3\s+in progress`))
+		})
+	})
+
+	Describe("hint", func() {
+		It("reveals the hints of the current step one at a time and remembers how many", func() {
+			session := workbookIn(root, "hint", "1")
+			Expect(session).To(gexec.Exit(0))
+			Expect(session).To(gbytes.Say(`Hints for lesson 1, Step 1: greet \(1 of 2\):\n\n1\. .Greet. builds a string\.\n`))
+			Expect(session).To(gbytes.Say(`Still stuck\? Run it again for the next hint:  go run ./cmd/workbook hint 1`))
+
+			session = workbookIn(root, "hint", "1")
+			Expect(session).To(gbytes.Say(`\(2 of 2\)`))
+			Expect(session).To(gbytes.Say(`1\. .Greet. builds a string\.\n\n2\. Join the parts with .\+.:\n   ."Hello, " \+ name \+ "!".\.`))
+			Expect(session).To(gbytes.Say(`That was the last hint for this step\.`))
+
+			Expect(progressOf(root).Lessons[0].HintsRevealed).To(Equal(2))
+		})
+
+		It("hints at the step of the first failing spec", func() {
+			write(root, "lessons/01-sample/sample.go", strings.Replace(read(root, "lessons/01-sample/sample.go"),
+				"todo.Implement(\"README step 1\")\n\treturn \"\"", "return \"Hello, \" + name + \"!\"", 1))
+			Expect(workbookIn(root, "run", "1")).To(gexec.Exit(1))
+			session := workbookIn(root, "hint", "1")
+			Expect(session).To(gexec.Exit(0))
+			Expect(session).To(gbytes.Say(`Hints for lesson 1, Step 2: sum \(1 of 1\)`))
+		})
+
+		It("takes the step from -step, and says when there is no such step", func() {
+			Expect(workbookIn(root, "hint", "-step", "2", "1")).To(gbytes.Say(`Step 2: sum \(1 of 1\)`))
+			session := workbookIn(root, "hint", "-step", "9", "1")
+			Expect(session).To(gexec.Exit(2))
+			Expect(session.Err).To(gbytes.Say(`lessons/01-sample/hints.md has no hints for step 9`))
+		})
+	})
+
+	Describe("solution", func() {
+		It("stays locked until the lesson passes", func() {
+			Expect(workbookIn(root, "run", "1")).To(gexec.Exit(1))
+			session := workbookIn(root, "solution", "1")
+			Expect(session).To(gexec.Exit(1))
+			Expect(session).To(gbytes.Say(`The solution of lesson 1 unlocks when all its specs pass \(now 1 of 3, as of its last run\)\.`))
+			Expect(session.Out.Contents()).NotTo(ContainSubstring("Hello, "))
+		})
+
+		It("shows the solution's files that differ from the learner's once the lesson passes", func() {
+			write(root, "lessons/01-sample/sample.go", `package sample
+
+// Greet greets someone by name.
+func Greet(name string) string { return "Hello, " + name + "!" }
+
+// Sum adds up its numbers.
+func Sum(numbers ...int) (total int) {
+	for _, n := range numbers {
+		total += n
+	}
+	return
+}
+`)
+			Expect(workbookIn(root, "run", "1")).To(gexec.Exit(0))
+			session := workbookIn(root, "solution", "1")
+			Expect(session).To(gexec.Exit(0))
+			Expect(session).To(gbytes.Say(`--- solutions/01-sample/sample.go ---\npackage sample\n`))
+			Expect(session.Out.Contents()).NotTo(ContainSubstring("given.go"))
+			Expect(progressOf(root).Lessons[0].SolutionShown).To(BeTrue())
+		})
+
+		It("shows it at once to a trainer", func() {
+			session := workbookIn(root, "solution", "-trainer", "1")
+			Expect(session).To(gexec.Exit(0))
+			Expect(session).To(gbytes.Say(`--- solutions/01-sample/sample.go ---`))
+		})
+	})
+
+	Describe("solve", func() {
+		It("replaces the learner's files with the solution after a yes, keeping a backup", func() {
+			stub := read(root, "lessons/01-sample/sample.go")
+			session := workbookWithInput(root, "n\n", "solve", "1")
+			Expect(session).To(gexec.Exit(1))
+			Expect(session).To(gbytes.Say(`This replaces these files of lessons/01-sample with the reference solution:\n  sample.go\n`))
+			Expect(session).To(gbytes.Say(`Nothing changed\.`))
+			Expect(read(root, "lessons/01-sample/sample.go")).To(Equal(stub))
+
+			session = workbookWithInput(root, "y\n", "solve", "1")
+			Expect(session).To(gexec.Exit(0))
+			Expect(session).To(gbytes.Say(`lessons/01-sample now holds the solution; your version is in (\.workbook/backup/01-sample-[0-9.-]+)\.`))
+			Expect(read(root, "lessons/01-sample/sample.go")).To(Equal(read(root, "solutions/01-sample/sample.go")))
+			backups, err := filepath.Glob(filepath.Join(root, ".workbook", "backup", "01-sample-*", "sample.go"))
+			Expect(err).NotTo(HaveOccurred())
+			Expect(backups).To(HaveLen(1))
+			Expect(read(root, strings.TrimPrefix(backups[0], root+"/"))).To(Equal(stub))
+
+			Expect(workbookIn(root, "solve", "-yes", "1")).To(gbytes.Say(`lessons/01-sample already holds the solution\.`))
+			Expect(workbookIn(root, "run", "1")).To(gexec.Exit(0))
+		})
+	})
+
+	Describe("reset", func() {
+		gitCommit := func() {
+			GinkgoHelper()
+			if _, err := exec.LookPath("git"); err != nil {
+				Skip("git is not installed")
+			}
+			for _, args := range [][]string{
+				{"init", "-q"},
+				{"add", "."},
+				{"-c", "user.name=Workbook", "-c", "user.email=workbook@example.com", "commit", "-q", "-m", "shipped"},
+			} {
+				cmd := exec.Command("git", args...)
+				cmd.Dir = root
+				out, err := cmd.CombinedOutput()
+				Expect(err).NotTo(HaveOccurred(), string(out))
+			}
+		}
+
+		It("restores the lesson as committed after a yes, keeping a backup of the learner's files", func() {
+			gitCommit()
+			stub := read(root, "lessons/01-sample/sample.go")
+			solve(root)
+			write(root, "lessons/01-sample/extra.go", "package sample\n")
+			Expect(workbookIn(root, "run", "1")).To(gexec.Exit(0))
+
+			session := workbookWithInput(root, "yes\n", "reset", "1")
+			Expect(session).To(gexec.Exit(0))
+			Expect(session).To(gbytes.Say(`This restores lessons/01-sample as committed:\n  restore sample.go\n  remove  extra.go \(not committed\)\n`))
+			Expect(session).To(gbytes.Say(`lessons/01-sample is reset; your version is in \.workbook/backup/01-sample-`))
+			Expect(read(root, "lessons/01-sample/sample.go")).To(Equal(stub))
+			Expect(filepath.Join(root, "lessons", "01-sample", "extra.go")).NotTo(BeAnExistingFile())
+			backups, err := filepath.Glob(filepath.Join(root, ".workbook", "backup", "01-sample-*", "*.go"))
+			Expect(err).NotTo(HaveOccurred())
+			Expect(backups).To(HaveLen(2))
+
+			By("forgetting the lesson's results, which described the learner's code")
+			Expect(progressOf(root).Lessons[0].Status).To(Equal("not started"))
+
+			Expect(workbookIn(root, "reset", "1")).To(gbytes.Say(`lessons/01-sample is as committed; nothing to reset\.`))
+		})
+
+		It("changes nothing without a yes", func() {
+			gitCommit()
+			solve(root)
+			session := workbookWithInput(root, "", "reset", "1")
+			Expect(session).To(gexec.Exit(1))
+			Expect(session).To(gbytes.Say(`Nothing changed\.`))
+			Expect(read(root, "lessons/01-sample/sample.go")).To(Equal(read(root, "solutions/01-sample/sample.go")))
+		})
+
+		It("explains that it needs a git clone", func() {
+			session := workbookIn(root, "reset", "-yes", "1")
+			Expect(session).To(gexec.Exit(2))
+			Expect(session.Err).To(gbytes.Say(`reset needs a git clone of the workbook; your files are unchanged`))
+		})
+	})
+
+	Describe("watch", func() {
+		It("runs the lesson, runs it again when a file is saved, and answers keys", func() {
+			cmd := exec.Command(binary, "watch", "1")
+			cmd.Dir = root
+			keys, err := cmd.StdinPipe()
+			Expect(err).NotTo(HaveOccurred())
+			session, err := gexec.Start(cmd, GinkgoWriter, GinkgoWriter)
+			Expect(err).NotTo(HaveOccurred())
+			DeferCleanup(func() {
+				keys.Close()
+				session.Kill()
+			})
+
+			Eventually(session).WithTimeout(runTimeout).Should(gbytes.Say(`1 of 3 specs pass\.`))
+			Eventually(session).Should(gbytes.Say(`Watching lessons/01-sample: save a file to run again\.  \[h\] hint  \[n\] next lesson  \[l\] list  \[r\] run  \[q\] quit`))
+
+			solve(root)
+			Eventually(session).WithTimeout(runTimeout).Should(gbytes.Say(`A file changed; running again\.`))
+			Eventually(session).WithTimeout(runTimeout).Should(gbytes.Say(`3 of 3 specs pass\.`))
+			Eventually(session).Should(gbytes.Say(`Watching lessons/01-sample`))
+
+			_, err = io.WriteString(keys, "l")
+			Expect(err).NotTo(HaveOccurred())
+			Eventually(session).Should(gbytes.Say(`1\s+A sample lesson\s+3/3\s+done`))
+
+			_, err = io.WriteString(keys, "n")
+			Expect(err).NotTo(HaveOccurred())
+			Eventually(session).Should(gbytes.Say(`This is the last lesson\.`))
+
+			_, err = io.WriteString(keys, "h")
+			Expect(err).NotTo(HaveOccurred())
+			Eventually(session).Should(gbytes.Say(`Hints for lesson 1`))
+
+			_, err = io.WriteString(keys, "q")
+			Expect(err).NotTo(HaveOccurred())
+			Eventually(session).Should(gexec.Exit(0))
+			Expect(session).To(gbytes.Say(`Bye\.`))
+		})
+	})
+})

@@ -1,0 +1,13 @@
+//go:build !linux
+
+package main
+
+import (
+	"errors"
+	"os"
+)
+
+// rawKeys is not supported here: keys count once Enter is pressed.
+func rawKeys(*os.File) (func(), error) {
+	return nil, errors.New("single-key input is not supported on this system")
+}
