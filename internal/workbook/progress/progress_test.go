@@ -8,8 +8,8 @@ import (
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
-	. "github.com/onsi/gomega"
 	"github.com/onsi/ginkgo/v2/types"
+	. "github.com/onsi/gomega"
 
 	"github.com/opossum-go/opossum/internal/workbook"
 	"github.com/opossum-go/opossum/internal/workbook/progress"
