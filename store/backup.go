@@ -229,16 +229,8 @@ func (d *dirSink) sync() error {
 	if !errors.Is(err, errUnsupported) {
 		return fmt.Errorf("store: syncfs %s: %w", d.root, err)
 	}
-	for _, p := range d.written {
-		f, err := d.fsys.OpenFile(p, os.O_RDONLY, 0)
-		if err != nil {
-			return fmt.Errorf("store: open %s: %w", p, err)
-		}
-		err = f.Sync()
-		f.Close()
-		if err != nil {
-			return fmt.Errorf("store: sync %s: %w", p, err)
-		}
+	if err := syncEach(d.fsys, d.written); err != nil {
+		return err
 	}
 	for _, p := range append([]string{d.root}, d.dirs...) {
 		if err := d.fsys.SyncDir(p); err != nil {
@@ -288,4 +280,21 @@ func (t *tarSink) finish(head, manifest []byte) error {
 		return err
 	}
 	return t.file(manifestName, manifest)
+}
+
+// syncEach fsyncs the files at paths one by one, where the OS has no
+// syncfs(2).
+func syncEach(fsys FS, paths []string) error {
+	for _, p := range paths {
+		f, err := fsys.OpenFile(p, os.O_RDONLY, 0)
+		if err != nil {
+			return fmt.Errorf("store: open %s: %w", p, err)
+		}
+		err = f.Sync()
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("store: sync %s: %w", p, err)
+		}
+	}
+	return nil
 }

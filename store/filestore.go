@@ -716,16 +716,8 @@ func (s *FileStore) syncMany(paths []string, shards map[uint64]bool, newShard bo
 	if !errors.Is(err, errUnsupported) {
 		return fmt.Errorf("store: syncfs %s: %w", s.l.dir, err)
 	}
-	for _, p := range paths {
-		f, err := s.fs.OpenFile(p, os.O_RDONLY, 0)
-		if err != nil {
-			return fmt.Errorf("store: open %s: %w", p, err)
-		}
-		err = f.Sync()
-		f.Close()
-		if err != nil {
-			return fmt.Errorf("store: sync %s: %w", p, err)
-		}
+	if err := syncEach(s.fs, paths); err != nil {
+		return err
 	}
 	return s.syncFolders(shards, newShard)
 }
