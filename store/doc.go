@@ -46,6 +46,7 @@
 //
 //	opossum.json                      manifest: format version, creation time
 //	.lock                             the writer lock (flock)
+//	.open                             shared flock of every open handle
 //	head                              last committed position, with a checksum
 //	events/000000/000000000001.json   one file per event, 10,000 per folder
 //	index/snapshot.bin                index snapshot (derived, rebuildable)
@@ -55,6 +56,16 @@
 // snapshot is missing, corrupt or behind, Open rebuilds it from the event
 // files and logs it. docs/file-format.md in the repository documents the
 // format and the commit protocol in full.
+//
+// # Administration
+//
+// Options.ReadOnly opens a store without taking a lock, running recovery
+// or writing anything, for tools that look at a store other processes
+// write. VerifyDir and FileStore.Verify check a store and report each
+// problem with its file; Backup and BackupArchive copy a consistent prefix
+// of a store while writers run; AddTags adds tags to past events of a type;
+// DeleteStore deletes a store nothing has open; Stats counts its events.
+// docs/admin.md describes them, and cmd/opossum runs them from a shell.
 //
 // # Caveats
 //
