@@ -76,7 +76,7 @@ func BenchmarkAppendConcurrent(b *testing.B) {
 // last op completed.
 func runConcurrent(b *testing.B, writers, perOp int, op func() error) {
 	b.Helper()
-	tokens := make(chan struct{})
+	tokens := make(chan struct{}, writers)
 	var wg sync.WaitGroup
 	var failures atomic.Int64
 	var firstErr atomic.Value

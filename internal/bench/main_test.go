@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/opossum-go/opossum/internal/sqlitestore"
 	"github.com/opossum-go/opossum/store"
@@ -173,3 +174,7 @@ func sizes() []int {
 }
 
 func ctxb() context.Context { return context.Background() }
+
+// timeout bounds a wait that should end quickly, so that a hang fails the
+// benchmark instead of blocking the run.
+const timeout = 30 * time.Second

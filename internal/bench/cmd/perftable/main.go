@@ -11,7 +11,7 @@
 //	go run ./internal/bench/cmd/perftable -rounds 5 -only append,read
 //
 // The suite runs in groups (append, concurrent, conditional, read, open,
-// subscribe, decision, index); each group runs its figures and their
+// subscribe, decision, projection, index); each group runs its figures and their
 // references in one process, one after the other, and the whole sequence
 // is repeated -rounds times. A figure is the median over the rounds; the
 // spread column gives the lowest and highest round. Benchmarks on a shared
@@ -53,6 +53,7 @@ var groups = []group{
 	{name: "open", pkg: "./internal/bench", bench: "^BenchmarkOpen$"},
 	{name: "subscribe", pkg: "./internal/bench", bench: "^BenchmarkSubscribeLatency$"},
 	{name: "decision", pkg: "./internal/bench", bench: "^BenchmarkDecisionExecute$"},
+	{name: "projection", pkg: "./internal/bench", bench: "^BenchmarkProjection(Rebuild|LiveUpdate)$"},
 	{name: "index", pkg: "./store", bench: "^BenchmarkIndexMemory$", benchtime: "1x"},
 }
 
@@ -421,6 +422,14 @@ func rows(res results) []row {
 				ref:  fmt.Sprintf("BenchmarkDecisionExecute/store=sqlite/sync=durable/writers=%d", w), refLbl: "SQLite peer", unit: "retries/op"},
 		)
 	}
+	for _, n := range []int{10_000, 100_000} {
+		rs = append(rs, row{figure: fmt.Sprintf("projection rebuild, 100 read models, %s events", commas(float64(n))), group: "projection",
+			ours: fmt.Sprintf("BenchmarkProjectionRebuild/events=%d/store=file", n),
+			ref:  fmt.Sprintf("BenchmarkProjectionRebuild/events=%d/store=sqlite", n), refLbl: "SQLite peer", unit: "events/s"})
+	}
+	rs = append(rs, row{figure: "projection live update: durable append until the read model has it", group: "projection",
+		ours: "BenchmarkProjectionLiveUpdate/store=file/sync=durable",
+		ref:  "BenchmarkProjectionLiveUpdate/store=sqlite/sync=durable", refLbl: "SQLite peer", unit: "ns/op"})
 	rs = append(rs, row{figure: "index memory at 1,000,000 events, 2 tags each", group: "index", ours: "BenchmarkIndexMemory", unit: "bytes/event",
 		target: func(o, _ stat) (string, bool) { return "≤ 48 bytes/event", o.med <= 48 }})
 	return rs
