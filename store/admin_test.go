@@ -657,7 +657,7 @@ var _ = Describe("Backup", func() {
 		Expect(fileTree(dir)).To(Equal(before))
 	})
 
-	It("refuses a destination that is not empty", func() {
+	It("refuses a destination that is not empty, or inside the store", func() {
 		s, err := store.Open(copyFixture("small"), nil)
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(s.Close)
@@ -666,6 +666,9 @@ var _ = Describe("Backup", func() {
 		_, err = s.Backup(ctx, dest)
 		Expect(err).To(MatchError(ContainSubstring("not empty")))
 		Expect(os.ReadDir(dest)).To(HaveLen(1))
+		_, err = s.Backup(ctx, filepath.Join(s.Dir(), "backup"))
+		Expect(err).To(MatchError(ContainSubstring("inside the store")))
+		Expect(filepath.Join(s.Dir(), "backup")).NotTo(BeADirectory())
 	})
 
 	It("fails on a damaged event file, naming it and leaving no backup behind", func() {

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -43,17 +44,35 @@ type BackupResult struct {
 // The backup opens with Open and passes VerifyDir. Backup works on
 // read-only handles and holds no lock. On failure it removes what it
 // created. Errors: ErrClosed, *CorruptionError, ctx.Err(), I/O errors,
-// and an error if destDir exists and is not an empty folder.
+// and an error if destDir exists and is not an empty folder, or lies
+// inside the store folder.
 func (s *FileStore) Backup(ctx context.Context, destDir string) (BackupResult, error) {
 	ctx, span := s.tel.start(ctx, "opossum.backup")
 	d := &dirSink{fsys: s.fs, root: destDir, noSync: s.opts.NoSync}
-	res, err := s.backup(ctx, d)
-	if err != nil {
-		d.abort()
+	var res BackupResult
+	err := s.insideStore(destDir)
+	if err == nil {
+		res, err = s.backup(ctx, d)
+		if err != nil {
+			d.abort()
+		}
 	}
 	span.SetAttributes(AttrHead.Int64(int64(res.Head)), AttrEventCount.Int(res.Events))
 	end(span, err)
 	return res, err
+}
+
+// insideStore refuses a backup folder inside the store folder.
+func (s *FileStore) insideStore(dest string) error {
+	src, err1 := filepath.Abs(s.l.dir)
+	dst, err2 := filepath.Abs(dest)
+	if err := errors.Join(err1, err2); err != nil {
+		return fmt.Errorf("store: backup to %s: %w", dest, err)
+	}
+	if rel, err := filepath.Rel(src, dst); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return fmt.Errorf("store: backup to %s: the folder is inside the store %s", dest, s.l.dir)
+	}
+	return nil
 }
 
 // BackupArchive writes the same backup as Backup to w as a gzip-compressed

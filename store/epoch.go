@@ -137,6 +137,17 @@ func (s *FileStore) finishEpoch() (bool, error) {
 // writer lock and syncMu (a commit or AddTags); only then is an odd epoch
 // (an AddTags run that died) repaired rather than ignored.
 func (s *FileStore) followEpoch(st headState, held bool) error {
+	if held && st.epochOK && st.epoch == s.epoch.Load() && st.epoch%2 == 1 {
+		// This handle rebuilt its index from the files at the odd epoch
+		// but could not move the epoch on then (an I/O error): retry.
+		repaired, err := s.finishEpoch()
+		if repaired {
+			if err := s.writeSnapshot(); err != nil {
+				s.log.Warn("could not write the index snapshot", "err", err)
+			}
+		}
+		return err
+	}
 	if (!st.epochOK && !held) || (st.epochOK && st.epoch == s.epoch.Load()) {
 		return nil
 	}
