@@ -42,6 +42,7 @@ func TestGenerateFixtures(t *testing.T) {
 			t.Fatal(err)
 		}
 		os.Remove(filepath.Join(dir, ".lock"))
+		os.Remove(filepath.Join(dir, ".open"))
 	}
 	write("small")
 	write("no-snapshot")
@@ -158,7 +159,7 @@ var _ = Describe("format version 1 fixture stores", func() {
 		err := filepath.WalkDir(filepath.Join("testdata", "v1"), func(path string, d fs.DirEntry, err error) error {
 			Expect(err).NotTo(HaveOccurred())
 			if !d.IsDir() {
-				Expect(d.Name()).NotTo(HavePrefix(".lock"), "a lock file was committed in %s", path)
+				Expect(d.Name()).NotTo(BeElementOf(".lock", ".open"), "a lock file was committed in %s", path)
 			}
 			return nil
 		})
