@@ -339,7 +339,9 @@ func decodeSnapshot(b []byte) (*index, error) {
 		var prev Position
 		for i := range l {
 			d := uv()
-			if d == 0 && err == nil {
+			if (d == 0 || d > uint64(head)) && err == nil {
+				// d > head would also wrap prev around and hide a
+				// decreasing list from the check below.
 				err = fmt.Errorf("non-increasing list")
 			}
 			prev += Position(d)
@@ -352,15 +354,24 @@ func decodeSnapshot(b []byte) (*index, error) {
 	}
 	x := newIndex()
 	x.head = Position(uv())
-	if err == nil && x.head > 1<<40 {
-		err = fmt.Errorf("implausible head %d", x.head)
+	// Every position takes at least one byte in a type list, so a head
+	// beyond the snapshot's size is damage, not a reason to allocate
+	// (without this bound a few damaged bytes could ask for terabytes).
+	if err == nil && uint64(x.head) > uint64(len(b)) {
+		err = fmt.Errorf("implausible head %d for %d bytes", x.head, len(b))
 	}
 	nt := uv()
 	if err == nil && nt > uint64(x.head)+1 {
 		err = fmt.Errorf("implausible type count %d", nt)
 	}
+	// Every position must be in exactly one type list: mark them all
+	// unassigned, and refuse a position listed twice.
+	const unassigned = ^uint32(0)
 	if err == nil {
 		x.typeOf = make([]uint32, x.head)
+		for i := range x.typeOf {
+			x.typeOf[i] = unassigned
+		}
 	}
 	var seen Position
 	for i := uint64(0); i < nt && err == nil; i++ {
@@ -369,11 +380,19 @@ func decodeSnapshot(b []byte) (*index, error) {
 		if err != nil {
 			break
 		}
+		if _, dup := x.typeID[name]; dup {
+			err = fmt.Errorf("type %q listed twice", name)
+			break
+		}
 		id := uint32(len(x.typeName))
 		x.typeID[name] = id
 		x.typeName = append(x.typeName, name)
 		x.types = append(x.types, l)
 		for _, p := range l {
+			if x.typeOf[p-1] != unassigned {
+				err = fmt.Errorf("position %d in two type lists", p)
+				break
+			}
 			x.typeOf[p-1] = id
 		}
 		seen += Position(len(l))
@@ -385,6 +404,9 @@ func decodeSnapshot(b []byte) (*index, error) {
 	for i := uint64(0); i < ng && err == nil; i++ {
 		k, v := str(), str()
 		l := list(x.head)
+		if _, dup := x.tags[Tag{Key: k, Value: v}]; dup && err == nil {
+			err = fmt.Errorf("tag %s:%s listed twice", k, v)
+		}
 		if err == nil {
 			x.tags[Tag{Key: k, Value: v}] = l
 		}
