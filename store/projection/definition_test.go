@@ -2,6 +2,7 @@ package projection_test
 
 import (
 	"context"
+	"path/filepath"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -56,8 +57,26 @@ var _ = Describe("Definitions and registration", func() {
 	})
 
 	It("needs a folder when the store has none", func() {
-		_, err := projection.NewRunner(v.st, nil)
+		_, err := projection.NewRunner(newMemoryEnv().st, nil)
 		Expect(err).To(MatchError(projection.ErrInvalidOption))
+	})
+
+	It("keeps the projections inside the file store's folder by default", func() {
+		r, err := projection.NewRunner(v.st, &projection.Options{NoSync: true})
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(r.Close)
+		Expect(r.Dir()).To(Equal(filepath.Join(v.dir, "projections")))
+	})
+
+	It("works the same over the memory store", func() {
+		m := newMemoryEnv()
+		r := m.runner()
+		courses := register(r, courseDef("courses"))
+		Expect(r.Start()).To(Succeed())
+		p := appendAll(m.st, created("c1", "Go", 1), enrolled("c1", "s1"), created("c2", "Rust", 2))
+		waitFor(r, "courses", p)
+		Expect(states(courses)).To(Equal(evaluate(m.st, courseDef("courses"))))
+		Expect(keysOf(courses.Query(context.Background(), store.NewTag("full", "true")))).To(Equal([]string{"c1"}))
 	})
 
 	It("evaluates a definition in memory with the same rules", func() {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"sort"
@@ -126,7 +127,23 @@ type env struct {
 	opts projection.Options
 }
 
+// newEnv returns a file store in a fresh folder, with the projections in
+// their default place inside it.
 func newEnv() *env {
+	GinkgoHelper()
+	dir := GinkgoT().TempDir()
+	st, err := store.Open(dir, &store.Options{NoSync: true})
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(func() { _ = st.Close() })
+	return &env{st: st, dir: dir, opts: projection.Options{Dir: filepath.Join(dir, "projections"), NoSync: true, Logger: testLogger()}}
+}
+
+func testLogger() *slog.Logger {
+	return slog.New(slog.NewTextHandler(GinkgoWriter, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+// newMemoryEnv is newEnv with the memory store.
+func newMemoryEnv() *env {
 	GinkgoHelper()
 	st := store.NewMemory()
 	DeferCleanup(func() { _ = st.Close() })

@@ -110,6 +110,9 @@ func (w *worker) run(ctx context.Context) {
 			w.mu.Unlock()
 			w.r.notify()
 			if err != nil {
+				if w.crashed {
+					w.update(func(s *Status) { s.State, s.Err = Failed, err })
+				}
 				if ctx.Err() != nil || w.crashed {
 					return
 				}
@@ -122,7 +125,10 @@ func (w *worker) run(ctx context.Context) {
 		}
 		err := w.live(ctx)
 		switch {
-		case ctx.Err() != nil || w.crashed:
+		case w.crashed:
+			w.update(func(s *Status) { s.State, s.Err = Failed, err })
+			return
+		case ctx.Err() != nil:
 			return
 		case errors.Is(err, errRebuildRequested):
 			continue
@@ -202,7 +208,7 @@ func (w *worker) open(ctx context.Context) error {
 			if err == nil && rc.Version == w.p.version() && rc.Projection == w.p.name() {
 				if rc.Complete {
 					// Crashed between the final checkpoint and the switch.
-					if err := w.swap(g, rc.Position); err != nil {
+					if err := w.swap(g, rc.Position, nil); err != nil {
 						return err
 					}
 					w.log.Info("projection: finished an interrupted switch to a rebuilt generation", "generation", genName(n))
@@ -230,13 +236,18 @@ func (w *worker) open(ctx context.Context) error {
 // swap makes g the generation readers use: the current file is the
 // commit point of a rebuild. The previous generation is removed once its
 // last reader is done.
-func (w *worker) swap(g *generation, pos store.Position) error {
+func (w *worker) swap(g *generation, pos store.Position, also func(s *Status)) error {
 	c := currentFile{Format: formatVersion, Generation: genName(g.num), Version: w.p.version(), Switched: time.Now().UTC()}
 	if err := writeJSONAtomic(w.r.fsys, w.home.currentPath(), c, w.r.opts.NoSync); err != nil {
 		return err
 	}
 	w.home.install(g)
-	w.update(func(s *Status) { s.Position, s.Generation = pos, genName(g.num) })
+	w.update(func(s *Status) {
+		s.Position, s.Generation = pos, genName(g.num)
+		if also != nil {
+			also(s)
+		}
+	})
 	return nil
 }
 
@@ -269,11 +280,12 @@ func (w *worker) live(ctx context.Context) (err error) {
 	w.update(func(s *Status) { s.State, s.Err, s.Position = Live, nil, applied })
 
 	subCtx, cancel := context.WithCancel(ctx)
-	events := make(chan delivery)
+	events := make(chan delivery, r.opts.BatchSize)
 	subDone := make(chan struct{})
+	from := applied
 	go func() {
 		defer close(subDone)
-		for e, err := range r.st.Subscribe(subCtx, w.p.query(), applied) {
+		for e, err := range r.st.Subscribe(subCtx, w.p.query(), from) {
 			select {
 			case events <- delivery{e, err}:
 			case <-subCtx.Done():
@@ -302,6 +314,38 @@ func (w *worker) live(ctx context.Context) (err error) {
 		}
 	}()
 
+	// advance moves the checkpoint to the store's head when no event this
+	// projection consumes is pending: every event up to the head seen by
+	// the watcher is committed, so if the newest matching event is applied
+	// already, none of the others up to the head concern this projection.
+	advance := func() error {
+		h := store.Position(r.head.Load())
+		if h <= applied || len(events) > 0 {
+			return nil
+		}
+		last, err := r.st.ReadLast(ctx, w.p.query())
+		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			w.log.Warn("projection: read last failed", "err", err)
+			return nil
+		}
+		if last != nil && last.Position > applied {
+			return nil // on its way through the subscription
+		}
+		applied = h
+		w.update(func(s *Status) { s.Position = applied })
+		if time.Since(lastWrite) >= r.opts.CheckpointInterval {
+			if err := wr.writeCheckpoint(applied, true, false, r.opts.NoSync); err != nil {
+				clean = false
+				return err
+			}
+			lastWrite = time.Now()
+		}
+		return nil
+	}
+
 	batch := make([]store.StoredEvent, 0, r.opts.BatchSize)
 	for {
 		select {
@@ -311,32 +355,8 @@ func (w *worker) live(ctx context.Context) (err error) {
 			w.needRebuild = reason
 			return errRebuildRequested
 		case <-w.headCh:
-			h := store.Position(r.head.Load())
-			if h <= applied {
-				continue
-			}
-			// Every event up to h is committed; if none of them is one this
-			// projection consumes and has not applied, the checkpoint may
-			// follow the head.
-			last, err := r.st.ReadLast(ctx, w.p.query())
-			if err != nil {
-				if ctx.Err() != nil {
-					return ctx.Err()
-				}
-				w.log.Warn("projection: read last failed", "err", err)
-				continue
-			}
-			if last != nil && last.Position > applied {
-				continue // on its way through the subscription
-			}
-			applied = h
-			w.update(func(s *Status) { s.Position = applied })
-			if time.Since(lastWrite) >= r.opts.CheckpointInterval {
-				if err := wr.writeCheckpoint(applied, true, false, r.opts.NoSync); err != nil {
-					clean = false
-					return err
-				}
-				lastWrite = time.Now()
+			if err := advance(); err != nil {
+				return err
 			}
 		case d := <-events:
 			var stop error
@@ -396,6 +416,10 @@ func (w *worker) live(ctx context.Context) (err error) {
 					return ctx.Err()
 				}
 				return fmt.Errorf("projection: subscription: %w", stop)
+			}
+			// The head signal may have come before these events.
+			if err := advance(); err != nil {
+				return err
 			}
 		}
 	}
@@ -517,15 +541,16 @@ func (w *worker) rebuild(ctx context.Context) error {
 		w.crashed = true
 		return err
 	}
-	if err := w.swap(g, pos); err != nil {
+	err := w.swap(g, pos, func(s *Status) {
+		s.Rebuild.Position, s.Rebuild.Events, s.Rebuild.Finished = pos, events, time.Now()
+		s.Rebuilds++
+		s.State = Live
+	})
+	if err != nil {
 		return err
 	}
 	w.needRebuild = ""
 	took := time.Since(started)
-	w.update(func(s *Status) {
-		s.Rebuild.Position, s.Rebuild.Events, s.Rebuild.Finished = pos, events, time.Now()
-		s.Rebuilds++
-	})
 	w.log.Info("projection: rebuild complete", "generation", genName(g.num), "position", pos,
 		"events", events, "took", took.Round(time.Millisecond))
 	return nil
