@@ -33,6 +33,11 @@ type Options struct {
 	// the position a client asked for (the Opossum-Min-Position header).
 	// Zero means 5 seconds.
 	ReadWait time.Duration
+	// WrapStore, when set, wraps the event store the command handlers
+	// read and append through: a seam for instrumentation, and for specs
+	// that stage a race by letting a rival write in before each append.
+	// The read models follow the store itself.
+	WrapStore func(store.EventStore) store.EventStore
 }
 
 // App is the CourseManagement application on a store folder: the event
@@ -100,12 +105,16 @@ func (a *App) open() (*instance, error) {
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("coursemanagement: start the read models: %w", err), runner.Close(), st.Close())
 	}
+	var writes store.EventStore = st
+	if a.opts.WrapStore != nil {
+		writes = a.opts.WrapStore(st)
+	}
 	return &instance{
 		store:      st,
 		runner:     runner,
 		views:      views,
-		commands:   NewCommands(st, &CommandOptions{Now: a.opts.Now, Retry: a.opts.Retry}),
-		aggregates: NewAggregateCourses(st, a.opts.Now),
+		commands:   NewCommands(writes, &CommandOptions{Now: a.opts.Now, Retry: a.opts.Retry}),
+		aggregates: NewAggregateCourses(writes, a.opts.Now),
 	}, nil
 }
 

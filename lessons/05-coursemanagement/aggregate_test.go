@@ -1,0 +1,132 @@
+package coursemanagement_test
+
+import (
+	"context"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	cm "github.com/opossum-go/opossum/lessons/05-coursemanagement"
+	"github.com/opossum-go/opossum/specs/gwt"
+	"github.com/opossum-go/opossum/store"
+)
+
+func aggregates(s store.EventStore) *cm.AggregateCourses {
+	return cm.NewAggregateCourses(s, func() time.Time { return now })
+}
+
+// capacityChange is one way to change a course's capacity.
+type capacityChange func(ctx context.Context, s store.EventStore, courseID string, n int) error
+
+var (
+	dcbCapacity capacityChange = func(ctx context.Context, s store.EventStore, courseID string, n int) error {
+		_, err := commandsOn(s).Handle(ctx, cm.ModifyCourseStudentLimit{CourseID: courseID, NewMaxStudentCount: n})
+		return err
+	}
+	aggregateCapacity capacityChange = func(ctx context.Context, s store.EventStore, courseID string, n int) error {
+		_, err := aggregates(s).ChangeCapacity(ctx, courseID, n)
+		return err
+	}
+)
+
+var _ = Describe("Step 9: the aggregate variant, for contrast", func() {
+	DescribeTable("follows the same capacity rule as the DCB path (Q2)",
+		func(ctx SpecContext, change capacityChange, n int, want error) {
+			gwt.NewScenario(ctx).
+				Given(course(c1, 5), registered(ada), registered(bob), enrolled(c1, ada), enrolled(c1, bob)).
+				When(func(ctx context.Context, s store.EventStore) error { return change(ctx, s, c1, n) }).
+				ThenError(want).
+				ThenNothingAppended()
+		},
+		Entry("DCB: below the students enrolled", dcbCapacity, 1, cm.CapacityBelowEnrollmentsError{CourseID: c1, Count: 2}),
+		Entry("aggregate: below the students enrolled", aggregateCapacity, 1, cm.CapacityBelowEnrollmentsError{CourseID: c1, Count: 2}),
+		Entry("DCB: no seats", dcbCapacity, 0, cm.ErrInvalidMaxStudentCount),
+		Entry("aggregate: no seats", aggregateCapacity, 0, cm.ErrInvalidMaxStudentCount),
+		Entry("DCB: the same capacity, which changes nothing", dcbCapacity, 5, nil),
+		Entry("aggregate: the same capacity, which changes nothing", aggregateCapacity, 5, nil),
+	)
+
+	DescribeTable("the aggregate retries a FALSE conflict, which the DCB decision never sees",
+		func(ctx SpecContext, rival store.Event) {
+			history := events(course(c1, 5), registered(ada), registered(bob), enrolled(c1, bob), book(b1, c1, 1000))
+
+			s := newStore()
+			given(ctx, s, history...)
+			w := interleave(s, rival)
+			_, err := aggregates(w).Subscribe(ctx, c1, ada)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(w.Conflicts).To(Equal(1), "the aggregate's boundary is every event tagged with the course or the student")
+
+			s = newStore()
+			given(ctx, s, history...)
+			w = interleave(s, rival)
+			_, err = commandsOn(w).Handle(ctx, enroll(c1, ada))
+			Expect(err).NotTo(HaveOccurred())
+			Expect(w.Conflicts).To(BeZero(), "the DCB boundary holds only the event types the rules depend on")
+		},
+		Entry("an announcement on the course", posted(c1, tok1)),
+		Entry("a book purchase by the student", purchased(b1, ada, c1, 1000)),
+		Entry("an exam token of the course", issued(tok1, exam1, c1)),
+	)
+
+	It("checks the tier limit before the duplicate: a student at the limit re-enrolling hears a different answer from each path", func(ctx SpecContext) {
+		history := events(course(c1, 5), course(c2, 5), registered(ada), enrolled(c1, ada), enrolled(c2, ada))
+		gwt.NewScenario(ctx).
+			Given(history...).
+			When(func(ctx context.Context, s store.EventStore) error { _, err := aggregates(s).Subscribe(ctx, c1, ada); return err }).
+			ThenError(cm.EnrollmentLimitError{Max: 2, Tier: cm.Basic})
+		gwt.NewScenario(ctx).
+			Given(history...).
+			When(handle(enroll(c1, ada))).
+			ThenError(cm.ErrAlreadyEnrolled)
+	})
+
+	It("writes the same events, with the same tags, to the same log", func(ctx SpecContext) {
+		s := newStore()
+		given(ctx, s, course(c1, 5), registered(ada))
+		_, err := aggregates(s).Subscribe(ctx, c1, ada)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(eventsOf(ctx, s, cm.StudentEnrolledToCourseType)).To(beEvents(enrolled(c1, ada)))
+		_, err = commandsOn(s).Handle(ctx, enroll(c1, ada))
+		Expect(err).To(MatchError(cm.ErrAlreadyEnrolled), "the DCB path sees the aggregate's enrollment")
+	})
+
+	DescribeTable("has rules and messages of its own",
+		func(ctx SpecContext, history []store.Event, studentID string, want error, message string) {
+			gwt.NewScenario(ctx).
+				Given(history...).
+				When(func(ctx context.Context, s store.EventStore) error { _, err := aggregates(s).Subscribe(ctx, c1, studentID); return err }).
+				ThenError(want).
+				ThenNothingAppended()
+			Expect(want.Error()).To(Equal(message))
+		},
+		Entry("a course that does not exist", events(registered(ada)), ada,
+			cm.AggregateCourseNotFoundError{CourseID: c1}, "Course 'c-1' does not exist."),
+		Entry("a student who is not registered", events(course(c1, 5)), ada,
+			cm.AggregateStudentNotFoundError{StudentID: ada}, "Student 's-ada' is not registered."),
+		Entry("a student subscribed already", events(course(c1, 5), registered(ada), enrolled(c1, ada)), ada,
+			cm.AlreadySubscribedError{StudentID: ada, CourseID: c1}, `Student "s-ada" is already subscribed to course "c-1".`),
+		Entry("a full course", events(course(c1, 1), registered(ada), registered(bob), enrolled(c1, bob)), ada,
+			cm.FullyBookedError{CourseID: c1}, `Course "c-1" is already fully booked.`),
+	)
+
+	It("versions a course by the global position of its last event, whatever its type", func() {
+		c, err := cm.ReconstituteCourse([]store.StoredEvent{
+			{Position: 1001, Event: course(c1, 5)},
+			{Position: 1042, Event: posted(c1, tok1)},
+		})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(c.Version).To(Equal(store.Position(1042)))
+		Expect(c.Capacity).To(Equal(5))
+	})
+
+	It("records its events until they are pulled", func() {
+		c, err := cm.NewCourseAggregate(c1, "Algebra", "", 2)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(c.SubscribeStudent(ada)).To(Succeed())
+		Expect(c.SubscribeStudent(ada)).To(MatchError(cm.AlreadySubscribedError{StudentID: ada, CourseID: c1}))
+		Expect(c.PullRecordedEvents()).To(beEvents(cm.CourseCreated{CourseID: c1, Name: "Algebra", MaxStudentCount: 2}.Event(), enrolled(c1, ada)))
+		Expect(c.PullRecordedEvents()).To(BeEmpty())
+	})
+})

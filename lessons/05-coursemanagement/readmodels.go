@@ -1,0 +1,355 @@
+package coursemanagement
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/opossum-go/opossum/store"
+	"github.com/opossum-go/opossum/store/projection"
+)
+
+// The states of the eight read models. Each is stored as the JSON of one
+// file per instance by store/projection and served by the HTTP API as it is.
+type (
+	// CourseShortInfo is a course in the course list.
+	CourseShortInfo struct {
+		CourseID               string `json:"courseId"`
+		Name                   string `json:"name"`
+		MaxStudentCount        int    `json:"maxStudentCount"`
+		CurrentEnrollmentCount int    `json:"currentEnrollmentCount"`
+		IsFull                 bool   `json:"isFull"`
+	}
+	// CourseDetails is a course with its students.
+	CourseDetails struct {
+		CourseID               string            `json:"courseId"`
+		Name                   string            `json:"name"`
+		Description            string            `json:"description"`
+		MaxStudentCount        int               `json:"maxStudentCount"`
+		CurrentEnrollmentCount int               `json:"currentEnrollmentCount"`
+		IsFull                 bool              `json:"isFull"`
+		EnrolledStudents       []EnrolledStudent `json:"enrolledStudents"`
+	}
+	// EnrolledStudent is a student of CourseDetails, as registered.
+	EnrolledStudent struct {
+		StudentID string `json:"studentId"`
+		FirstName string `json:"firstName"`
+		LastName  string `json:"lastName"`
+		Email     string `json:"email"`
+	}
+	// StudentShortInfo is a student in the student list.
+	StudentShortInfo struct {
+		StudentID              string `json:"studentId"`
+		FirstName              string `json:"firstName"`
+		LastName               string `json:"lastName"`
+		Email                  string `json:"email"`
+		EnrollmentTier         Tier   `json:"enrollmentTier"`
+		CurrentEnrollmentCount int    `json:"currentEnrollmentCount"`
+		MaxEnrollmentCount     int    `json:"maxEnrollmentCount"`
+		IsMaxedOut             bool   `json:"isMaxedOut"`
+	}
+	// StudentDetails is a student with the courses the student is in.
+	StudentDetails struct {
+		StudentShortInfo
+		EnrolledCourses []EnrolledCourse `json:"enrolledCourses"`
+	}
+	// EnrolledCourse is a course of StudentDetails.
+	EnrolledCourse struct {
+		CourseID string `json:"courseId"`
+		Name     string `json:"name"`
+	}
+	// Invoice is an issued invoice.
+	Invoice struct {
+		InvoiceNumber int       `json:"invoiceNumber"`
+		CustomerID    string    `json:"customerId"`
+		Amount        Money     `json:"amount"`
+		IssuedAt      time.Time `json:"issuedAt"`
+	}
+	// CourseBook is a book in the catalog.
+	CourseBook struct {
+		BookID       string `json:"bookId"`
+		Title        string `json:"title"`
+		Author       string `json:"author"`
+		Isbn         string `json:"isbn"`
+		CourseID     string `json:"courseId"`
+		CurrentPrice Money  `json:"currentPrice"`
+	}
+	// CourseBuyers lists who bought the books of a course.
+	CourseBuyers struct {
+		CourseID   string      `json:"courseId"`
+		CourseName string      `json:"courseName"`
+		BookIDs    []string    `json:"bookIds"`
+		Buyers     []BookBuyer `json:"buyers"`
+	}
+	// BookBuyer is one purchase of a book of the course: a single purchase,
+	// or one line of an order.
+	BookBuyer struct {
+		StudentID   string    `json:"studentId"`
+		BookID      string    `json:"bookId"`
+		PricePaid   Money     `json:"pricePaid"`
+		PurchasedAt time.Time `json:"purchasedAt"`
+	}
+	// StudentPurchasedBooks is a student's purchase history, one entry per
+	// book however often it was bought.
+	StudentPurchasedBooks struct {
+		StudentID string          `json:"studentId"`
+		Books     []PurchasedBook `json:"books"`
+	}
+	// PurchasedBook is one book of a student's purchase history.
+	PurchasedBook struct {
+		BookID           string    `json:"bookId"`
+		TotalPaid        Money     `json:"totalPaid"`
+		PurchaseCount    int       `json:"purchaseCount"`
+		FirstPurchasedAt time.Time `json:"firstPurchasedAt"`
+		LastPurchasedAt  time.Time `json:"lastPurchasedAt"`
+	}
+)
+
+// Tag keys of the read models, which the list endpoints filter by.
+const (
+	IsFullKey         = "isFull"
+	EnrollmentTierKey = "enrollmentTier"
+	IsMaxedOutKey     = "isMaxedOut"
+)
+
+// The definitions of the eight read models. Every key is an entity's id
+// (a course, a student, a book, an invoice number), so the number of files
+// stays bounded by the number of entities; none is keyed by an event
+// position, a random id or a time.
+var (
+	// CourseShortInfoDefinition keys courses by their courseId tag and
+	// indexes them by isFull (README step 8).
+	CourseShortInfoDefinition = projection.Definition[CourseShortInfo]{
+		Name:       "CourseShortInfo",
+		Version:    1,
+		EventTypes: []string{CourseCreatedType, CourseStudentLimitModifiedType, StudentEnrolledToCourseType},
+		Key:        projection.KeyByTag(CourseKey),
+		Apply:      ApplyCourseShortInfo,
+		Tags:       CourseShortInfoTags,
+	}
+	// StudentShortInfoDefinition keys students by their studentId tag and
+	// indexes them by enrollmentTier and isMaxedOut (README step 8).
+	StudentShortInfoDefinition = projection.Definition[StudentShortInfo]{
+		Name:       "StudentShortInfo",
+		Version:    1,
+		EventTypes: []string{StudentRegisteredType, StudentSubscriptionUpdatedType, StudentEnrolledToCourseType},
+		Key:        projection.KeyByTag(StudentKey),
+		Apply:      ApplyStudentShortInfo,
+		Tags:       StudentShortInfoTags,
+	}
+	// StudentPurchasedBooksDefinition keys purchase histories by student
+	// (README step 8).
+	StudentPurchasedBooksDefinition = projection.Definition[StudentPurchasedBooks]{
+		Name:       "StudentPurchasedBooks",
+		Version:    1,
+		EventTypes: []string{CourseBookPurchasedType, CourseBooksOrderedType},
+		Key:        projection.KeyByTag(StudentKey),
+		Apply:      ApplyStudentPurchasedBooks,
+	}
+	// InvoiceDefinition keys invoices by number (README step 8).
+	InvoiceDefinition = projection.Definition[Invoice]{
+		Name:       "Invoice",
+		Version:    1,
+		EventTypes: []string{InvoiceCreatedType},
+		Key:        projection.KeyByTag(InvoiceKey),
+		Apply:      ApplyInvoice,
+	}
+	// CourseDetailsDefinition keys courses by their courseId tag; an
+	// enrollment brings the student's registration along as a related
+	// event, for the student's name and email.
+	CourseDetailsDefinition = projection.Definition[CourseDetails]{
+		Name:         "CourseDetails",
+		Version:      1,
+		EventTypes:   []string{CourseCreatedType, CourseStudentLimitModifiedType, StudentEnrolledToCourseType},
+		Key:          projection.KeyByTag(CourseKey),
+		Related:      relatedByType(StudentEnrolledToCourseType, StudentRegisteredType, StudentKey),
+		ApplyRelated: applyCourseDetails,
+	}
+	// StudentDetailsDefinition keys students by their studentId tag; an
+	// enrollment brings the course's creation along, for its name.
+	StudentDetailsDefinition = projection.Definition[StudentDetails]{
+		Name:         "StudentDetails",
+		Version:      1,
+		EventTypes:   []string{StudentRegisteredType, StudentSubscriptionUpdatedType, StudentEnrolledToCourseType},
+		Key:          projection.KeyByTag(StudentKey),
+		Related:      relatedByType(StudentEnrolledToCourseType, CourseCreatedType, CourseKey),
+		ApplyRelated: applyStudentDetails,
+	}
+	// CourseBookCatalogDefinition keys books by their bookId tag.
+	CourseBookCatalogDefinition = projection.Definition[CourseBook]{
+		Name:       "CourseBookCatalog",
+		Version:    1,
+		EventTypes: []string{CourseBookDefinedType, CourseBookPriceChangedType},
+		Key:        projection.KeyByTag(BookKey),
+		Apply:      applyCourseBook,
+	}
+	// CourseBuyersDefinition keys course buyers by the courseId tag, which
+	// each event it consumes carries exactly once: orders are recorded per
+	// course (see CourseBooksOrdered).
+	CourseBuyersDefinition = projection.Definition[CourseBuyers]{
+		Name:       "CourseBuyers",
+		Version:    1,
+		EventTypes: []string{CourseCreatedType, CourseBookDefinedType, CourseBookPurchasedType, CourseBooksOrderedType},
+		Key:        projection.KeyByTag(CourseKey),
+		Apply:      applyCourseBuyers,
+	}
+)
+
+// relatedByType returns a Related function: for events of type on, the
+// events of type want that carry the same value of the tag key.
+func relatedByType(on, want, key string) func(store.StoredEvent) (store.Query, bool) {
+	return func(e store.StoredEvent) (store.Query, bool) {
+		v, ok := e.TagValue(key)
+		if e.Type != on || !ok {
+			return store.Query{}, false
+		}
+		return store.TypesTagged([]string{want}, store.NewTag(key, v)), true
+	}
+}
+
+func applyCourseDetails(c *CourseDetails, e store.StoredEvent, related []store.StoredEvent) (*CourseDetails, error) {
+	if e.Type == CourseCreatedType {
+		created, err := store.Decode[CourseCreated](e.Event)
+		if err != nil {
+			return nil, err
+		}
+		return &CourseDetails{CourseID: created.CourseID, Name: created.Name, Description: created.Description,
+			MaxStudentCount: created.MaxStudentCount, EnrolledStudents: []EnrolledStudent{}}, nil
+	}
+	if c == nil {
+		return nil, nil
+	}
+	switch e.Type {
+	case CourseStudentLimitModifiedType:
+		m, err := store.Decode[CourseStudentLimitModified](e.Event)
+		if err != nil {
+			return nil, err
+		}
+		c.MaxStudentCount = m.NewMaxStudentCount
+	case StudentEnrolledToCourseType:
+		en, err := store.Decode[StudentEnrolledToCourse](e.Event)
+		if err != nil {
+			return nil, err
+		}
+		if slices.ContainsFunc(c.EnrolledStudents, func(s EnrolledStudent) bool { return s.StudentID == en.StudentID }) {
+			return c, nil
+		}
+		if len(related) == 0 {
+			return nil, fmt.Errorf("student %s enrolled in course %s has no registration", en.StudentID, en.CourseID)
+		}
+		reg, err := store.Decode[StudentRegistered](related[len(related)-1].Event)
+		if err != nil {
+			return nil, err
+		}
+		c.EnrolledStudents = append(c.EnrolledStudents, EnrolledStudent{
+			StudentID: reg.StudentID, FirstName: reg.FirstName, LastName: reg.LastName, Email: reg.Email})
+		c.CurrentEnrollmentCount++
+	}
+	c.IsFull = c.CurrentEnrollmentCount >= c.MaxStudentCount
+	return c, nil
+}
+
+func applyStudentDetails(s *StudentDetails, e store.StoredEvent, related []store.StoredEvent) (*StudentDetails, error) {
+	if e.Type == StudentRegisteredType {
+		r, err := store.Decode[StudentRegistered](e.Event)
+		if err != nil {
+			return nil, err
+		}
+		s = &StudentDetails{StudentShortInfo: StudentShortInfo{StudentID: r.StudentID, FirstName: r.FirstName,
+			LastName: r.LastName, Email: r.Email, EnrollmentTier: Basic}, EnrolledCourses: []EnrolledCourse{}}
+	}
+	if s == nil {
+		return nil, nil
+	}
+	switch e.Type {
+	case StudentSubscriptionUpdatedType:
+		u, err := store.Decode[StudentSubscriptionUpdated](e.Event)
+		if err != nil {
+			return nil, err
+		}
+		s.EnrollmentTier = u.Tier
+	case StudentEnrolledToCourseType:
+		en, err := store.Decode[StudentEnrolledToCourse](e.Event)
+		if err != nil {
+			return nil, err
+		}
+		if slices.ContainsFunc(s.EnrolledCourses, func(c EnrolledCourse) bool { return c.CourseID == en.CourseID }) {
+			return s, nil
+		}
+		if len(related) == 0 {
+			return nil, fmt.Errorf("course %s of student %s was never created", en.CourseID, en.StudentID)
+		}
+		created, err := store.Decode[CourseCreated](related[len(related)-1].Event)
+		if err != nil {
+			return nil, err
+		}
+		s.EnrolledCourses = append(s.EnrolledCourses, EnrolledCourse{CourseID: created.CourseID, Name: created.Name})
+		s.CurrentEnrollmentCount++
+	}
+	s.MaxEnrollmentCount = s.EnrollmentTier.MaxCourses()
+	s.IsMaxedOut = s.CurrentEnrollmentCount >= s.MaxEnrollmentCount
+	return s, nil
+}
+
+func applyCourseBook(b *CourseBook, e store.StoredEvent) (*CourseBook, error) {
+	switch e.Type {
+	case CourseBookDefinedType:
+		d, err := store.Decode[CourseBookDefined](e.Event)
+		if err != nil {
+			return nil, err
+		}
+		return &CourseBook{BookID: d.BookID, Title: d.Title, Author: d.Author, Isbn: d.Isbn, CourseID: d.CourseID, CurrentPrice: d.Price}, nil
+	case CourseBookPriceChangedType:
+		if b == nil {
+			return nil, nil
+		}
+		c, err := store.Decode[CourseBookPriceChanged](e.Event)
+		if err != nil {
+			return nil, err
+		}
+		b.CurrentPrice = c.NewPrice
+	}
+	return b, nil
+}
+
+func applyCourseBuyers(c *CourseBuyers, e store.StoredEvent) (*CourseBuyers, error) {
+	if e.Type == CourseCreatedType {
+		created, err := store.Decode[CourseCreated](e.Event)
+		if err != nil {
+			return nil, err
+		}
+		return &CourseBuyers{CourseID: created.CourseID, CourseName: created.Name, BookIDs: []string{}, Buyers: []BookBuyer{}}, nil
+	}
+	if c == nil {
+		return nil, nil
+	}
+	switch e.Type {
+	case CourseBookDefinedType:
+		d, err := store.Decode[CourseBookDefined](e.Event)
+		if err != nil {
+			return nil, err
+		}
+		if !slices.Contains(c.BookIDs, d.BookID) {
+			c.BookIDs = append(c.BookIDs, d.BookID)
+		}
+	case CourseBookPurchasedType:
+		p, err := store.Decode[CourseBookPurchased](e.Event)
+		if err != nil {
+			return nil, err
+		}
+		if slices.Contains(c.BookIDs, p.BookID) {
+			c.Buyers = append(c.Buyers, BookBuyer{StudentID: p.StudentID, BookID: p.BookID, PricePaid: p.PricePaid, PurchasedAt: e.Metadata.Timestamp})
+		}
+	case CourseBooksOrderedType:
+		o, err := store.Decode[CourseBooksOrdered](e.Event)
+		if err != nil {
+			return nil, err
+		}
+		for _, it := range o.Items {
+			if slices.Contains(c.BookIDs, it.BookID) {
+				c.Buyers = append(c.Buyers, BookBuyer{StudentID: o.StudentID, BookID: it.BookID, PricePaid: it.PricePaid, PurchasedAt: e.Metadata.Timestamp})
+			}
+		}
+	}
+	return c, nil
+}

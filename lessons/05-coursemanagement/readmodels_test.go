@@ -1,0 +1,188 @@
+package coursemanagement_test
+
+import (
+	"context"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	cm "github.com/opossum-go/opossum/lessons/05-coursemanagement"
+	"github.com/opossum-go/opossum/store"
+)
+
+// openApp opens the application on a fresh folder; it is closed when the
+// spec ends.
+func openApp(opts *cm.Options) *cm.App {
+	GinkgoHelper()
+	o := cm.Options{NoSync: true}
+	if opts != nil {
+		o = *opts
+		o.NoSync = true
+	}
+	app, err := cm.Open(keepDir(GinkgoT().TempDir()), &o)
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(app.Close)
+	return app
+}
+
+// caughtUp waits until every read model of app reflects every event.
+func caughtUp(ctx context.Context, app *cm.App) {
+	GinkgoHelper()
+	Expect(app.WaitForViews(ctx)).To(Succeed(), "the read models must follow the events; a read model whose fold failed stops")
+}
+
+// taggedKeys returns the keys of the CourseShortInfo read models carrying tag.
+func taggedCourses(ctx context.Context, app *cm.App, tag store.Tag) []string {
+	GinkgoHelper()
+	var keys []string
+	for item, err := range app.Views().CourseShortInfo.Query(ctx, tag) {
+		Expect(err).NotTo(HaveOccurred())
+		keys = append(keys, item.Key)
+	}
+	return keys
+}
+
+var (
+	t1 = now.Add(-2 * time.Hour)
+	t2 = now.Add(-time.Hour)
+)
+
+var _ = Describe("Step 8: read models", func() {
+	Describe("CourseShortInfo", func() {
+		It("counts the students of each course and knows when it is full", func(ctx SpecContext) {
+			s := newStore()
+			given(ctx, s, course(c1, 2), course(c2, 5), enrolled(c1, ada), enrolled(c1, bob), enrolled(c2, ada))
+			Expect(evaluate(ctx, s, cm.CourseShortInfoDefinition)).To(Equal(map[string]cm.CourseShortInfo{
+				c1: {CourseID: c1, Name: "Course c-1", MaxStudentCount: 2, CurrentEnrollmentCount: 2, IsFull: true},
+				c2: {CourseID: c2, Name: "Course c-2", MaxStudentCount: 5, CurrentEnrollmentCount: 1},
+			}))
+		})
+
+		It("follows a limit change, and ignores events of a course that was never created", func(ctx SpecContext) {
+			s := newStore()
+			given(ctx, s, course(c1, 1), enrolled(c1, ada), limit(c1, 3), limit(c9, 7), enrolled(c9, bob))
+			Expect(evaluate(ctx, s, cm.CourseShortInfoDefinition)).To(Equal(map[string]cm.CourseShortInfo{
+				c1: {CourseID: c1, Name: "Course c-1", MaxStudentCount: 3, CurrentEnrollmentCount: 1},
+			}))
+		})
+
+		It("is indexed by isFull, and the tag moves when the course stops being full", func(ctx SpecContext) {
+			app := openApp(nil)
+			given(ctx, app.Store(), registered(ada), registered(bob), course(c1, 2), course(c2, 5), enrolled(c1, ada), enrolled(c1, bob))
+			caughtUp(ctx, app)
+			Expect(taggedCourses(ctx, app, store.NewTag(cm.IsFullKey, "true"))).To(ConsistOf(c1))
+			Expect(taggedCourses(ctx, app, store.NewTag(cm.IsFullKey, "false"))).To(ConsistOf(c2))
+
+			given(ctx, app.Store(), limit(c1, 3))
+			caughtUp(ctx, app)
+			Expect(taggedCourses(ctx, app, store.NewTag(cm.IsFullKey, "true"))).To(BeEmpty())
+			Expect(taggedCourses(ctx, app, store.NewTag(cm.IsFullKey, "false"))).To(ConsistOf(c1, c2))
+		})
+	})
+
+	Describe("StudentShortInfo", func() {
+		It("starts a student on Basic with room for 2 courses, follows the tier, and counts courses", func(ctx SpecContext) {
+			s := newStore()
+			given(ctx, s, registered(ada), registered(bob), enrolled(c1, ada), subscribed(bob, cm.Professional),
+				enrolled(c1, bob), enrolled(c2, ada))
+			Expect(evaluate(ctx, s, cm.StudentShortInfoDefinition)).To(Equal(map[string]cm.StudentShortInfo{
+				ada: {StudentID: ada, FirstName: "First s-ada", LastName: "Last s-ada", Email: "s-ada@example.com",
+					EnrollmentTier: cm.Basic, CurrentEnrollmentCount: 2, MaxEnrollmentCount: 2, IsMaxedOut: true},
+				bob: {StudentID: bob, FirstName: "First s-bob", LastName: "Last s-bob", Email: "s-bob@example.com",
+					EnrollmentTier: cm.Professional, CurrentEnrollmentCount: 1, MaxEnrollmentCount: 10},
+			}))
+		})
+
+		It("is indexed by enrollmentTier and isMaxedOut", func() {
+			tags := cm.StudentShortInfoTags(&cm.StudentShortInfo{EnrollmentTier: cm.Master, CurrentEnrollmentCount: 25, MaxEnrollmentCount: 25, IsMaxedOut: true})
+			Expect(tags).To(ConsistOf(store.NewTag(cm.EnrollmentTierKey, "Master"), store.NewTag(cm.IsMaxedOutKey, "true")))
+			Expect(cm.CourseShortInfoTags(&cm.CourseShortInfo{IsFull: false})).To(ConsistOf(store.NewTag(cm.IsFullKey, "false")))
+		})
+	})
+
+	Describe("StudentPurchasedBooks", func() {
+		It("keeps one entry per book, keyed by student: totals, counts, first and last purchase", func(ctx SpecContext) {
+			s := newStore()
+			given(ctx, s, at(t1, purchased(b1, ada, c1, 2500)))
+			given(ctx, s, at(t2, ordered(ada, c1, line(b1, 2500), line(b2, 4000))))
+			history := evaluate(ctx, s, cm.StudentPurchasedBooksDefinition)
+			Expect(history).To(HaveKey(ada))
+			Expect(history[ada].StudentID).To(Equal(ada))
+			Expect(history[ada].Books).To(HaveLen(2))
+			b := history[ada].Books[0]
+			Expect(b.BookID).To(Equal(b1))
+			Expect(b.TotalPaid).To(Equal(cm.Money(5000)))
+			Expect(b.PurchaseCount).To(Equal(2))
+			Expect(b.FirstPurchasedAt).To(BeTemporally("==", t1))
+			Expect(b.LastPurchasedAt).To(BeTemporally("==", t2))
+			Expect(history[ada].Books[1]).To(And(
+				HaveField("BookID", b2), HaveField("TotalPaid", cm.Money(4000)), HaveField("PurchaseCount", 1)))
+		})
+
+		It("counts a book twice in one order twice", func(ctx SpecContext) {
+			s := newStore()
+			given(ctx, s, ordered(ada, c1, line(b1, 1500), line(b1, 1500)))
+			history := evaluate(ctx, s, cm.StudentPurchasedBooksDefinition)
+			Expect(history[ada].Books).To(ConsistOf(And(
+				HaveField("BookID", b1), HaveField("TotalPaid", cm.Money(3000)), HaveField("PurchaseCount", 2))))
+		})
+
+		It("has no entry for a student who bought nothing", func(ctx SpecContext) {
+			s := newStore()
+			given(ctx, s, registered(ada), purchased(b1, bob, c1, 100))
+			Expect(evaluate(ctx, s, cm.StudentPurchasedBooksDefinition)).To(ConsistOf(HaveField("StudentID", bob)))
+		})
+	})
+
+	Describe("Invoice", func() {
+		It("keeps each invoice by number", func(ctx SpecContext) {
+			s := newStore()
+			given(ctx, s, invoice(1), invoice(2))
+			invoices := evaluate(ctx, s, cm.InvoiceDefinition)
+			Expect(invoices).To(HaveLen(2))
+			Expect(invoices["2"]).To(And(HaveField("InvoiceNumber", 2), HaveField("CustomerID", customer), HaveField("Amount", cm.Money(10000))))
+			Expect(invoices["2"].IssuedAt).To(BeTemporally("==", now))
+		})
+	})
+
+	Describe("the given read models", func() {
+		It("CourseDetails lists the students of a course with their names, once each", func(ctx SpecContext) {
+			s := newStore()
+			given(ctx, s, registered(ada), course(c1, 2), enrolled(c1, ada), enrolled(c1, ada))
+			details := evaluate(ctx, s, cm.CourseDetailsDefinition)
+			Expect(details[c1].EnrolledStudents).To(Equal([]cm.EnrolledStudent{
+				{StudentID: ada, FirstName: "First s-ada", LastName: "Last s-ada", Email: "s-ada@example.com"}}))
+			Expect(details[c1].CurrentEnrollmentCount).To(Equal(1))
+		})
+
+		It("StudentDetails lists the courses of a student with their names", func(ctx SpecContext) {
+			s := newStore()
+			given(ctx, s, registered(ada), course(c1, 2), course(c2, 2), enrolled(c1, ada), enrolled(c2, ada))
+			details := evaluate(ctx, s, cm.StudentDetailsDefinition)
+			Expect(details[ada].EnrolledCourses).To(Equal([]cm.EnrolledCourse{{CourseID: c1, Name: "Course c-1"}, {CourseID: c2, Name: "Course c-2"}}))
+			Expect(details[ada].IsMaxedOut).To(BeTrue())
+		})
+
+		It("CourseBookCatalog follows the prices", func(ctx SpecContext) {
+			s := newStore()
+			given(ctx, s, course(c1, 2), book(b1, c1, 1000), priceChanged(b1, 1200))
+			Expect(evaluate(ctx, s, cm.CourseBookCatalogDefinition)).To(Equal(map[string]cm.CourseBook{
+				b1: {BookID: b1, Title: "Book b-1", Author: "Knuth", Isbn: "978-b-1", CourseID: c1, CurrentPrice: 1200}}))
+		})
+
+		It("CourseBuyers lists the buyers of every book of a course, from single purchases and from orders across courses (Q5)", func(ctx SpecContext) {
+			s := newStore()
+			given(ctx, s, course(c1, 5), course(c2, 5), course(c3, 5), book(b1, c1, 1000), book(b2, c1, 2000), book(b3, c2, 3000))
+			given(ctx, s, at(t1, purchased(b2, ada, c1, 2000)))
+			given(ctx, s, at(t2, ordered(bob, c2, line(b3, 3000))), at(t2, ordered(bob, c1, line(b1, 1000))))
+			buyers := evaluate(ctx, s, cm.CourseBuyersDefinition)
+			Expect(buyers[c1].BookIDs).To(Equal([]string{b1, b2}))
+			Expect(buyers[c1].Buyers).To(HaveLen(2))
+			Expect(buyers[c1].Buyers[0]).To(And(HaveField("StudentID", ada), HaveField("BookID", b2), HaveField("PricePaid", cm.Money(2000))))
+			Expect(buyers[c1].Buyers[1]).To(And(HaveField("StudentID", bob), HaveField("BookID", b1)))
+			Expect(buyers[c2].Buyers).To(ConsistOf(And(HaveField("StudentID", bob), HaveField("BookID", b3))))
+			Expect(buyers[c3].Buyers).To(BeEmpty(), "a course without a book has no buyers")
+		})
+	})
+})
