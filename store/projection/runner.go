@@ -522,3 +522,17 @@ func (r *Runner) fail(projection, point string) error {
 	}
 	return r.failpoint(projection, point)
 }
+
+// Checkpoints returns the position each projection's read models reflect,
+// in the form the store's Verify checks against the head.
+func (r *Runner) Checkpoints() []store.Checkpoint {
+	var out []store.Checkpoint
+	for _, s := range r.Status() {
+		path := ""
+		if s.Generation != "" {
+			path = filepath.Join(r.opts.Dir, s.Name, s.Generation, checkpointName)
+		}
+		out = append(out, store.Checkpoint{Name: s.Name, Path: path, Position: s.Position})
+	}
+	return out
+}
