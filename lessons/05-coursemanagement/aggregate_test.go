@@ -74,7 +74,10 @@ var _ = Describe("Step 9: the aggregate variant, for contrast", func() {
 		history := events(course(c1, 5), course(c2, 5), registered(ada), enrolled(c1, ada), enrolled(c2, ada))
 		gwt.NewScenario(ctx).
 			Given(history...).
-			When(func(ctx context.Context, s store.EventStore) error { _, err := aggregates(s).Subscribe(ctx, c1, ada); return err }).
+			When(func(ctx context.Context, s store.EventStore) error {
+				_, err := aggregates(s).Subscribe(ctx, c1, ada)
+				return err
+			}).
 			ThenError(cm.EnrollmentLimitError{Max: 2, Tier: cm.Basic})
 		gwt.NewScenario(ctx).
 			Given(history...).
@@ -96,7 +99,10 @@ var _ = Describe("Step 9: the aggregate variant, for contrast", func() {
 		func(ctx SpecContext, history []store.Event, studentID string, want error, message string) {
 			gwt.NewScenario(ctx).
 				Given(history...).
-				When(func(ctx context.Context, s store.EventStore) error { _, err := aggregates(s).Subscribe(ctx, c1, studentID); return err }).
+				When(func(ctx context.Context, s store.EventStore) error {
+					_, err := aggregates(s).Subscribe(ctx, c1, studentID)
+					return err
+				}).
 				ThenError(want).
 				ThenNothingAppended()
 			Expect(want.Error()).To(Equal(message))

@@ -31,7 +31,9 @@ func ordered(studentID, courseID string, lines ...cm.OrderLine) store.Event {
 	return cm.CourseBooksOrdered{OrderID: "o-1", StudentID: studentID, CourseID: courseID, Items: lines}.Event()
 }
 
-func line(bookID string, paid cm.Money) cm.OrderLine { return cm.OrderLine{BookID: bookID, PricePaid: paid} }
+func line(bookID string, paid cm.Money) cm.OrderLine {
+	return cm.OrderLine{BookID: bookID, PricePaid: paid}
+}
 
 func purchased(bookID, studentID, courseID string, paid cm.Money) store.Event {
 	return cm.CourseBookPurchased{BookID: bookID, StudentID: studentID, CourseID: courseID, PricePaid: paid}.Event()

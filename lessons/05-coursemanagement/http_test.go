@@ -1,0 +1,706 @@
+package coursemanagement_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	cm "github.com/opossum-go/opossum/lessons/05-coursemanagement"
+	"github.com/opossum-go/opossum/store"
+	"github.com/opossum-go/opossum/store/decision"
+)
+
+// api is an HTTP client of a running application. It remembers the
+// highest Opossum-Position a write answered and sends it as
+// Opossum-Min-Position with every read: read-your-writes.
+type api struct {
+	base     string
+	client   *http.Client
+	mu       sync.Mutex
+	position uint64
+}
+
+// reply is an answer of the API.
+type reply struct {
+	Method, Path string
+	Status       int
+	Header       http.Header
+	Body         []byte
+}
+
+func (r reply) String() string {
+	return fmt.Sprintf("%s %s answered %d %s", r.Method, r.Path, r.Status, bytes.TrimSpace(r.Body))
+}
+
+// serve starts the application's HTTP API on a loopback port.
+func serve(opts *cm.Options) (*api, *cm.App) {
+	GinkgoHelper()
+	app := openApp(opts)
+	srv := httptest.NewServer(app.Handler())
+	DeferCleanup(srv.Close)
+	client := srv.Client()
+	client.Timeout = 30 * time.Second
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &api{base: srv.URL, client: client}, app
+}
+
+// try sends a request; it makes no assertion, so goroutines may call it.
+func (a *api) try(ctx context.Context, method, path string, body any) (reply, error) {
+	var rd io.Reader
+	if body != nil {
+		if s, ok := body.(string); ok {
+			rd = strings.NewReader(s)
+		} else {
+			b, err := json.Marshal(body)
+			if err != nil {
+				return reply{}, err
+			}
+			rd = bytes.NewReader(b)
+		}
+	}
+	req, err := http.NewRequestWithContext(ctx, method, a.base+path, rd)
+	if err != nil {
+		return reply{}, err
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if method == http.MethodGet {
+		a.mu.Lock()
+		if a.position > 0 {
+			req.Header.Set(cm.MinPositionHeader, strconv.FormatUint(a.position, 10))
+		}
+		a.mu.Unlock()
+	}
+	resp, err := a.client.Do(req)
+	if err != nil {
+		return reply{}, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return reply{}, err
+	}
+	if p, err := strconv.ParseUint(resp.Header.Get(cm.PositionHeader), 10, 64); err == nil {
+		a.mu.Lock()
+		a.position = max(a.position, p)
+		a.mu.Unlock()
+	}
+	return reply{Method: method, Path: path, Status: resp.StatusCode, Header: resp.Header, Body: b}, nil
+}
+
+func (a *api) do(ctx context.Context, method, path string, body any) reply {
+	GinkgoHelper()
+	r, err := a.try(ctx, method, path, body)
+	Expect(err).NotTo(HaveOccurred())
+	return r
+}
+
+func (a *api) get(ctx context.Context, path string) reply { return a.do(ctx, http.MethodGet, path, nil) }
+func (a *api) post(ctx context.Context, path string, body any) reply {
+	return a.do(ctx, http.MethodPost, path, body)
+}
+func (a *api) patch(ctx context.Context, path string, body any) reply {
+	return a.do(ctx, http.MethodPatch, path, body)
+}
+func (a *api) del(ctx context.Context, path string) reply { return a.do(ctx, http.MethodDelete, path, nil) }
+
+// expectStatus checks the status of a reply. The failure shows the whole
+// reply: a problem's detail says what went wrong on the server, a TODO
+// you have not written yet included.
+func expectStatus(r reply, status int) {
+	GinkgoHelper()
+	Expect(r.Status).To(Equal(status), "%s", r)
+}
+
+// expectProblem checks that a reply is a problem with the status and
+// detail.
+func expectProblem(r reply, status int, detail string) {
+	GinkgoHelper()
+	expectStatus(r, status)
+	Expect(r.Header.Get("Content-Type")).To(Equal("application/problem+json"))
+	p := decodeAs[cm.Problem](r)
+	Expect(p.Status).To(Equal(status))
+	Expect(p.Detail).To(Equal(detail))
+	Expect(p.Instance).To(Equal(strings.Split(r.Path, "?")[0]))
+}
+
+func decodeAs[T any](r reply) T {
+	GinkgoHelper()
+	var v T
+	Expect(json.Unmarshal(r.Body, &v)).To(Succeed(), "%s", r)
+	return v
+}
+
+// id reads the "id"-like field of a creation reply.
+func idOf(r reply, field string) string {
+	GinkgoHelper()
+	expectStatus(r, http.StatusCreated)
+	v := decodeAs[map[string]any](r)
+	id, ok := v[field].(string)
+	Expect(ok).To(BeTrue(), "%s: no %q", r, field)
+	return id
+}
+
+func (a *api) student(ctx context.Context, first, last, email string) string {
+	GinkgoHelper()
+	return idOf(a.post(ctx, "/students", map[string]string{"firstName": first, "lastName": last, "email": email}), "id")
+}
+
+func (a *api) course(ctx context.Context, name string, max int) string {
+	GinkgoHelper()
+	return idOf(a.post(ctx, "/courses", map[string]any{"name": name, "description": "About " + name, "maxStudentCount": max}), "id")
+}
+
+func (a *api) enroll(ctx context.Context, courseID, studentID string) reply {
+	GinkgoHelper()
+	return a.post(ctx, "/courses/"+courseID+"/enrollments", map[string]string{"studentId": studentID})
+}
+
+func (a *api) book(ctx context.Context, courseID, title string, price float64) string {
+	GinkgoHelper()
+	return idOf(a.post(ctx, "/course-books", map[string]any{"title": title, "author": "Knuth", "isbn": "978-0", "price": price, "courseId": courseID}), "id")
+}
+
+// endpoints is the endpoint catalogue of the API.
+var endpoints = []string{
+	"POST /students", "GET /students", "GET /students/{id}", "GET /students/{id}/details",
+	"GET /students/{id}/purchased-books", "PATCH /students/{id}/subscription",
+	"POST /courses", "GET /courses", "GET /courses/{id}", "GET /courses/{id}/details", "GET /courses/{id}/book-buyers",
+	"PATCH /courses/{id}/student-limit", "POST /courses/{id}/enrollments",
+	"POST /invoices", "GET /invoices", "GET /invoices/{number}",
+	"POST /courses/{id}/announcements", "POST /courses/{id}/announcements/{token}/retract",
+	"POST /exams/{examId}/registration-tokens", "POST /exams/registration-tokens/{tokenId}/redeem",
+	"DELETE /exams/registration-tokens/{tokenId}",
+	"POST /course-books", "GET /course-books", "PATCH /course-books/{id}/price", "POST /course-books/{id}/purchase",
+	"POST /course-books/order",
+	"POST /courses/aggregate", "PATCH /courses/aggregate/{id}/capacity", "POST /courses/aggregate/{id}/subscriptions",
+	"POST /admin/projections/rebuild", "POST /admin/projections/{name}/rebuild", "GET /admin/projections/status",
+	"GET /admin/projections/checkpoints", "DELETE /admin/store",
+	"GET /openapi.json",
+}
+
+var _ = Describe("Step 10: the application over HTTP", func() {
+	var a *api
+	var app *cm.App
+
+	BeforeEach(func() {
+		a, app = serve(nil)
+	})
+
+	It("describes itself: GET /openapi.json documents exactly the endpoints the API serves", func(ctx SpecContext) {
+		r := a.get(ctx, "/openapi.json")
+		expectStatus(r, http.StatusOK)
+		doc := decodeAs[struct {
+			OpenAPI string                    `json:"openapi"`
+			Paths   map[string]map[string]any `json:"paths"`
+		}](r)
+		Expect(doc.OpenAPI).To(HavePrefix("3.1"))
+		var documented []string
+		for path, ops := range doc.Paths {
+			for method := range ops {
+				documented = append(documented, strings.ToUpper(method)+" "+path)
+			}
+		}
+		Expect(documented).To(ConsistOf(endpoints))
+		for _, e := range endpoints {
+			method, path, _ := strings.Cut(e, " ")
+			r := a.do(ctx, method, strings.NewReplacer("{id}", "x", "{number}", "x", "{token}", "x", "{examId}", "x",
+				"{tokenId}", "x", "{name}", "x").Replace(path), nil)
+			Expect(r.Status).NotTo(Equal(http.StatusMethodNotAllowed), "%s is documented but not served", e)
+		}
+		Expect(a.get(ctx, "/").Header.Get("Location")).To(Equal("/openapi.json"))
+	})
+
+	Describe("students", func() {
+		It("registers a student (201, Location, id) who is then listed as Basic", func(ctx SpecContext) {
+			r := a.post(ctx, "/students", map[string]string{"firstName": "Ada", "lastName": "Lovelace", "email": "ada@example.com"})
+			id := idOf(r, "id")
+			Expect(r.Header.Get("Location")).To(Equal("/students/" + id))
+			Expect(r.Header.Get(cm.PositionHeader)).NotTo(BeEmpty())
+
+			s := decodeAs[cm.StudentShortInfo](a.get(ctx, "/students/"+id))
+			Expect(s).To(Equal(cm.StudentShortInfo{StudentID: id, FirstName: "Ada", LastName: "Lovelace", Email: "ada@example.com",
+				EnrollmentTier: cm.Basic, MaxEnrollmentCount: 2}))
+		})
+
+		It("refuses a taken email with 400 and the message as a problem's detail", func(ctx SpecContext) {
+			a.student(ctx, "Ada", "Lovelace", "ada@example.com")
+			r := a.post(ctx, "/students", map[string]string{"firstName": "Ada", "lastName": "King", "email": " ADA@example.com"})
+			expectProblem(r, http.StatusBadRequest, "A user with this email already exists.")
+			Expect(decodeAs[cm.Problem](r).Title).To(Equal("Bad Request"))
+		})
+
+		It("lets exactly one of several concurrent registrations with one email in; the others get 409 (lost the race) or 400 (came after)", func(ctx SpecContext) {
+			replies := make([]reply, 5)
+			errs := race(len(replies), func(i int) error {
+				var err error
+				replies[i], err = a.try(ctx, http.MethodPost, "/students", map[string]string{"firstName": "Ada", "lastName": "Lovelace", "email": "ada@example.com"})
+				return err
+			})
+			Expect(succeeded(errs)).To(Equal(len(replies)))
+			created := 0
+			for _, r := range replies {
+				switch r.Status {
+				case http.StatusCreated:
+					created++
+				case http.StatusConflict:
+					Expect(decodeAs[cm.Problem](r).Detail).To(Equal(cm.ConflictMessage))
+				default:
+					expectProblem(r, http.StatusBadRequest, "A user with this email already exists.")
+				}
+			}
+			Expect(created).To(Equal(1), "%v", replies)
+		})
+
+		It("changes a student's tier (200) and refuses an unknown student or tier (400)", func(ctx SpecContext) {
+			id := a.student(ctx, "Ada", "Lovelace", "ada@example.com")
+			expectStatus(a.patch(ctx, "/students/"+id+"/subscription", map[string]string{"enrollmentTier": "Professional"}), http.StatusOK)
+			s := decodeAs[cm.StudentShortInfo](a.get(ctx, "/students/"+id))
+			Expect(s.EnrollmentTier).To(Equal(cm.Professional))
+			Expect(s.MaxEnrollmentCount).To(Equal(10))
+
+			other := cm.NewID()
+			expectProblem(a.patch(ctx, "/students/"+other+"/subscription", map[string]string{"enrollmentTier": "Master"}),
+				http.StatusBadRequest, "Student with ID "+other+" does not exist.")
+			expectProblem(a.patch(ctx, "/students/"+id+"/subscription", map[string]string{"enrollmentTier": "None"}),
+				http.StatusBadRequest, cm.ErrInvalidTier.Error())
+		})
+
+		It("answers 404 for a student it does not know, with the reference messages", func(ctx SpecContext) {
+			id := cm.NewID()
+			expectProblem(a.get(ctx, "/students/"+id), http.StatusNotFound, "Student with ID "+id+" not found.")
+			expectProblem(a.get(ctx, "/students/"+id+"/details"), http.StatusNotFound, "Student with ID "+id+" not found.")
+			expectProblem(a.get(ctx, "/students/"+id+"/purchased-books"), http.StatusNotFound, "No purchase history found for student "+id+".")
+			expectStatus(a.get(ctx, "/students/not-a-uuid"), http.StatusNotFound)
+		})
+	})
+
+	Describe("courses and enrollments", func() {
+		It("creates a course and changes its limit", func(ctx SpecContext) {
+			r := a.post(ctx, "/courses", map[string]any{"name": "Algebra", "description": "Groups", "maxStudentCount": 10})
+			id := idOf(r, "id")
+			Expect(r.Header.Get("Location")).To(Equal("/courses/" + id))
+			expectStatus(a.patch(ctx, "/courses/"+id+"/student-limit", map[string]int{"newMaxStudentCount": 12}), http.StatusOK)
+			Expect(decodeAs[cm.CourseDetails](a.get(ctx, "/courses/"+id+"/details"))).To(Equal(cm.CourseDetails{
+				CourseID: id, Name: "Algebra", Description: "Groups", MaxStudentCount: 12, EnrolledStudents: []cm.EnrolledStudent{}}))
+		})
+
+		It("refuses an unusable course or limit with 400", func(ctx SpecContext) {
+			expectProblem(a.post(ctx, "/courses", map[string]any{"name": "Algebra", "maxStudentCount": 0}),
+				http.StatusBadRequest, "Maximum student count must be greater than zero.")
+			id := a.course(ctx, "Algebra", 5)
+			expectProblem(a.patch(ctx, "/courses/"+id+"/student-limit", map[string]int{"newMaxStudentCount": 0}),
+				http.StatusBadRequest, "Maximum student count must be greater than zero.")
+			other := cm.NewID()
+			expectProblem(a.patch(ctx, "/courses/"+other+"/student-limit", map[string]int{"newMaxStudentCount": 3}),
+				http.StatusBadRequest, "Course with ID "+other+" does not exist.")
+			expectProblem(a.get(ctx, "/courses/"+other), http.StatusNotFound, "Course with ID "+other+" not found.")
+		})
+
+		It("enrolls a student (201, Location, body) and refuses the five broken rules with their messages", func(ctx SpecContext) {
+			ada := a.student(ctx, "Ada", "Lovelace", "ada@example.com")
+			bob := a.student(ctx, "Bob", "Barker", "bob@example.com")
+			small := a.course(ctx, "Small", 1)
+			r := a.enroll(ctx, small, ada)
+			expectStatus(r, http.StatusCreated)
+			Expect(r.Header.Get("Location")).To(Equal("/courses/" + small + "/enrollments/" + ada))
+			Expect(decodeAs[map[string]string](r)).To(Equal(map[string]string{"courseId": small, "studentId": ada}))
+
+			expectProblem(a.enroll(ctx, small, ada), http.StatusBadRequest, "Student is already enrolled in this course.")
+			expectProblem(a.enroll(ctx, small, bob), http.StatusBadRequest, "Course is at maximum capacity (1 students).")
+			expectProblem(a.enroll(ctx, small, cm.NewID()), http.StatusBadRequest, "Student is not registered.")
+			expectProblem(a.enroll(ctx, cm.NewID(), ada), http.StatusBadRequest, "Course does not exist.")
+			expectStatus(a.enroll(ctx, a.course(ctx, "Second", 5), ada), http.StatusCreated)
+			expectProblem(a.enroll(ctx, a.course(ctx, "Third", 5), ada), http.StatusBadRequest,
+				"Student has reached their enrollment limit (2 courses for Basic tier).")
+
+			expectStatus(a.patch(ctx, "/students/"+ada+"/subscription", map[string]string{"enrollmentTier": "Standard"}), http.StatusOK)
+			for i := range 3 {
+				expectStatus(a.enroll(ctx, a.course(ctx, fmt.Sprintf("More %d", i), 5), ada), http.StatusCreated)
+			}
+			s := decodeAs[cm.StudentDetails](a.get(ctx, "/students/"+ada+"/details"))
+			Expect(s.EnrolledCourses).To(HaveLen(5))
+			Expect(s.IsMaxedOut).To(BeTrue())
+		})
+
+		DescribeTable("the race for the last seats: 20 concurrent clients, exactly capacity enrollments, every loser told the course is full",
+			func(ctx SpecContext, capacity, taken int) {
+				courseID := a.course(ctx, "Popular", capacity)
+				for i := range taken {
+					expectStatus(a.enroll(ctx, courseID, a.student(ctx, "Early", fmt.Sprint(i), fmt.Sprintf("early%d@example.com", i))), http.StatusCreated)
+				}
+				students := make([]string, 20)
+				for i := range students {
+					students[i] = a.student(ctx, "Racer", fmt.Sprint(i), fmt.Sprintf("racer%d@example.com", i))
+				}
+				replies := make([]reply, len(students))
+				errs := race(len(students), func(i int) error {
+					var err error
+					replies[i], err = a.try(ctx, http.MethodPost, "/courses/"+courseID+"/enrollments", map[string]string{"studentId": students[i]})
+					return err
+				})
+				Expect(succeeded(errs)).To(Equal(len(students)), "every request must be answered: %v", errs)
+
+				won := 0
+				for _, r := range replies {
+					if r.Status == http.StatusCreated {
+						won++
+						continue
+					}
+					expectProblem(r, http.StatusBadRequest, fmt.Sprintf("Course is at maximum capacity (%d students).", capacity))
+				}
+				Expect(won).To(Equal(capacity - taken))
+				c := decodeAs[cm.CourseShortInfo](a.get(ctx, "/courses/"+courseID))
+				Expect(c.CurrentEnrollmentCount).To(Equal(capacity))
+				Expect(c.IsFull).To(BeTrue())
+				Expect(decodeAs[cm.CourseDetails](a.get(ctx, "/courses/"+courseID+"/details")).EnrolledStudents).To(HaveLen(capacity))
+			},
+			Entry("the last seat of three", 3, 2),
+			Entry("five free seats", 5, 0),
+		)
+
+		It("answers 409 when every attempt of a decision conflicts", func(ctx SpecContext) {
+			var mu sync.Mutex
+			var target string
+			a, _ = serve(&cm.Options{
+				Retry: &decision.Policy{Attempts: 3, BaseDelay: time.Millisecond},
+				WrapStore: func(s store.EventStore) store.EventStore {
+					return interleaveAlways(s, func(int) []store.Event {
+						mu.Lock()
+						defer mu.Unlock()
+						if target == "" {
+							return nil
+						}
+						return []store.Event{subscribed(target, cm.Master)} // inside the student's boundary
+					})
+				},
+			})
+			courseID := a.course(ctx, "Busy", 5)
+			studentID := a.student(ctx, "Ada", "Lovelace", "ada@example.com")
+			mu.Lock()
+			target = studentID
+			mu.Unlock()
+			expectProblem(a.enroll(ctx, courseID, studentID), http.StatusConflict, "Failed to enroll student due to concurrent updates. Please try again.")
+		})
+	})
+
+	Describe("invoices", func() {
+		It("numbers invoices 1, 2, 3, lists and serves them", func(ctx SpecContext) {
+			customer := cm.NewID()
+			for n := 1; n <= 3; n++ {
+				r := a.post(ctx, "/invoices", map[string]any{"customerId": customer, "amount": 10.5 * float64(n)})
+				expectStatus(r, http.StatusCreated)
+				Expect(decodeAs[map[string]int](r)).To(Equal(map[string]int{"invoiceNumber": n}))
+				Expect(r.Header.Get("Location")).To(Equal(fmt.Sprintf("/invoices/%d", n)))
+			}
+			page := decodeAs[cm.Page[cm.Invoice]](a.get(ctx, "/invoices"))
+			Expect(page.Items).To(HaveLen(3))
+			Expect(page.Items[0].InvoiceNumber).To(Equal(1))
+			Expect(page.Items[2].Amount).To(Equal(cm.Money(3150)))
+			desc := decodeAs[cm.Page[cm.Invoice]](a.get(ctx, "/invoices?sortBy=Amount&sortOrder=Descending"))
+			Expect(desc.Items[0].InvoiceNumber).To(Equal(3))
+			Expect(decodeAs[cm.Invoice](a.get(ctx, "/invoices/2")).CustomerID).To(Equal(customer))
+			expectProblem(a.get(ctx, "/invoices/999999"), http.StatusNotFound, "Invoice 999999 not found.")
+		})
+
+		DescribeTable("refuses an invoice that is not one",
+			func(ctx SpecContext, body string, detail string) {
+				expectProblem(a.post(ctx, "/invoices", body), http.StatusBadRequest, detail)
+			},
+			Entry("the nil customer", `{"customerId":"00000000-0000-0000-0000-000000000000","amount":10}`, "'customerId' must be a valid non-empty GUID."),
+			Entry("no amount", `{"customerId":"0b9f6d3e-5c1a-4e2b-9f00-7a1c2d3e4f50","amount":0}`, "'amount' must be greater than zero."),
+			Entry("a negative amount", `{"customerId":"0b9f6d3e-5c1a-4e2b-9f00-7a1c2d3e4f50","amount":-1}`, "'amount' must be greater than zero."),
+			Entry("fractions of a cent", `{"customerId":"0b9f6d3e-5c1a-4e2b-9f00-7a1c2d3e4f50","amount":1.005}`,
+				`The request body is not valid: money: "1.005" is not an amount with at most two decimals`),
+		)
+	})
+
+	Describe("announcements and exam tokens", func() {
+		It("posts an announcement once per token, retracts it, and accepts the token again", func(ctx SpecContext) {
+			courseID := a.course(ctx, "Algebra", 5)
+			token := cm.NewID()
+			body := map[string]string{"title": "Welcome", "body": "Hello", "idempotencyToken": token}
+			r := a.post(ctx, "/courses/"+courseID+"/announcements", body)
+			announcement := idOf(r, "announcementId")
+			Expect(r.Header.Get("Location")).To(Equal("/courses/" + courseID + "/announcements/" + announcement))
+			expectProblem(a.post(ctx, "/courses/"+courseID+"/announcements", body), http.StatusBadRequest,
+				"Re-submission detected: this request has already been processed.")
+			expectStatus(a.post(ctx, "/courses/"+courseID+"/announcements/"+token+"/retract", nil), http.StatusOK)
+			expectProblem(a.post(ctx, "/courses/"+courseID+"/announcements/"+token+"/retract", nil), http.StatusBadRequest,
+				"Announcement has already been retracted.")
+			expectStatus(a.post(ctx, "/courses/"+courseID+"/announcements", body), http.StatusCreated)
+			expectProblem(a.post(ctx, "/courses/"+cm.NewID()+"/announcements", map[string]string{"idempotencyToken": cm.NewID()}),
+				http.StatusBadRequest, "Course does not exist.")
+			expectProblem(a.post(ctx, "/courses/"+courseID+"/announcements", map[string]string{"idempotencyToken": "again"}),
+				http.StatusBadRequest, "'idempotencyToken' must be a valid non-empty GUID.")
+		})
+
+		It("issues, redeems and revokes exam registration tokens", func(ctx SpecContext) {
+			courseID := a.course(ctx, "Algebra", 5)
+			ada := a.student(ctx, "Ada", "Lovelace", "ada@example.com")
+			issue := func() string {
+				GinkgoHelper()
+				r := a.post(ctx, "/exams/"+cm.NewID()+"/registration-tokens", map[string]string{"courseId": courseID})
+				id := idOf(r, "tokenId")
+				Expect(r.Header.Get("Location")).To(Equal("/exams/registration-tokens/" + id))
+				return id
+			}
+			first, second := issue(), issue()
+			redeem := func(token string) reply {
+				return a.post(ctx, "/exams/registration-tokens/"+token+"/redeem", map[string]string{"studentId": ada})
+			}
+			expectStatus(redeem(first), http.StatusOK)
+			expectProblem(redeem(first), http.StatusBadRequest, "Exam registration token has already been used.")
+			expectProblem(a.del(ctx, "/exams/registration-tokens/"+first), http.StatusBadRequest, "Cannot revoke a token that has already been redeemed.")
+			expectStatus(a.del(ctx, "/exams/registration-tokens/"+second), http.StatusOK)
+			expectProblem(redeem(second), http.StatusBadRequest, "Exam registration token has been revoked.")
+			expectProblem(a.del(ctx, "/exams/registration-tokens/"+second), http.StatusBadRequest, "Exam registration token has already been revoked.")
+			expectProblem(redeem(cm.NewID()), http.StatusBadRequest, "Exam registration token not found.")
+			expectProblem(a.post(ctx, "/exams/"+cm.NewID()+"/registration-tokens", map[string]string{"courseId": cm.NewID()}),
+				http.StatusBadRequest, "Course does not exist.")
+		})
+	})
+
+	Describe("course books", func() {
+		It("sells books singly and in orders, within the price's grace period, and shows catalog, buyers and histories", func(ctx SpecContext) {
+			algebra, physics := a.course(ctx, "Algebra", 5), a.course(ctx, "Physics", 5)
+			ada := a.student(ctx, "Ada", "Lovelace", "ada@example.com")
+			b1, b2 := a.book(ctx, algebra, "Groups", 20), a.book(ctx, physics, "Waves", 35.5)
+			expectProblem(a.get(ctx, "/students/"+ada+"/purchased-books"), http.StatusNotFound, "No purchase history found for student "+ada+".")
+
+			expectStatus(a.patch(ctx, "/course-books/"+b1+"/price", map[string]float64{"newPrice": 25}), http.StatusOK)
+			r := a.post(ctx, "/course-books/"+b1+"/purchase", map[string]any{"studentId": ada, "displayedPrice": 20})
+			expectStatus(r, http.StatusCreated)
+			Expect(r.Header.Get("Location")).To(Equal("/students/" + ada + "/purchased-books"))
+			expectProblem(a.post(ctx, "/course-books/"+b1+"/purchase", map[string]any{"studentId": ada, "displayedPrice": 19.99}),
+				http.StatusBadRequest, "The displayed price 19.99 is no longer valid. Please refresh and try again.")
+			missing := cm.NewID()
+			expectProblem(a.post(ctx, "/course-books/"+missing+"/purchase", map[string]any{"studentId": ada, "displayedPrice": 1}),
+				http.StatusBadRequest, "Course book '"+missing+"' does not exist.")
+
+			idOf(a.post(ctx, "/course-books/order", map[string]any{"studentId": ada, "items": []map[string]any{
+				{"bookId": b1, "displayedPrice": 25}, {"bookId": b2, "displayedPrice": 35.5}}}), "orderId")
+			expectProblem(a.post(ctx, "/course-books/order", map[string]any{"studentId": ada, "items": []any{}}),
+				http.StatusBadRequest, "Order must contain at least one item.")
+
+			catalog := decodeAs[cm.Page[cm.CourseBook]](a.get(ctx, "/course-books?sortBy=Price&sortOrder=desc"))
+			Expect(catalog.Items).To(HaveLen(2))
+			Expect(catalog.Items[0].BookID).To(Equal(b2))
+			Expect(catalog.Items[1].CurrentPrice).To(Equal(cm.Money(2500)))
+
+			history := decodeAs[cm.StudentPurchasedBooks](a.get(ctx, "/students/"+ada+"/purchased-books"))
+			Expect(history.Books).To(ConsistOf(
+				And(HaveField("BookID", b1), HaveField("TotalPaid", cm.Money(4500)), HaveField("PurchaseCount", 2)),
+				And(HaveField("BookID", b2), HaveField("TotalPaid", cm.Money(3550)), HaveField("PurchaseCount", 1))))
+
+			buyers := decodeAs[cm.CourseBuyers](a.get(ctx, "/courses/"+physics+"/book-buyers"))
+			Expect(buyers.Buyers).To(ConsistOf(And(HaveField("StudentID", ada), HaveField("BookID", b2))),
+				"the order spanned two courses: each course sees its part")
+			Expect(decodeAs[cm.CourseBuyers](a.get(ctx, "/courses/"+algebra+"/book-buyers")).Buyers).To(HaveLen(2))
+			other := cm.NewID()
+			expectProblem(a.get(ctx, "/courses/"+other+"/book-buyers"), http.StatusNotFound, "No course buyers data found for course "+other+".")
+		})
+	})
+
+	Describe("the aggregate variant", func() {
+		It("creates, resizes and fills a course through the aggregate, with its own messages and statuses", func(ctx SpecContext) {
+			r := a.post(ctx, "/courses/aggregate", map[string]any{"name": "Aggregates", "description": "DDD", "maxStudents": 2})
+			courseID := idOf(r, "id")
+			Expect(r.Header.Get("Location")).To(Equal("/courses/aggregate/" + courseID))
+			ada := a.student(ctx, "Ada", "Lovelace", "ada@example.com")
+			bob := a.student(ctx, "Bob", "Barker", "bob@example.com")
+
+			r = a.post(ctx, "/courses/aggregate/"+courseID+"/subscriptions", map[string]string{"studentId": ada})
+			expectStatus(r, http.StatusCreated)
+			Expect(r.Header.Get("Location")).To(Equal("/courses/aggregate/" + courseID + "/subscriptions/" + ada))
+			expectProblem(a.patch(ctx, "/courses/aggregate/"+courseID+"/capacity", map[string]int{"newCapacity": 0}),
+				http.StatusBadRequest, "Maximum student count must be greater than zero.")
+			expectStatus(a.patch(ctx, "/courses/aggregate/"+courseID+"/capacity", map[string]int{"newCapacity": 1}), http.StatusOK)
+			expectProblem(a.post(ctx, "/courses/aggregate/"+courseID+"/subscriptions", map[string]string{"studentId": bob}),
+				http.StatusBadRequest, fmt.Sprintf("Course %q is already fully booked.", courseID))
+			stranger := cm.NewID()
+			expectProblem(a.post(ctx, "/courses/aggregate/"+courseID+"/subscriptions", map[string]string{"studentId": stranger}),
+				http.StatusBadRequest, "Student '"+stranger+"' is not registered.")
+			other := cm.NewID()
+			expectProblem(a.patch(ctx, "/courses/aggregate/"+other+"/capacity", map[string]int{"newCapacity": 3}),
+				http.StatusNotFound, "Course '"+other+"' does not exist.")
+			expectProblem(a.post(ctx, "/courses/aggregate/"+other+"/subscriptions", map[string]string{"studentId": ada}),
+				http.StatusNotFound, "Course '"+other+"' does not exist.")
+
+			c := decodeAs[cm.CourseShortInfo](a.get(ctx, "/courses/"+courseID))
+			Expect(c).To(Equal(cm.CourseShortInfo{CourseID: courseID, Name: "Aggregates", MaxStudentCount: 1, CurrentEnrollmentCount: 1, IsFull: true}),
+				"the aggregate writes the same events as the DCB path: the same read models follow them")
+		})
+	})
+
+	Describe("lists: paging, sorting and filters", func() {
+		var ada, bob, cyd string
+
+		BeforeEach(func(ctx SpecContext) {
+			ada = a.student(ctx, "Ada", "Lovelace", "ada@example.com")
+			bob = a.student(ctx, "Bob", "Barker", "bob@example.com")
+			cyd = a.student(ctx, "Cyd", "Charisse", "cyd@example.com")
+			expectStatus(a.patch(ctx, "/students/"+bob+"/subscription", map[string]string{"enrollmentTier": "Master"}), http.StatusOK)
+			expectStatus(a.patch(ctx, "/students/"+cyd+"/subscription", map[string]string{"enrollmentTier": "Standard"}), http.StatusOK)
+			full, open := a.course(ctx, "Zoology", 1), a.course(ctx, "Algebra", 3)
+			expectStatus(a.enroll(ctx, full, ada), http.StatusCreated)
+			expectStatus(a.enroll(ctx, open, ada), http.StatusCreated)
+		})
+
+		students := func(ctx SpecContext, query string) cm.Page[cm.StudentShortInfo] {
+			GinkgoHelper()
+			r := a.get(ctx, "/students"+query)
+			expectStatus(r, http.StatusOK)
+			return decodeAs[cm.Page[cm.StudentShortInfo]](r)
+		}
+		ids := func(p cm.Page[cm.StudentShortInfo]) []string {
+			var out []string
+			for _, s := range p.Items {
+				out = append(out, s.StudentID)
+			}
+			return out
+		}
+
+		It("pages with optional parameters: page 1 of 50 by default, at most 100 (Q6)", func(ctx SpecContext) {
+			p := students(ctx, "")
+			Expect(p.PageNumber).To(Equal(1))
+			Expect(p.PageSize).To(Equal(50))
+			Expect(p.TotalCount).To(Equal(3))
+			Expect(p.TotalPages).To(Equal(1))
+			Expect(ids(p)).To(Equal([]string{bob, cyd, ada}), "sorted by last name: Barker, Charisse, Lovelace")
+			Expect(students(ctx, "?pageSize=500").PageSize).To(Equal(100))
+			Expect(students(ctx, "?pageSize=0&pageNumber=-1")).To(And(HaveField("PageSize", 50), HaveField("PageNumber", 1)))
+
+			second := students(ctx, "?pageSize=1&pageNumber=2")
+			Expect(ids(second)).To(Equal([]string{cyd}))
+			Expect(second).To(And(HaveField("TotalPages", 3), HaveField("HasPreviousPage", true), HaveField("HasNextPage", true)))
+			Expect(students(ctx, "?pageSize=2&pageNumber=5").Items).To(BeEmpty())
+		})
+
+		It("sorts by tier and by enrollment count, either way", func(ctx SpecContext) {
+			Expect(ids(students(ctx, "?sortBy=EnrollmentTier&sortOrder=Descending"))).To(Equal([]string{bob, cyd, ada}))
+			Expect(ids(students(ctx, "?sortBy=enrollmentcount&sortOrder=desc"))[0]).To(Equal(ada))
+			Expect(ids(students(ctx, "?sortBy=Name&sortOrder=Descending"))).To(Equal([]string{ada, cyd, bob}))
+		})
+
+		It("filters by the read models' tags, combined with AND", func(ctx SpecContext) {
+			Expect(ids(students(ctx, "?tierFilter=Master"))).To(Equal([]string{bob}))
+			Expect(ids(students(ctx, "?isMaxedOut=true"))).To(Equal([]string{ada}))
+			Expect(ids(students(ctx, "?isMaxedOut=false&tierFilter=Standard"))).To(Equal([]string{cyd}))
+			courses := decodeAs[cm.Page[cm.CourseShortInfo]](a.get(ctx, "/courses?isFull=true"))
+			Expect(courses.Items).To(ConsistOf(HaveField("Name", "Zoology")))
+			byCapacity := decodeAs[cm.Page[cm.CourseShortInfo]](a.get(ctx, "/courses?sortBy=Capacity&sortOrder=Descending"))
+			Expect(byCapacity.Items[0].Name).To(Equal("Algebra"))
+		})
+
+		DescribeTable("refuses a list request it cannot answer",
+			func(ctx SpecContext, query, detail string) {
+				expectProblem(a.get(ctx, "/students"+query), http.StatusBadRequest, detail)
+			},
+			Entry("an unknown sort field", "?sortBy=Age", "'sortBy' must be one of Name, EnrollmentTier, EnrollmentCount."),
+			Entry("an unknown sort order", "?sortOrder=sideways", "'sortOrder' must be Ascending or Descending."),
+			Entry("a page that is not a number", "?pageNumber=two", "'pageNumber' must be a whole number."),
+			Entry("an unknown tier", "?tierFilter=None", "'tierFilter' must be one of Basic, Standard, Professional or Master."),
+			Entry("a filter that is not a boolean", "?isMaxedOut=perhaps", "'isMaxedOut' must be true or false."),
+		)
+	})
+
+	Describe("problem details", func() {
+		DescribeTable("answers a malformed request with 400",
+			func(ctx SpecContext, body, detail string) {
+				expectProblem(a.post(ctx, "/courses", body), http.StatusBadRequest, detail)
+			},
+			Entry("no body", "", "A JSON request body is required."),
+			Entry("broken JSON", `{"name":`, "The request body is not valid: unexpected EOF"),
+			Entry("an unknown field, such as the reference fixture's misspelled capacity", `{"name":"Algebra","studentLimit":10}`,
+				`The request body is not valid: json: unknown field "studentLimit"`),
+			Entry("two objects", `{"name":"Algebra","maxStudentCount":1} {}`, "The request body must hold one JSON object."),
+		)
+
+		It("answers an id that is not a UUID with 404, as for any unknown resource", func(ctx SpecContext) {
+			expectStatus(a.patch(ctx, "/courses/42/student-limit", map[string]int{"newMaxStudentCount": 3}), http.StatusNotFound)
+		})
+
+		It("answers a read that waits for a position its read model does not reach with 503", func(ctx SpecContext) {
+			a, _ = serve(&cm.Options{ReadWait: 50 * time.Millisecond})
+			a.position = 1 << 40
+			expectStatus(a.get(ctx, "/students"), http.StatusServiceUnavailable)
+		})
+	})
+
+	Describe("administration", func() {
+		BeforeEach(func(ctx SpecContext) {
+			ada := a.student(ctx, "Ada", "Lovelace", "ada@example.com")
+			expectStatus(a.enroll(ctx, a.course(ctx, "Algebra", 3), ada), http.StatusCreated)
+			caughtUp(ctx, app)
+		})
+
+		It("rebuilds every read model on request, and only the ones that need it otherwise", func(ctx SpecContext) {
+			r := a.post(ctx, "/admin/projections/rebuild?forceAll=true", nil)
+			expectStatus(r, http.StatusOK)
+			res := decodeAs[cm.RebuildResult](r)
+			Expect(res.Success).To(BeTrue())
+			Expect(res.TotalRebuilt).To(Equal(8))
+			Expect(res.Details).To(HaveLen(8))
+			Expect(res.FailedProjections).To(BeEmpty())
+
+			again := decodeAs[cm.RebuildResult](a.post(ctx, "/admin/projections/rebuild?forceAll=false", nil))
+			Expect(again.TotalRebuilt).To(BeZero())
+		})
+
+		It("rebuilds one read model by name, and answers 404 for a name it does not know", func(ctx SpecContext) {
+			r := a.post(ctx, "/admin/projections/CourseShortInfo/rebuild", nil)
+			expectStatus(r, http.StatusOK)
+			Expect(decodeAs[map[string]any](r)).To(And(HaveKeyWithValue("projectionName", "CourseShortInfo"), HaveKeyWithValue("status", "Rebuilt")))
+			expectProblem(a.post(ctx, "/admin/projections/Nope/rebuild", nil), http.StatusNotFound, "Projection 'Nope' is not registered.")
+		})
+
+		It("reports each read model's status and checkpoint", func(ctx SpecContext) {
+			status := decodeAs[cm.StatusReport](a.get(ctx, "/admin/projections/status"))
+			Expect(status.IsRebuilding).To(BeFalse())
+			Expect(status.Projections).To(HaveLen(8))
+			Expect(status.Projections).To(HaveEach(HaveField("State", "live")))
+
+			head, err := app.Store().Head(ctx)
+			Expect(err).NotTo(HaveOccurred())
+			checkpoints := decodeAs[map[string]store.Position](a.get(ctx, "/admin/projections/checkpoints"))
+			Expect(checkpoints).To(HaveLen(8))
+			Expect(checkpoints).To(HaveKeyWithValue("StudentShortInfo", head))
+		})
+
+		It("deletes the store only when confirmed, and again on an empty one", func(ctx SpecContext) {
+			r := a.del(ctx, "/admin/store")
+			expectProblem(r, http.StatusBadRequest, "Pass ?confirm=true to permanently delete all store data.")
+			Expect(decodeAs[cm.Problem](r).Title).To(Equal("Confirmation required."))
+
+			expectStatus(a.del(ctx, "/admin/store?confirm=true"), http.StatusNoContent)
+			a.position = 0
+			Expect(decodeAs[cm.Page[cm.StudentShortInfo]](a.get(ctx, "/students")).TotalCount).To(BeZero())
+			head, err := app.Store().Head(ctx)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(head).To(BeZero())
+			Expect(filepath.Join(app.Dir(), "opossum.json")).To(BeAnExistingFile(), "the folder the app was opened on holds a new, empty store")
+			entries, err := os.ReadDir(filepath.Join(app.Dir(), "events"))
+			if err == nil {
+				Expect(slices.ContainsFunc(entries, func(e os.DirEntry) bool { return e.IsDir() })).To(BeFalse(), "no event files are left")
+			}
+			expectStatus(a.del(ctx, "/admin/store?confirm=true"), http.StatusNoContent)
+			a.student(ctx, "Ada", "Lovelace", "ada@example.com")
+		})
+	})
+})
