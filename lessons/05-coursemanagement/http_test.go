@@ -110,14 +110,18 @@ func (a *api) do(ctx context.Context, method, path string, body any) reply {
 	return r
 }
 
-func (a *api) get(ctx context.Context, path string) reply { return a.do(ctx, http.MethodGet, path, nil) }
+func (a *api) get(ctx context.Context, path string) reply {
+	return a.do(ctx, http.MethodGet, path, nil)
+}
 func (a *api) post(ctx context.Context, path string, body any) reply {
 	return a.do(ctx, http.MethodPost, path, body)
 }
 func (a *api) patch(ctx context.Context, path string, body any) reply {
 	return a.do(ctx, http.MethodPatch, path, body)
 }
-func (a *api) del(ctx context.Context, path string) reply { return a.do(ctx, http.MethodDelete, path, nil) }
+func (a *api) del(ctx context.Context, path string) reply {
+	return a.do(ctx, http.MethodDelete, path, nil)
+}
 
 // expectStatus checks the status of a reply. The failure shows the whole
 // reply: a problem's detail says what went wrong on the server, a TODO
