@@ -23,12 +23,13 @@ func hint(_ context.Context, a *app, args []string) int {
 	if !ok {
 		return exitProblem
 	}
-	return a.revealHint(l, *step)
+	return a.revealHint(l, *step, fmt.Sprintf("run it again for the next hint:  go run ./cmd/workbook hint %d", l.Number))
 }
 
 // revealHint reveals the next hint for a step of the lesson (0: the step
-// of the first failing spec) and prints the hints revealed so far.
-func (a *app) revealHint(l workbook.Lesson, step int) int {
+// of the first failing spec) and prints the hints revealed so far; more
+// says how to get the next one.
+func (a *app) revealHint(l workbook.Lesson, step int, more string) int {
 	sections, err := l.Hints()
 	if err != nil {
 		return a.fail(err)
@@ -58,7 +59,7 @@ func (a *app) revealHint(l workbook.Lesson, step int) int {
 		fmt.Fprintf(a.stdout, "\n%d. %s\n", i+1, indent(h, "   ")[3:])
 	}
 	if revealed < len(section.Hints) {
-		fmt.Fprintf(a.stdout, "\nStill stuck? Run it again for the next hint:  go run ./cmd/workbook hint %d\n", l.Number)
+		fmt.Fprintf(a.stdout, "\nStill stuck? %s\n", more)
 	} else {
 		fmt.Fprintf(a.stdout, "\nThat was the last hint for this step. Still stuck? Ask your trainer. Once the lesson passes,\n"+
 			"compare your code with the reference:  go run ./cmd/workbook solution %d\n", l.Number)

@@ -359,9 +359,9 @@ func at(loc string) string {
 // its problems, and a closing summary line.
 func (r *Report) WriteText(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "lesson\tspecs\tsolved\tunsolved\tresult")
+	fmt.Fprintln(tw, "lesson\tspecs\tsolved\tunsolved\ttime\tresult")
 	for _, l := range r.Lessons {
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\n", l.Lesson.Name, l.Declared, solvedColumn(l), unsolvedColumn(l), resultColumn(l))
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\n", l.Lesson.Name, l.Declared, solvedColumn(l), unsolvedColumn(l), timeColumn(l), resultColumn(l))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -420,6 +420,19 @@ func unsolvedColumn(l LessonReport) string {
 		c := u.Count()
 		return fmt.Sprintf("%d failed, %d via TODO", c.Failed, c.TODO)
 	}
+}
+
+// timeColumn shows the wall time of the solved and the unsolved run.
+func timeColumn(l LessonReport) string {
+	var parts []string
+	for _, r := range []*Result{l.Solved, l.Unsolved} {
+		if r == nil {
+			parts = append(parts, "-")
+		} else {
+			parts = append(parts, fmt.Sprintf("%.1fs", r.Elapsed.Seconds()))
+		}
+	}
+	return strings.Join(parts, " + ")
 }
 
 func resultColumn(l LessonReport) string {

@@ -42,7 +42,7 @@ var _ = Describe("Verifying a workbook", func() {
 
 		var text strings.Builder
 		Expect(report.WriteText(&text)).To(Succeed())
-		Expect(text.String()).To(MatchRegexp(`01-sample\s+3\s+3/3 passed\s+2 failed, 2 via TODO\s+ok`))
+		Expect(text.String()).To(MatchRegexp(`01-sample\s+3\s+3/3 passed\s+2 failed, 2 via TODO\s+[0-9.]+s \+ [0-9.]+s\s+ok`))
 		Expect(text.String()).To(ContainSubstring("verify ok: 1 lesson, 0 problems"))
 
 		By("leaving the learner's progress alone: the lesson's hook records nothing")
@@ -145,8 +145,8 @@ var _ = It("calls a stub from a goroutine without GinkgoRecover", func() {
 
 		var text strings.Builder
 		Expect(report.WriteText(&text)).To(Succeed())
-		Expect(text.String()).To(MatchRegexp(`03-broken\s+3\s+3/3 passed\s+compile error\s+2 problems`))
-		Expect(text.String()).To(MatchRegexp(`06-crash\s+4\s+4/4 passed\s+crashed\s+1 problem\n`))
+		Expect(text.String()).To(MatchRegexp(`03-broken\s+3\s+3/3 passed\s+compile error\s+[0-9.]+s \+ [0-9.]+s\s+2 problems`))
+		Expect(text.String()).To(MatchRegexp(`06-crash\s+4\s+4/4 passed\s+crashed\s+[0-9.]+s \+ [0-9.]+s\s+1 problem\n`))
 		Expect(text.String()).To(ContainSubstring(`- 02-defects: unsolved: spec "A lesson with defects asserts what is not so": failed, not through a TODO marker: Expected`))
 		Expect(text.String()).To(MatchRegexp(`verify FAIL: 5 lessons, \d+ problems`))
 	}, SpecTimeout(runTimeout))
