@@ -36,8 +36,7 @@ type faultEnv struct {
 func newFaultEnv() *faultEnv {
 	GinkgoHelper()
 	root := GinkgoT().TempDir()
-	ffs, err := faultfs.New(root)
-	Expect(err).NotTo(HaveOccurred())
+	ffs := modelFS(root)
 	// The store folder does not exist yet: Open creates it, so the specs
 	// also cover the durability of that.
 	e := &faultEnv{root: root, dir: filepath.Join(root, "store"), ffs: ffs}
@@ -51,6 +50,18 @@ func newFaultEnv() *faultEnv {
 
 func (e *faultEnv) opts() *store.Options {
 	return &store.Options{FS: e.ffs, Logger: specLogger(), LockTimeout: time.Minute}
+}
+
+// modelFS returns a faultfs.FS over root without the real sync calls:
+// what survives a cut is decided by its model alone, and the real fsyncs
+// would cost most of the time of these loops. Every check after a cut
+// also opens the store through one, for the same reason.
+func modelFS(root string) *faultfs.FS {
+	GinkgoHelper()
+	ffs, err := faultfs.New(root)
+	Expect(err).NotTo(HaveOccurred())
+	ffs.SetRealSync(false)
+	return ffs
 }
 
 // record notes the error of a call made by the scenario.
@@ -256,7 +267,7 @@ func (e *faultEnv) afterFault(ctx context.Context) {
 	Expect(appendBatch(ctx, s, &e.acks, e.nextID("after"), 3)).To(Succeed(), "the reopened store accepts appends")
 	Expect(s.Close()).To(Succeed())
 	Expect(e.ffs.Cut()).To(Succeed())
-	reopenAndCheck(ctx, e.dir, &store.Options{Logger: specLogger()}, e.acks.all())
+	reopenAndCheck(ctx, e.dir, &store.Options{FS: modelFS(e.root), Logger: specLogger()}, e.acks.all())
 }
 
 // closeAfterFault closes a handle the scenario left open. If a call
@@ -362,8 +373,7 @@ var _ = Describe("Fault injection", Label("faults"), func() {
 // that what recovery did must be durable too, and checks again.
 func (e *faultEnv) reboot(ctx context.Context, opts store.Options) []seenBatch {
 	GinkgoHelper()
-	ffs, err := faultfs.New(e.root)
-	Expect(err).NotTo(HaveOccurred())
+	ffs := modelFS(e.root)
 	e.ffs = ffs
 	o := opts
 	o.FS, o.Logger = ffs, specLogger()
@@ -374,7 +384,7 @@ func (e *faultEnv) reboot(ctx context.Context, opts store.Options) []seenBatch {
 	Expect(appendBatch(ctx, s, &e.acks, e.nextID("after"), 2)).To(Succeed())
 	Expect(s.Close()).To(Succeed())
 	Expect(ffs.Cut()).To(Succeed())
-	o.FS = nil
+	o.FS = modelFS(e.root)
 	return reopenAndCheck(ctx, e.dir, &o, e.acks.all())
 }
 
@@ -507,7 +517,7 @@ var _ = Describe("Power cuts", Label("faults", "powercut"), func() {
 			}
 			_ = s.Close()
 			durable := snapshotHead(e.dir)
-			survivors := reopenAndCheck(ctx, e.dir, &store.Options{NoSync: true, Logger: specLogger()}, nil)
+			survivors := reopenAndCheck(ctx, e.dir, &store.Options{NoSync: true, FS: modelFS(e.root), Logger: specLogger()}, nil)
 			acked := e.acks.all()
 			Expect(len(survivors)).To(BeNumerically("<=", len(acked)+1), "at most the batch in flight besides the acknowledged ones")
 			for i, b := range survivors {

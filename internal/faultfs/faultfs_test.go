@@ -259,6 +259,17 @@ var _ = Describe("FS", func() {
 			Expect(tree(root)).To(Equal(map[string]string{"old": "old content", "sub/": ""}))
 		})
 
+		It("keeps the same model when the real sync calls are turned off", func() {
+			ffs.SetRealSync(false)
+			fl := create(ffs, at("kept"), "data")
+			Expect(fl.Sync()).To(Succeed())
+			Expect(fl.Close()).To(Succeed())
+			Expect(create(ffs, at("sub/lost"), "data").Close()).To(Succeed())
+			Expect(ffs.SyncDir(root)).To(Succeed())
+			Expect(ffs.Cut()).To(Succeed())
+			Expect(tree(root)).To(Equal(map[string]string{"old": "old content", "kept": "data", "sub/": ""}))
+		})
+
 		It("keeps a reproducible random part of what was not durable", func() {
 			run := func(seed uint64) map[string]string {
 				dir := GinkgoT().TempDir()
