@@ -180,6 +180,16 @@ var faultScenarios = []faultScenario{
 		},
 	},
 	{
+		// More files than the store syncs one by one: one syncfs instead.
+		name:  "an append of a batch of 12",
+		setup: func(ctx context.Context, e *faultEnv) { e.mustOpenWithHistory(ctx) },
+		run: func(ctx context.Context, e *faultEnv) {
+			if e.append(ctx, 12) == nil {
+				_ = e.close()
+			}
+		},
+	},
+	{
 		name:  "concurrent appends",
 		setup: func(ctx context.Context, e *faultEnv) { e.mustOpenWithHistory(ctx) },
 		run: func(ctx context.Context, e *faultEnv) {
