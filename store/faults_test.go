@@ -340,7 +340,10 @@ var _ = Describe("Fault injection", Label("faults"), func() {
 			fired := e.ffs.Fired()
 			e.ffs.Disarm()
 			errs := e.errors()
-			trace := func() string { return "recent operations:\n  " + strings.Join(e.ffs.Trace(), "\n  ") }
+			ffs := e.ffs
+			why := func(what string) func() string {
+				return func() string { return what + "\nrecent operations:\n  " + strings.Join(ffs.Trace(), "\n  ") }
+			}
 			if !fired {
 				Expect(errs).To(BeEmpty(), "no fault fired")
 				e.closeAfterFault(ctx)
@@ -349,11 +352,11 @@ var _ = Describe("Fault injection", Label("faults"), func() {
 			}
 			By(fmt.Sprintf("%s #%d failed: %v", what, n, errs))
 			if mustSurface {
-				Expect(errs).NotTo(BeEmpty(), "the failing call returns an error\n%s", trace())
+				Expect(errs).NotTo(BeEmpty(), why("the failing call returns an error"))
 			}
 			for _, err := range errs {
 				Expect(err).To(Or(MatchError(store.ErrBroken), MatchError(faultfs.ErrInjected)),
-					"a failed call reports the I/O error or ErrBroken\n%s", trace())
+					why("a failed call reports the I/O error or ErrBroken"))
 			}
 			e.closeAfterFault(ctx)
 			e.afterFault(ctx)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -142,6 +143,11 @@ func batchesUpTo(p store.Position) []seenBatch {
 	return out
 }
 
+// damageEntry is a table entry with a timeout: Open could wait on a lock.
+func damageEntry(description string, c damageCase) TableEntry {
+	return Entry(description, SpecTimeout(time.Minute), c)
+}
+
 var _ = Describe("Recovery from on-disk damage", Label("recovery"), func() {
 	DescribeTable("Open repairs what a crash can leave and refuses what it cannot",
 		func(ctx SpecContext, c damageCase) {
@@ -189,11 +195,11 @@ var _ = Describe("Recovery from on-disk damage", Label("recovery"), func() {
 			Expect(again.Lines()).NotTo(ContainElement(HavePrefix("WARN")))
 			Expect(s2.Close()).To(Succeed())
 		},
-		Entry("no damage: every batch, nothing to log", damageCase{
+		damageEntry("no damage: every batch, nothing to log", damageCase{
 			damage:    func(f damageFixture) {},
 			survivors: 11,
 		}),
-		Entry("a torn last batch (its last file cut short, the head before it): the batch is removed, earlier ones kept", damageCase{
+		damageEntry("a torn last batch (its last file cut short, the head before it): the batch is removed, earlier ones kept", damageCase{
 			damage: func(f damageFixture) {
 				f.setHead(8)
 				f.truncate(f.path(11), f.size(f.path(11))/2)
@@ -201,7 +207,7 @@ var _ = Describe("Recovery from on-disk damage", Label("recovery"), func() {
 			survivors: 8,
 			logs:      []string{"discarding a torn batch left by a crashed append", "removed event files after the last whole batch"},
 		}),
-		Entry("a torn last batch (its last file empty: data never synced): removed", damageCase{
+		damageEntry("a torn last batch (its last file empty: data never synced): removed", damageCase{
 			damage: func(f damageFixture) {
 				f.setHead(8)
 				f.truncate(f.path(11), 0)
@@ -209,7 +215,7 @@ var _ = Describe("Recovery from on-disk damage", Label("recovery"), func() {
 			survivors: 8,
 			logs:      []string{"discarding a torn batch left by a crashed append"},
 		}),
-		Entry("a middle file of the last batch missing, the head before it: the batch is removed", damageCase{
+		damageEntry("a middle file of the last batch missing, the head before it: the batch is removed", damageCase{
 			damage: func(f damageFixture) {
 				f.setHead(8)
 				f.remove(f.path(10))
@@ -217,7 +223,7 @@ var _ = Describe("Recovery from on-disk damage", Label("recovery"), func() {
 			survivors: 8,
 			logs:      []string{"discarding a torn batch left by a crashed append", "removed event files after the last whole batch"},
 		}),
-		Entry("a torn batch with a whole batch after it: both removed (nothing after the first incomplete batch is kept)", damageCase{
+		damageEntry("a torn batch with a whole batch after it: both removed (nothing after the first incomplete batch is kept)", damageCase{
 			damage: func(f damageFixture) {
 				f.setHead(5)
 				f.remove(f.path(7))
@@ -225,12 +231,12 @@ var _ = Describe("Recovery from on-disk damage", Label("recovery"), func() {
 			survivors: 5,
 			logs:      []string{"discarding a torn batch left by a crashed append", "removed event files after the last whole batch"},
 		}),
-		Entry("garbage in the head file: recomputed from the event files, every whole batch kept", damageCase{
+		damageEntry("garbage in the head file: recomputed from the event files, every whole batch kept", damageCase{
 			damage:    func(f damageFixture) { f.write(f.head(), []byte("this is not a head file at all\n")) },
 			survivors: 11,
 			logs:      []string{"head file unreadable; recomputing it from the event files", "kept whole batches written by an append that did not finish"},
 		}),
-		Entry("a head file with a bad checksum: recomputed", damageCase{
+		damageEntry("a head file with a bad checksum: recomputed", damageCase{
 			damage: func(f damageFixture) {
 				b := headFile(11)
 				b[25] ^= 1
@@ -239,22 +245,22 @@ var _ = Describe("Recovery from on-disk damage", Label("recovery"), func() {
 			survivors: 11,
 			logs:      []string{"head file unreadable; recomputing it from the event files"},
 		}),
-		Entry("the head file missing: recreated, every whole batch kept", damageCase{
+		damageEntry("the head file missing: recreated, every whole batch kept", damageCase{
 			damage:    func(f damageFixture) { f.remove(f.head()) },
 			survivors: 11,
 			logs:      []string{"kept whole batches written by an append that did not finish"},
 		}),
-		Entry("a stale head (5, lower than the files, as after a power cut): the whole batches after it are kept", damageCase{
+		damageEntry("a stale head (5, lower than the files, as after a power cut): the whole batches after it are kept", damageCase{
 			damage:    func(f damageFixture) { f.setHead(5) },
 			survivors: 11,
 			logs:      []string{"kept whole batches written by an append that did not finish", "moved head after recovery"},
 		}),
-		Entry("the index snapshot missing: rebuilt from the event files", damageCase{
+		damageEntry("the index snapshot missing: rebuilt from the event files", damageCase{
 			damage:    func(f damageFixture) { f.remove(f.snapshot()) },
 			survivors: 11,
 			logs:      []string{"index snapshot missing; rebuilding the index from the event files"},
 		}),
-		Entry("the index snapshot corrupt (one byte flipped): rebuilt", damageCase{
+		damageEntry("the index snapshot corrupt (one byte flipped): rebuilt", damageCase{
 			damage: func(f damageFixture) {
 				b, err := os.ReadFile(f.snapshot())
 				Expect(err).NotTo(HaveOccurred())
@@ -264,12 +270,12 @@ var _ = Describe("Recovery from on-disk damage", Label("recovery"), func() {
 			survivors: 11,
 			logs:      []string{"index snapshot corrupt; rebuilding the index from the event files"},
 		}),
-		Entry("the index snapshot cut short: rebuilt", damageCase{
+		damageEntry("the index snapshot cut short: rebuilt", damageCase{
 			damage:    func(f damageFixture) { f.truncate(f.snapshot(), 7) },
 			survivors: 11,
 			logs:      []string{"index snapshot corrupt; rebuilding the index from the event files"},
 		}),
-		Entry("the index snapshot ahead of the events (the store copied back to an older state): rebuilt", damageCase{
+		damageEntry("the index snapshot ahead of the events (the store copied back to an older state): rebuilt", damageCase{
 			damage: func(f damageFixture) {
 				f.write(f.snapshot(), f.snap11)
 				f.remove(f.path(9), f.path(10), f.path(11))
@@ -278,7 +284,7 @@ var _ = Describe("Recovery from on-disk damage", Label("recovery"), func() {
 			survivors: 8,
 			logs:      []string{"index snapshot is ahead of the event files; rebuilding the index"},
 		}),
-		Entry("temporary files left by a crash: removed", damageCase{
+		damageEntry("temporary files left by a crash: removed", damageCase{
 			damage: func(f damageFixture) {
 				f.write(filepath.Join(f.dir, ".opossum.json.0badf00d.tmp"), []byte(`{"format":`))
 				f.write(filepath.Join(f.dir, "index", ".snapshot.bin.0badf00d.tmp"), []byte("OPOSS"))
@@ -288,27 +294,27 @@ var _ = Describe("Recovery from on-disk damage", Label("recovery"), func() {
 			logs:      []string{"removed temporary file left by a crash", "removed event files after the last whole batch"},
 			gone:      []string{".opossum.json.0badf00d.tmp", "index/.snapshot.bin.0badf00d.tmp", "events/000000/.000000000012.json.0badf00d.tmp"},
 		}),
-		Entry("orphan files beyond a gap (positions 14..15, the head at 11): removed", damageCase{
+		damageEntry("orphan files beyond a gap (positions 14..15, the head at 11): removed", damageCase{
 			damage:    func(f damageFixture) { writeEventFiles(f.dir, 14, 15, "orphan") },
 			survivors: 11,
 			logs:      []string{"removed event files after the last whole batch"},
 			gone:      []string{"events/000000/000000000014.json", "events/000000/000000000015.json"},
 		}),
-		Entry("a whole batch a crashed writer left after the head (12..13): kept", damageCase{
+		damageEntry("a whole batch a crashed writer left after the head (12..13): kept", damageCase{
 			damage:    func(f damageFixture) { writeEventFiles(f.dir, 12, 13, "b5") },
 			survivors: 13,
 			extra:     []seenBatch{{"b5", 12, 13}},
 			logs:      []string{"kept whole batches written by an append that did not finish"},
 		}),
-		Entry("a damaged event file in the middle of the committed range: Open fails with a CorruptionError naming it", damageCase{
+		damageEntry("a damaged event file in the middle of the committed range: Open fails with a CorruptionError naming it", damageCase{
 			damage:  func(f damageFixture) { f.write(f.path(7), []byte("{\"position\": 7, \"type\": ")) },
 			corrupt: 7,
 		}),
-		Entry("a committed event file missing in the middle: Open fails naming it", damageCase{
+		damageEntry("a committed event file missing in the middle: Open fails naming it", damageCase{
 			damage:  func(f damageFixture) { f.remove(f.path(7)) },
 			corrupt: 7,
 		}),
-		Entry("a committed event file holding another position: Open fails naming it", damageCase{
+		damageEntry("a committed event file holding another position: Open fails naming it", damageCase{
 			damage: func(f damageFixture) {
 				b, err := os.ReadFile(f.path(10))
 				Expect(err).NotTo(HaveOccurred())
@@ -316,30 +322,30 @@ var _ = Describe("Recovery from on-disk damage", Label("recovery"), func() {
 			},
 			corrupt: 11,
 		}),
-		Entry("a damaged event file the index snapshot covers, the snapshot missing: Open fails naming it", damageCase{
+		damageEntry("a damaged event file the index snapshot covers, the snapshot missing: Open fails naming it", damageCase{
 			damage: func(f damageFixture) {
 				f.write(f.path(2), []byte("garbage"))
 				f.remove(f.snapshot())
 			},
 			corrupt: 2,
 		}),
-		Entry("the head beyond the last event file: Open fails naming the first missing one", damageCase{
+		damageEntry("the head beyond the last event file: Open fails naming the first missing one", damageCase{
 			damage:  func(f damageFixture) { f.setHead(14) },
 			corrupt: 12,
 		}),
-		Entry("with NoSync, committed files lost in a power cut: the whole batches before them are kept", damageCase{
+		damageEntry("with NoSync, committed files lost in a power cut: the whole batches before them are kept", damageCase{
 			damage:    func(f damageFixture) { f.remove(f.path(10), f.path(11)) },
 			noSync:    true,
 			survivors: 8,
 			logs:      []string{"committed events lost (the store ran without fsync); dropping them"},
 		}),
-		Entry("with NoSync, a committed file torn in a power cut: its batch and everything after it dropped", damageCase{
+		damageEntry("with NoSync, a committed file torn in a power cut: its batch and everything after it dropped", damageCase{
 			damage:    func(f damageFixture) { f.truncate(f.path(7), 20) },
 			noSync:    true,
 			survivors: 5,
 			logs:      []string{"committed events lost (the store ran without fsync); dropping them"},
 		}),
-		Entry("with NoSync, the head beyond the last event file: the head comes back to the files", damageCase{
+		damageEntry("with NoSync, the head beyond the last event file: the head comes back to the files", damageCase{
 			damage:    func(f damageFixture) { f.setHead(14) },
 			noSync:    true,
 			survivors: 11,
@@ -347,7 +353,7 @@ var _ = Describe("Recovery from on-disk damage", Label("recovery"), func() {
 		}),
 	)
 
-	It("reports a damaged event file the index snapshot covers when it is read, naming it", func(ctx SpecContext) {
+	It("reports a damaged event file the index snapshot covers when it is read, naming it", SpecTimeout(time.Minute), func(ctx SpecContext) {
 		f := newDamageFixture()
 		f.write(f.path(2), []byte("garbage"))
 		s, err := store.Open(f.dir, nil)
