@@ -1,0 +1,19 @@
+package projections
+
+import (
+	"github.com/opossum-go/opossum/specs/todo"
+	"github.com/opossum-go/opossum/store/projection"
+)
+
+// CourseSummariesName is the name of the course projection: its folder
+// under projections/ and its name in the runner's status.
+const CourseSummariesName = "course-summaries"
+
+// CourseSummaries defines the persisted read models of courses: one per
+// course, keyed by the course id, folded with EvolveCourse from the three
+// course event types, found by the tags of CourseTags.
+func CourseSummaries() projection.Definition[Course] {
+	// TODO: fill in a projection.Definition[Course]: Name, Version 1, EventTypes, Key, Apply, Tags.
+	todo.Implement("README step 3")
+	return projection.Definition[Course]{}
+}

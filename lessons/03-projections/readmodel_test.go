@@ -1,0 +1,95 @@
+package projections_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	projections "github.com/opossum-go/opossum/lessons/03-projections"
+	"github.com/opossum-go/opossum/store/projection"
+)
+
+var _ = Describe("Step 3: a read model is the fold, kept on disk and up to date", func() {
+	name := projections.CourseSummariesName
+
+	It("keeps one read model per course, under the course id, equal to the fold of its history", func(ctx SpecContext) {
+		s := newStore()
+		r := newRunner(s)
+		courses := register(r, withoutTags(projections.CourseSummaries()))
+		Expect(r.Start()).To(Succeed())
+		p := record(ctx, s, dcb, golang, enrol("s-ada", "c-dcb"), enrol("s-ada", "c-go"), dcbToThree)
+		waitFor(r, name, p)
+
+		for _, id := range []string{"c-dcb", "c-go"} {
+			it, err := courses.Get(id)
+			Expect(err).NotTo(HaveOccurred(), "no read model for %s", id)
+			folded, err := projections.CourseFromStore(ctx, s, id)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(it.State).To(Equal(*folded))
+		}
+		_, err := courses.Get("c-nope")
+		Expect(err).To(MatchError(projection.ErrNotFound))
+	})
+
+	It("stores each read model as a JSON file you can read, with the position of the last event applied", func(ctx SpecContext) {
+		s := newStore()
+		r := newRunner(s)
+		register(r, withoutTags(projections.CourseSummaries()))
+		Expect(r.Start()).To(Succeed())
+		p := record(ctx, s, dcb, enrol("s-ada", "c-dcb"))
+		waitFor(r, name, p)
+		Expect(stateFiles(s, r, name)).To(Equal([]string{"c-dcb.json"}))
+
+		b, err := os.ReadFile(filepath.Join(s.Dir(), "projections", name, "g000001", "state", "c-dcb.json"))
+		Expect(err).NotTo(HaveOccurred())
+		var file struct {
+			Key      string `json:"key"`
+			Metadata struct {
+				Version  int `json:"version"`
+				Position int `json:"position"`
+			} `json:"metadata"`
+			Data projections.Course `json:"data"`
+		}
+		Expect(json.Unmarshal(b, &file)).To(Succeed())
+		Expect(file.Key).To(Equal("c-dcb"))
+		Expect(file.Metadata.Version).To(Equal(2), "two events applied")
+		Expect(file.Metadata.Position).To(Equal(2), "the last one at position 2")
+		Expect(file.Data.Enrolled).To(Equal(1))
+	})
+
+	It("catches up after a restart from its checkpoint instead of starting over", func(ctx SpecContext) {
+		s := newStore()
+		r := newRunner(s)
+		register(r, withoutTags(projections.CourseSummaries()))
+		Expect(r.Start()).To(Succeed())
+		p := record(ctx, s, dcb, enrol("s-ada", "c-dcb"))
+		waitFor(r, name, p)
+		Expect(r.Close()).To(Succeed())
+
+		var checkpoint struct {
+			Position int `json:"position"`
+		}
+		b, err := os.ReadFile(filepath.Join(s.Dir(), "projections", name, "g000001", "checkpoint.json"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(json.Unmarshal(b, &checkpoint)).To(Succeed())
+		Expect(checkpoint.Position).To(Equal(2), "the checkpoint file records what the read models cover")
+
+		By("events appended while no runner runs")
+		p = record(ctx, s, enrol("s-bob", "c-dcb"), golang)
+
+		r = newRunner(s)
+		courses := register(r, withoutTags(projections.CourseSummaries()))
+		Expect(r.Start()).To(Succeed())
+		waitFor(r, name, p)
+		it, err := courses.Get("c-dcb")
+		Expect(err).NotTo(HaveOccurred())
+		Expect(it.State.Students).To(Equal([]string{"s-ada", "s-bob"}), "each enrolment counted once")
+		st, err := r.StatusOf(name)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(st.Rebuilds).To(BeZero(), "with a checkpoint, nothing is rebuilt")
+		Expect(st.Position).To(Equal(p))
+	})
+})

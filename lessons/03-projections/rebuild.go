@@ -1,0 +1,26 @@
+package projections
+
+import (
+	"github.com/opossum-go/opossum/specs/todo"
+	"github.com/opossum-go/opossum/store"
+	"github.com/opossum-go/opossum/store/projection"
+)
+
+// EvolveCourseV2 is EvolveCourse with one rule changed: a student takes at
+// most one seat in a course. A second StudentEnrolled of the same student
+// in the same course (a command retried after a timeout appended it twice)
+// changes nothing. Every other rule is EvolveCourse's.
+func EvolveCourseV2(current *Course, e store.StoredEvent) (*Course, error) {
+	// TODO: handle the repeated enrolment, and hand everything else to EvolveCourse.
+	todo.Implement("README step 7")
+	return nil, nil
+}
+
+// CourseSummariesV2 is CourseSummaries folded with EvolveCourseV2. The
+// read models on disk were computed by the old fold, so it must tell the
+// runner to rebuild them.
+func CourseSummariesV2() projection.Definition[Course] {
+	// TODO: start from CourseSummaries(); change the fold and what tells the runner the fold changed.
+	todo.Implement("README step 7")
+	return projection.Definition[Course]{}
+}

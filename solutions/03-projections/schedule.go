@@ -1,0 +1,82 @@
+package projections
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/opossum-go/opossum/store"
+	"github.com/opossum-go/opossum/store/projection"
+)
+
+// EnrolmentEntry is one line of the enrolment log.
+type EnrolmentEntry struct {
+	StudentID string    `json:"studentId"`
+	CourseID  string    `json:"courseId"`
+	At        time.Time `json:"at"`
+}
+
+// EnrolmentLog is THE MISTAKE of README step 6, kept here to look at: a
+// projection keyed by the event's position. Every enrolment becomes a read
+// model of its own, a file of its own, forever. Do not copy it.
+func EnrolmentLog() projection.Definition[EnrolmentEntry] {
+	return projection.Definition[EnrolmentEntry]{
+		Name:       "enrolment-log",
+		Version:    1,
+		EventTypes: []string{StudentEnrolledType},
+		Key: func(e store.StoredEvent) (string, error) {
+			return strconv.FormatUint(uint64(e.Position), 10), nil // one key per event: unbounded
+		},
+		Apply: func(_ *EnrolmentEntry, e store.StoredEvent) (*EnrolmentEntry, error) {
+			d, err := store.Decode[StudentEnrolled](e.Event)
+			if err != nil {
+				return nil, err
+			}
+			return &EnrolmentEntry{StudentID: d.StudentID, CourseID: d.CourseID, At: e.Metadata.Timestamp}, nil
+		},
+	}
+}
+
+// Schedule lists the courses a student is enrolled in, in the order of
+// enrolment.
+type Schedule struct {
+	StudentID string   `json:"studentId"`
+	Courses   []string `json:"courses"`
+}
+
+// StudentSchedules defines the read models of students' schedules: one
+// per student, however many enrolments there are.
+func StudentSchedules() projection.Definition[Schedule] {
+	return projection.Definition[Schedule]{
+		Name:       "student-schedules",
+		Version:    1,
+		EventTypes: []string{StudentEnrolledType},
+		Key:        ScheduleKey,
+		Apply:      EvolveSchedule,
+	}
+}
+
+// ScheduleKey returns the key of the schedule an enrolment belongs to:
+// the student's id, taken from the event's studentId tag. An event
+// without that tag is an error.
+func ScheduleKey(e store.StoredEvent) (string, error) {
+	id, ok := e.TagValue(StudentIDKey)
+	if !ok {
+		return "", fmt.Errorf("enrolment at position %d has no %s tag", e.Position, StudentIDKey)
+	}
+	return id, nil
+}
+
+// EvolveSchedule folds an enrolment into the student's schedule: a new
+// schedule for the first one, the course appended for every one.
+func EvolveSchedule(current *Schedule, e store.StoredEvent) (*Schedule, error) {
+	d, err := store.Decode[StudentEnrolled](e.Event)
+	if err != nil {
+		return nil, err
+	}
+	if current == nil {
+		current = &Schedule{StudentID: d.StudentID, Courses: []string{}}
+	}
+	current.Courses = append(current.Courses, d.CourseID)
+	return current, nil
+}
