@@ -449,10 +449,13 @@ func (v *verifier) tail(h Position) (Position, error) {
 	for ; ; p++ {
 		ev, err := v.read(p)
 		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) && len(batch) == 0 {
-				break
+			switch {
+			case errors.Is(err, fs.ErrNotExist) && len(batch) == 0:
+			case errors.Is(err, fs.ErrNotExist):
+				torn = fmt.Errorf("position %d of batch %d..%d is missing", p, want.First, want.Last)
+			default:
+				torn = fmt.Errorf("position %d: %v", p, err)
 			}
-			torn = err
 			break
 		}
 		if len(batch) == 0 {
@@ -485,7 +488,7 @@ func (v *verifier) tail(h Position) (Position, error) {
 		if torn != nil {
 			why = torn.Error()
 		}
-		v.rep.add(ProblemTornTail, v.l.event(rest[0]), rest[0], "%d event files from position %d on are a torn batch left by a crashed append (%s); the next writer removes them", len(rest), rest[0], why)
+		v.rep.add(ProblemTornTail, v.l.event(rest[0]), rest[0], "%d event file(s) from position %d on: a torn batch left by a crashed append (%s); the next writer removes them", len(rest), rest[0], why)
 	}
 	return h, nil
 }
