@@ -140,7 +140,7 @@ func checkStore(ctx context.Context, s store.EventStore, acked []ack) []seenBatc
 	for _, b := range batches {
 		got, err := store.ReadAll(ctx, s, store.Tagged(batchTag(b.ID)))
 		Expect(err).NotTo(HaveOccurred())
-		Expect(posOf(got)).To(Equal(posSpan(b.First, b.Last)), "the index finds batch %s", b.ID)
+		Expect(positionsOf(got)).To(Equal(posSpan(b.First, b.Last)), "the index finds batch %s", b.ID)
 	}
 	last, err := s.ReadLast(ctx, store.All())
 	Expect(err).NotTo(HaveOccurred())
@@ -168,14 +168,6 @@ func reopenAndCheck(ctx context.Context, dir string, opts *store.Options, acked 
 	closed = true
 	Expect(s.Close()).To(Succeed())
 	return batches
-}
-
-func posOf(evs []store.StoredEvent) []store.Position {
-	out := make([]store.Position, len(evs))
-	for i, e := range evs {
-		out[i] = e.Position
-	}
-	return out
 }
 
 // posSpan returns first..last.

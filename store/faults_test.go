@@ -160,34 +160,32 @@ type faultScenario struct {
 	run   func(ctx context.Context, e *faultEnv)
 }
 
+// appendThenClose is the run of a scenario that appends a batch of n
+// events and closes the store.
+func appendThenClose(n int) func(context.Context, *faultEnv) {
+	return func(ctx context.Context, e *faultEnv) {
+		if e.append(ctx, n) == nil {
+			_ = e.close()
+		}
+	}
+}
+
 var faultScenarios = []faultScenario{
 	{
 		name:  "a single append",
 		setup: func(ctx context.Context, e *faultEnv) { e.mustOpenWithHistory(ctx) },
-		run: func(ctx context.Context, e *faultEnv) {
-			if e.append(ctx, 1) == nil {
-				_ = e.close()
-			}
-		},
+		run:   appendThenClose(1),
 	},
 	{
 		name:  "an append of a batch of 5",
 		setup: func(ctx context.Context, e *faultEnv) { e.mustOpenWithHistory(ctx) },
-		run: func(ctx context.Context, e *faultEnv) {
-			if e.append(ctx, 5) == nil {
-				_ = e.close()
-			}
-		},
+		run:   appendThenClose(5),
 	},
 	{
 		// More files than the store syncs one by one: one syncfs instead.
 		name:  "an append of a batch of 12",
 		setup: func(ctx context.Context, e *faultEnv) { e.mustOpenWithHistory(ctx) },
-		run: func(ctx context.Context, e *faultEnv) {
-			if e.append(ctx, 12) == nil {
-				_ = e.close()
-			}
-		},
+		run:   appendThenClose(12),
 	},
 	{
 		name:  "concurrent appends",
@@ -214,11 +212,7 @@ var faultScenarios = []faultScenario{
 			e.mustOpenWithHistory(ctx)
 			leaveCrashedBatch(e.ffs, e.dir, 4, 6, "crashed-whole")
 		},
-		run: func(ctx context.Context, e *faultEnv) {
-			if e.append(ctx, 1) == nil {
-				_ = e.close()
-			}
-		},
+		run: appendThenClose(1),
 	},
 	{
 		name: "an append that removes a torn batch a crashed writer left",
@@ -226,11 +220,7 @@ var faultScenarios = []faultScenario{
 			e.mustOpenWithHistory(ctx)
 			leaveCrashedBatch(e.ffs, e.dir, 4, 6, "crashed-torn", 6)
 		},
-		run: func(ctx context.Context, e *faultEnv) {
-			if e.append(ctx, 2) == nil {
-				_ = e.close()
-			}
-		},
+		run: appendThenClose(2),
 	},
 	{
 		name:  "opening a new store",

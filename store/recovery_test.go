@@ -366,6 +366,6 @@ var _ = Describe("Recovery from on-disk damage", Label("recovery"), func() {
 		Expect(ce.Path).To(Equal(f.path(2)))
 		evs, err := store.ReadAll(ctx, s, store.Tagged(batchTag("b3")))
 		Expect(err).NotTo(HaveOccurred(), "events in other files still read")
-		Expect(posOf(evs)).To(Equal(posSpan(6, 8)))
+		Expect(positionsOf(evs)).To(Equal(posSpan(6, 8)))
 	})
 })
