@@ -284,7 +284,7 @@ func plan(p Preset, rng *rand.Rand) []phase {
 			Description: "A course of the seeded sample data.", MaxStudentCount: c.capacity})
 		if rng.Float64() < 0.2 {
 			c.capacity = max(10, c.capacity+[]int{-10, 10}[rng.IntN(2)])
-			resize = append(resize, coursemanagement.ModifyCourseStudentLimit{CourseID: c.id, NewMaxStudentCount: c.capacity})
+			resize = append(resize, coursemanagement.ModifyCourseStudentLimit{CourseID: c.id, MaxStudentCount: c.capacity})
 		}
 		courses[i] = c
 	}
@@ -368,7 +368,7 @@ func plan(p Preset, rng *rand.Rand) []phase {
 		if rng.Float64() < 0.4 {
 			factor := 80 + rng.IntN(41) // 80% to 120%
 			b.price = max(100, b.price*coursemanagement.Money(factor)/100)
-			reprice = append(reprice, coursemanagement.ChangeCourseBookPrice{BookID: b.id, NewPrice: b.price})
+			reprice = append(reprice, coursemanagement.ChangeCourseBookPrice{BookID: b.id, Price: b.price})
 		}
 		books[i] = b
 	}

@@ -202,7 +202,7 @@ func ReconstituteStudent(events []store.StoredEvent) (*StudentAggregate, error) 
 			if err != nil {
 				return nil, err
 			}
-			s.Tier = u.Tier
+			s.Tier = u.EnrollmentTier
 		case e.Type == StudentEnrolledToCourseType:
 			s.Enrolled++
 		}

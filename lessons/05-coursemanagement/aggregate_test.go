@@ -21,7 +21,7 @@ type capacityChange func(ctx context.Context, s store.EventStore, courseID strin
 
 var (
 	dcbCapacity capacityChange = func(ctx context.Context, s store.EventStore, courseID string, n int) error {
-		_, err := commandsOn(s).Handle(ctx, cm.ModifyCourseStudentLimit{CourseID: courseID, NewMaxStudentCount: n})
+		_, err := commandsOn(s).Handle(ctx, cm.ModifyCourseStudentLimit{CourseID: courseID, MaxStudentCount: n})
 		return err
 	}
 	aggregateCapacity capacityChange = func(ctx context.Context, s store.EventStore, courseID string, n int) error {

@@ -65,7 +65,7 @@ var _ = Describe("Step 7: course books", func() {
 		It("changes a book's price", func(ctx SpecContext) {
 			sc := gwt.NewScenario(ctx).
 				Given(course(c1, 5), book(b1, c1, 2000)).
-				When(handle(cm.ChangeCourseBookPrice{BookID: b1, NewPrice: 2500})).
+				When(handle(cm.ChangeCourseBookPrice{BookID: b1, Price: 2500})).
 				ThenAppended(cm.CourseBookPriceChangedType)
 			thenEvents(sc, priceChanged(b1, 2500))
 		})
@@ -74,7 +74,7 @@ var _ = Describe("Step 7: course books", func() {
 			func(ctx SpecContext, history []store.Event, price cm.Money, want error, message string) {
 				gwt.NewScenario(ctx).
 					Given(history...).
-					When(handle(cm.ChangeCourseBookPrice{BookID: b1, NewPrice: price})).
+					When(handle(cm.ChangeCourseBookPrice{BookID: b1, Price: price})).
 					ThenError(want)
 				Expect(want.Error()).To(Equal(message))
 			},

@@ -283,7 +283,7 @@ func registeredWith(studentID, email string) store.Event {
 }
 
 func subscribed(studentID string, tier cm.Tier) store.Event {
-	return cm.StudentSubscriptionUpdated{StudentID: studentID, Tier: tier}.Event()
+	return cm.StudentSubscriptionUpdated{StudentID: studentID, EnrollmentTier: tier}.Event()
 }
 
 func course(courseID string, max int) store.Event {

@@ -62,7 +62,7 @@ var _ = Describe("Step 2: courses", func() {
 		It("sets a new limit", func(ctx SpecContext) {
 			sc := gwt.NewScenario(ctx).
 				Given(course(c1, 5)).
-				When(handle(cm.ModifyCourseStudentLimit{CourseID: c1, NewMaxStudentCount: 8})).
+				When(handle(cm.ModifyCourseStudentLimit{CourseID: c1, MaxStudentCount: 8})).
 				ThenAppended(cm.CourseStudentLimitModifiedType)
 			thenEvents(sc, limit(c1, 8))
 		})
@@ -70,14 +70,14 @@ var _ = Describe("Step 2: courses", func() {
 		It("allows a limit equal to the students enrolled", func(ctx SpecContext) {
 			gwt.NewScenario(ctx).
 				Given(course(c1, 5), enrolled(c1, ada), enrolled(c1, bob)).
-				When(handle(cm.ModifyCourseStudentLimit{CourseID: c1, NewMaxStudentCount: 2})).
+				When(handle(cm.ModifyCourseStudentLimit{CourseID: c1, MaxStudentCount: 2})).
 				ThenAppended(cm.CourseStudentLimitModifiedType)
 		})
 
 		It("appends nothing, and fails nothing, for the same limit again", func(ctx SpecContext) {
 			gwt.NewScenario(ctx).
 				Given(course(c1, 5)).
-				When(handle(cm.ModifyCourseStudentLimit{CourseID: c1, NewMaxStudentCount: 5})).
+				When(handle(cm.ModifyCourseStudentLimit{CourseID: c1, MaxStudentCount: 5})).
 				ThenError(nil).
 				ThenNothingAppended()
 		})
@@ -86,7 +86,7 @@ var _ = Describe("Step 2: courses", func() {
 			func(ctx SpecContext, history []store.Event, max int, want error, message string) {
 				gwt.NewScenario(ctx).
 					Given(history...).
-					When(handle(cm.ModifyCourseStudentLimit{CourseID: c1, NewMaxStudentCount: max})).
+					When(handle(cm.ModifyCourseStudentLimit{CourseID: c1, MaxStudentCount: max})).
 					ThenError(want).
 					ThenNothingAppended()
 				Expect(want.Error()).To(Equal(message))
@@ -105,7 +105,7 @@ var _ = Describe("Step 2: courses", func() {
 			given(ctx, s, course(c1, 3), enrolled(c1, ada))
 			w := interleave(s, enrolled(c1, bob))
 
-			_, err := commandsOn(w).Handle(ctx, cm.ModifyCourseStudentLimit{CourseID: c1, NewMaxStudentCount: 1})
+			_, err := commandsOn(w).Handle(ctx, cm.ModifyCourseStudentLimit{CourseID: c1, MaxStudentCount: 1})
 
 			Expect(err).To(MatchError(cm.CapacityBelowEnrollmentsError{CourseID: c1, Count: 2}))
 			Expect(w.Conflicts).To(Equal(1), "the enrollment is inside the decision's boundary: the first append must be rejected")

@@ -91,8 +91,8 @@ func (e StudentRegistered) Event() store.Event {
 
 // StudentSubscriptionUpdated: the student's tier changed.
 type StudentSubscriptionUpdated struct {
-	StudentID string `json:"studentId"`
-	Tier      Tier   `json:"enrollmentTier"`
+	StudentID      string `json:"studentId"`
+	EnrollmentTier Tier   `json:"enrollmentTier"`
 }
 
 // Event returns the fact tagged with the student.

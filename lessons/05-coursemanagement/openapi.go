@@ -3016,6 +3016,10 @@ const OpenAPIDocument = `{
         },
         "email": {
          "type": "string"
+        },
+        "enrolledAt": {
+         "type": "string",
+         "format": "date-time"
         }
        },
        "additionalProperties": false

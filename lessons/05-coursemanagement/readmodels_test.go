@@ -149,10 +149,13 @@ var _ = Describe("Step 8: read models", func() {
 	Describe("the given read models", func() {
 		It("CourseDetails lists the students of a course with their names, once each", func(ctx SpecContext) {
 			s := newStore()
-			given(ctx, s, registered(ada), course(c1, 2), enrolled(c1, ada), enrolled(c1, ada))
+			given(ctx, s, registered(ada), course(c1, 2), at(t1, enrolled(c1, ada)))
+			given(ctx, s, at(t2, enrolled(c1, ada)))
 			details := evaluate(ctx, s, cm.CourseDetailsDefinition)
-			Expect(details[c1].EnrolledStudents).To(Equal([]cm.EnrolledStudent{
-				{StudentID: ada, FirstName: "First s-ada", LastName: "Last s-ada", Email: "s-ada@example.com"}}))
+			Expect(details[c1].EnrolledStudents).To(HaveLen(1))
+			Expect(details[c1].EnrolledStudents[0]).To(And(HaveField("StudentID", ada), HaveField("FirstName", "First s-ada"),
+				HaveField("LastName", "Last s-ada"), HaveField("Email", "s-ada@example.com")))
+			Expect(details[c1].EnrolledStudents[0].EnrolledAt).To(BeTemporally("==", t1))
 			Expect(details[c1].CurrentEnrollmentCount).To(Equal(1))
 		})
 

@@ -97,10 +97,10 @@ func DecidePriceChange(bookExists bool, cmd ChangeCourseBookPrice) ([]store.Even
 	switch {
 	case !bookExists:
 		return nil, BookNotFoundError{BookID: cmd.BookID}
-	case cmd.NewPrice <= 0:
+	case cmd.Price <= 0:
 		return nil, ErrInvalidPrice
 	}
-	return []store.Event{CourseBookPriceChanged{BookID: cmd.BookID, NewPrice: cmd.NewPrice}.Event()}, nil
+	return []store.Event{CourseBookPriceChanged{BookID: cmd.BookID, NewPrice: cmd.Price}.Event()}, nil
 }
 
 // DecidePurchase decides PurchaseCourseBook (README step 7): the book

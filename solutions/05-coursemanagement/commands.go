@@ -31,12 +31,12 @@ type (
 	}
 	// ModifyCourseStudentLimit changes a course's capacity.
 	ModifyCourseStudentLimit struct {
-		CourseID           string
-		NewMaxStudentCount int
+		CourseID        string
+		MaxStudentCount int
 	}
 	// EnrollStudent gives a student a seat in a course.
 	EnrollStudent struct {
-		CourseID, StudentID string
+		StudentID, CourseID string
 	}
 	// CreateInvoice issues an invoice with the next number.
 	CreateInvoice struct {
@@ -45,7 +45,7 @@ type (
 	}
 	// PostAnnouncement posts an announcement to a course, once per token.
 	PostAnnouncement struct {
-		AnnouncementID, CourseID, Title, Body, IdempotencyToken string
+		CourseID, IdempotencyToken, AnnouncementID, Title, Body string
 	}
 	// RetractAnnouncement takes back the announcement posted to the course
 	// with the token.
@@ -54,7 +54,7 @@ type (
 	}
 	// IssueExamToken issues a registration token for an exam of a course.
 	IssueExamToken struct {
-		TokenID, ExamID, CourseID string
+		ExamID, CourseID, TokenID string
 	}
 	// RedeemExamToken uses a token for a student.
 	RedeemExamToken struct {
@@ -66,14 +66,13 @@ type (
 	}
 	// DefineCourseBook puts a book for a course on sale.
 	DefineCourseBook struct {
-		BookID, Title, Author, Isbn string
-		Price                       Money
-		CourseID                    string
+		CourseID, BookID, Title, Author, Isbn string
+		Price                                 Money
 	}
 	// ChangeCourseBookPrice changes a book's price.
 	ChangeCourseBookPrice struct {
-		BookID   string
-		NewPrice Money
+		BookID string
+		Price  Money
 	}
 	// PurchaseCourseBook buys one book at the price the student was shown.
 	PurchaseCourseBook struct {

@@ -94,12 +94,12 @@ func DecideStudentLimitChange(course *Capacity, cmd ModifyCourseStudentLimit) ([
 	switch {
 	case course == nil:
 		return nil, CourseNotFoundError{CourseID: cmd.CourseID}
-	case cmd.NewMaxStudentCount <= 0:
+	case cmd.MaxStudentCount <= 0:
 		return nil, ErrInvalidMaxStudentCount
-	case cmd.NewMaxStudentCount < course.Enrolled:
+	case cmd.MaxStudentCount < course.Enrolled:
 		return nil, CapacityBelowEnrollmentsError{CourseID: cmd.CourseID, Count: course.Enrolled}
-	case cmd.NewMaxStudentCount == course.Max:
+	case cmd.MaxStudentCount == course.Max:
 		return nil, nil
 	}
-	return []store.Event{CourseStudentLimitModified{CourseID: cmd.CourseID, NewMaxStudentCount: cmd.NewMaxStudentCount}.Event()}, nil
+	return []store.Event{CourseStudentLimitModified{CourseID: cmd.CourseID, NewMaxStudentCount: cmd.MaxStudentCount}.Event()}, nil
 }

@@ -41,7 +41,7 @@ func StudentEnrollmentLimit(studentID string) decision.Projection[*EnrollmentLim
 				if err != nil {
 					return l, err
 				}
-				return &EnrollmentLimit{Tier: u.Tier, Enrolled: l.Enrolled}, nil
+				return &EnrollmentLimit{Tier: u.EnrollmentTier, Enrolled: l.Enrolled}, nil
 			case e.Type == StudentEnrolledToCourseType:
 				return &EnrollmentLimit{Tier: l.Tier, Enrolled: l.Enrolled + 1}, nil
 			}

@@ -67,7 +67,7 @@ func (a *App) modifyStudentLimit(w http.ResponseWriter, r *http.Request, in *ins
 	if err := decodeBody(w, r, &body); err != nil {
 		return err
 	}
-	res, err := in.commands.Handle(r.Context(), ModifyCourseStudentLimit{CourseID: id, NewMaxStudentCount: body.NewMaxStudentCount})
+	res, err := in.commands.Handle(r.Context(), ModifyCourseStudentLimit{CourseID: id, MaxStudentCount: body.NewMaxStudentCount})
 	if err != nil {
 		return err
 	}
@@ -246,7 +246,7 @@ func (a *App) changePrice(w http.ResponseWriter, r *http.Request, in *instance) 
 	if err := decodeBody(w, r, &body); err != nil {
 		return err
 	}
-	res, err := in.commands.Handle(r.Context(), ChangeCourseBookPrice{BookID: bookID, NewPrice: body.NewPrice})
+	res, err := in.commands.Handle(r.Context(), ChangeCourseBookPrice{BookID: bookID, Price: body.NewPrice})
 	if err != nil {
 		return err
 	}

@@ -61,7 +61,7 @@ func ApplyStudentShortInfo(cur *StudentShortInfo, e store.StoredEvent) (*Student
 		if err != nil {
 			return nil, err
 		}
-		cur.EnrollmentTier = u.Tier
+		cur.EnrollmentTier = u.EnrollmentTier
 	case e.Type == StudentEnrolledToCourseType:
 		cur.CurrentEnrollmentCount++
 	}

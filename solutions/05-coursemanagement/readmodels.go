@@ -30,12 +30,14 @@ type (
 		IsFull                 bool              `json:"isFull"`
 		EnrolledStudents       []EnrolledStudent `json:"enrolledStudents"`
 	}
-	// EnrolledStudent is a student of CourseDetails, as registered.
+	// EnrolledStudent is a student of CourseDetails, as registered, and
+	// when the student enrolled.
 	EnrolledStudent struct {
-		StudentID string `json:"studentId"`
-		FirstName string `json:"firstName"`
-		LastName  string `json:"lastName"`
-		Email     string `json:"email"`
+		StudentID  string    `json:"studentId"`
+		FirstName  string    `json:"firstName"`
+		LastName   string    `json:"lastName"`
+		Email      string    `json:"email"`
+		EnrolledAt time.Time `json:"enrolledAt"`
 	}
 	// StudentShortInfo is a student in the student list.
 	StudentShortInfo struct {
@@ -241,8 +243,8 @@ func applyCourseDetails(c *CourseDetails, e store.StoredEvent, related []store.S
 		if err != nil {
 			return nil, err
 		}
-		c.EnrolledStudents = append(c.EnrolledStudents, EnrolledStudent{
-			StudentID: reg.StudentID, FirstName: reg.FirstName, LastName: reg.LastName, Email: reg.Email})
+		c.EnrolledStudents = append(c.EnrolledStudents, EnrolledStudent{StudentID: reg.StudentID,
+			FirstName: reg.FirstName, LastName: reg.LastName, Email: reg.Email, EnrolledAt: e.Metadata.Timestamp})
 		c.CurrentEnrollmentCount++
 	}
 	c.IsFull = c.CurrentEnrollmentCount >= c.MaxStudentCount
@@ -267,7 +269,7 @@ func applyStudentDetails(s *StudentDetails, e store.StoredEvent, related []store
 		if err != nil {
 			return nil, err
 		}
-		s.EnrollmentTier = u.Tier
+		s.EnrollmentTier = u.EnrollmentTier
 	case StudentEnrolledToCourseType:
 		en, err := store.Decode[StudentEnrolledToCourse](e.Event)
 		if err != nil {

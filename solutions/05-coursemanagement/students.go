@@ -55,5 +55,5 @@ func DecideSubscriptionUpdate(studentExists bool, cmd UpdateStudentSubscription)
 	case !studentExists:
 		return nil, StudentNotFoundError{StudentID: cmd.StudentID}
 	}
-	return []store.Event{StudentSubscriptionUpdated{StudentID: cmd.StudentID, Tier: cmd.Tier}.Event()}, nil
+	return []store.Event{StudentSubscriptionUpdated{StudentID: cmd.StudentID, EnrollmentTier: cmd.Tier}.Event()}, nil
 }
