@@ -241,4 +241,3 @@ func decode[T any](e store.StoredEvent) T {
 	Expect(err).NotTo(HaveOccurred())
 	return v
 }
-
