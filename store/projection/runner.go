@@ -44,10 +44,11 @@ type Options struct {
 	// from the last one. Zero means 10,000.
 	RebuildFlushEvery int
 
-	// CheckpointInterval bounds how often a checkpoint is written only to
-	// follow the store's head past events the projection does not consume.
-	// A checkpoint is always written after read models change and on
-	// Close. Zero means one second.
+	// CheckpointInterval bounds how often a projection writes its
+	// checkpoint while it runs; it always writes one when it stops. Read
+	// models record the position they reflect themselves, so a checkpoint
+	// that lags only makes a restart read (and skip) the events since.
+	// Zero means one second.
 	CheckpointInterval time.Duration
 
 	// Logger receives progress, recovery and failure messages. Nil

@@ -311,7 +311,9 @@ func (w *worker) live(ctx context.Context) (err error) {
 		}
 		if cerr := wr.writeCheckpoint(applied, true, true, r.opts.NoSync); cerr != nil {
 			w.log.Warn("projection: checkpoint on stop failed", "err", cerr)
+			return
 		}
+		wr.collectTombstones(applied)
 	}()
 
 	// advance moves the checkpoint to the store's head when no event this
@@ -402,14 +404,20 @@ func (w *worker) live(ctx context.Context) (err error) {
 					w.crashed = true
 					return err
 				}
-				if err := wr.writeCheckpoint(last, true, false, r.opts.NoSync); err != nil {
-					clean = false
-					return err
-				}
-				lastWrite = time.Now()
-				wr.collectTombstones(last)
+				// The read models show the batch now. The checkpoint only
+				// bounds what a restart delivers again (each read model
+				// records its own position), so it is written at most once
+				// per CheckpointInterval, and on stop.
 				applied = last
 				w.update(func(s *Status) { s.Position = applied })
+				if time.Since(lastWrite) >= r.opts.CheckpointInterval {
+					if err := wr.writeCheckpoint(applied, true, false, r.opts.NoSync); err != nil {
+						clean = false
+						return err
+					}
+					lastWrite = time.Now()
+					wr.collectTombstones(applied)
+				}
 			}
 			if stop != nil {
 				if ctx.Err() != nil {
