@@ -25,7 +25,8 @@
 //     gofmt-clean and free of TODO calls for solved ones), and no solution
 //     file lacks a lesson counterpart.
 //   - Solved: the specs run with every solution file swapped in by a Go build
-//     overlay (go test -overlay, absolute paths only, validated before use).
+//     overlay (go test -overlay, absolute paths only, validated before use),
+//     under the race detector when cgo makes it available.
 //     Every declared spec must run and pass: no failure, no pending, no
 //     skipped spec, and no TODO marker reached.
 //   - Unsolved: the specs run as shipped. The lesson must compile, at least
