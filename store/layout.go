@@ -25,6 +25,8 @@ const (
 	eventsDir    = "events"
 	indexDir     = "index"
 	snapshotName = "snapshot.bin"
+	// snapshotLockName is the lock of snapshot writers, in index/.
+	snapshotLockName = ".snapshot.lock"
 )
 
 // layout computes the paths of a store folder.

@@ -48,11 +48,10 @@ func (n *notifier) changed() (<-chan struct{}, bool) {
 // from disk); poll, when positive, re-checks the head on a timer for
 // commits made by other processes.
 type subscription struct {
-	read  func(ctx context.Context, q Query, after Position) iter.Seq2[StoredEvent, error]
-	head  func() (Position, error)
-	note  *notifier
-	poll  time.Duration
-	isErr func() error
+	read func(ctx context.Context, q Query, after Position) iter.Seq2[StoredEvent, error]
+	head func() (Position, error)
+	note *notifier
+	poll time.Duration
 }
 
 func (s subscription) run(ctx context.Context, q Query, after Position) iter.Seq2[StoredEvent, error] {

@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"path/filepath"
 	"slices"
+
+	"github.com/gofrs/flock"
 )
 
 // recover runs under the writer lock at Open. It loads the index snapshot
@@ -27,7 +29,12 @@ func (s *FileStore) recover() error {
 		}
 	}
 	s.cleanTemp(s.l.dir)
-	s.cleanTemp(s.l.index())
+	// Other processes write snapshots without the writer lock; their
+	// temporary files are left alone unless no snapshot is being written.
+	if unlock, ok := s.trySnapshotLock(); ok {
+		s.cleanTemp(s.l.index())
+		unlock()
+	}
 	start := s.idx.head
 	if err := s.settleTail(h); err != nil {
 		return err
@@ -298,6 +305,11 @@ func (s *FileStore) writeSnapshot() error {
 	if st, err := s.readHeadFile(); err == nil && st.epochOK && st.epoch > e {
 		return nil // tags were added since this index was built
 	}
+	unlock, ok := s.trySnapshotLock()
+	if !ok {
+		return nil // another handle is writing one
+	}
+	defer unlock()
 	if s.opts.NoSync {
 		if err := s.fs.SyncAll(s.l.dir); err != nil && !errors.Is(err, errUnsupported) {
 			return fmt.Errorf("store: syncfs %s: %w", s.l.dir, err)
@@ -309,4 +321,18 @@ func (s *FileStore) writeSnapshot() error {
 	s.removeOldSnapshots(e)
 	s.sinceSnap.Add(-n)
 	return nil
+}
+
+// trySnapshotLock takes index/.snapshot.lock without waiting. Whoever
+// writes a snapshot, or removes temporary files from index/, holds it, so
+// recovery in one process never deletes the temporary file of a snapshot
+// another process is writing.
+func (s *FileStore) trySnapshotLock() (unlock func(), ok bool) {
+	fl := flock.New(filepath.Join(s.l.index(), snapshotLockName))
+	got, err := fl.TryLock()
+	if err != nil || !got {
+		fl.Close()
+		return nil, false
+	}
+	return func() { fl.Unlock(); fl.Close() }, true
 }
