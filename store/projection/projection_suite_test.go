@@ -1,6 +1,7 @@
 package projection_test
 
 import (
+	"os"
 	"testing"
 	"time"
 
@@ -9,6 +10,10 @@ import (
 )
 
 func TestProjection(t *testing.T) {
+	if dir := os.Getenv(childDirEnv); dir != "" {
+		childMain(t, dir)
+		return
+	}
 	RegisterFailHandler(Fail)
 	SetDefaultEventuallyTimeout(5 * time.Second)
 	RunSpecs(t, "store/projection")
