@@ -91,25 +91,15 @@ func solve(_ context.Context, a *app, args []string) int {
 		fmt.Fprintln(a.stdout, "Nothing changed.")
 		return exitFailed
 	}
-	backup, err := a.backup(l, differ)
-	if err != nil {
-		return a.fail(err)
-	}
+	write := make(map[string][]byte, len(differ))
 	for _, rel := range differ {
 		data, err := os.ReadFile(filepath.Join(l.SolutionDir, filepath.FromSlash(rel)))
-		if err == nil {
-			err = os.WriteFile(filepath.Join(l.Dir, filepath.FromSlash(rel)), data, 0o644)
-		}
 		if err != nil {
-			return a.fail(fmt.Errorf("workbook: solve %s: %w (your version is in %s)", l.Name, err, backup))
+			return a.fail(err)
 		}
+		write[rel] = data
 	}
-	if err := progress.Reset(a.wb.Root, l.Name); err != nil {
-		fmt.Fprintf(a.stderr, "workbook: %v\n", err)
-	}
-	fmt.Fprintf(a.stdout, "%s now holds the solution; your version is in %s.\n", l.Path(), backup)
-	fmt.Fprintf(a.stdout, "Run it:  go run ./cmd/workbook run %d\n", l.Number)
-	return exitOK
+	return a.replace(l, write, nil, "now holds the solution")
 }
 
 // reset restores a lesson's files as committed in git, after a
@@ -140,28 +130,36 @@ func reset(ctx context.Context, a *app, args []string) int {
 		fmt.Fprintln(a.stdout, "Nothing changed.")
 		return exitFailed
 	}
-	backup, err := a.backup(l, append(slices.Sorted(maps.Keys(restore)), remove...))
+	return a.replace(l, restore, remove, "is reset")
+}
+
+// replace backs up the lesson files it is about to change, writes the new
+// content of some (paths relative to the lesson), removes others, and
+// forgets the lesson's results, which described the learner's code.
+func (a *app) replace(l workbook.Lesson, write map[string][]byte, remove []string, done string) int {
+	backup, err := a.backup(l, append(slices.Sorted(maps.Keys(write)), remove...))
 	if err != nil {
 		return a.fail(err)
 	}
-	for rel, data := range restore {
+	for rel, data := range write {
 		path := filepath.Join(l.Dir, filepath.FromSlash(rel))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			return a.fail(err)
+		err := os.MkdirAll(filepath.Dir(path), 0o755)
+		if err == nil {
+			err = os.WriteFile(path, data, 0o644)
 		}
-		if err := os.WriteFile(path, data, 0o644); err != nil {
-			return a.fail(fmt.Errorf("workbook: reset %s: %w (your version is in %s)", l.Name, err, backup))
+		if err != nil {
+			return a.fail(fmt.Errorf("workbook: %s: %w (your version is in %s)", l.Name, err, backup))
 		}
 	}
 	for _, rel := range remove {
 		if err := os.Remove(filepath.Join(l.Dir, filepath.FromSlash(rel))); err != nil {
-			return a.fail(fmt.Errorf("workbook: reset %s: %w (your version is in %s)", l.Name, err, backup))
+			return a.fail(fmt.Errorf("workbook: %s: %w (your version is in %s)", l.Name, err, backup))
 		}
 	}
 	if err := progress.Reset(a.wb.Root, l.Name); err != nil {
 		fmt.Fprintf(a.stderr, "workbook: %v\n", err)
 	}
-	fmt.Fprintf(a.stdout, "%s is reset; your version is in %s.\n", l.Path(), backup)
+	fmt.Fprintf(a.stdout, "%s %s; your version is in %s.\n", l.Path(), done, backup)
 	fmt.Fprintf(a.stdout, "Run it:  go run ./cmd/workbook run %d\n", l.Number)
 	return exitOK
 }

@@ -277,16 +277,8 @@ func CheckUnsolved(lesson string, r *Result) []Problem {
 	add := func(spec, format string, args ...any) {
 		ps = append(ps, Problem{Lesson: lesson, Check: Unsolved, Spec: spec, Message: fmt.Sprintf(format, args...)})
 	}
-	if r.CompileError != "" {
-		add("", "does not compile as shipped; every stub must compile:\n%s", r.CompileError)
-	}
-	if r.Crash != "" {
-		add("", "the specs stopped without a report (a panic outside a spec? a TODO reached from a goroutine without GinkgoRecover?):\n%s", r.Crash)
-	}
-	for _, f := range r.SuiteFailures {
-		add("", "%s", f)
-	}
-	if r.CompileError != "" || r.Crash != "" {
+	if !runProblems(r, add, "as shipped; every stub must compile",
+		" (a panic outside a spec? a TODO reached from a goroutine without GinkgoRecover?)") {
 		return ps
 	}
 	if r.Declared == 0 {
@@ -316,16 +308,7 @@ func CheckSolved(lesson string, r *Result, declared int) []Problem {
 	add := func(spec, format string, args ...any) {
 		ps = append(ps, Problem{Lesson: lesson, Check: Solved, Spec: spec, Message: fmt.Sprintf(format, args...)})
 	}
-	if r.CompileError != "" {
-		add("", "does not compile with the solution swapped in:\n%s", r.CompileError)
-	}
-	if r.Crash != "" {
-		add("", "the specs stopped without a report:\n%s", r.Crash)
-	}
-	for _, f := range r.SuiteFailures {
-		add("", "%s", f)
-	}
-	if r.CompileError != "" || r.Crash != "" {
+	if !runProblems(r, add, "with the solution swapped in", "") {
 		return ps
 	}
 	for _, s := range r.Specs {
@@ -351,6 +334,22 @@ func CheckSolved(lesson string, r *Result, declared int) []Problem {
 		add("", "%d of %d declared specs ran and %d passed: all must run and pass", c.Ran(), declared, c.Passed)
 	}
 	return ps
+}
+
+// runProblems adds the problems of a run that are not about one spec: a
+// compile error, a crash, the suite's own failures. It reports whether the
+// specs ran, so that they can be judged one by one.
+func runProblems(r *Result, add func(spec, format string, args ...any), compiling, crashHint string) bool {
+	if r.CompileError != "" {
+		add("", "does not compile %s:\n%s", compiling, r.CompileError)
+	}
+	if r.Crash != "" {
+		add("", "the specs stopped without a report%s:\n%s", crashHint, r.Crash)
+	}
+	for _, f := range r.SuiteFailures {
+		add("", "%s", f)
+	}
+	return r.CompileError == "" && r.Crash == ""
 }
 
 func at(loc string) string {
