@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -110,6 +111,13 @@ func courseDef(name string) projection.Definition[course] {
 		Apply:      foldCourse,
 		Tags:       courseTags,
 	}
+}
+
+// specContext returns a context that ends with the spec, or after 20 s.
+func specContext() context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	DeferCleanup(cancel)
+	return ctx
 }
 
 func appendAll(st store.EventStore, events ...store.Event) store.Position {

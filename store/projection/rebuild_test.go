@@ -53,11 +53,7 @@ var _ = Describe("Rebuild", func() {
 		v   *env
 		ctx context.Context
 	)
-	BeforeEach(func() {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(context.Background(), 20*time.Second)
-		DeferCleanup(cancel)
-	})
+	BeforeEach(func() { ctx = specContext() })
 	BeforeEach(func() { v = newEnv() })
 
 	// build runs version 1 over some events and closes.

@@ -34,11 +34,7 @@ var _ = Describe("Runner", func() {
 		v   *env
 		ctx context.Context
 	)
-	BeforeEach(func() {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(context.Background(), 20*time.Second)
-		DeferCleanup(cancel)
-	})
+	BeforeEach(func() { ctx = specContext() })
 	BeforeEach(func() { v = newEnv() })
 
 	It("updates read models live as events are appended, without polling", func() {

@@ -316,6 +316,25 @@ func (w *worker) live(ctx context.Context) (err error) {
 		wr.collectTombstones(applied)
 	}()
 
+	// show makes the read models' position p visible (Status, WaitFor).
+	// The checkpoint only bounds what a restart delivers again (each read
+	// model records its own position), so it is written at most once per
+	// CheckpointInterval, and on stop.
+	show := func(p store.Position) error {
+		applied = p
+		w.update(func(s *Status) { s.Position = applied })
+		if time.Since(lastWrite) < r.opts.CheckpointInterval {
+			return nil
+		}
+		if err := wr.writeCheckpoint(applied, true, false, r.opts.NoSync); err != nil {
+			clean = false
+			return err
+		}
+		lastWrite = time.Now()
+		wr.collectTombstones(applied)
+		return nil
+	}
+
 	// advance moves the checkpoint to the store's head when no event this
 	// projection consumes is pending: every event up to the head seen by
 	// the watcher is committed, so if the newest matching event is applied
@@ -336,16 +355,7 @@ func (w *worker) live(ctx context.Context) (err error) {
 		if last != nil && last.Position > applied {
 			return nil // on its way through the subscription
 		}
-		applied = h
-		w.update(func(s *Status) { s.Position = applied })
-		if time.Since(lastWrite) >= r.opts.CheckpointInterval {
-			if err := wr.writeCheckpoint(applied, true, false, r.opts.NoSync); err != nil {
-				clean = false
-				return err
-			}
-			lastWrite = time.Now()
-		}
-		return nil
+		return show(h)
 	}
 
 	batch := make([]store.StoredEvent, 0, r.opts.BatchSize)
@@ -404,19 +414,8 @@ func (w *worker) live(ctx context.Context) (err error) {
 					w.crashed = true
 					return err
 				}
-				// The read models show the batch now. The checkpoint only
-				// bounds what a restart delivers again (each read model
-				// records its own position), so it is written at most once
-				// per CheckpointInterval, and on stop.
-				applied = last
-				w.update(func(s *Status) { s.Position = applied })
-				if time.Since(lastWrite) >= r.opts.CheckpointInterval {
-					if err := wr.writeCheckpoint(applied, true, false, r.opts.NoSync); err != nil {
-						clean = false
-						return err
-					}
-					lastWrite = time.Now()
-					wr.collectTombstones(applied)
+				if err := show(last); err != nil {
+					return err
 				}
 			}
 			if stop != nil {
