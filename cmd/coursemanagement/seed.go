@@ -34,7 +34,7 @@ var Presets = []Preset{
 func seedCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	name := fs.String("preset", "small", "size: small (about 1,500 events) or medium (about 240,000)")
+	name := fs.String("preset", "small", "size: small (about 1,700 events) or medium (about 265,000)")
 	data := fs.String("data", DefaultData, "store folder; it must be empty or missing")
 	workers := fs.Int("workers", 4, "commands carried out at the same time")
 	seed := fs.Uint64("seed", 1, "random seed: the same seed plans the same data")

@@ -3,6 +3,7 @@ package coursemanagement
 import (
 	"errors"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/opossum-go/opossum/store"
@@ -31,8 +32,9 @@ type RebuildResult struct {
 }
 
 // rebuildAll rebuilds every read model with forceAll=true, or only those
-// that need it (failed, or never built) otherwise. It answers 200 when
-// every rebuild succeeded and 500, with the same body, when one failed.
+// that need it (failed, or never built) otherwise. It answers 200 with a
+// RebuildResult when every rebuild succeeded, and a 500 problem naming the
+// failed read models and their errors when one failed.
 func (a *App) rebuildAll(w http.ResponseWriter, r *http.Request, in *instance) error {
 	force, err := boolParam(r, "forceAll")
 	if err != nil {
@@ -61,11 +63,17 @@ func (a *App) rebuildAll(w http.ResponseWriter, r *http.Request, in *instance) e
 		res.Details = append(res.Details, d)
 	}
 	res.TotalRebuilt = len(names) - len(res.FailedProjections)
-	status := http.StatusOK
 	if !res.Success {
-		status = http.StatusInternalServerError
+		var failed []string
+		for _, d := range res.Details {
+			if !d.Success {
+				failed = append(failed, d.ProjectionName+": "+d.Error)
+			}
+		}
+		return &httpError{http.StatusInternalServerError, "Internal Server Error",
+			"Rebuilding failed for " + strings.Join(failed, "; ")}
 	}
-	writeJSON(w, status, res)
+	writeJSON(w, http.StatusOK, res)
 	return nil
 }
 
@@ -162,7 +170,8 @@ func (a *App) checkpoints(w http.ResponseWriter, r *http.Request, in *instance) 
 // since DeleteStore needs the instance exclusively.
 func (a *App) deleteStore(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Get("confirm") != "true" {
-		writeProblem(w, r, http.StatusBadRequest, "Confirmation required.", "Pass ?confirm=true to permanently delete all store data.")
+		writeProblem(w, r, http.StatusBadRequest, "Bad Request",
+			"Confirmation required. Pass ?confirm=true to permanently delete all store data.")
 		return
 	}
 	if err := a.DeleteStore(); err != nil {

@@ -2361,11 +2361,11 @@ const OpenAPIDocument = `{
       }
      },
      "500": {
-      "description": "A rebuild failed.",
+      "description": "A rebuild failed; the detail names the read models and their errors.",
       "content": {
-       "application/json": {
+       "application/problem+json": {
         "schema": {
-         "$ref": "#/components/schemas/RebuildResult"
+         "$ref": "#/components/schemas/Problem"
         }
        }
       }
@@ -2486,7 +2486,7 @@ const OpenAPIDocument = `{
       "description": "Deleted (also when the store was empty)."
      },
      "400": {
-      "description": "Confirmation required.",
+      "description": "Confirmation required: pass ?confirm=true.",
       "content": {
        "application/problem+json": {
         "schema": {
