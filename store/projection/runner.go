@@ -411,7 +411,9 @@ func (r *Runner) changes() <-chan struct{} {
 // WaitFor waits until the read models of the named projection reflect
 // every event up to position p (its Status.Position reaches p), which
 // gives read-your-writes: append, then WaitFor the returned position, then
-// read. It returns the projection's error as soon as it is Failed below p,
+// read. During a rebuild the previous read models count: WaitFor returns
+// for a position they cover, and waits for the rebuilt ones beyond. It
+// returns the projection's error as soon as it is Failed below p,
 // ErrClosed when the runner is closed first, and ctx.Err() when ctx ends.
 func (r *Runner) WaitFor(ctx context.Context, name string, p store.Position) error {
 	w, err := r.worker(name)
