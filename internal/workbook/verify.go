@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"text/tabwriter"
@@ -166,66 +167,83 @@ func (w *Workbook) Verify(ctx context.Context, opts VerifyOptions) (*Report, err
 	env := append([]string{ProgressEnv + "=off"}, opts.Env...)
 	run := RunOptions{Race: race, Timeout: opts.Timeout, Env: env, Go: opts.Go}
 	reports := make([]LessonReport, len(lessons))
-	sem := make(chan struct{}, parallel)
-	var wg, done sync.WaitGroup
-	var mu sync.Mutex
-	// limited runs f when one of the parallel slots is free.
-	limited := func(f func()) {
-		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			f()
-		})
+	type job struct {
+		rep     *LessonReport
+		overlay string // "" for the run as shipped
 	}
+	var (
+		solvedJobs, unsolvedJobs []job
+		mu                       sync.Mutex
+		pending                  = make(map[*LessonReport]int)
+	)
 	for i, l := range lessons {
 		rep := &reports[i]
 		rep.Lesson = l
 		rep.Problems = w.CheckFiles(l)
-		var unsolvedErr, solvedErr error
-		var runs sync.WaitGroup
-		runs.Add(1)
-		limited(func() {
-			defer runs.Done()
-			// The race detector is for the solution's run: as shipped, the
-			// specs stop at their TODOs, and a plain build runs faster.
-			unsolved := run
-			unsolved.Race = false
-			rep.Unsolved, unsolvedErr = w.Run(ctx, l, unsolved)
-		})
+		unsolvedJobs = append(unsolvedJobs, job{rep: rep})
+		pending[rep]++
 		overlay := filepath.Join(tmp, l.Name+".overlay.json")
-		if o, err := w.SolutionOverlay(l); err != nil {
-			solvedErr = err
-		} else {
-			solvedErr = o.WriteFile(overlay)
+		o, err := w.SolutionOverlay(l)
+		if err == nil {
+			err = o.WriteFile(overlay)
 		}
-		if solvedErr == nil {
-			runs.Add(1)
-			limited(func() {
-				defer runs.Done()
-				solved := run
-				solved.Overlay = overlay
-				rep.Solved, solvedErr = w.Run(ctx, l, solved)
-			})
+		if err != nil {
+			rep.Problems = append(rep.Problems, Problem{Lesson: l.Name, Check: Solved,
+				Message: fmt.Sprintf("cannot run with the solution swapped in: %v", err)})
+			continue
 		}
-		done.Go(func() {
-			runs.Wait()
-			if unsolvedErr != nil {
-				rep.Problems = append(rep.Problems, Problem{Lesson: l.Name, Check: Unsolved, Message: unsolvedErr.Error()})
+		solvedJobs = append(solvedJobs, job{rep: rep, overlay: overlay})
+		pending[rep]++
+	}
+	// The runs with the race detector take longest, and later lessons are
+	// bigger: start those first so that the slots stay busy to the end.
+	slices.Reverse(solvedJobs)
+	slices.Reverse(unsolvedJobs)
+	queue := make(chan job)
+	go func() {
+		defer close(queue)
+		for _, j := range append(solvedJobs, unsolvedJobs...) {
+			select {
+			case queue <- j:
+			case <-ctx.Done():
+				return
 			}
-			if solvedErr != nil {
-				rep.Problems = append(rep.Problems, Problem{Lesson: l.Name, Check: Solved,
-					Message: fmt.Sprintf("cannot run with the solution swapped in: %v", solvedErr)})
-			}
-			w.judge(rep)
-			if opts.OnLesson != nil {
+		}
+	}()
+	var wg sync.WaitGroup
+	for range parallel {
+		wg.Go(func() {
+			for j := range queue {
+				ro, check := run, Solved
+				if j.overlay == "" {
+					// As shipped, the specs stop at their TODOs: the race
+					// detector is for the solution's run.
+					ro.Race, check = false, Unsolved
+				} else {
+					ro.Overlay = j.overlay
+				}
+				res, err := w.Run(ctx, j.rep.Lesson, ro)
+
 				mu.Lock()
-				defer mu.Unlock()
-				opts.OnLesson(*rep)
+				if check == Solved {
+					j.rep.Solved = res
+				} else {
+					j.rep.Unsolved = res
+				}
+				if err != nil {
+					j.rep.Problems = append(j.rep.Problems, Problem{Lesson: j.rep.Lesson.Name, Check: check, Message: err.Error()})
+				}
+				if pending[j.rep]--; pending[j.rep] == 0 {
+					w.judge(j.rep)
+					if opts.OnLesson != nil {
+						opts.OnLesson(*j.rep)
+					}
+				}
+				mu.Unlock()
 			}
 		})
 	}
 	wg.Wait()
-	done.Wait()
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("workbook: verify: %w", err)
 	}
