@@ -23,7 +23,11 @@ func hint(_ context.Context, a *app, args []string) int {
 	if !ok {
 		return exitProblem
 	}
-	return a.revealHint(l, *step, fmt.Sprintf("run it again for the next hint:  go run ./cmd/workbook hint %d", l.Number))
+	again := fmt.Sprintf("go run ./cmd/workbook hint %d", l.Number)
+	if *step > 0 {
+		again = fmt.Sprintf("go run ./cmd/workbook hint -step %d %d", *step, l.Number)
+	}
+	return a.revealHint(l, *step, "Run it again for the next hint:  "+again)
 }
 
 // revealHint reveals the next hint for a step of the lesson (0: the step

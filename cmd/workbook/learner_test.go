@@ -142,7 +142,7 @@ var _ = Describe("The learner's commands", func() {
 			session := workbookIn(root, "hint", "1")
 			Expect(session).To(gexec.Exit(0))
 			Expect(session).To(gbytes.Say(`Hints for lesson 1, Step 1: greet \(1 of 2\):\n\n1\. .Greet. builds a string\.\n`))
-			Expect(session).To(gbytes.Say(`Still stuck\? run it again for the next hint:  go run ./cmd/workbook hint 1`))
+			Expect(session).To(gbytes.Say(`Still stuck\? Run it again for the next hint:  go run ./cmd/workbook hint 1`))
 
 			session = workbookIn(root, "hint", "1")
 			Expect(session).To(gbytes.Say(`\(2 of 2\)`))
@@ -162,6 +162,7 @@ var _ = Describe("The learner's commands", func() {
 		})
 
 		It("takes the step from -step, and says when there is no such step", func() {
+			Expect(workbookIn(root, "hint", "1", "-step", "1")).To(gbytes.Say(`Step 1: greet \(1 of 2\)(.|\n)*Run it again for the next hint:  go run ./cmd/workbook hint -step 1 1`))
 			Expect(workbookIn(root, "hint", "-step", "2", "1")).To(gbytes.Say(`Step 2: sum \(1 of 1\)`))
 			session := workbookIn(root, "hint", "-step", "9", "1")
 			Expect(session).To(gexec.Exit(2))
@@ -319,7 +320,7 @@ func Sum(numbers ...int) (total int) {
 			_, err = io.WriteString(keys, "h")
 			Expect(err).NotTo(HaveOccurred())
 			Eventually(session).Should(gbytes.Say(`Hints for lesson 1`))
-			Eventually(session).Should(gbytes.Say(`Still stuck\? press h again for the next hint`))
+			Eventually(session).Should(gbytes.Say(`Still stuck\? Press h again for the next hint\.`))
 
 			_, err = io.WriteString(keys, "q")
 			Expect(err).NotTo(HaveOccurred())

@@ -65,7 +65,7 @@ func watch(ctx context.Context, a *app, args []string) int {
 				return exitOK
 			case 'h', 'H':
 				fmt.Fprintln(a.stdout)
-				a.revealHint(l, 0, "press h again for the next hint")
+				a.revealHint(l, 0, "Press h again for the next hint.")
 			case 'l', 'L':
 				fmt.Fprintln(a.stdout)
 				status(ctx, a, nil)
