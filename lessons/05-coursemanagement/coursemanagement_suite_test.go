@@ -245,6 +245,35 @@ func (w *interleaved) Append(ctx context.Context, events []store.Event, cond *st
 	return pos, err
 }
 
+// openApp opens the application on a fresh folder; it is closed when the
+// spec ends.
+func openApp(opts *cm.Options) *cm.App {
+	GinkgoHelper()
+	o := cm.Options{NoSync: true}
+	if opts != nil {
+		o = *opts
+		o.NoSync = true
+	}
+	app, err := cm.Open(keepDir(GinkgoT().TempDir()), &o)
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(app.Close)
+	DeferCleanup(func(ctx SpecContext) {
+		if CurrentSpecReport().Failed() {
+			events, err := store.ReadAll(ctx, app.Store(), store.All())
+			if err == nil {
+				AddReportEntry("events in the application's store", matchers.FormatEvents(events), ReportEntryVisibilityFailureOrVerbose)
+			}
+		}
+	}, NodeTimeout(10*time.Second))
+	return app
+}
+
+// caughtUp waits until every read model of app reflects every event.
+func caughtUp(ctx context.Context, app *cm.App) {
+	GinkgoHelper()
+	Expect(app.WaitForViews(ctx)).To(Succeed(), "the read models must follow the events; a read model whose fold failed stops")
+}
+
 // evaluate folds the store's events into a read model definition, in
 // memory, and returns the instances by key.
 func evaluate[S any](ctx context.Context, s store.EventStore, def projection.Definition[S]) map[string]S {

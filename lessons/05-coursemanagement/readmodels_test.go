@@ -11,28 +11,7 @@ import (
 	"github.com/opossum-go/opossum/store"
 )
 
-// openApp opens the application on a fresh folder; it is closed when the
-// spec ends.
-func openApp(opts *cm.Options) *cm.App {
-	GinkgoHelper()
-	o := cm.Options{NoSync: true}
-	if opts != nil {
-		o = *opts
-		o.NoSync = true
-	}
-	app, err := cm.Open(keepDir(GinkgoT().TempDir()), &o)
-	Expect(err).NotTo(HaveOccurred())
-	DeferCleanup(app.Close)
-	return app
-}
-
-// caughtUp waits until every read model of app reflects every event.
-func caughtUp(ctx context.Context, app *cm.App) {
-	GinkgoHelper()
-	Expect(app.WaitForViews(ctx)).To(Succeed(), "the read models must follow the events; a read model whose fold failed stops")
-}
-
-// taggedKeys returns the keys of the CourseShortInfo read models carrying tag.
+// taggedCourses returns the keys of the CourseShortInfo read models carrying tag.
 func taggedCourses(ctx context.Context, app *cm.App, tag store.Tag) []string {
 	GinkgoHelper()
 	var keys []string
