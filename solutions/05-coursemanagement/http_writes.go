@@ -10,18 +10,24 @@ import (
 // The write endpoints: each decodes its body, builds the command (with the
 // ids the server generates) and hands it to the command handlers.
 
+// run carries out cmd and answers with status, Location and body (see
+// written), or returns the command's error for writeError.
+func (in *instance) run(w http.ResponseWriter, r *http.Request, cmd Command, status int, location string, body any) error {
+	res, err := in.commands.Handle(r.Context(), cmd)
+	if err != nil {
+		return err
+	}
+	written(w, res, status, location, body)
+	return nil
+}
+
 func (a *App) registerStudent(w http.ResponseWriter, r *http.Request, in *instance) error {
 	var body struct{ FirstName, LastName, Email string }
 	if err := decodeBody(w, r, &body); err != nil {
 		return err
 	}
 	cmd := RegisterStudent{StudentID: NewID(), FirstName: body.FirstName, LastName: body.LastName, Email: body.Email}
-	res, err := in.commands.Handle(r.Context(), cmd)
-	if err != nil {
-		return err
-	}
-	written(w, res, http.StatusCreated, "/students/"+cmd.StudentID, map[string]string{"id": cmd.StudentID})
-	return nil
+	return in.run(w, r, cmd, http.StatusCreated, "/students/"+cmd.StudentID, map[string]string{"id": cmd.StudentID})
 }
 
 func (a *App) updateSubscription(w http.ResponseWriter, r *http.Request, in *instance) error {
@@ -33,12 +39,7 @@ func (a *App) updateSubscription(w http.ResponseWriter, r *http.Request, in *ins
 	if err := decodeBody(w, r, &body); err != nil {
 		return err
 	}
-	res, err := in.commands.Handle(r.Context(), UpdateStudentSubscription{StudentID: id, Tier: body.EnrollmentTier})
-	if err != nil {
-		return err
-	}
-	written(w, res, http.StatusOK, "", nil)
-	return nil
+	return in.run(w, r, UpdateStudentSubscription{StudentID: id, Tier: body.EnrollmentTier}, http.StatusOK, "", nil)
 }
 
 func (a *App) createCourse(w http.ResponseWriter, r *http.Request, in *instance) error {
@@ -50,12 +51,7 @@ func (a *App) createCourse(w http.ResponseWriter, r *http.Request, in *instance)
 		return err
 	}
 	cmd := CreateCourse{CourseID: NewID(), Name: body.Name, Description: body.Description, MaxStudentCount: body.MaxStudentCount}
-	res, err := in.commands.Handle(r.Context(), cmd)
-	if err != nil {
-		return err
-	}
-	written(w, res, http.StatusCreated, "/courses/"+cmd.CourseID, map[string]string{"id": cmd.CourseID})
-	return nil
+	return in.run(w, r, cmd, http.StatusCreated, "/courses/"+cmd.CourseID, map[string]string{"id": cmd.CourseID})
 }
 
 func (a *App) modifyStudentLimit(w http.ResponseWriter, r *http.Request, in *instance) error {
@@ -67,12 +63,7 @@ func (a *App) modifyStudentLimit(w http.ResponseWriter, r *http.Request, in *ins
 	if err := decodeBody(w, r, &body); err != nil {
 		return err
 	}
-	res, err := in.commands.Handle(r.Context(), ModifyCourseStudentLimit{CourseID: id, MaxStudentCount: body.NewMaxStudentCount})
-	if err != nil {
-		return err
-	}
-	written(w, res, http.StatusOK, "", nil)
-	return nil
+	return in.run(w, r, ModifyCourseStudentLimit{CourseID: id, MaxStudentCount: body.NewMaxStudentCount}, http.StatusOK, "", nil)
 }
 
 func (a *App) enroll(w http.ResponseWriter, r *http.Request, in *instance) error {
@@ -88,13 +79,8 @@ func (a *App) enroll(w http.ResponseWriter, r *http.Request, in *instance) error
 	if err != nil {
 		return err
 	}
-	res, err := in.commands.Handle(r.Context(), EnrollStudent{CourseID: courseID, StudentID: studentID})
-	if err != nil {
-		return err
-	}
-	written(w, res, http.StatusCreated, fmt.Sprintf("/courses/%s/enrollments/%s", courseID, studentID),
+	return in.run(w, r, EnrollStudent{CourseID: courseID, StudentID: studentID}, http.StatusCreated, fmt.Sprintf("/courses/%s/enrollments/%s", courseID, studentID),
 		map[string]string{"courseId": courseID, "studentId": studentID})
-	return nil
 }
 
 func (a *App) createInvoice(w http.ResponseWriter, r *http.Request, in *instance) error {
@@ -133,13 +119,8 @@ func (a *App) postAnnouncement(w http.ResponseWriter, r *http.Request, in *insta
 		return err
 	}
 	cmd := PostAnnouncement{AnnouncementID: NewID(), CourseID: courseID, Title: body.Title, Body: body.Body, IdempotencyToken: token}
-	res, err := in.commands.Handle(r.Context(), cmd)
-	if err != nil {
-		return err
-	}
-	written(w, res, http.StatusCreated, fmt.Sprintf("/courses/%s/announcements/%s", courseID, cmd.AnnouncementID),
+	return in.run(w, r, cmd, http.StatusCreated, fmt.Sprintf("/courses/%s/announcements/%s", courseID, cmd.AnnouncementID),
 		map[string]string{"announcementId": cmd.AnnouncementID})
-	return nil
 }
 
 func (a *App) retractAnnouncement(w http.ResponseWriter, r *http.Request, in *instance) error {
@@ -151,12 +132,7 @@ func (a *App) retractAnnouncement(w http.ResponseWriter, r *http.Request, in *in
 	if err != nil {
 		return err
 	}
-	res, err := in.commands.Handle(r.Context(), RetractAnnouncement{CourseID: courseID, IdempotencyToken: token})
-	if err != nil {
-		return err
-	}
-	written(w, res, http.StatusOK, "", nil)
-	return nil
+	return in.run(w, r, RetractAnnouncement{CourseID: courseID, IdempotencyToken: token}, http.StatusOK, "", nil)
 }
 
 func (a *App) issueToken(w http.ResponseWriter, r *http.Request, in *instance) error {
@@ -173,12 +149,7 @@ func (a *App) issueToken(w http.ResponseWriter, r *http.Request, in *instance) e
 		return err
 	}
 	cmd := IssueExamToken{TokenID: NewID(), ExamID: examID, CourseID: courseID}
-	res, err := in.commands.Handle(r.Context(), cmd)
-	if err != nil {
-		return err
-	}
-	written(w, res, http.StatusCreated, "/exams/registration-tokens/"+cmd.TokenID, map[string]string{"tokenId": cmd.TokenID})
-	return nil
+	return in.run(w, r, cmd, http.StatusCreated, "/exams/registration-tokens/"+cmd.TokenID, map[string]string{"tokenId": cmd.TokenID})
 }
 
 func (a *App) redeemToken(w http.ResponseWriter, r *http.Request, in *instance) error {
@@ -194,12 +165,7 @@ func (a *App) redeemToken(w http.ResponseWriter, r *http.Request, in *instance) 
 	if err != nil {
 		return err
 	}
-	res, err := in.commands.Handle(r.Context(), RedeemExamToken{TokenID: tokenID, StudentID: studentID})
-	if err != nil {
-		return err
-	}
-	written(w, res, http.StatusOK, "", nil)
-	return nil
+	return in.run(w, r, RedeemExamToken{TokenID: tokenID, StudentID: studentID}, http.StatusOK, "", nil)
 }
 
 func (a *App) revokeToken(w http.ResponseWriter, r *http.Request, in *instance) error {
@@ -207,12 +173,7 @@ func (a *App) revokeToken(w http.ResponseWriter, r *http.Request, in *instance) 
 	if err != nil {
 		return err
 	}
-	res, err := in.commands.Handle(r.Context(), RevokeExamToken{TokenID: tokenID})
-	if err != nil {
-		return err
-	}
-	written(w, res, http.StatusOK, "", nil)
-	return nil
+	return in.run(w, r, RevokeExamToken{TokenID: tokenID}, http.StatusOK, "", nil)
 }
 
 func (a *App) defineBook(w http.ResponseWriter, r *http.Request, in *instance) error {
@@ -229,12 +190,7 @@ func (a *App) defineBook(w http.ResponseWriter, r *http.Request, in *instance) e
 		return err
 	}
 	cmd := DefineCourseBook{BookID: NewID(), Title: body.Title, Author: body.Author, Isbn: body.Isbn, Price: body.Price, CourseID: courseID}
-	res, err := in.commands.Handle(r.Context(), cmd)
-	if err != nil {
-		return err
-	}
-	written(w, res, http.StatusCreated, "/course-books/"+cmd.BookID, map[string]string{"id": cmd.BookID})
-	return nil
+	return in.run(w, r, cmd, http.StatusCreated, "/course-books/"+cmd.BookID, map[string]string{"id": cmd.BookID})
 }
 
 func (a *App) changePrice(w http.ResponseWriter, r *http.Request, in *instance) error {
@@ -246,12 +202,7 @@ func (a *App) changePrice(w http.ResponseWriter, r *http.Request, in *instance) 
 	if err := decodeBody(w, r, &body); err != nil {
 		return err
 	}
-	res, err := in.commands.Handle(r.Context(), ChangeCourseBookPrice{BookID: bookID, Price: body.NewPrice})
-	if err != nil {
-		return err
-	}
-	written(w, res, http.StatusOK, "", nil)
-	return nil
+	return in.run(w, r, ChangeCourseBookPrice{BookID: bookID, Price: body.NewPrice}, http.StatusOK, "", nil)
 }
 
 func (a *App) purchaseBook(w http.ResponseWriter, r *http.Request, in *instance) error {
@@ -270,12 +221,7 @@ func (a *App) purchaseBook(w http.ResponseWriter, r *http.Request, in *instance)
 	if err != nil {
 		return err
 	}
-	res, err := in.commands.Handle(r.Context(), PurchaseCourseBook{BookID: bookID, StudentID: studentID, DisplayedPrice: body.DisplayedPrice})
-	if err != nil {
-		return err
-	}
-	written(w, res, http.StatusCreated, "/students/"+studentID+"/purchased-books", nil)
-	return nil
+	return in.run(w, r, PurchaseCourseBook{BookID: bookID, StudentID: studentID, DisplayedPrice: body.DisplayedPrice}, http.StatusCreated, "/students/"+studentID+"/purchased-books", nil)
 }
 
 func (a *App) orderBooks(w http.ResponseWriter, r *http.Request, in *instance) error {
@@ -301,12 +247,7 @@ func (a *App) orderBooks(w http.ResponseWriter, r *http.Request, in *instance) e
 		}
 		cmd.Items = append(cmd.Items, OrderItem{BookID: bookID, DisplayedPrice: it.DisplayedPrice})
 	}
-	res, err := in.commands.Handle(r.Context(), cmd)
-	if err != nil {
-		return err
-	}
-	written(w, res, http.StatusCreated, "/students/"+studentID+"/purchased-books", map[string]string{"orderId": cmd.OrderID})
-	return nil
+	return in.run(w, r, cmd, http.StatusCreated, "/students/"+studentID+"/purchased-books", map[string]string{"orderId": cmd.OrderID})
 }
 
 func (a *App) aggregateCreate(w http.ResponseWriter, r *http.Request, in *instance) error {
