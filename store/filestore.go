@@ -435,6 +435,9 @@ func (s *FileStore) breakWith(err error) error {
 // a group and commits them together.
 func (s *FileStore) commitLoop() {
 	defer close(s.stopped)
+	linger := time.NewTimer(time.Hour)
+	linger.Stop()
+	prev := 0 // appends in the previous group
 	for {
 		var first *request
 		select {
@@ -450,6 +453,28 @@ func (s *FileStore) commitLoop() {
 			}
 		}
 		group, n := []*request{first}, len(first.events)
+		// When the previous group had several appends, their writers are
+		// about to append again; wait a moment for them, so the group does
+		// not split into halves that alternate. A lone writer never waits.
+		if prev > 1 && s.opts.GroupWait > 0 {
+			linger.Reset(s.opts.GroupWait)
+		wait:
+			for len(group) < prev && n < s.opts.MaxBatchEvents {
+				select {
+				case r := <-s.reqs:
+					group = append(group, r)
+					n += len(r.events)
+				case <-linger.C:
+					break wait
+				}
+			}
+			if !linger.Stop() {
+				select {
+				case <-linger.C:
+				default:
+				}
+			}
+		}
 	gather:
 		for n < s.opts.MaxBatchEvents {
 			select {
@@ -460,6 +485,7 @@ func (s *FileStore) commitLoop() {
 				break gather
 			}
 		}
+		prev = len(group)
 		s.commitGroup(group)
 	}
 }

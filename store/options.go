@@ -53,6 +53,12 @@ type Options struct {
 	// means 4096.
 	MaxBatchEvents int
 
+	// GroupWait is how long the committer waits for more appends after a
+	// group of several appends, so that concurrent writers keep sharing
+	// their syncs instead of splitting into alternating halves. A single
+	// writer never waits. Zero means 200 µs; negative disables the wait.
+	GroupWait time.Duration
+
 	// Logger receives recovery and maintenance messages. Nil discards them.
 	Logger *slog.Logger
 
@@ -77,6 +83,9 @@ func (o *Options) withDefaults() (Options, error) {
 	var c Options
 	if o != nil {
 		c = *o
+	}
+	if c.GroupWait == 0 {
+		c.GroupWait = 200 * time.Microsecond
 	}
 	if c.LockTimeout < 0 || c.MaxEventSize < 0 || c.PollInterval < 0 || c.SnapshotEvery < 0 || c.MaxBatchEvents < 0 {
 		return c, fmt.Errorf("%w: negative value in Options", ErrInvalidOption)
