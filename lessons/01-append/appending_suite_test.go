@@ -10,6 +10,8 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/opossum-go/opossum/internal/workbook/progress"
+
 	appending "github.com/opossum-go/opossum/lessons/01-append"
 	"github.com/opossum-go/opossum/specs/matchers"
 	"github.com/opossum-go/opossum/store"
@@ -19,6 +21,10 @@ func TestAppending(t *testing.T) {
 	RegisterFailHandler(Fail)
 	RunSpecs(t, "Lesson 01: appending events")
 }
+
+// The workbook records this suite's results as your progress, however you
+// run it (go test, go tool ginkgo, an editor).
+var _ = progress.Hook()
 
 // The students of the specs.
 var (

@@ -9,6 +9,8 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/opossum-go/opossum/internal/workbook/progress"
+
 	tagging "github.com/opossum-go/opossum/lessons/02-tags"
 	"github.com/opossum-go/opossum/specs/matchers"
 	"github.com/opossum-go/opossum/store"
@@ -18,6 +20,10 @@ func TestTagging(t *testing.T) {
 	RegisterFailHandler(Fail)
 	RunSpecs(t, "Lesson 02: tags and queries")
 }
+
+// The workbook records this suite's results as your progress, however you
+// run it (go test, go tool ginkgo, an editor).
+var _ = progress.Hook()
 
 // newStore opens a file store in a fresh folder for one spec and closes it
 // when the spec ends. When the spec fails, it prints the store's events.

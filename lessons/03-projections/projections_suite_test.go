@@ -14,6 +14,8 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/opossum-go/opossum/internal/workbook/progress"
+
 	projections "github.com/opossum-go/opossum/lessons/03-projections"
 	"github.com/opossum-go/opossum/specs/matchers"
 	"github.com/opossum-go/opossum/specs/todo"
@@ -26,6 +28,10 @@ func TestProjections(t *testing.T) {
 	SetDefaultEventuallyTimeout(5 * time.Second)
 	RunSpecs(t, "Lesson 03: projections")
 }
+
+// The workbook records this suite's results as your progress, however you
+// run it (go test, go tool ginkgo, an editor).
+var _ = progress.Hook()
 
 // newStore opens a file store in a fresh folder for one spec and closes it
 // when the spec ends. When the spec fails, it prints the store's events

@@ -11,6 +11,8 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/opossum-go/opossum/internal/workbook/progress"
+
 	dcb "github.com/opossum-go/opossum/lessons/04-dcb"
 	"github.com/opossum-go/opossum/specs/gwt"
 	"github.com/opossum-go/opossum/store"
@@ -20,6 +22,10 @@ func TestDCB(t *testing.T) {
 	RegisterFailHandler(Fail)
 	RunSpecs(t, "Lesson 04: Dynamic Consistency Boundaries")
 }
+
+// The workbook records this suite's results as your progress, however you
+// run it (go test, go tool ginkgo, an editor).
+var _ = progress.Hook()
 
 // Every spec runs on a real file store in a fresh folder. Set KEEP_STORES=1
 // to keep the folders: each spec's report then says where its store is, so

@@ -12,7 +12,9 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+
 	"github.com/onsi/gomega/types"
+	"github.com/opossum-go/opossum/internal/workbook/progress"
 
 	cm "github.com/opossum-go/opossum/lessons/05-coursemanagement"
 	"github.com/opossum-go/opossum/specs/gwt"
@@ -26,6 +28,10 @@ func TestCourseManagement(t *testing.T) {
 	RegisterFailHandler(Fail)
 	RunSpecs(t, "Lesson 05: CourseManagement")
 }
+
+// The workbook records this suite's results as your progress, however you
+// run it (go test, go tool ginkgo, an editor).
+var _ = progress.Hook()
 
 // Every spec runs on a real file store in a fresh folder (without fsync:
 // the specs are about decisions, not power cuts). Set KEEP_STORES=1 to keep
