@@ -3,7 +3,9 @@ package bench
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/projection"
@@ -102,7 +104,9 @@ func BenchmarkProjectionLiveUpdate(b *testing.B) {
 			b.Cleanup(func() { r.Close() })
 			b.ReportAllocs()
 			i := 0
+			var lat []time.Duration
 			for b.Loop() {
+				start := time.Now()
 				p, err := s.Append(ctxb(), []store.Event{appendEvent(i)}, nil)
 				if err != nil {
 					b.Fatal(err)
@@ -113,8 +117,12 @@ func BenchmarkProjectionLiveUpdate(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
+				lat = append(lat, time.Since(start))
 				i++
 			}
+			slices.Sort(lat)
+			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
 		})
 	}
 }
