@@ -293,8 +293,13 @@ func (s *FileStore) writeHead(p Position, sync bool) error {
 func (s *FileStore) readEvent(p Position) (StoredEvent, batchRange, error) {
 	path := s.l.event(p)
 	b, err := s.fs.ReadFile(path)
-	if err != nil {
+	if errors.Is(err, fs.ErrNotExist) {
 		return StoredEvent{}, batchRange{}, &CorruptionError{Path: path, Position: p, Err: err}
+	}
+	if err != nil {
+		// An I/O error says nothing about the file's content: it is not
+		// reported as corruption, and a later read may succeed.
+		return StoredEvent{}, batchRange{}, fmt.Errorf("store: read %s: %w", path, err)
 	}
 	e, br, err := decodeEvent(b, p)
 	if err != nil {
