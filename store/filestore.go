@@ -62,17 +62,10 @@ type FileStore struct {
 	sinceSnap atomic.Int64
 	snapBusy  atomic.Bool
 	bg        sync.WaitGroup
-	hooks     hooks
 	tel       *telemetry
 }
 
 var _ EventStore = (*FileStore)(nil)
-
-// hooks are failpoints for tests in this package.
-type hooks struct {
-	afterWrite func() // after the event files of a group are written, before sync
-	afterSync  func() // after the group is synced, before the head moves
-}
 
 type request struct {
 	ctx    context.Context
@@ -620,18 +613,17 @@ func (s *FileStore) writeGroup(ok []accepted, pending []StoredEvent) error {
 			sh := shardOf(e.Position)
 			if !shards[sh] {
 				shards[sh] = true
-				if _, err := s.fs.Stat(s.l.shard(sh)); errors.Is(err, fs.ErrNotExist) {
-					if err := s.fs.MkdirAll(s.l.shard(sh), 0o755); err != nil {
-						closeAll()
-						return fmt.Errorf("store: create %s: %w", s.l.shard(sh), err)
-					}
-				}
 				// The shard folder's name in events/ must be durable too.
 				// It is not when the folder is new, nor when a commit that
 				// failed before syncing events/ made it (the folder then
 				// exists, but a power cut takes it away with every event
 				// in it), so events/ is synced once per shard and handle.
+				// A shard known durable exists: no file-system call then.
 				if !s.durableShards[sh] {
+					if err := s.fs.MkdirAll(s.l.shard(sh), 0o755); err != nil {
+						closeAll()
+						return fmt.Errorf("store: create %s: %w", s.l.shard(sh), err)
+					}
 					newShard = true
 				}
 			}
@@ -662,10 +654,8 @@ func (s *FileStore) writeGroup(ok []accepted, pending []StoredEvent) error {
 			}
 		}
 	}
-	if h := s.hooks.afterWrite; h != nil {
-		h()
-	}
 	if s.opts.NoSync {
+		s.markShards(shards) // nothing is durable without fsync; they exist
 		return nil
 	}
 	syncStart := time.Now()
@@ -682,16 +672,19 @@ func (s *FileStore) writeGroup(ok []accepted, pending []StoredEvent) error {
 	} else if err := s.syncMany(written, shards, newShard); err != nil {
 		return err
 	}
+	s.markShards(shards)
+	return nil
+}
+
+// markShards records shard folders that exist and, unless NoSync, whose
+// names are durable; later commits into them skip the folder work.
+func (s *FileStore) markShards(shards map[uint64]bool) {
 	if s.durableShards == nil {
 		s.durableShards = map[uint64]bool{}
 	}
 	for sh := range shards {
 		s.durableShards[sh] = true
 	}
-	if h := s.hooks.afterSync; h != nil {
-		h()
-	}
-	return nil
 }
 
 // syncEachMax is the largest group whose files are synced one by one (in
