@@ -245,7 +245,7 @@ func (d *dirSink) sync() error {
 	if err == nil {
 		return nil
 	}
-	if !errors.Is(err, errUnsupported) {
+	if !errors.Is(err, errors.ErrUnsupported) {
 		return fmt.Errorf("store: syncfs %s: %w", d.root, err)
 	}
 	if err := syncEach(d.fsys, d.written); err != nil {

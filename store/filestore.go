@@ -372,7 +372,7 @@ func (s *FileStore) Append(ctx context.Context, events []Event, cond *AppendCond
 			return
 		}
 		if err == nil {
-			s.tel.appendDur.Record(ctx, seconds(time.Since(start)), metric.WithAttributes(s.tel.store))
+			s.tel.appendDur.Record(ctx, time.Since(start).Seconds(), metric.WithAttributes(s.tel.store))
 		}
 		end(span, err)
 	}()
@@ -660,7 +660,7 @@ func (s *FileStore) writeGroup(ok []accepted, pending []StoredEvent) error {
 	}
 	syncStart := time.Now()
 	defer func() {
-		s.tel.syncDur.Record(context.Background(), seconds(time.Since(syncStart)), metric.WithAttributes(s.tel.store))
+		s.tel.syncDur.Record(context.Background(), time.Since(syncStart).Seconds(), metric.WithAttributes(s.tel.store))
 	}()
 	if len(files) > 0 {
 		if err := syncFiles(files, written); err != nil {
@@ -737,7 +737,7 @@ func (s *FileStore) syncMany(paths []string, shards map[uint64]bool, newShard bo
 	if err == nil {
 		return nil
 	}
-	if !errors.Is(err, errUnsupported) {
+	if !errors.Is(err, errors.ErrUnsupported) {
 		return fmt.Errorf("store: syncfs %s: %w", s.l.dir, err)
 	}
 	if err := syncEach(s.fs, paths); err != nil {

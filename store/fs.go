@@ -1,7 +1,6 @@
 package store
 
 import (
-	"errors"
 	"io"
 	"os"
 )
@@ -80,5 +79,3 @@ func syncDir(path string) error {
 	}
 	return err
 }
-
-var errUnsupported = errors.ErrUnsupported

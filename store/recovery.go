@@ -227,7 +227,7 @@ func (s *FileStore) settleTail(h Position) error {
 	if adopted > 0 {
 		s.log.Info("kept whole batches written by an append that did not finish", "after", h, "to", adopted)
 		if !s.opts.NoSync {
-			if err := s.fs.SyncAll(s.l.dir); err != nil && !errors.Is(err, errUnsupported) {
+			if err := s.fs.SyncAll(s.l.dir); err != nil && !errors.Is(err, errors.ErrUnsupported) {
 				return fmt.Errorf("store: syncfs %s: %w", s.l.dir, err)
 			}
 		}
@@ -311,7 +311,7 @@ func (s *FileStore) writeSnapshot() error {
 	}
 	defer unlock()
 	if s.opts.NoSync {
-		if err := s.fs.SyncAll(s.l.dir); err != nil && !errors.Is(err, errUnsupported) {
+		if err := s.fs.SyncAll(s.l.dir); err != nil && !errors.Is(err, errors.ErrUnsupported) {
 			return fmt.Errorf("store: syncfs %s: %w", s.l.dir, err)
 		}
 	}

@@ -2,8 +2,11 @@
 
 package store
 
-import "os"
+import (
+	"errors"
+	"os"
+)
 
-func syncAll(string) error { return errUnsupported }
+func syncAll(string) error { return errors.ErrUnsupported }
 
 func dataSync(f *os.File) error { return f.Sync() }

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"time"
 
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
@@ -70,5 +69,3 @@ func end(span trace.Span, err error) {
 	}
 	span.End()
 }
-
-func seconds(d time.Duration) float64 { return d.Seconds() }
