@@ -229,7 +229,10 @@ var _ = Describe("Runner", func() {
 			p := appendAll(v.st, enrolled("c1", fmt.Sprint("s", n)), cancelled("c2"), created("c2", "Rust", 2), enrolled("c2", "x"))
 			if r.WaitFor(ctx, "courses", p) == nil && !fsys.failed.Load() {
 				Expect(r.Close()).To(Succeed())
-				Expect(n).To(BeNumerically(">", 5), "the scenario has several writes to fail")
+				// When the four events arrive as one live batch, the update
+				// makes four writes (checkpoint, c1, c2 and its rename);
+				// delivered one by one it makes more.
+				Expect(n).To(BeNumerically(">", 4), "the scenario has several writes to fail")
 				break
 			}
 			Expect(statusOf(r, "courses").Err).To(MatchError(errInjected))
