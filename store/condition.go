@@ -6,35 +6,28 @@ package store
 //
 // The append fails with a *ConditionError (errors.Is(err,
 // ErrAppendConditionFailed)) when any stored event matches FailIfEventsMatch
-// and has a position greater than *After, or, when After is nil, when any
-// stored event matches at all. With All() and a nil After, the append
-// succeeds only on an empty store. The check and the write are one atomic
-// step, also across processes.
+// and has a position greater than After. Positions start at 1, so After 0
+// (the zero value) means "from the start": any matching event fails the
+// append, and All() with After 0 succeeds only on an empty store. The check
+// and the write are one atomic step, also across processes.
 type AppendCondition struct {
 	// FailIfEventsMatch is the query the decision was made with.
 	FailIfEventsMatch Query
-	// After is the highest position the decision has seen; nil when it saw
+	// After is the highest position the decision has seen; 0 when it saw
 	// no event.
-	After *Position
+	After Position
 }
 
 // Guard returns the condition "fail if anything matches q after after";
-// after == 0 means no After (nothing was read).
+// after == 0 means from the start (nothing was read).
 func Guard(q Query, after Position) *AppendCondition {
-	c := &AppendCondition{FailIfEventsMatch: q}
-	if after > 0 {
-		c.After = after.Ptr()
-	}
-	return c
+	return &AppendCondition{FailIfEventsMatch: q, After: after}
 }
 
 // violatedBy reports whether the latest matching position last (0 when no
 // event matches) violates c.
 func (c *AppendCondition) violatedBy(last Position) bool {
-	if last == 0 {
-		return false
-	}
-	return c.After == nil || last > *c.After
+	return last > c.After
 }
 
 func (c *AppendCondition) conflict(last Position) error {

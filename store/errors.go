@@ -55,18 +55,18 @@ var (
 type ConditionError struct {
 	// Query is the condition's FailIfEventsMatch query.
 	Query Query
-	// After is the condition's After position; nil when it had none.
-	After *Position
+	// After is the condition's After position; 0 when it had none.
+	After Position
 	// Conflict is the position of the latest stored event that matched the
 	// query after After.
 	Conflict Position
 }
 
 func (e *ConditionError) Error() string {
-	if e.After == nil {
+	if e.After == 0 {
 		return fmt.Sprintf("store: append condition failed: event at position %d matches %s", e.Conflict, e.Query)
 	}
-	return fmt.Sprintf("store: append condition failed: event at position %d matches %s after position %d", e.Conflict, e.Query, *e.After)
+	return fmt.Sprintf("store: append condition failed: event at position %d matches %s after position %d", e.Conflict, e.Query, e.After)
 }
 
 // Is reports whether target is ErrAppendConditionFailed.

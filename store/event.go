@@ -15,8 +15,6 @@ import (
 // n-th committed event has position n. Zero means "no event".
 type Position uint64
 
-// Ptr returns a pointer to p, for AppendCondition.After.
-func (p Position) Ptr() *Position { return &p }
 
 // Tag links an event to an entity or concept, for example courseId/c-42.
 // Keys are non-empty and never contain ':'; values may be any string. Tags

@@ -202,7 +202,7 @@ func (s *Store) appendTx(ctx context.Context, batch []store.Event, rows [][]any,
 		if err != nil {
 			return 0, err
 		}
-		if last > 0 && (cond.After == nil || last > *cond.After) {
+		if last > 0 && last > cond.After {
 			return 0, &store.ConditionError{Query: cond.FailIfEventsMatch, After: cond.After, Conflict: last}
 		}
 	}

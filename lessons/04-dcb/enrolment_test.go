@@ -117,7 +117,7 @@ var _ = Describe("Step 3: one decision across a course and a student", func() {
 		Expect(matches(enrolled("c-2", ada.StudentID))).To(BeTrue(), "the student joining another course must invalidate the decision")
 		Expect(matches(dcb.CourseCapacityChanged{CourseID: "c-1", Capacity: 1}.Event())).To(BeTrue(), "a capacity change must invalidate the decision")
 		Expect(matches(enrolled("c-2", bob.StudentID))).To(BeFalse(), "another student in another course must not get in the way")
-		Expect(d.Condition.After).To(HaveValue(Equal(store.Position(3))), "After is the last position the decision read: the course c-1")
+		Expect(d.Condition.After).To(Equal(store.Position(3)), "After is the last position the decision read: the course c-1")
 	})
 })
 

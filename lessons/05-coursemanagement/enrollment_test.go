@@ -62,7 +62,7 @@ var _ = Describe("Step 3: enrollment", func() {
 		Expect(d.Events).To(beEvents(enrolled(c1, ada)))
 		Expect(d.Events[0].Tags).To(Equal([]store.Tag{cm.CourseTag(c1), cm.StudentTag(ada)}))
 		Expect(d.Condition.FailIfEventsMatch.QueryItems()).To(HaveLen(3), "one item per decision projection")
-		Expect(d.Condition.After).To(HaveValue(Equal(store.Position(2))),
+		Expect(d.Condition.After).To(Equal(store.Position(2)),
 			"position 3 (another course) was not read; the store's head is not the right After")
 		guard := d.Condition.FailIfEventsMatch
 		matches := func(e store.Event) bool { return guard.Matches(&e) }

@@ -26,7 +26,7 @@ var _ = Describe("Step 1: a unique email", func() {
 		Expect(d.Condition).NotTo(BeNil(), "the registration must be guarded")
 		Expect(d.Condition.FailIfEventsMatch.String()).To(Equal(store.Tagged(cm.EmailTag("a@x.io")).String()),
 			"the boundary is every event tagged with the email, whatever its type")
-		Expect(d.Condition.After).To(BeNil(), "nothing was read, so any event with this email fails the append")
+		Expect(d.Condition.After).To(BeZero(), "nothing was read, so any event with this email fails the append")
 	})
 
 	It("refuses an email that is taken", func(ctx SpecContext) {

@@ -64,7 +64,7 @@ func describeConditions(h *harness) {
 			})
 
 			It("treat After = 0 like no After", func(ctx SpecContext) {
-				rejected(ctx, &store.AppendCondition{FailIfEventsMatch: store.Tagged(student2), After: store.Position(0).Ptr()})
+				rejected(ctx, &store.AppendCondition{FailIfEventsMatch: store.Tagged(student2), After: 0})
 			})
 
 			It("let an append through when After is the position of the last matching event", func(ctx SpecContext) {
@@ -136,8 +136,7 @@ func describeConditions(h *harness) {
 				Expect(errors.As(err, &ce)).To(BeTrue(), "the error must be a *store.ConditionError, got %v", err)
 				Expect(ce.Conflict).To(Equal(store.Position(6)))
 				Expect(ce.Query.String()).To(Equal(q.String()))
-				Expect(ce.After).NotTo(BeNil())
-				Expect(*ce.After).To(Equal(store.Position(3)))
+				Expect(ce.After).To(Equal(store.Position(3)))
 				Expect(err).To(MatchError(store.ErrAppendConditionFailed))
 			})
 
@@ -145,7 +144,7 @@ func describeConditions(h *harness) {
 				err := conditional(ctx, store.Guard(store.Types(courseDefined), 0))
 				var ce *store.ConditionError
 				Expect(errors.As(err, &ce)).To(BeTrue(), "the error must be a *store.ConditionError, got %v", err)
-				Expect(ce.After).To(BeNil())
+				Expect(ce.After).To(BeZero())
 				Expect(ce.Conflict).To(Equal(store.Position(2)))
 			})
 

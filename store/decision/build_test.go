@@ -45,9 +45,9 @@ var _ = Describe("Building decision models", func() {
 					Expect(m.Condition.FailIfEventsMatch).To(Equal(store.Union(qa, qb)), "the guard is the union query")
 					Expect(m.Condition.FailIfEventsMatch.IsAll()).To(Equal(wantAll))
 					if wantAfter == 0 {
-						Expect(m.Condition.After).To(BeNil(), "nothing was read, so there is no After")
+						Expect(m.Condition.After).To(BeZero(), "nothing was read, so there is no After")
 					} else {
-						Expect(m.Condition.After).To(HaveValue(Equal(wantAfter)), "After is the highest position read")
+						Expect(m.Condition.After).To(Equal(wantAfter), "After is the highest position read")
 					}
 				},
 				Entry("each fold sees only the events its own query matches, in position order",
@@ -95,7 +95,7 @@ var _ = Describe("Building decision models", func() {
 				Expect(m.First).To(Equal(seatState{Capacity: 3, Taken: 1}))
 				Expect(m.Second).To(Equal(2))
 				Expect(m.Third).To(Equal([]store.Position{1}))
-				Expect(m.Condition.After).To(HaveValue(Equal(store.Position(3))))
+				Expect(m.Condition.After).To(Equal(store.Position(3)))
 			})
 
 			It("composes N projections of one type and returns their states in input order", func() {
@@ -103,7 +103,7 @@ var _ = Describe("Building decision models", func() {
 				m, err := decision.BuildAll(ctx, s, []decision.Projection[seatState]{seats("c-1"), seats("c-2"), seats("c-3")})
 				Expect(err).NotTo(HaveOccurred())
 				Expect(m.States).To(Equal([]seatState{{2, 0}, {5, 1}, {0, 0}}))
-				Expect(m.Condition.After).To(HaveValue(Equal(store.Position(3))))
+				Expect(m.Condition.After).To(Equal(store.Position(3)))
 			})
 
 			It("rejects an empty list of projections", func() {
@@ -249,7 +249,7 @@ var _ = Describe("Building decision models", func() {
 				It("has no After when nothing was read, so any matching event conflicts", func() {
 					m, err := decision.Build(ctx, s, seen(store.Tagged(email("a@x"))))
 					Expect(err).NotTo(HaveOccurred())
-					Expect(m.Condition.After).To(BeNil())
+					Expect(m.Condition.After).To(BeZero())
 					given(s, ev("Anything", email("a@x")))
 					_, err = s.Append(ctx, []store.Event{registration("s-1", "a@x")}, m.Condition)
 					Expect(err).To(MatchError(store.ErrAppendConditionFailed))

@@ -22,7 +22,7 @@ func ExampleBuild() {
 		return
 	}
 	fmt.Printf("%d of %d seats taken\n", m.State.Taken, m.State.Capacity)
-	fmt.Println("guard:", m.Condition.FailIfEventsMatch, "after", *m.Condition.After)
+	fmt.Println("guard:", m.Condition.FailIfEventsMatch, "after", m.Condition.After)
 	// Output:
 	// 1 of 2 seats taken
 	// guard: (CourseDefined|StudentEnrolled)[courseId:c-1] after 2
