@@ -15,7 +15,6 @@ import (
 // n-th committed event has position n. Zero means "no event".
 type Position uint64
 
-
 // Tag links an event to an entity or concept, for example courseId/c-42.
 // Keys are non-empty and never contain ':'; values may be any string. Tags
 // compare by exact, case-sensitive equality of key and value.
