@@ -26,12 +26,14 @@ func ResolveReadOptions(opts ...ReadOption) (ReadOptions, error) {
 }
 
 // PrepareBatch validates a batch exactly as the stores of this package do
-// and returns copies ready to store: data compacted (nil or empty data
-// becomes {}), a zero timestamp set to now, tags and Metadata.Extra copied. maxEventSize <= 0
-// means DefaultMaxEventSize. It returns ErrEmptyBatch, or an error
-// wrapping ErrInvalidEvent or ErrEventTooLarge, and then no events. Event
-// stores implemented outside this package use it so that validation has
-// one definition.
-func PrepareBatch(events []Event, maxEventSize int, now time.Time) ([]Event, error) {
+// and returns copies ready to store: a zero id set to a new time-ordered
+// one (NewEventID, at now), data compacted (nil or empty data becomes {}),
+// a zero timestamp set to now, tags and Metadata.Extra copied.
+// maxEventSize <= 0 means DefaultMaxEventSize. It returns ErrEmptyBatch, an
+// error wrapping ErrInvalidEvent or ErrEventTooLarge, or a
+// *DuplicateEventIDError when an id occurs twice, and then no events.
+// Event stores implemented outside this package use it, and
+// Batch.ResolveRetry, so that validation and retries have one definition.
+func PrepareBatch(events []Event, maxEventSize int, now time.Time) (Batch, error) {
 	return prepareBatch(events, maxEventSize, now)
 }

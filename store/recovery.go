@@ -197,7 +197,7 @@ func (s *FileStore) settleTail(h Position) error {
 		if p == want.Last {
 			s.mu.Lock()
 			for _, e := range batch {
-				s.idx.add(e.Position, e.Type, e.Tags)
+				s.idx.add(e.Position, &e.Event)
 			}
 			s.mu.Unlock()
 			s.sinceSnap.Add(int64(len(batch)))

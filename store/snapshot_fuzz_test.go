@@ -19,9 +19,9 @@ import (
 func FuzzSnapshot(f *testing.F) {
 	f.Add(newIndex().encodeSnapshot())
 	x := newIndex()
-	x.add(1, "A", []Tag{{Key: "k", Value: "v"}})
-	x.add(2, "B", nil)
-	x.add(3, "A", []Tag{{Key: "k", Value: "v"}, {Key: "k", Value: "w"}})
+	x.add(1, &Event{ID: NewEventID(), Type: "A", Tags: []Tag{{Key: "k", Value: "v"}}})
+	x.add(2, &Event{ID: NewEventID(), Type: "B"})
+	x.add(3, &Event{ID: legacyEventID(3), Type: "A", Tags: []Tag{{Key: "k", Value: "v"}, {Key: "k", Value: "w"}}})
 	f.Add(x.encodeSnapshot())
 	f.Fuzz(func(t *testing.T, b []byte) {
 		_, _ = decodeSnapshot(b) // as found on disk
@@ -73,6 +73,16 @@ func checkIndex(t *testing.T, x *index) {
 	}
 	for tag, l := range x.tags {
 		checkList(t, "tag "+tag.String(), l, x.head)
+	}
+	byPos := make([]bool, x.head)
+	for id, p := range x.ids {
+		if p < 1 || p > x.head || byPos[p-1] || id.IsZero() {
+			t.Fatalf("id %s at position %d: out of range, zero, or a second id of the position", id, p)
+		}
+		byPos[p-1] = true
+	}
+	if len(x.ids) != int(x.head) {
+		t.Fatalf("%d ids for %d positions", len(x.ids), x.head)
 	}
 }
 
