@@ -200,7 +200,10 @@ func (s *FileStore) createDir(dir string) error {
 func (s *FileStore) initManifest() error {
 	b, err := s.fs.ReadFile(s.l.manifest())
 	if err == nil {
-		return checkManifest(s.l.manifest(), b)
+		if err := checkManifest(s.l.manifest(), b); err != nil {
+			return err
+		}
+		return s.upgradeManifest(b)
 	}
 	if !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("store: read %s: %w", s.l.manifest(), err)

@@ -251,8 +251,9 @@ func (pl *plan) last() Position {
 //	ids: head × 16 bytes, the id of each position from 1 up   (version 2)
 //	crc32 (IEEE, 4 bytes) of everything before it
 //
-// A snapshot of version 1 (no ids) is not loaded: the index is rebuilt
-// from the event files once, and written again as version 2.
+// A snapshot of version 1 (no ids) decodes with nil ids (oldSnapshot): Open
+// does not load it but rebuilds the index from the event files once, and
+// writes it again as version 2; Verify still compares its posting lists.
 const snapshotMagic = "OPOSSUMIDX"
 
 const snapshotVersion = 2
@@ -318,6 +319,10 @@ func (x *index) encodeSnapshot() []byte {
 
 var errBadSnapshot = errors.New("bad index snapshot")
 
+// oldSnapshot reports whether x was decoded from a snapshot of version 1,
+// which has no ids.
+func (x *index) oldSnapshot() bool { return x.ids == nil }
+
 func decodeSnapshot(b []byte) (*index, error) {
 	if len(b) < len(snapshotMagic)+5 || string(b[:len(snapshotMagic)]) != snapshotMagic {
 		return nil, fmt.Errorf("%w: no header", errBadSnapshot)
@@ -326,8 +331,9 @@ func decodeSnapshot(b []byte) (*index, error) {
 	if crc32.ChecksumIEEE(body) != sum {
 		return nil, fmt.Errorf("%w: checksum mismatch", errBadSnapshot)
 	}
-	if body[len(snapshotMagic)] != snapshotVersion {
-		return nil, fmt.Errorf("%w: version %d", errBadSnapshot, body[len(snapshotMagic)])
+	version := body[len(snapshotMagic)]
+	if version != snapshotVersion && version != 1 {
+		return nil, fmt.Errorf("%w: version %d", errBadSnapshot, version)
 	}
 	r := bufio.NewReader(bytes.NewReader(body[len(snapshotMagic)+1:]))
 	var err error
@@ -431,7 +437,9 @@ func decodeSnapshot(b []byte) (*index, error) {
 			x.tags[Tag{Key: k, Value: v}] = l
 		}
 	}
-	if err == nil {
+	if err == nil && version == 1 {
+		x.ids = nil // no ids: see oldSnapshot
+	} else if err == nil {
 		err = decodeSnapshotIDs(r, x)
 	}
 	if err == nil {

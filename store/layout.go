@@ -103,6 +103,31 @@ type manifest struct {
 	ShardSize int       `json:"shardSize"`
 }
 
+// upgradeManifest moves the manifest b of an older format to FormatVersion,
+// durably (even with NoSync, as its creation is), keeping its other fields.
+// It runs at a read-write Open, under the writer lock, before anything is
+// written in the new format. Version 1 to 2 changes nothing else: event
+// files without an id keep reporting legacyEventID. Once moved, older
+// versions of the package refuse the store, so they cannot write events
+// without ids into it nor drop ids when they add tags.
+func (s *FileStore) upgradeManifest(b []byte) error {
+	var m manifest
+	if err := json.Unmarshal(b, &m); err != nil {
+		return &CorruptionError{Path: s.l.manifest(), Err: err}
+	}
+	if m.Format >= FormatVersion {
+		return nil
+	}
+	was := m.Format
+	m.Format = FormatVersion
+	out, _ := json.MarshalIndent(m, "", "  ")
+	if err := WriteFileAtomic(s.fs, s.l.manifest(), append(out, '\n'), false); err != nil {
+		return err
+	}
+	s.log.Info("upgraded the store format", "from", was, "to", FormatVersion)
+	return nil
+}
+
 // batchRange records the batch an event was appended with. Recovery treats
 // a batch whose files are not all present and whole as never written.
 type batchRange struct {

@@ -92,6 +92,10 @@ func (s *FileStore) loadSnapshotAt(head Position, e uint64) *index {
 		s.log.Warn("index snapshot corrupt; rebuilding the index from the event files", "file", path, "err", err)
 		return newIndex()
 	}
+	if x.oldSnapshot() {
+		s.log.Info("index snapshot of an older version, without event ids; rebuilding the index from the event files", "file", path)
+		return newIndex()
+	}
 	if x.head > 0 {
 		// The snapshot is only written for durable events, but a store
 		// folder can be copied or damaged: its last event must exist.
