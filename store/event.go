@@ -147,9 +147,9 @@ func validateEvent(i int, e *Event) error {
 // prepareBatch validates every event of a batch and returns copies ready to
 // store (id and timestamp set, data compacted). Nothing is returned unless
 // every event is valid and no id occurs twice.
-func prepareBatch(events []Event, maxSize int, now time.Time) (Batch, error) {
+func prepareBatch(events []Event, maxSize int, now time.Time) (preparedBatch, error) {
 	if len(events) == 0 {
-		return Batch{}, ErrEmptyBatch
+		return preparedBatch{}, ErrEmptyBatch
 	}
 	if maxSize <= 0 {
 		maxSize = DefaultMaxEventSize
@@ -159,7 +159,7 @@ func prepareBatch(events []Event, maxSize int, now time.Time) (Batch, error) {
 	for i := range events {
 		e := events[i]
 		if err := validateEvent(i, &e); err != nil {
-			return Batch{}, err
+			return preparedBatch{}, err
 		}
 		d := bytes.TrimSpace(e.Data)
 		if len(d) == 0 {
@@ -167,7 +167,7 @@ func prepareBatch(events []Event, maxSize int, now time.Time) (Batch, error) {
 		} else {
 			var buf bytes.Buffer
 			if err := json.Compact(&buf, d); err != nil {
-				return Batch{}, fmt.Errorf("%w: event %d (%s) data: %v", ErrInvalidEvent, i, e.Type, err)
+				return preparedBatch{}, fmt.Errorf("%w: event %d (%s) data: %v", ErrInvalidEvent, i, e.Type, err)
 			}
 			e.Data = buf.Bytes()
 		}
@@ -181,14 +181,14 @@ func prepareBatch(events []Event, maxSize int, now time.Time) (Batch, error) {
 		e.Tags = append([]Tag(nil), e.Tags...)
 		e.Metadata.Extra = maps.Clone(e.Metadata.Extra)
 		if size := eventSize(&e); size > maxSize {
-			return Batch{}, fmt.Errorf("%w: event %d (%s) is %d bytes, the limit is %d", ErrEventTooLarge, i, e.Type, size, maxSize)
+			return preparedBatch{}, fmt.Errorf("%w: event %d (%s) is %d bytes, the limit is %d", ErrEventTooLarge, i, e.Type, size, maxSize)
 		}
 		out[i] = e
 	}
 	if err := checkBatchIDs(out); err != nil {
-		return Batch{}, err
+		return preparedBatch{}, err
 	}
-	return Batch{Events: out, stamped: stamped}, nil
+	return preparedBatch{events: out, stamped: stamped}, nil
 }
 
 // eventSize estimates the encoded size of an event.

@@ -371,7 +371,7 @@ var _ = Describe("A retry after an append with an unknown outcome", Label("fault
 				outcomes[retryAfter(ctx, e, e.ffs, batch)]++
 			}
 			AddReportEntry("outcomes", fmt.Sprintf("failed %s: first attempt survived %d times, lost %d times", kind, outcomes[true], outcomes[false]))
-			Expect(outcomes[true] + outcomes[false]).To(BeNumerically(">", 0), "the fault fired at least once")
+			Expect(outcomes[true]+outcomes[false]).To(BeNumerically(">", 0), "the fault fired at least once")
 		},
 		Entry("a sync", faultfs.OpSync),
 		Entry("a folder sync", faultfs.OpSyncDir),

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"time"
+
+	"github.com/opossum-go/opossum/store/vfs"
 )
 
 // FormatVersion is the on-disk format this package writes. It reads every
@@ -121,7 +123,7 @@ func (s *FileStore) upgradeManifest(b []byte) error {
 	was := m.Format
 	m.Format = FormatVersion
 	out, _ := json.MarshalIndent(m, "", "  ")
-	if err := WriteFileAtomic(s.fs, s.l.manifest(), append(out, '\n'), false); err != nil {
+	if err := vfs.WriteFileAtomic(s.fs, s.l.manifest(), append(out, '\n'), false); err != nil {
 		return err
 	}
 	s.log.Info("upgraded the store format", "from", was, "to", FormatVersion)

@@ -52,7 +52,7 @@ func (m *MemoryStore) Append(ctx context.Context, events []Event, cond *AppendCo
 	}
 	// A retry is recognised before the condition, which its own events,
 	// stored by the first attempt, would fail.
-	if last, err := batch.ResolveRetry(m.find, m.load); err != nil || last > 0 {
+	if last, err := batch.resolveRetry(m.find, m.load); err != nil || last > 0 {
 		m.mu.Unlock()
 		return last, err
 	}
@@ -62,8 +62,8 @@ func (m *MemoryStore) Append(ctx context.Context, events []Event, cond *AppendCo
 			return 0, cond.conflict(last)
 		}
 	}
-	br := batchRange{First: Position(len(m.events) + 1), Last: Position(len(m.events) + len(batch.Events))}
-	for _, e := range batch.Events {
+	br := batchRange{First: Position(len(m.events) + 1), Last: Position(len(m.events) + len(batch.events))}
+	for _, e := range batch.events {
 		p := Position(len(m.events) + 1)
 		m.events = append(m.events, StoredEvent{Position: p, Event: e})
 		m.batchOf = append(m.batchOf, br)

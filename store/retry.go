@@ -7,20 +7,22 @@ import (
 	"slices"
 )
 
-// Batch is a batch of events validated and ready to store, as PrepareBatch
-// returns it: every event has an id, its data is compacted and its
-// timestamp set. It also remembers which timestamps the caller gave, which
-// ResolveRetry needs to tell a retry from a different batch.
-type Batch struct {
-	// Events are the prepared copies, in the order they were given.
-	Events []Event
-	// stamped[i] reports whether the caller gave Events[i] its timestamp.
+// preparedBatch is a batch of events validated and ready to store, as
+// prepareBatch returns it: every event has an id, its data is compacted and
+// its timestamp set. It also remembers which timestamps the caller gave,
+// which resolveRetry needs to tell a retry from a different batch.
+type preparedBatch struct {
+	// events are the prepared copies, in the order they were given.
+	events []Event
+	// stamped[i] reports whether the caller gave events[i] its timestamp.
 	stamped []bool
 }
 
-// ResolveRetry decides, under the lock or transaction that makes an append
+// resolveRetry decides, under the lock or transaction that makes an append
 // atomic and before its append condition is checked, whether b was stored
-// before. find returns the position of the stored event with an id. load
+// before. Every EventStore of this module calls it (the SQLite peer
+// through internal/storeimpl), so that retries have one definition. find
+// returns the position of the stored event with an id. load
 // returns the stored events at positions first..last, in order, and
 // whether they are exactly the events of one earlier append (its whole
 // batch and nothing else).
@@ -36,16 +38,16 @@ type Batch struct {
 // same order, and the same metadata; a timestamp counts only when the
 // caller gave one, because the store set it when it was zero. Tags added
 // later by AddTags make a stored event differ from its retry.
-func (b *Batch) ResolveRetry(find func(EventID) (Position, bool), load func(first, last Position) ([]StoredEvent, bool, error)) (Position, error) {
-	n := len(b.Events)
+func (b *preparedBatch) resolveRetry(find func(EventID) (Position, bool), load func(first, last Position) ([]StoredEvent, bool, error)) (Position, error) {
+	n := len(b.events)
 	if n == 0 {
 		return 0, nil
 	}
 	found := -1 // index of the first event whose id is stored
 	var first Position
 	missing := -1 // index of the first event whose id is not stored
-	for i := range b.Events {
-		p, ok := find(b.Events[i].ID)
+	for i := range b.events {
+		p, ok := find(b.events[i].ID)
 		switch {
 		case !ok:
 			if missing < 0 {
@@ -63,7 +65,7 @@ func (b *Batch) ResolveRetry(find func(EventID) (Position, bool), load func(firs
 	}
 	p := first + Position(found)
 	if missing >= 0 {
-		return 0, b.dupErr(found, p, fmt.Sprintf("event %d of the batch (id %s) is not stored; a retry repeats its batch exactly", missing, b.Events[missing].ID))
+		return 0, b.dupErr(found, p, fmt.Sprintf("event %d of the batch (id %s) is not stored; a retry repeats its batch exactly", missing, b.events[missing].ID))
 	}
 	last := first + Position(n) - 1
 	stored, whole, err := load(first, last)
@@ -74,15 +76,15 @@ func (b *Batch) ResolveRetry(find func(EventID) (Position, bool), load func(firs
 		return 0, b.dupErr(0, first, fmt.Sprintf("positions %d..%d were not stored by one append of these events alone", first, last))
 	}
 	for i := range stored {
-		if why := differs(&b.Events[i], b.stamped[i], &stored[i].Event); why != "" {
+		if why := differs(&b.events[i], b.stamped[i], &stored[i].Event); why != "" {
 			return 0, b.dupErr(i, stored[i].Position, why)
 		}
 	}
 	return last, nil
 }
 
-func (b *Batch) dupErr(i int, p Position, reason string) error {
-	return &DuplicateEventIDError{ID: b.Events[i].ID, Index: i, Position: p, Reason: reason}
+func (b *preparedBatch) dupErr(i int, p Position, reason string) error {
+	return &DuplicateEventIDError{ID: b.events[i].ID, Index: i, Position: p, Reason: reason}
 }
 
 // differs says how the prepared event e differs in content from the stored
@@ -178,7 +180,7 @@ func (s *FileStore) retryOf(r *request, g *groupIDs, pending []StoredEvent) (las
 		}
 		return out, whole, nil
 	}
-	b := Batch{Events: r.events, stamped: r.stamped}
-	last, err = b.ResolveRetry(find, load)
+	b := preparedBatch{events: r.events, stamped: r.stamped}
+	last, err = b.resolveRetry(find, load)
 	return last, inGroup && last > 0, err
 }

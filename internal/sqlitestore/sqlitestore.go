@@ -8,7 +8,7 @@
 // synchronous=FULL: a commit is fsynced before Append returns. Events live
 // in one table keyed by position, with a unique index on the event id and
 // an index on (type, position); each row records the positions of the
-// batch it was appended with, for the retry check (store.Batch.ResolveRetry); tags
+// batch it was appended with, for the retry check (storeimpl.Batch.ResolveRetry); tags
 // live in a second table keyed by (key, value, position), so that type and tag
 // queries use indexes rather than a scan. A conditional append checks its
 // condition and inserts the events in one IMMEDIATE transaction, which
@@ -31,6 +31,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/opossum-go/opossum/internal/storeimpl"
 	"github.com/opossum-go/opossum/store"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -160,7 +161,7 @@ func (s *Store) Append(ctx context.Context, events []store.Event, cond *store.Ap
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
-	batch, err := store.PrepareBatch(events, s.opts.MaxEventSize, s.opts.Now().UTC())
+	batch, err := storeimpl.PrepareBatch(events, s.opts.MaxEventSize, s.opts.Now().UTC())
 	if err != nil {
 		return 0, err
 	}
@@ -192,7 +193,7 @@ func (s *Store) Append(ctx context.Context, events []store.Event, cond *store.Ap
 
 // appendTx runs the append in one transaction: the retry check, the
 // condition, the inserts. wrote is false for a retry, which writes nothing.
-func (s *Store) appendTx(ctx context.Context, batch store.Batch, rows [][]any, cond *store.AppendCondition) (last store.Position, wrote bool, err error) {
+func (s *Store) appendTx(ctx context.Context, batch storeimpl.Batch, rows [][]any, cond *store.AppendCondition) (last store.Position, wrote bool, err error) {
 	insEvent, err := s.stmt(ctx, `INSERT INTO events (position, id, batch_first, batch_last, type, tags, data, ts, correlation, causation, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return 0, false, err
@@ -258,7 +259,7 @@ func (s *Store) appendTx(ctx context.Context, batch store.Batch, rows [][]any, c
 }
 
 // loader returns the stored events at first..last and whether they are
-// one whole batch, for store.Batch.ResolveRetry.
+// one whole batch, for storeimpl.Batch.ResolveRetry.
 func (s *Store) loader(ctx context.Context, tx *sql.Tx) func(first, last store.Position) ([]store.StoredEvent, bool, error) {
 	return func(first, last store.Position) ([]store.StoredEvent, bool, error) {
 		rows, err := tx.QueryContext(ctx, `SELECT `+columns+`, batch_first, batch_last FROM events WHERE position BETWEEN ? AND ? ORDER BY position`, int64(first), int64(last))
@@ -377,7 +378,7 @@ func (s *Store) lastPosition(ctx context.Context, db querier, q store.Query) (st
 // Read implements store.EventStore. The sequence is one SELECT, so it sees
 // the snapshot taken when iteration begins.
 func (s *Store) Read(ctx context.Context, q store.Query, opts ...store.ReadOption) iter.Seq2[store.StoredEvent, error] {
-	o, err := store.ResolveReadOptions(opts...)
+	o, err := storeimpl.ResolveReadOptions(opts...)
 	if err != nil {
 		return errSeq(err)
 	}
