@@ -69,7 +69,7 @@ func statInputs(root string) {
 			return nil
 		}
 		if strings.HasSuffix(name, ".go") || name == "go.mod" || name == "go.sum" || name == "go.work" ||
-			strings.HasSuffix(name, ".md") {
+			strings.HasSuffix(name, ".md") || strings.HasSuffix(name, ".json") {
 			_, err = os.Stat(path)
 		}
 		return err

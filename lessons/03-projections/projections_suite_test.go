@@ -2,7 +2,6 @@ package projections_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -121,9 +120,11 @@ func checkProjection(r *projection.Runner, name string) {
 // surfaceTODO re-raises the TODO of a stub that a projection ran into, so
 // the spec fails exactly as if it had called the stub itself.
 func surfaceTODO(err error) {
-	var t *todo.Error
-	if errors.As(err, &t) {
-		panic(t)
+	if err == nil {
+		return
+	}
+	if i := strings.Index(err.Error(), todo.Prefix); i >= 0 {
+		panic(err.Error()[i:])
 	}
 }
 
