@@ -86,8 +86,45 @@ func Sum(numbers ...int) int { return 0 }
 			session := workbookIn(root, "run", "1")
 			Expect(session).To(gexec.Exit(1))
 			Expect(session).To(gbytes.Say(`Lesson 1 does not compile:`))
-			Expect(session).To(gbytes.Say(`sample.go:3:\d+: cannot use 42`))
+			Expect(session).To(gbytes.Say(`lessons/01-sample/sample.go:3:\d+: cannot use 42`))
 			Expect(session).To(gbytes.Say(`Fix the code at the first error above`))
+		})
+
+		It("says in one line which import to delete when one is left unused", func() {
+			write(root, "lessons/01-sample/sample.go", "package sample\n\nimport \"strings\"\n\n"+
+				"// Greet greets.\nfunc Greet(name string) string { return name }\n\n// Sum sums.\nfunc Sum(numbers ...int) int { return 0 }\n")
+			session := workbookIn(root, "run", "1")
+			Expect(session).To(gexec.Exit(1))
+			Expect(session).To(gbytes.Say(`lessons/01-sample/sample.go:3:8: "strings" imported and not used`))
+			Expect(session).To(gbytes.Say(`Delete the line that imports "strings" in lessons/01-sample/sample.go \(line 3\): nothing in the file uses it any more\.`))
+		})
+
+		It("takes the TODO marker exactly out of a message that carries it in a JSON body", func() {
+			write(root, "lessons/01-sample/sample_test.go", `package sample_test
+
+import (
+	"fmt"
+
+	. "github.com/onsi/ginkgo/v2"
+
+	sample "github.com/opossum-go/opossum/lessons/01-sample"
+)
+
+var _ = Describe("The sample lesson over HTTP", func() {
+	It("answers a greeting", func() {
+		defer func() {
+			if r := recover(); r != nil {
+				Fail(fmt.Sprintf("POST /greetings answered 500: {\"detail\":%q,\"instance\":\"/greetings\"}", r))
+			}
+		}()
+		sample.Greet("Ada")
+	})
+})
+`)
+			session := workbookIn(root, "run", "1")
+			Expect(session).To(gexec.Exit(1))
+			Expect(session).To(gbytes.Say(`POST /greetings answered 500`))
+			Expect(session).To(gbytes.Say(`Next: write Greet in lessons/01-sample/sample.go \(README step 1, lessons/01-sample/README.md\)\.\n`))
 		})
 
 		It("names the lessons there are when asked for an unknown one", func() {
