@@ -70,10 +70,11 @@ type FileStore struct {
 var _ EventStore = (*FileStore)(nil)
 
 type request struct {
-	ctx    context.Context
-	events []Event
-	cond   *AppendCondition
-	done   chan result
+	ctx     context.Context
+	events  []Event
+	stamped []bool // see preparedBatch
+	cond    *AppendCondition
+	done    chan result
 }
 
 type result struct {
@@ -201,7 +202,10 @@ func (s *FileStore) createDir(dir string) error {
 func (s *FileStore) initManifest() error {
 	b, err := s.fs.ReadFile(s.l.manifest())
 	if err == nil {
-		return checkManifest(s.l.manifest(), b)
+		if err := checkManifest(s.l.manifest(), b); err != nil {
+			return err
+		}
+		return s.upgradeManifest(b)
 	}
 	if !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("store: read %s: %w", s.l.manifest(), err)
@@ -346,7 +350,7 @@ func (s *FileStore) indexUpTo(h Position) error {
 		}
 		s.mu.Lock()
 		for _, e := range evs {
-			s.idx.add(e.Position, e.Type, e.Tags)
+			s.idx.add(e.Position, &e.Event)
 		}
 		s.mu.Unlock()
 		s.sinceSnap.Add(int64(len(evs)))
@@ -400,7 +404,7 @@ func (s *FileStore) append(ctx context.Context, events []Event, cond *AppendCond
 	if err := s.brokenErr(); err != nil {
 		return 0, err
 	}
-	r := &request{ctx: ctx, events: batch, cond: cond, done: make(chan result, 1)}
+	r := &request{ctx: ctx, events: batch.events, stamped: batch.stamped, cond: cond, done: make(chan result, 1)}
 	s.qmu.RLock()
 	if s.closed {
 		s.qmu.RUnlock()
@@ -499,6 +503,7 @@ func failAll(reqs []*request, err error) {
 type accepted struct {
 	r     *request
 	first Position
+	retry bool // a retry of an append accepted earlier in the group: nothing to write
 }
 
 func (s *FileStore) commitGroup(reqs []*request) {
@@ -534,9 +539,24 @@ func (s *FileStore) commitGroup(reqs []*request) {
 	next := head + 1
 	var ok []accepted
 	var pending []StoredEvent
+	var group groupIDs
 	for _, r := range reqs {
 		if err := r.ctx.Err(); err != nil {
 			r.done <- result{err: err}
+			continue
+		}
+		// A retry is recognised before the condition, which its own
+		// events, stored by the first attempt, would fail.
+		last, inGroup, err := s.retryOf(r, &group, pending)
+		switch {
+		case err != nil:
+			r.done <- result{err: err}
+			continue
+		case inGroup:
+			ok = append(ok, accepted{r: r, first: last + 1 - Position(len(r.events)), retry: true})
+			continue
+		case last > 0:
+			r.done <- result{last: last}
 			continue
 		}
 		if r.cond != nil {
@@ -556,6 +576,7 @@ func (s *FileStore) commitGroup(reqs []*request) {
 			}
 		}
 		ok = append(ok, accepted{r: r, first: next})
+		group.add(r.events, next)
 		for _, e := range r.events {
 			pending = append(pending, StoredEvent{Position: next, Event: e})
 			next++
@@ -580,7 +601,7 @@ func (s *FileStore) commitGroup(reqs []*request) {
 	}
 	s.mu.Lock()
 	for _, e := range pending {
-		s.idx.add(e.Position, e.Type, e.Tags)
+		s.idx.add(e.Position, &e.Event)
 	}
 	s.mu.Unlock()
 	for _, a := range ok {
@@ -608,6 +629,9 @@ func (s *FileStore) writeGroup(ok []accepted, pending []StoredEvent) error {
 	newShard := false
 	i := 0
 	for _, a := range ok {
+		if a.retry {
+			continue
+		}
 		br := batchRange{First: a.first, Last: a.first + Position(len(a.r.events)) - 1}
 		for range a.r.events {
 			e := &pending[i]

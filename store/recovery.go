@@ -94,6 +94,10 @@ func (s *FileStore) loadSnapshotAt(head Position, e uint64) *index {
 		s.log.Warn("index snapshot corrupt; rebuilding the index from the event files", "file", path, "err", err)
 		return newIndex()
 	}
+	if x.oldSnapshot() {
+		s.log.Info("index snapshot of an older version, without event ids; rebuilding the index from the event files", "file", path)
+		return newIndex()
+	}
 	if x.head > 0 {
 		// The snapshot is only written for durable events, but a store
 		// folder can be copied or damaged: its last event must exist.
@@ -199,7 +203,7 @@ func (s *FileStore) settleTail(h Position) error {
 		if p == want.Last {
 			s.mu.Lock()
 			for _, e := range batch {
-				s.idx.add(e.Position, e.Type, e.Tags)
+				s.idx.add(e.Position, &e.Event)
 			}
 			s.mu.Unlock()
 			s.sinceSnap.Add(int64(len(batch)))
