@@ -519,12 +519,9 @@ func (s *FileStore) commitGroup(reqs []*request) {
 	defer s.syncMu.Unlock()
 
 	// Catch up with commits of other processes, and clean up after one
-	// that crashed mid-append. A failure here breaks the handle like a
-	// failed write: catching up may have indexed a batch a crashed writer
-	// left before failing to make it durable (or to remove a torn one),
-	// and a later commit would build on that.
+	// that crashed mid-append. A failure breaks the handle (see there).
 	if err := s.catchUpLocked(); err != nil {
-		failAll(reqs, s.breakWith(err))
+		failAll(reqs, err)
 		return
 	}
 
