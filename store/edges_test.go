@@ -267,7 +267,7 @@ var _ = Describe("The store at its edges", func() {
 		Expect(rep.Problems).To(BeEmpty())
 	})
 
-	PIt("keeps the cause of a broken handle, so errors.Is finds the I/O error as well as ErrBroken", SpecTimeout(time.Minute), func(ctx SpecContext) {
+	It("keeps the cause of a broken handle, so errors.Is finds the I/O error as well as ErrBroken", SpecTimeout(time.Minute), func(ctx SpecContext) {
 		s := openWith(&store.Options{FS: ffs})
 		ffs.FailNth(faultfs.OpSync, 1)
 		err := appendBatch(ctx, s, nil, "b1", 1)
@@ -278,7 +278,7 @@ var _ = Describe("The store at its edges", func() {
 		Expect(err).To(MatchError(faultfs.ErrInjected), "later appends name the same cause")
 	})
 
-	PIt("leaves nothing behind when it refuses to open a folder that is not a store", func() {
+	It("leaves nothing behind when it refuses to open a folder that is not a store", func() {
 		Expect(os.MkdirAll(dir, 0o755)).To(Succeed())
 		Expect(os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("mine"), 0o644)).To(Succeed())
 		_, err := store.Open(dir, nil)

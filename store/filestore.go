@@ -90,7 +90,8 @@ type result struct {
 // Options.ReadOnly, Open creates nothing, takes no lock and runs no
 // recovery (see there).
 //
-// Errors: ErrNotAStore (a non-empty folder without a manifest),
+// Errors: ErrNotAStore (a non-empty folder without a manifest; the folder
+// is left as it was),
 // ErrUnsupportedFormat, *LockError (another process holds the lock longer
 // than Options.LockTimeout), *CorruptionError (a committed event file is
 // damaged), ErrStoreInUse (the store is being deleted), ErrInvalidOption,
@@ -127,6 +128,8 @@ func Open(dir string, opts *Options) (*FileStore, error) {
 	if err := s.createDir(dir); err != nil {
 		return nil, err
 	}
+	_, statErr := s.fs.Stat(s.l.lock())
+	newLock := errors.Is(statErr, fs.ErrNotExist)
 	if err := s.plock.lock(context.Background()); err != nil {
 		s.plock.close()
 		return nil, err
@@ -137,6 +140,11 @@ func Open(dir string, opts *Options) (*FileStore, error) {
 	}
 	if err != nil {
 		s.closeFiles()
+		if newLock && errors.Is(err, ErrNotAStore) {
+			// Refusing a folder leaves it as it was. No other Open can
+			// be waiting on this lock file: every one refuses the folder.
+			_ = s.fs.Remove(s.l.lock())
+		}
 		return nil, err
 	}
 	go s.commitLoop()
@@ -416,7 +424,7 @@ func (s *FileStore) brokenErr() error {
 	s.brokenMu.Lock()
 	defer s.brokenMu.Unlock()
 	if s.broken != nil {
-		return fmt.Errorf("%w: %v", ErrBroken, s.broken)
+		return fmt.Errorf("%w: %w", ErrBroken, s.broken)
 	}
 	return nil
 }
@@ -428,7 +436,7 @@ func (s *FileStore) breakWith(err error) error {
 		s.log.Error("write failed; refusing further appends until reopened", "err", err)
 	}
 	s.brokenMu.Unlock()
-	return fmt.Errorf("%w: %v (the events may or may not have been stored)", ErrBroken, err)
+	return fmt.Errorf("%w: %w (the events may or may not have been stored)", ErrBroken, err)
 }
 
 // commitLoop is the single committer: it gathers the queued requests into
