@@ -26,7 +26,9 @@ var (
 	ErrClosed = errors.New("store: closed")
 	// ErrBroken means an earlier write failed in a way that leaves the
 	// outcome of a commit unknown; the handle refuses further appends until
-	// the store is reopened, which runs recovery.
+	// the store is reopened, which runs recovery. The returned errors wrap
+	// the failure that broke the handle too, so errors.Is also finds it
+	// (syscall.ENOSPC after a full disk, say).
 	ErrBroken = errors.New("store: broken by an earlier write failure; reopen the store")
 	// ErrLockTimeout means the cross-process writer lock could not be taken
 	// within Options.LockTimeout. The returned error is a *LockError.

@@ -91,7 +91,8 @@ type result struct {
 // Options.ReadOnly, Open creates nothing, takes no lock and runs no
 // recovery (see there).
 //
-// Errors: ErrNotAStore (a non-empty folder without a manifest),
+// Errors: ErrNotAStore (a non-empty folder without a manifest; the folder
+// is left as it was),
 // ErrUnsupportedFormat, *LockError (another process holds the lock longer
 // than Options.LockTimeout), *CorruptionError (a committed event file is
 // damaged), ErrStoreInUse (the store is being deleted), ErrInvalidOption,
@@ -128,6 +129,11 @@ func Open(dir string, opts *Options) (*FileStore, error) {
 	if err := s.createDir(dir); err != nil {
 		return nil, err
 	}
+	_, statErr := s.fs.Stat(s.l.lock())
+	newLock := errors.Is(statErr, fs.ErrNotExist)
+	if statErr != nil && !newLock {
+		return nil, fmt.Errorf("store: %w", statErr)
+	}
 	if err := s.plock.lock(context.Background()); err != nil {
 		s.plock.close()
 		return nil, err
@@ -138,6 +144,11 @@ func Open(dir string, opts *Options) (*FileStore, error) {
 	}
 	if err != nil {
 		s.closeFiles()
+		if newLock && errors.Is(err, ErrNotAStore) {
+			// Refusing a folder leaves it as it was. No other Open can
+			// be waiting on this lock file: every one refuses the folder.
+			_ = s.fs.Remove(s.l.lock())
+		}
 		return nil, err
 	}
 	go s.commitLoop()
@@ -420,7 +431,7 @@ func (s *FileStore) brokenErr() error {
 	s.brokenMu.Lock()
 	defer s.brokenMu.Unlock()
 	if s.broken != nil {
-		return fmt.Errorf("%w: %v", ErrBroken, s.broken)
+		return fmt.Errorf("%w: %w", ErrBroken, s.broken)
 	}
 	return nil
 }
@@ -432,7 +443,7 @@ func (s *FileStore) breakWith(err error) error {
 		s.log.Error("write failed; refusing further appends until reopened", "err", err)
 	}
 	s.brokenMu.Unlock()
-	return fmt.Errorf("%w: %v (the events may or may not have been stored)", ErrBroken, err)
+	return fmt.Errorf("%w: %w (the events may or may not have been stored)", ErrBroken, err)
 }
 
 // commitLoop is the single committer: it gathers the queued requests into
@@ -524,12 +535,9 @@ func (s *FileStore) commitGroup(reqs []*request) {
 	defer s.syncMu.Unlock()
 
 	// Catch up with commits of other processes, and clean up after one
-	// that crashed mid-append. A failure here breaks the handle like a
-	// failed write: catching up may have indexed a batch a crashed writer
-	// left before failing to make it durable (or to remove a torn one),
-	// and a later commit would build on that.
+	// that crashed mid-append. A failure breaks the handle (see there).
 	if err := s.catchUpLocked(); err != nil {
-		failAll(reqs, s.breakWith(err))
+		failAll(reqs, err)
 		return
 	}
 

@@ -124,9 +124,19 @@ func (s *FileStore) cleanTemp(dir string) {
 	}
 }
 
-// catchUpLocked runs under the writer lock before a commit: it indexes what
-// other processes committed and settles a tail left by one that crashed.
+// catchUpLocked runs under the writer lock before a commit or an AddTags
+// run: it indexes what other processes committed and settles a tail left by
+// one that crashed. Any failure breaks the handle, whichever path caught up:
+// the catch-up may have indexed a batch it then failed to make durable (or
+// a torn one it failed to remove), and nothing may be built on that.
 func (s *FileStore) catchUpLocked() error {
+	if err := s.catchUp(); err != nil {
+		return s.breakWith(err)
+	}
+	return nil
+}
+
+func (s *FileStore) catchUp() error {
 	st, err := s.readHeadFile()
 	if err != nil {
 		return err
