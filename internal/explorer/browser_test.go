@@ -174,17 +174,10 @@ func showsPositions(tab context.Context, table string, ps ...int) {
 }
 
 var _ = Describe("The explorer in a browser", Ordered, func() {
-	var opossumBin, writerBin string
 	var browser context.Context
 
 	BeforeAll(func() {
 		browser = startBrowser()
-		var err error
-		opossumBin, err = gexec.Build("github.com/opossum-go/opossum/cmd/opossum")
-		Expect(err).NotTo(HaveOccurred())
-		writerBin, err = gexec.Build("github.com/opossum-go/opossum/cmd/opossum/internal/testwriter")
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(gexec.CleanupBuildArtifacts)
 	})
 
 	var dir, url string
