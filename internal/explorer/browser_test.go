@@ -64,9 +64,13 @@ func startBrowser() context.Context {
 var explorerURL = regexp.MustCompile(`Opossum Explorer on (http://\S+/)`)
 
 // startUI runs `opossum ui DIR` as a child process and returns its URL.
+// It runs in the folder that holds the store and names it by its base
+// name, as a user in a shell would.
 func startUI(bin, dir string) string {
 	GinkgoHelper()
-	s, err := gexec.Start(exec.Command(bin, "ui", dir), GinkgoWriter, GinkgoWriter)
+	cmd := exec.Command(bin, "ui", filepath.Base(dir))
+	cmd.Dir = filepath.Dir(dir)
+	s, err := gexec.Start(cmd, GinkgoWriter, GinkgoWriter)
 	Expect(err).NotTo(HaveOccurred())
 	DeferCleanup(func() {
 		s.Interrupt()
@@ -78,11 +82,16 @@ func startUI(bin, dir string) string {
 	return string(m[1])
 }
 
-// saveScreenshot writes a full-page screenshot of tab to path.
-func saveScreenshot(tab context.Context, path string) error {
+// saveScreenshot writes a screenshot of tab to path: of the whole page,
+// or of the window only.
+func saveScreenshot(tab context.Context, path string, whole bool) error {
 	ctx, cancel := context.WithTimeout(tab, 20*time.Second)
 	defer cancel()
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	shot := chromedp.CaptureScreenshot()
+	if whole {
+		shot = chromedp.FullScreenshot(100)
+	}
+	png, err := chromedp.Run(ctx, shot)
 	if err != nil {
 		return err
 	}
@@ -109,7 +118,7 @@ func newTab(browser context.Context) context.Context {
 		}
 		name := regexp.MustCompile(`[^A-Za-z0-9]+`).ReplaceAllString(CurrentSpecReport().LeafNodeText, "-")
 		path := filepath.Join(failureShots, name+".png")
-		if err := saveScreenshot(tab, path); err != nil {
+		if err := saveScreenshot(tab, path, true); err != nil {
 			fmt.Fprintf(GinkgoWriter, "no screenshot of the failure: %v\n", err)
 			return
 		}
