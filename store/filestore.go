@@ -18,6 +18,8 @@ import (
 
 	"github.com/gofrs/flock"
 	"go.opentelemetry.io/otel/metric"
+
+	"github.com/opossum-go/opossum/store/vfs"
 )
 
 // FileStore is the file-system event store: one JSON file per event, an
@@ -27,10 +29,10 @@ import (
 type FileStore struct {
 	opts  Options
 	l     layout
-	fs    FS
+	fs    vfs.FS
 	log   *slog.Logger
 	plock *procLock
-	headF File
+	headF vfs.File
 	// openLock is the shared flock on .open held for the handle's life
 	// (see holdOpen); nil for a read-only handle on a store without one.
 	openLock *flock.Flock
@@ -209,7 +211,7 @@ func (s *FileStore) initManifest() error {
 		return fmt.Errorf("store: list %s: %w", s.l.dir, err)
 	}
 	for _, e := range entries {
-		if e.Name() == lockName || e.Name() == openName || isTemp(e.Name()) {
+		if e.Name() == lockName || e.Name() == openName || vfs.IsTemp(e.Name()) {
 			continue
 		}
 		// A creation that failed or crashed before the manifest was in
@@ -239,7 +241,7 @@ func (s *FileStore) initManifest() error {
 	// The manifest is written durably even with NoSync (once per store):
 	// after a power cut a store must never hold a torn manifest, or
 	// events without one, which no Open accepts.
-	if err := WriteFileAtomic(s.fs, s.l.manifest(), append(m, '\n'), false); err != nil {
+	if err := vfs.WriteFileAtomic(s.fs, s.l.manifest(), append(m, '\n'), false); err != nil {
 		return err
 	}
 	s.log.Info("created store", "format", FormatVersion)
@@ -595,7 +597,7 @@ func (s *FileStore) commitGroup(reqs []*request) {
 // and their folders an fsync; larger groups one syncfs(2).
 func (s *FileStore) writeGroup(ok []accepted, pending []StoredEvent) error {
 	var buf bytes.Buffer
-	var files []File
+	var files []vfs.File
 	var written []string
 	closeAll := func() {
 		for _, f := range files {
@@ -693,7 +695,7 @@ func (s *FileStore) markShards(shards map[uint64]bool) {
 const syncEachMax = 8
 
 // syncFiles fdatasyncs files in parallel and closes them.
-func syncFiles(files []File, paths []string) error {
+func syncFiles(files []vfs.File, paths []string) error {
 	errs := make([]error, len(files))
 	if len(files) == 1 {
 		errs[0] = files[0].Sync()

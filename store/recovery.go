@@ -8,6 +8,8 @@ import (
 	"slices"
 
 	"github.com/gofrs/flock"
+
+	"github.com/opossum-go/opossum/store/vfs"
 )
 
 // recover runs under the writer lock at Open. It loads the index snapshot
@@ -109,7 +111,7 @@ func (s *FileStore) cleanTemp(dir string) {
 		return
 	}
 	for _, e := range entries {
-		if isTemp(e.Name()) {
+		if vfs.IsTemp(e.Name()) {
 			p := filepath.Join(dir, e.Name())
 			if err := s.fs.Remove(p); err == nil {
 				s.log.Info("removed temporary file left by a crash", "file", p)
@@ -254,7 +256,7 @@ func (s *FileStore) removeAfter(good Position) error {
 		}
 		for _, e := range entries {
 			p, ok := parseEventName(e.Name())
-			if (ok && p > good) || isTemp(e.Name()) {
+			if (ok && p > good) || vfs.IsTemp(e.Name()) {
 				path := filepath.Join(dir, e.Name())
 				if err := s.fs.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 					return fmt.Errorf("store: remove %s: %w", path, err)
@@ -315,7 +317,7 @@ func (s *FileStore) writeSnapshot() error {
 			return fmt.Errorf("store: syncfs %s: %w", s.l.dir, err)
 		}
 	}
-	if err := WriteFileAtomic(s.fs, s.l.snapshotAt(e), b, false); err != nil {
+	if err := vfs.WriteFileAtomic(s.fs, s.l.snapshotAt(e), b, false); err != nil {
 		return err
 	}
 	s.removeOldSnapshots(e)

@@ -29,6 +29,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/opossum-go/opossum/internal/storeimpl"
 	"github.com/opossum-go/opossum/store"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -155,7 +156,7 @@ func (s *Store) Append(ctx context.Context, events []store.Event, cond *store.Ap
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
-	batch, err := store.PrepareBatch(events, s.opts.MaxEventSize, s.opts.Now().UTC())
+	batch, err := storeimpl.PrepareBatch(events, s.opts.MaxEventSize, s.opts.Now().UTC())
 	if err != nil {
 		return 0, err
 	}
@@ -322,7 +323,7 @@ func (s *Store) lastPosition(ctx context.Context, db querier, q store.Query) (st
 // Read implements store.EventStore. The sequence is one SELECT, so it sees
 // the snapshot taken when iteration begins.
 func (s *Store) Read(ctx context.Context, q store.Query, opts ...store.ReadOption) iter.Seq2[store.StoredEvent, error] {
-	o, err := store.ResolveReadOptions(opts...)
+	o, err := storeimpl.ResolveReadOptions(opts...)
 	if err != nil {
 		return errSeq(err)
 	}
