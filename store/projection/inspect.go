@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/opossum-go/opossum/store"
+	"github.com/opossum-go/opossum/store/vfs"
 )
 
 // Found describes a projection found in a projections folder by Inspect:
@@ -51,12 +52,12 @@ type RawItem struct {
 // with an error.
 type Inspector struct {
 	dir  string
-	fsys store.FS
+	fsys vfs.FS
 }
 
 // Inspect returns an Inspector of the projections folder dir (a file
 // store's is "projections" inside its folder).
-func Inspect(dir string) *Inspector { return &Inspector{dir: dir, fsys: store.OSFS()} }
+func Inspect(dir string) *Inspector { return &Inspector{dir: dir, fsys: vfs.OSFS()} }
 
 // Projections lists the projections found in the folder, sorted by name.
 // A missing folder has none. A projection whose files cannot be read is
@@ -166,7 +167,7 @@ func (in *Inspector) List(ctx context.Context, name, after string, limit int) it
 		n := 0
 		for _, e := range ents {
 			fn := e.Name()
-			if isTempName(fn) || !strings.HasSuffix(fn, fileExt) || fn <= from {
+			if vfs.IsTemp(fn) || !strings.HasSuffix(fn, fileExt) || fn <= from {
 				continue
 			}
 			if err := ctx.Err(); err != nil {
