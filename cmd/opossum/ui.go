@@ -2,14 +2,8 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
-	"net"
-	"net/http"
-	"strconv"
-	"syscall"
-	"time"
 
 	"github.com/opossum-go/opossum/internal/explorer"
 )
@@ -38,26 +32,9 @@ store is opened read-only. Ctrl-C stops it.`,
 				return err
 			}
 			defer s.Close()
-			ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
-			if errors.Is(err, syscall.EADDRINUSE) {
-				return fmt.Errorf("port %d on 127.0.0.1 is in use by another program: choose another with --port, or leave --port out for a free one", port)
-			}
-			if err != nil {
-				return err
-			}
-			srv := &http.Server{Handler: explorer.New(s, nil), ReadHeaderTimeout: 10 * time.Second}
-			fmt.Fprintf(e.stdout, "Opossum Explorer on http://%s/ (read-only; Ctrl-C stops it)\n", ln.Addr())
-			done := make(chan error, 1)
-			go func() { done <- srv.Serve(ln) }()
-			select {
-			case err := <-done:
-				return err
-			case <-ctx.Done():
-				// Close, not Shutdown: the live streams never end by themselves.
-				srv.Close()
-				<-done
-				return nil
-			}
+			return explorer.Serve(ctx, explorer.New(s, nil), port, func(url string) {
+				fmt.Fprintf(e.stdout, "Opossum Explorer on %s (read-only; Ctrl-C stops it)\n", url)
+			})
 		}
 	},
 }
