@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 
@@ -80,7 +81,7 @@ var _ = Describe("workbook run -keep and workbook ui", func() {
 		others, _ := os.ReadDir(os.TempDir())
 		for _, o := range others {
 			if strings.HasPrefix(o.Name(), "opossum-lesson-sample-") {
-				Expect(os.TempDir() + "/" + o.Name()).To(Equal(kept), "the stores of the other specs are removed")
+				Expect(filepath.Join(os.TempDir(), o.Name())).To(Equal(kept), "the stores of the other specs are removed")
 			}
 		}
 
