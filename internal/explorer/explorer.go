@@ -33,6 +33,12 @@ import (
 //go:embed static
 var static embed.FS
 
+// openAPI describes the endpoints; the specs validate every request and
+// response of theirs against it.
+//
+//go:embed openapi.json
+var openAPI []byte
+
 // Options configure a Server. The zero value (and nil) serves the store
 // with no folder features: no files as stored, no read models.
 type Options struct {
@@ -94,6 +100,10 @@ func New(st store.EventStore, opts *Options) *Server {
 	}
 	m := http.NewServeMux()
 	m.Handle("GET /", http.FileServerFS(page))
+	m.HandleFunc("GET /openapi.json", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(openAPI)
+	})
 	m.HandleFunc("GET /api/store", s.handleStore)
 	m.HandleFunc("GET /api/events", s.handleEvents)
 	m.HandleFunc("GET /api/events/{position}", s.handleEvent)

@@ -3,7 +3,6 @@ package explorer_test
 import (
 	"bufio"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -89,13 +88,12 @@ var _ = Describe("The explorer's JSON endpoints", func() {
 	})
 
 	// get fetches path and decodes its JSON answer into v; it returns the
-	// status and the content type.
-	get := func(path string, v any) (int, string) {
+	// status and the content type. Both are checked against openapi.json;
+	// the request too, unless it is invalid on purpose.
+	get := func(path string, v any, invalid ...bool) (int, string) {
 		GinkgoHelper()
-		res, err := http.Get(server.URL + path)
-		Expect(err).NotTo(HaveOccurred())
-		defer res.Body.Close()
-		Expect(json.NewDecoder(res.Body).Decode(v)).To(Succeed())
+		res, body := getValidated(server.URL+path, invalid...)
+		Expect(json.Unmarshal(body, v)).To(Succeed())
 		return res.StatusCode, res.Header.Get("Content-Type")
 	}
 	getPage := func(path string) page {
@@ -108,7 +106,7 @@ var _ = Describe("The explorer's JSON endpoints", func() {
 	getProblem := func(path string, status int) problem {
 		GinkgoHelper()
 		var p problem
-		got, ct := get(path, &p)
+		got, ct := get(path, &p, true)
 		Expect(got).To(Equal(status))
 		Expect(ct).To(Equal("application/problem+json"))
 		Expect(p.Status).To(Equal(status))
@@ -121,13 +119,18 @@ var _ = Describe("The explorer's JSON endpoints", func() {
 	}
 
 	It("serves the page itself, embedded", func() {
-		res, err := http.Get(server.URL + "/")
-		Expect(err).NotTo(HaveOccurred())
-		defer res.Body.Close()
-		b, _ := io.ReadAll(res.Body)
+		res, b := getValidated(server.URL + "/")
 		Expect(res.StatusCode).To(Equal(http.StatusOK))
 		Expect(string(b)).To(ContainSubstring("Opossum Explorer"))
 		Expect(string(b)).NotTo(ContainSubstring("http"), "the page loads nothing from the network")
+	})
+
+	It("describes its endpoints in openapi.json, which it serves", func() {
+		res, body := getValidated(server.URL + "/openapi.json")
+		Expect(res.StatusCode).To(Equal(http.StatusOK))
+		onDisk, err := os.ReadFile("openapi.json")
+		Expect(err).NotTo(HaveOccurred())
+		Expect(body).To(Equal(onDisk))
 	})
 
 	It("says which store it shows and its head", func() {
@@ -329,6 +332,7 @@ var _ = Describe("The explorer's JSON endpoints", func() {
 		It("streams events committed by another handle as server-sent events", func(ctx SpecContext) {
 			req, err := http.NewRequestWithContext(ctx, http.MethodGet, server.URL+"/api/stream", nil)
 			Expect(err).NotTo(HaveOccurred())
+			validatedRequest(req, false)
 			res, err := http.DefaultClient.Do(req)
 			Expect(err).NotTo(HaveOccurred())
 			defer res.Body.Close()
@@ -381,10 +385,7 @@ var _ = Describe("The explorer's JSON endpoints", func() {
 	It("writes nothing to the store", func(ctx SpecContext) {
 		for _, path := range []string{"/api/store", "/api/events", "/api/events?order=oldest", "/api/events/2", "/api/projections",
 			"/api/projections/courses/models", "/api/condition?tag=courseId:c-1"} {
-			res, err := http.Get(server.URL + path)
-			Expect(err).NotTo(HaveOccurred())
-			_, _ = io.Copy(io.Discard, res.Body)
-			res.Body.Close()
+			res, _ := getValidated(server.URL + path)
 			Expect(res.StatusCode).To(Equal(http.StatusOK), path)
 		}
 		Expect(st.Close()).To(Succeed())
