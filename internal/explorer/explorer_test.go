@@ -2,6 +2,7 @@ package explorer_test
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +12,7 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	. "github.com/onsi/gomega/gleak"
 
 	"github.com/opossum-go/opossum/internal/explorer"
 	"github.com/opossum-go/opossum/store"
@@ -355,6 +357,22 @@ var _ = Describe("The explorer's JSON endpoints", func() {
 			Expect(json.Unmarshal([]byte(next("data: ")), &r)).To(Succeed())
 			Expect(r.Position).To(BeEquivalentTo(p))
 			Expect(r.Type).To(Equal("Noted"))
+		}, SpecTimeout(30e9))
+
+		It("ends its goroutines when the client goes away", func(ctx SpecContext) {
+			before := Goroutines()
+			streamCtx, cancel := context.WithCancel(ctx)
+			req, err := http.NewRequestWithContext(streamCtx, http.MethodGet, server.URL+"/api/stream", nil)
+			Expect(err).NotTo(HaveOccurred())
+			res, err := http.DefaultClient.Do(req)
+			Expect(err).NotTo(HaveOccurred())
+			line, err := bufio.NewReader(res.Body).ReadString('\n')
+			Expect(err).NotTo(HaveOccurred())
+			Expect(line).To(HavePrefix("retry:"))
+			cancel()
+			res.Body.Close()
+			server.CloseClientConnections()
+			Eventually(Goroutines).WithContext(ctx).ShouldNot(HaveLeaked(before))
 		}, SpecTimeout(30e9))
 	})
 
