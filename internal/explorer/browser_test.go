@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/chromedp/chromedp"
@@ -31,9 +32,14 @@ func browserPath() string {
 	if os.Getenv("CI") == "true" {
 		Fail(msg)
 	}
+	// Ginkgo does not print why a spec skipped; say it once on stderr,
+	// which go test -v and ginkgo show.
+	sayOnce.Do(func() { fmt.Fprintln(os.Stderr, "internal/explorer: skipping "+msg) })
 	Skip(msg)
 	return ""
 }
+
+var sayOnce sync.Once
 
 // startBrowser starts a headless Chromium with a fresh profile and returns
 // its context; the browser stops at the end of the container.
