@@ -1,4 +1,4 @@
-package coursemanagement
+package courseapp
 
 // Tier is a student's subscription tier. It limits how many courses the
 // student may be enrolled in at the same time. A newly registered student

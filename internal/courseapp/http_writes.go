@@ -1,4 +1,4 @@
-package coursemanagement
+package courseapp
 
 import (
 	"fmt"
@@ -95,9 +95,13 @@ func (a *App) createInvoice(w http.ResponseWriter, r *http.Request, in *instance
 	if err != nil {
 		return err
 	}
+	// The number is in the event the domain decided: its data's
+	// invoiceNumber field.
 	number := 0
 	if len(res.Events) == 1 {
-		if inv, err := store.Decode[InvoiceCreated](res.Events[0]); err == nil {
+		if inv, err := store.Decode[struct {
+			InvoiceNumber int `json:"invoiceNumber"`
+		}](res.Events[0]); err == nil {
 			number = inv.InvoiceNumber
 		}
 	}

@@ -1,4 +1,4 @@
-package coursemanagement
+package courseapp
 
 import (
 	"context"
@@ -103,7 +103,7 @@ func (a *App) listStudents(w http.ResponseWriter, r *http.Request, in *instance)
 	if f.IsMaxedOut, err = boolParam(r, "isMaxedOut"); err != nil {
 		return err
 	}
-	if err := a.awaitView(r, in, StudentShortInfoDefinition.Name); err != nil {
+	if err := a.awaitView(r, in, a.domain.ReadModels.StudentShortInfo.Name); err != nil {
 		return err
 	}
 	res, err := in.views.Students(r.Context(), f, p)
@@ -119,7 +119,7 @@ func (a *App) getStudent(w http.ResponseWriter, r *http.Request, in *instance) e
 	if err != nil {
 		return err
 	}
-	if err := a.awaitView(r, in, StudentShortInfoDefinition.Name); err != nil {
+	if err := a.awaitView(r, in, a.domain.ReadModels.StudentShortInfo.Name); err != nil {
 		return err
 	}
 	return one(w, in.views.StudentShortInfo, id, "Student with ID "+id+" not found.")
@@ -130,7 +130,7 @@ func (a *App) getStudentDetails(w http.ResponseWriter, r *http.Request, in *inst
 	if err != nil {
 		return err
 	}
-	if err := a.awaitView(r, in, StudentDetailsDefinition.Name); err != nil {
+	if err := a.awaitView(r, in, a.domain.ReadModels.StudentDetails.Name); err != nil {
 		return err
 	}
 	return one(w, in.views.StudentDetails, id, "Student with ID "+id+" not found.")
@@ -141,7 +141,7 @@ func (a *App) getPurchasedBooks(w http.ResponseWriter, r *http.Request, in *inst
 	if err != nil {
 		return err
 	}
-	if err := a.awaitView(r, in, StudentPurchasedBooksDefinition.Name); err != nil {
+	if err := a.awaitView(r, in, a.domain.ReadModels.StudentPurchasedBooks.Name); err != nil {
 		return err
 	}
 	return one(w, in.views.StudentPurchasedBooks, id, "No purchase history found for student "+id+".")
@@ -156,7 +156,7 @@ func (a *App) listCourses(w http.ResponseWriter, r *http.Request, in *instance) 
 	if err != nil {
 		return err
 	}
-	if err := a.awaitView(r, in, CourseShortInfoDefinition.Name); err != nil {
+	if err := a.awaitView(r, in, a.domain.ReadModels.CourseShortInfo.Name); err != nil {
 		return err
 	}
 	res, err := in.views.Courses(r.Context(), isFull, p)
@@ -172,7 +172,7 @@ func (a *App) getCourse(w http.ResponseWriter, r *http.Request, in *instance) er
 	if err != nil {
 		return err
 	}
-	if err := a.awaitView(r, in, CourseShortInfoDefinition.Name); err != nil {
+	if err := a.awaitView(r, in, a.domain.ReadModels.CourseShortInfo.Name); err != nil {
 		return err
 	}
 	return one(w, in.views.CourseShortInfo, id, "Course with ID "+id+" not found.")
@@ -183,7 +183,7 @@ func (a *App) getCourseDetails(w http.ResponseWriter, r *http.Request, in *insta
 	if err != nil {
 		return err
 	}
-	if err := a.awaitView(r, in, CourseDetailsDefinition.Name); err != nil {
+	if err := a.awaitView(r, in, a.domain.ReadModels.CourseDetails.Name); err != nil {
 		return err
 	}
 	return one(w, in.views.CourseDetails, id, "Course with ID "+id+" not found.")
@@ -194,7 +194,7 @@ func (a *App) getCourseBuyers(w http.ResponseWriter, r *http.Request, in *instan
 	if err != nil {
 		return err
 	}
-	if err := a.awaitView(r, in, CourseBuyersDefinition.Name); err != nil {
+	if err := a.awaitView(r, in, a.domain.ReadModels.CourseBuyers.Name); err != nil {
 		return err
 	}
 	return one(w, in.views.CourseBuyers, id, "No course buyers data found for course "+id+".")
@@ -205,7 +205,7 @@ func (a *App) listBooks(w http.ResponseWriter, r *http.Request, in *instance) er
 	if err != nil {
 		return err
 	}
-	if err := a.awaitView(r, in, CourseBookCatalogDefinition.Name); err != nil {
+	if err := a.awaitView(r, in, a.domain.ReadModels.CourseBookCatalog.Name); err != nil {
 		return err
 	}
 	res, err := in.views.CourseBooks(r.Context(), p)
@@ -221,7 +221,7 @@ func (a *App) listInvoices(w http.ResponseWriter, r *http.Request, in *instance)
 	if err != nil {
 		return err
 	}
-	if err := a.awaitView(r, in, InvoiceDefinition.Name); err != nil {
+	if err := a.awaitView(r, in, a.domain.ReadModels.Invoices.Name); err != nil {
 		return err
 	}
 	res, err := in.views.InvoiceList(r.Context(), p)
@@ -237,7 +237,7 @@ func (a *App) getInvoice(w http.ResponseWriter, r *http.Request, in *instance) e
 	if err != nil || n < 1 {
 		return notFound("%q is not an invoice number.", r.PathValue("number"))
 	}
-	if err := a.awaitView(r, in, InvoiceDefinition.Name); err != nil {
+	if err := a.awaitView(r, in, a.domain.ReadModels.Invoices.Name); err != nil {
 		return err
 	}
 	return one(w, in.views.Invoices, strconv.Itoa(n), "Invoice "+strconv.Itoa(n)+" not found.")

@@ -1,4 +1,4 @@
-package coursemanagement
+package courseapp
 
 import (
 	"cmp"
@@ -29,17 +29,17 @@ type Views struct {
 
 // RegisterViews registers the eight read models with r, which must not be
 // started yet.
-func RegisterViews(r *projection.Runner) (*Views, error) {
+func RegisterViews(r *projection.Runner, defs ReadModelDefinitions) (*Views, error) {
 	v := &Views{}
 	err := errors.Join(
-		register(r, CourseShortInfoDefinition, &v.CourseShortInfo),
-		register(r, CourseDetailsDefinition, &v.CourseDetails),
-		register(r, StudentShortInfoDefinition, &v.StudentShortInfo),
-		register(r, StudentDetailsDefinition, &v.StudentDetails),
-		register(r, StudentPurchasedBooksDefinition, &v.StudentPurchasedBooks),
-		register(r, InvoiceDefinition, &v.Invoices),
-		register(r, CourseBookCatalogDefinition, &v.CourseBookCatalog),
-		register(r, CourseBuyersDefinition, &v.CourseBuyers),
+		register(r, defs.CourseShortInfo, &v.CourseShortInfo),
+		register(r, defs.CourseDetails, &v.CourseDetails),
+		register(r, defs.StudentShortInfo, &v.StudentShortInfo),
+		register(r, defs.StudentDetails, &v.StudentDetails),
+		register(r, defs.StudentPurchasedBooks, &v.StudentPurchasedBooks),
+		register(r, defs.Invoices, &v.Invoices),
+		register(r, defs.CourseBookCatalog, &v.CourseBookCatalog),
+		register(r, defs.CourseBuyers, &v.CourseBuyers),
 	)
 	if err != nil {
 		return nil, err

@@ -1,4 +1,4 @@
-package coursemanagement
+package courseapp
 
 import (
 	"errors"

@@ -1,4 +1,4 @@
-package coursemanagement
+package courseapp
 
 import (
 	"fmt"
@@ -186,3 +186,37 @@ func (e *ConflictError) Error() string { return e.Message }
 
 // Unwrap returns the last conflict.
 func (e *ConflictError) Unwrap() error { return e.Err }
+
+// The aggregate variant's own errors. Its messages differ from the DCB
+// path's, as they do in the reference sample.
+type (
+	// AggregateCourseNotFoundError: no event is tagged with the course. The
+	// HTTP layer answers 404.
+	AggregateCourseNotFoundError struct{ CourseID string }
+	// AggregateStudentNotFoundError: no event is tagged with the student.
+	AggregateStudentNotFoundError struct{ StudentID string }
+	// AlreadySubscribedError: the student is in the course already.
+	AlreadySubscribedError struct{ StudentID, CourseID string }
+	// FullyBookedError: every seat of the course is taken.
+	FullyBookedError struct{ CourseID string }
+)
+
+func (e AggregateCourseNotFoundError) Error() string {
+	return fmt.Sprintf("Course '%s' does not exist.", e.CourseID)
+}
+func (AggregateCourseNotFoundError) brokenRule() {}
+
+func (e AggregateStudentNotFoundError) Error() string {
+	return fmt.Sprintf("Student '%s' is not registered.", e.StudentID)
+}
+func (AggregateStudentNotFoundError) brokenRule() {}
+
+func (e AlreadySubscribedError) Error() string {
+	return fmt.Sprintf("Student %q is already subscribed to course %q.", e.StudentID, e.CourseID)
+}
+func (AlreadySubscribedError) brokenRule() {}
+
+func (e FullyBookedError) Error() string {
+	return fmt.Sprintf("Course %q is already fully booked.", e.CourseID)
+}
+func (FullyBookedError) brokenRule() {}

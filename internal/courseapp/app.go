@@ -1,4 +1,4 @@
-package coursemanagement
+package courseapp
 
 import (
 	"context"
@@ -44,9 +44,10 @@ type Options struct {
 // store, the command handlers, the read models and their runner, and the
 // HTTP API (Handler). Close it when done.
 type App struct {
-	dir  string
-	opts Options
-	log  *slog.Logger
+	dir    string
+	domain Domain
+	opts   Options
+	log    *slog.Logger
 
 	mu     sync.RWMutex // held shared by every request, exclusively by DeleteStore
 	cur    *instance
@@ -59,15 +60,18 @@ type instance struct {
 	runner     *projection.Runner
 	views      *Views
 	commands   *Commands
-	aggregates *AggregateCourses
+	aggregates Aggregates
 }
 
 // Open opens (or creates) the application's store in dir and starts its
-// read models. The read models live in the store folder's "projections"
+// read models; domain decides the commands and folds the read models. The read models live in the store folder's "projections"
 // subfolder; on the first start, and after a change of a read model's
 // definition, they are built from the events.
-func Open(dir string, opts *Options) (*App, error) {
-	a := &App{dir: dir}
+func Open(dir string, domain Domain, opts *Options) (*App, error) {
+	if domain.Decide == nil || domain.Aggregates == nil {
+		return nil, errors.New("courseapp: the domain has no Decide or no Aggregates")
+	}
+	a := &App{dir: dir, domain: domain}
 	if opts != nil {
 		a.opts = *opts
 	}
@@ -98,7 +102,7 @@ func (a *App) open() (*instance, error) {
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("coursemanagement: open the read models: %w", err), st.Close())
 	}
-	views, err := RegisterViews(runner)
+	views, err := RegisterViews(runner, a.domain.ReadModels)
 	if err == nil {
 		err = runner.Start()
 	}
@@ -113,8 +117,8 @@ func (a *App) open() (*instance, error) {
 		store:      st,
 		runner:     runner,
 		views:      views,
-		commands:   NewCommands(writes, &CommandOptions{Now: a.opts.Now, Retry: a.opts.Retry}),
-		aggregates: NewAggregateCourses(writes, a.opts.Now),
+		commands:   NewCommands(writes, a.domain.Decide, &CommandOptions{Now: a.opts.Now, Retry: a.opts.Retry}),
+		aggregates: a.domain.Aggregates(writes, a.opts.Now),
 	}, nil
 }
 
@@ -151,7 +155,7 @@ func (a *App) Commands() *Commands {
 }
 
 // Aggregates returns the aggregate variant's command handlers.
-func (a *App) Aggregates() *AggregateCourses {
+func (a *App) Aggregates() Aggregates {
 	a.mu.RLock()
 	defer a.mu.RUnlock()
 	return a.cur.aggregates
