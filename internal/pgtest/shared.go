@@ -1,0 +1,86 @@
+package pgtest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/opossum-go/opossum/store/postgres"
+)
+
+var shared struct {
+	once sync.Once
+	srv  *Server
+	err  error
+}
+
+// Shared returns the test binary's server, starting it on first use. The
+// suite stops it with StopShared in an AfterSuite. Without PostgreSQL
+// binaries it skips the spec with a message saying how to install them,
+// and under CI=true it fails the spec instead.
+func Shared() *Server {
+	GinkgoHelper()
+	shared.once.Do(func() {
+		shared.srv, shared.err = Start(context.Background(), nil)
+	})
+	if errors.Is(shared.err, ErrNoBinaries) {
+		if InCI() {
+			Fail(fmt.Sprintf("CI=true and %v", shared.err))
+		}
+		Skip(shared.err.Error())
+	}
+	Expect(shared.err).NotTo(HaveOccurred(), "starting the test PostgreSQL server")
+	return shared.srv
+}
+
+// StopShared stops the server Shared started, if it did.
+func StopShared() {
+	if shared.srv != nil {
+		Expect(shared.srv.Stop()).To(Succeed())
+	}
+}
+
+var schemas atomic.Int64
+
+// NewSchema returns a schema name no other call in this process returned
+// (it includes the process id, so parallel test processes differ too).
+func NewSchema() string {
+	return fmt.Sprintf("t%d_%d", GinkgoParallelProcess(), schemas.Add(1))
+}
+
+// OpenStore opens an empty store in a new schema of the shared server,
+// with opts (nil for defaults; its Schema is replaced). The store is
+// closed and its schema dropped when the spec ends.
+func OpenStore(ctx context.Context, opts *postgres.Options) *postgres.Store {
+	GinkgoHelper()
+	srv := Shared()
+	var o postgres.Options
+	if opts != nil {
+		o = *opts
+	}
+	o.Schema = NewSchema()
+	s, err := postgres.Open(ctx, srv.ConnString(""), &o)
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(func(ctx SpecContext) {
+		Expect(s.Close()).To(Succeed())
+		DropSchema(ctx, srv, o.Schema)
+	})
+	return s
+}
+
+// DropSchema drops a store's schema and everything in it.
+func DropSchema(ctx context.Context, srv *Server, schema string) {
+	GinkgoHelper()
+	conn, err := pgx.Connect(ctx, srv.ConnString(""))
+	Expect(err).NotTo(HaveOccurred())
+	defer conn.Close(ctx)
+	_, err = conn.Exec(ctx, "DROP SCHEMA IF EXISTS "+pgx.Identifier{schema}.Sanitize()+" CASCADE")
+	Expect(err).NotTo(HaveOccurred())
+}
