@@ -134,8 +134,8 @@ func (s *Server) command(ctx context.Context, name string, args ...string) *exec
 	cmd := exec.CommandContext(ctx, filepath.Join(s.bin, name), args...)
 	cmd.Dir = s.dir
 	cmd.Env = append(os.Environ(), "LC_ALL=C", "TZ=UTC")
-	// Its own process group, so that Kill reaches every backend, and
-	// killed when this process dies, so that no server outlives its test.
+	// Killed when this process dies, so that no server outlives its test
+	// (its backends then exit on their own: they watch the postmaster).
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Credential: s.cred, Pdeathsig: syscall.SIGKILL}
 	return cmd
 }
@@ -233,34 +233,82 @@ func (s *Server) Log() string {
 // Kill ends the server and every backend at once with SIGKILL, as a crash
 // would, and waits for them. Restart brings it back.
 func (s *Server) Kill() {
-	s.signal(syscall.SIGKILL)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cmd == nil {
+		return
+	}
+	// Backends leave the postmaster's process group (each is a session
+	// of its own), so they are found by their parent, before it dies.
+	pid := s.cmd.Process.Pid
+	children := childrenOf(pid)
+	_ = syscall.Kill(pid, syscall.SIGKILL)
+	for _, c := range children {
+		_ = syscall.Kill(c, syscall.SIGKILL)
+	}
+	<-s.done
+	for _, c := range children {
+		waitGone(c)
+	}
+	s.cmd = nil
 }
 
-// signal sends sig to the server's process group and waits for it to end.
+// childrenOf lists the processes whose parent is pid (from /proc).
+func childrenOf(pid int) []int {
+	entries, _ := os.ReadDir("/proc")
+	var out []int
+	for _, e := range entries {
+		c, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		if ppid, _ := procStat(c); ppid == pid {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// procStat returns the parent and the state letter of process pid.
+func procStat(pid int) (int, string) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, ""
+	}
+	// pid (comm) state ppid ...; comm may hold spaces, so cut at the last ')'.
+	i := strings.LastIndexByte(string(b), ')')
+	if i < 0 {
+		return 0, ""
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 2 {
+		return 0, ""
+	}
+	ppid, _ := strconv.Atoi(f[1])
+	return ppid, f[0]
+}
+
+// waitGone waits until pid has exited (a zombie counts as exited: it holds
+// no shared memory).
+func waitGone(pid int) {
+	for range 1000 {
+		if _, state := procStat(pid); state == "" || state == "Z" || state == "X" {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// signal sends sig to the server and waits for it to end.
 func (s *Server) signal(sig syscall.Signal) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.cmd == nil {
 		return
 	}
-	_ = syscall.Kill(-s.cmd.Process.Pid, sig)
+	_ = syscall.Kill(s.cmd.Process.Pid, sig)
 	<-s.done
-	if sig == syscall.SIGKILL {
-		// Orphaned backends notice the postmaster's death on their own;
-		// their group got the signal too, so none holds shared memory.
-		waitGroupGone(s.cmd.Process.Pid)
-	}
 	s.cmd = nil
-}
-
-// waitGroupGone waits until no process of group pgid remains.
-func waitGroupGone(pgid int) {
-	for range 500 {
-		if err := syscall.Kill(-pgid, 0); err != nil {
-			return
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
 }
 
 // Stop shuts the server down (fast shutdown: open sessions are ended) and

@@ -5,6 +5,7 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	"github.com/onsi/gomega/gexec"
 
 	"github.com/opossum-go/opossum/internal/pgtest"
 )
@@ -14,4 +15,7 @@ func TestPostgres(t *testing.T) {
 	RunSpecs(t, "store/postgres")
 }
 
-var _ = AfterSuite(pgtest.StopShared)
+var _ = AfterSuite(func() {
+	pgtest.StopShared()
+	gexec.CleanupBuildArtifacts()
+})

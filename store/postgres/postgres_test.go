@@ -17,8 +17,8 @@ import (
 	"github.com/opossum-go/opossum/store/postgres"
 )
 
-// exec runs sql on the shared server's postgres database.
-func exec(ctx context.Context, sql string, args ...any) {
+// execSQL runs sql on the shared server's postgres database.
+func execSQL(ctx context.Context, sql string, args ...any) {
 	GinkgoHelper()
 	conn, err := pgx.Connect(ctx, pgtest.Shared().ConnString(""))
 	Expect(err).NotTo(HaveOccurred())
@@ -95,7 +95,7 @@ var _ = Describe("The schema", func() {
 		s, err := open(ctx, schema, nil)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(s.Close()).To(Succeed())
-		exec(ctx, fmt.Sprintf("INSERT INTO %s.schema_version (version) VALUES (%d)", schema, postgres.SchemaVersion()+1))
+		execSQL(ctx, fmt.Sprintf("INSERT INTO %s.schema_version (version) VALUES (%d)", schema, postgres.SchemaVersion()+1))
 		for _, readOnly := range []bool{false, true} {
 			_, err = open(ctx, schema, &postgres.Options{ReadOnly: readOnly})
 			Expect(err).To(MatchError(postgres.ErrSchemaTooNew))
@@ -300,7 +300,7 @@ var _ = Describe("A subscription", func() {
 		}()
 		Eventually(got).WithTimeout(5 * time.Second).Should(Receive(Equal(store.Position(1))))
 
-		exec(ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND backend_type = 'client backend'`)
+		execSQL(ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND backend_type = 'client backend'`)
 
 		// Another handle appends: only the listener, reconnected, can say so.
 		other, err := open(ctx, s.Schema(), nil)
