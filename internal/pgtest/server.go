@@ -182,7 +182,7 @@ func (s *Server) Restart(ctx context.Context) error {
 		return nil
 	}
 	args := []string{"-D", s.DataDir(), "-k", s.dir, "-p", strconv.Itoa(s.port),
-		"-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200", "-c", "shared_buffers=32MB",
+		"-c", "listen_addresses=127.0.0.1", "-c", "max_connections=500", "-c", "shared_buffers=32MB",
 		"-c", "logging_collector=off"}
 	if s.opts.NoSync {
 		args = append(args, "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"sync"
 	"sync/atomic"
 
@@ -21,14 +22,17 @@ var shared struct {
 	err  error
 }
 
-// Shared returns the test binary's server, starting it on first use. The
+// Shared returns the test binary's server, started on first use without
+// fsync (Options.NoSync): it serves specs of behaviour, not of durability. The
 // suite stops it with StopShared in an AfterSuite. Without PostgreSQL
 // binaries it skips the spec with a message saying how to install them,
 // and under CI=true it fails the spec instead.
 func Shared() *Server {
 	GinkgoHelper()
 	shared.once.Do(func() {
-		shared.srv, shared.err = Start(context.Background(), nil)
+		// Specs open many stores and never crash the machine: fsync
+		// off. Durability specs start a server of their own.
+		shared.srv, shared.err = Start(context.Background(), &Options{NoSync: true})
 	})
 	if errors.Is(shared.err, ErrNoBinaries) {
 		if InCI() {
@@ -49,10 +53,10 @@ func StopShared() {
 
 var schemas atomic.Int64
 
-// NewSchema returns a schema name no other call in this process returned
-// (it includes the process id, so parallel test processes differ too).
+// NewSchema returns a schema name no other call returned in this process
+// or another one running now: it holds the process id and a counter.
 func NewSchema() string {
-	return fmt.Sprintf("t%d_%d", GinkgoParallelProcess(), schemas.Add(1))
+	return fmt.Sprintf("t%d_%d", os.Getpid(), schemas.Add(1))
 }
 
 // OpenStore opens an empty store in a new schema of the shared server,
@@ -75,10 +79,16 @@ func OpenStore(ctx context.Context, opts *postgres.Options) *postgres.Store {
 	return s
 }
 
-// DropSchema drops a store's schema and everything in it.
+// DropSchema drops a store's schema of srv and everything in it.
 func DropSchema(ctx context.Context, srv *Server, schema string) {
 	GinkgoHelper()
-	conn, err := pgx.Connect(ctx, srv.ConnString(""))
+	DropSchemaAt(ctx, srv.ConnString(""), schema)
+}
+
+// DropSchemaAt drops a store's schema on the server connString names.
+func DropSchemaAt(ctx context.Context, connString, schema string) {
+	GinkgoHelper()
+	conn, err := pgx.Connect(ctx, connString)
 	Expect(err).NotTo(HaveOccurred())
 	defer conn.Close(ctx)
 	_, err = conn.Exec(ctx, "DROP SCHEMA IF EXISTS "+pgx.Identifier{schema}.Sanitize()+" CASCADE")
