@@ -63,8 +63,11 @@ func (s *Store) Read(ctx context.Context, q store.Query, opts ...store.ReadOptio
 }
 
 // readErr maps a failed read: the context's error, ErrClosed after Close,
-// or the error wrapped with what was read.
+// or the error wrapped with what was read; nil stays nil.
 func (s *Store) readErr(ctx context.Context, err error) error {
+	if err == nil {
+		return nil
+	}
 	if cerr := ctx.Err(); cerr != nil {
 		return cerr
 	}
