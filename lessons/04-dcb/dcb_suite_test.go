@@ -15,6 +15,7 @@ import (
 
 	dcb "github.com/opossum-go/opossum/lessons/04-dcb"
 	"github.com/opossum-go/opossum/specs/gwt"
+	"github.com/opossum-go/opossum/specs/storeenv"
 	"github.com/opossum-go/opossum/store"
 )
 
@@ -29,7 +30,8 @@ var _ = progress.Hook()
 
 // Every spec runs on a real file store in a fresh folder. Set KEEP_STORES=1
 // to keep the folders: each spec's report then says where its store is, so
-// you can look at the event files.
+// you can look at the event files. OPOSSUM_STORE=postgres://... runs them on
+// PostgreSQL instead (see specs/storeenv).
 var _ = BeforeSuite(func() {
 	gwt.OpenStore = func(dir string) (store.EventStore, error) {
 		if os.Getenv("KEEP_STORES") != "" {
@@ -40,9 +42,10 @@ var _ = BeforeSuite(func() {
 			AddReportEntry("store folder (kept because KEEP_STORES is set)", kept)
 			dir = kept
 		}
-		return store.Open(dir, nil)
+		return storeenv.Open(dir, nil)
 	}
 	DeferCleanup(func() { gwt.OpenStore = gwt.Memory })
+	DeferCleanup(storeenv.Close)
 })
 
 // newStore opens a fresh store for one spec; when the spec fails, its
