@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
 
@@ -30,31 +29,13 @@ func (e *env) openEvents(ctx context.Context, arg string, sf *storeFlags) (store
 }
 
 func openPostgres(ctx context.Context, arg string) (*postgres.Store, error) {
-	conn, schema, err := splitSchema(arg)
-	if err != nil {
-		return nil, err
-	}
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	s, err := postgres.Open(ctx, conn, &postgres.Options{Schema: schema, ReadOnly: true})
+	s, err := postgres.Open(ctx, arg, &postgres.Options{ReadOnly: true})
 	if errors.Is(err, postgres.ErrNoStore) || errors.Is(err, postgres.ErrSchemaTooNew) {
 		return nil, fmt.Errorf("%w: %w", store.ErrNotAStore, err)
 	}
 	return s, err
-}
-
-// splitSchema takes the "schema" parameter out of a connection URL.
-func splitSchema(arg string) (conn, schema string, err error) {
-	u, err := url.Parse(arg)
-	if err != nil {
-		// postgres.Open names what is wrong without the password.
-		return arg, "", nil
-	}
-	q := u.Query()
-	schema = q.Get("schema")
-	q.Del("schema")
-	u.RawQuery = q.Encode()
-	return u.String(), schema, nil
 }
 
 // postgresStats is the stats command on a PostgreSQL store.

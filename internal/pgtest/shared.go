@@ -79,6 +79,16 @@ func OpenStore(ctx context.Context, opts *postgres.Options) *postgres.Store {
 	return s
 }
 
+// OpenStoreIn opens the store in schema of the shared server (creating
+// it when missing); it is closed when the spec ends, and the schema left.
+func OpenStoreIn(ctx context.Context, schema string) *postgres.Store {
+	GinkgoHelper()
+	s, err := postgres.Open(ctx, Shared().ConnString(""), &postgres.Options{Schema: schema})
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(s.Close)
+	return s
+}
+
 // DropSchema drops a store's schema of srv and everything in it.
 func DropSchema(ctx context.Context, srv *Server, schema string) {
 	GinkgoHelper()

@@ -120,7 +120,8 @@ var _ store.EventStore = (*Store)(nil)
 
 // Open connects to the PostgreSQL server that connString names (a URL,
 // postgres://user:password@host:port/database?sslmode=..., or key=value
-// pairs, as libpq reads them) and returns the store in Options.Schema,
+// pairs, as libpq reads them) and returns the store in Options.Schema (or,
+// when that is empty, in the schema a URL's "schema" parameter names),
 // creating or migrating its tables unless Options.ReadOnly. Two processes
 // opening the same store at once are safe: migrations run under an
 // advisory lock, each exactly once.
@@ -132,7 +133,15 @@ var _ store.EventStore = (*Store)(nil)
 // package; ErrNoStore for a read-only open of a schema without a store;
 // store.ErrInvalidOption for bad Options.
 func Open(ctx context.Context, connString string, opts *Options) (*Store, error) {
-	o, err := opts.withDefaults()
+	var base Options
+	if opts != nil {
+		base = *opts
+	}
+	connString, schema := schemaParam(connString)
+	if base.Schema == "" {
+		base.Schema = schema
+	}
+	o, err := base.withDefaults()
 	if err != nil {
 		return nil, err
 	}
@@ -168,6 +177,24 @@ func Open(ctx context.Context, connString string, opts *Options) (*Store, error)
 	s.committer = newCommitter(s)
 	s.listen.start(s)
 	return s, nil
+}
+
+// schemaParam takes the "schema" parameter out of a connection URL; other
+// strings are returned as they are.
+func schemaParam(connString string) (string, string) {
+	if !strings.HasPrefix(connString, "postgres://") && !strings.HasPrefix(connString, "postgresql://") {
+		return connString, ""
+	}
+	u, err := url.Parse(connString)
+	if err != nil || !u.Query().Has("schema") {
+		// A bad URL is reported by the parser, without its password.
+		return connString, ""
+	}
+	q := u.Query()
+	schema := q.Get("schema")
+	q.Del("schema")
+	u.RawQuery = q.Encode()
+	return u.String(), schema
 }
 
 // describe names the server and database of c without its password.
