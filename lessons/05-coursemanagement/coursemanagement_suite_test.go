@@ -18,8 +18,8 @@ import (
 
 	cm "github.com/opossum-go/opossum/lessons/05-coursemanagement"
 	"github.com/opossum-go/opossum/specs/gwt"
-	"github.com/opossum-go/opossum/specs/storeenv"
 	"github.com/opossum-go/opossum/specs/matchers"
+	"github.com/opossum-go/opossum/specs/storeenv"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/decision"
 	"github.com/opossum-go/opossum/store/projection"
