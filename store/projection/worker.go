@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"slices"
 	"sync"
 	"time"
@@ -259,6 +260,11 @@ func (w *worker) live(ctx context.Context) (err error) {
 	cp, err := readCheckpoint(r.fsys, g.checkpointPath())
 	if err != nil {
 		return fmt.Errorf("%w: %v", errNeedsRebuild, err)
+	}
+	if ok, err := existsDir(r.fsys, filepath.Join(g.dir, stateDir)); err != nil {
+		return err
+	} else if !ok {
+		return fmt.Errorf("%w: %s is missing", errNeedsRebuild, filepath.Join(g.dir, stateDir))
 	}
 	if !cp.Clean {
 		n, err := wr.repair(ctx)

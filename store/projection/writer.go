@@ -328,8 +328,8 @@ var errNeedsRebuild = errors.New("projection: read models damaged")
 // repair makes a generation consistent after an unclean stop: it removes
 // temporary files, resolves state files left beside a newer tombstone,
 // and rebuilds the tag index from the state files (adding missing markers,
-// removing stale ones). A state file that cannot be decoded cannot be
-// repaired: the result wraps errNeedsRebuild. It returns the number of
+// removing stale ones). A state file that cannot be decoded, or a missing
+// state folder, cannot be repaired: the result wraps errNeedsRebuild. It returns the number of
 // fixes made.
 func (w *writer) repair(ctx context.Context) (int, error) {
 	fixes := 0
@@ -341,7 +341,12 @@ func (w *writer) repair(ctx context.Context) (int, error) {
 	}
 	sdir := filepath.Join(w.g.dir, stateDir)
 	ents, err := w.fsys.ReadDir(sdir)
-	if err != nil && !isNotExist(err) {
+	if isNotExist(err) {
+		// The position the checkpoint records is worth nothing without
+		// the read models it describes.
+		return 0, fmt.Errorf("%w: %s is missing", errNeedsRebuild, sdir)
+	}
+	if err != nil {
 		return 0, err
 	}
 	want := map[string]bool{} // marker paths
