@@ -38,6 +38,9 @@ var (
 	// ErrLocked means another runner (usually another process) already
 	// owns the projection folder. The returned error names the lock file.
 	ErrLocked = errors.New("projection: folder locked by another runner")
+	// ErrStandby means the runner stands by (Options.Standby) while another
+	// runner updates the read models; only that one can rebuild or write.
+	ErrStandby = errors.New("projection: runner stands by; another runner updates the read models")
 	// ErrCorrupt means a read-model file could not be decoded. The
 	// returned error is a *CorruptionError naming the file.
 	ErrCorrupt = errors.New("projection: corrupt file")

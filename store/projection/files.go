@@ -19,6 +19,7 @@ import (
 //
 //	<dir>/<name>/current                  which generation readers use
 //	<dir>/<name>/g000003/checkpoint.json  position, version, state of the generation
+//	<dir>/<name>/g000003/.readers         lock shared by readers in other processes
 //	<dir>/<name>/g000003/state/<key>.json one read model
 //	<dir>/<name>/g000003/deleted/<key>.json tombstone of a deleted read model
 //	<dir>/<name>/g000003/tags/<tag key>/<tag value>/<key>  empty marker file
@@ -29,6 +30,7 @@ const (
 	deletedDir     = "deleted"
 	tagsDir        = "tags"
 	lockName       = ".lock"
+	readersName    = ".readers"
 	genPrefix      = "g"
 	fileExt        = ".json"
 )

@@ -44,8 +44,18 @@ type delivery struct {
 
 func (w *worker) snapshot() Status {
 	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.status
+	s := w.status
+	w.mu.Unlock()
+	if s.State == Standby {
+		// Another process updates the read models: report what its files say.
+		if c, err := readCurrent(w.r.fsys, w.home.currentPath()); err == nil {
+			n, _ := parseGenName(c.Generation)
+			if cp, err := readCheckpoint(w.r.fsys, w.home.gen(n).checkpointPath()); err == nil {
+				s.Position, s.Generation = cp.Position, c.Generation
+			}
+		}
+	}
+	return s
 }
 
 func (w *worker) update(f func(s *Status)) {
@@ -223,8 +233,13 @@ func (w *worker) open(ctx context.Context) error {
 				continue
 			}
 		}
-		if err := removeAll(fsys, g.dir); err != nil {
+		removed, err := removeGeneration(fsys, g)
+		if err != nil {
 			return fmt.Errorf("projection: remove stale generation: %w", err)
+		}
+		if !removed {
+			w.log.Info("projection: a stale generation is still read by another process; removed later", "generation", genName(n))
+			continue
 		}
 		w.log.Info("projection: removed a stale generation", "generation", genName(n))
 	}
@@ -265,6 +280,9 @@ func (w *worker) live(ctx context.Context) (err error) {
 		return err
 	} else if !ok {
 		return fmt.Errorf("%w: %s is missing", errNeedsRebuild, filepath.Join(g.dir, stateDir))
+	}
+	if err := wr.readersLock(); err != nil {
+		return err
 	}
 	if !cp.Clean {
 		n, err := wr.repair(ctx)
@@ -326,18 +344,28 @@ func (w *worker) live(ctx context.Context) (err error) {
 	// The checkpoint only bounds what a restart delivers again (each read
 	// model records its own position), so it is written at most once per
 	// CheckpointInterval, and on stop.
+	// A checkpoint not written for that reason is written when the
+	// interval has passed (tick), also if no event comes meanwhile: readers
+	// in other processes (and standing-by runners) learn from it which
+	// events the read models reflect.
+	var tick <-chan time.Time
 	show := func(p store.Position) error {
 		applied = p
 		w.update(func(s *Status) { s.Position = applied })
-		if time.Since(lastWrite) < r.opts.CheckpointInterval {
+		if wait := r.opts.CheckpointInterval - time.Since(lastWrite); wait > 0 {
+			if tick == nil {
+				tick = time.After(wait)
+			}
 			return nil
 		}
+		tick = nil
 		if err := wr.writeCheckpoint(applied, true, false, r.opts.NoSync); err != nil {
 			clean = false
 			return err
 		}
 		lastWrite = time.Now()
 		wr.collectTombstones(applied)
+		w.home.sweep()
 		return nil
 	}
 
@@ -374,6 +402,11 @@ func (w *worker) live(ctx context.Context) (err error) {
 			return errRebuildRequested
 		case <-w.headCh:
 			if err := advance(); err != nil {
+				return err
+			}
+		case <-tick:
+			tick = nil
+			if err := show(applied); err != nil {
 				return err
 			}
 		case d := <-events:

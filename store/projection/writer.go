@@ -52,12 +52,20 @@ func newWriter(p projector, st store.EventStore, fsys store.FS, log *slog.Logger
 		batch: map[string]*instance{}, tombs: map[string]store.Position{}, dirs: map[string]bool{}}
 }
 
-// prepare creates the generation's folders.
+// prepare creates the generation's folders and its readers' lock file.
 func (w *writer) prepare() error {
 	for _, d := range []string{stateDir, deletedDir, tagsDir} {
 		if err := w.fsys.MkdirAll(filepath.Join(w.g.dir, d), 0o755); err != nil {
 			return fmt.Errorf("projection: create %s: %w", w.g.dir, err)
 		}
+	}
+	return w.readersLock()
+}
+
+// readersLock creates the lock file readers in other processes share.
+func (w *writer) readersLock() error {
+	if err := createEmpty(w.fsys, w.g.readersPath()); err != nil {
+		return fmt.Errorf("projection: create %s: %w", w.g.readersPath(), err)
 	}
 	return nil
 }
