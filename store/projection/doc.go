@@ -42,6 +42,20 @@
 // state (queued, rebuilding, live, failed), its position, rebuild progress
 // and error.
 //
+// # Control
+//
+// Options.StartupRebuild chooses what Start rebuilds: what needs it (the
+// default), nothing (a projection that needs a rebuild then waits in the
+// NeedsRebuild state for Runner.Rebuild) or everything. A projection
+// registered with Manual does not follow the store: Runner.Update brings
+// it to the head when asked. Runner.SaveCheckpoint moves a projection's
+// checkpoint by hand, and ReadModels.Save and ReadModels.Delete correct
+// one read model; they run on the projection's goroutine between two
+// batches. Runner.RebuildReport returns what each rebuild did (events,
+// duration, error); every rebuild logs its progress at each durable
+// progress point, with its rate in events per second, and is traced as an
+// opossum.projection.rebuild span.
+//
 // # Delivery semantics
 //
 // Events reach a fold at least once and in position order; their effect

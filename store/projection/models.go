@@ -37,6 +37,7 @@ type Item[S any] struct {
 type ReadModels[S any] struct {
 	home *home
 	def  typed[S]
+	w    *worker // the projection's goroutine; nil for a read-only reader
 }
 
 // Name returns the projection's name.

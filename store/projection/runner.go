@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/gofrs/flock"
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/opossum-go/opossum/store"
 )
@@ -51,6 +53,11 @@ type Options struct {
 	// Zero means one second.
 	CheckpointInterval time.Duration
 
+	// StartupRebuild says which projections Start rebuilds: the ones that
+	// need it (RebuildMissing, the default), none (RebuildNone) or all
+	// (RebuildAll).
+	StartupRebuild RebuildMode
+
 	// Standby lets several runners, usually in several instances of an
 	// application, share one projection folder. The runner that gets the
 	// folder's lock first keeps the projections up to date; the others
@@ -67,8 +74,13 @@ type Options struct {
 	// Zero means 100 ms.
 	StandbyPoll time.Duration
 
-	// Logger receives progress, recovery and failure messages. Nil
-	// discards them.
+	// TracerProvider receives a span per rebuild
+	// (opossum.projection.rebuild). Nil means the global provider.
+	TracerProvider trace.TracerProvider
+
+	// Logger receives progress, recovery and failure messages, among them
+	// a rebuild's progress at every durable progress point (events applied,
+	// events per second). Nil discards them.
 	Logger *slog.Logger
 
 	// FS replaces the operating system's file system, for tests. Nil means
@@ -80,6 +92,9 @@ func (o *Options) withDefaults(st store.EventStore) (Options, error) {
 	var c Options
 	if o != nil {
 		c = *o
+	}
+	if c.StartupRebuild < RebuildMissing || c.StartupRebuild > RebuildAll {
+		return c, fmt.Errorf("%w: StartupRebuild %v", ErrInvalidOption, c.StartupRebuild)
 	}
 	if c.MaxParallelRebuilds < 0 || c.BatchSize < 0 || c.RebuildFlushEvery < 0 || c.CheckpointInterval < 0 || c.StandbyPoll < 0 {
 		return c, fmt.Errorf("%w: negative value in Options", ErrInvalidOption)
@@ -112,6 +127,9 @@ func (o *Options) withDefaults(st store.EventStore) (Options, error) {
 	if c.FS == nil {
 		c.FS = store.OSFS()
 	}
+	if c.TracerProvider == nil {
+		c.TracerProvider = otel.GetTracerProvider()
+	}
 	return c, nil
 }
 
@@ -132,6 +150,11 @@ const (
 	// Rebuilding: the read models are being rebuilt into a new generation;
 	// readers still see the previous one.
 	Rebuilding State = "rebuilding"
+	// NeedsRebuild: the projection needs a rebuild (see Progress.Reason)
+	// and Options.StartupRebuild is RebuildNone: Runner.Rebuild starts it.
+	NeedsRebuild State = "needs rebuild"
+	// Idle: a Manual projection between two Runner.Update calls.
+	Idle State = "idle"
 	// Live: the projection follows the store.
 	Live State = "live"
 	// Failed: the projection stopped at an event it could not apply, or on
@@ -196,17 +219,19 @@ type Progress struct {
 // One Runner owns its folder: a second one (in this process or another)
 // fails with ErrLocked until the first is closed.
 type Runner struct {
-	st   store.EventStore
-	opts Options
-	log  *slog.Logger
-	fsys store.FS
-	lock *flock.Flock
+	st     store.EventStore
+	opts   Options
+	log    *slog.Logger
+	fsys   store.FS
+	lock   *flock.Flock
+	tracer trace.Tracer
 
 	mu      sync.Mutex
 	workers map[string]*worker
 	started bool
 	closed  bool
 	cancel  context.CancelFunc
+	done    <-chan struct{} // closed when the runner stops
 	wg      sync.WaitGroup
 	changed chan struct{} // closed and replaced on every status change
 
@@ -241,7 +266,7 @@ func NewRunner(st store.EventStore, opts *Options) (*Runner, error) {
 		return nil, fmt.Errorf("%w: %s", ErrLocked, lp)
 	}
 	r := &Runner{
-		st: st, opts: o, log: o.Logger, fsys: o.FS, lock: fl,
+		st: st, opts: o, log: o.Logger, fsys: o.FS, lock: fl, tracer: o.TracerProvider.Tracer(store.InstrumentationName),
 		workers: map[string]*worker{},
 		changed: make(chan struct{}),
 		sem:     make(chan struct{}, o.MaxParallelRebuilds),
@@ -261,7 +286,7 @@ func (r *Runner) Dir() string { return r.opts.Dir }
 // models, which serves the read models already on disk at once. Call it
 // before Start. Errors: ErrInvalidDefinition, ErrDuplicateName,
 // ErrStarted, ErrClosed.
-func Register[S any](r *Runner, def Definition[S]) (*ReadModels[S], error) {
+func Register[S any](r *Runner, def Definition[S], opts ...RegisterOption) (*ReadModels[S], error) {
 	if err := def.validate(); err != nil {
 		return nil, err
 	}
@@ -286,13 +311,18 @@ func Register[S any](r *Runner, def Definition[S]) (*ReadModels[S], error) {
 		}
 	}
 	w := &worker{r: r, p: p, home: h, log: r.log.With("projection", def.Name),
-		rebuildReq: make(chan string, 1), headCh: make(chan struct{}, 1)}
+		rebuildReq: make(chan string, 1), headCh: make(chan struct{}, 1), ctl: make(chan request)}
+	for _, o := range opts {
+		if o != nil {
+			o(w)
+		}
+	}
 	w.status = Status{Name: def.Name, Version: def.Version, State: Stopped}
 	if g := h.current(); g != nil {
 		w.status.Generation = genName(g.num)
 	}
 	r.workers[def.Name] = w
-	return &ReadModels[S]{home: h, def: p}, nil
+	return &ReadModels[S]{home: h, def: p, w: w}, nil
 }
 
 // Start starts a goroutine per projection and returns. Each one first
@@ -311,6 +341,7 @@ func (r *Runner) Start() error {
 		return ErrStarted
 	}
 	ctx, cancel := context.WithCancel(context.Background())
+	r.done = ctx.Done()
 	if !r.leader.Load() {
 		r.started, r.cancel = true, cancel
 		for _, w := range r.workers {
