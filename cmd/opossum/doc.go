@@ -20,6 +20,9 @@
 //	add-tags STORE      add tags to past events of --type (--tag key:value,
 //	                    --tag-from key=data.field, --dry-run)
 //	delete-store STORE  delete the store for good (asks; --yes, --force)
+//	projections STORE   list the projections and read their read models; with
+//	                    the application stopped, set a checkpoint, save or
+//	                    delete one read model, mark one for a rebuild
 //	version             the store format version this opossum reads
 //
 // Only add-tags and delete-store write to the store. The other commands
