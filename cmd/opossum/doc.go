@@ -23,6 +23,8 @@
 //	projections STORE   list the projections and read their read models; with
 //	                    the application stopped, set a checkpoint, save or
 //	                    delete one read model, mark one for a rebuild
+//	import-opossum SRC DST  copy a store of Opossum (.NET) into a new store,
+//	                    with a report (--renumber, --json)
 //	version             the store format version this opossum reads
 //
 // Only add-tags and delete-store write to the store. The other commands
