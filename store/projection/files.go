@@ -65,6 +65,9 @@ type Meta struct {
 	// Position is the position of the last event applied to the instance.
 	// The runner never applies an event at or below it again.
 	Position store.Position `json:"position"`
+	// Size is the size in bytes of the state's JSON (the file's "data"),
+	// as last written; 0 in files written before sizes were recorded.
+	Size int `json:"size"`
 }
 
 // stateFile is the JSON document of one read model.

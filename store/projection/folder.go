@@ -1,6 +1,7 @@
 package projection
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -227,6 +228,12 @@ func (f *Folder) SaveReadModel(name, key string, data json.RawMessage, tags []st
 	if in.meta.Position == 0 {
 		return fmt.Errorf("%w: %s has applied no event yet", ErrNotReady, name)
 	}
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, data); err != nil {
+		return fmt.Errorf("%w: %v", ErrInvalidOption, err)
+	}
+	data = compact.Bytes()
+	in.meta.Size = len(data)
 	doc, err := encodeJSON(stateFile{Key: key, Metadata: in.meta, Tags: tags, Data: data})
 	if err != nil {
 		return err

@@ -212,6 +212,7 @@ func (w *writer) flush() error {
 			if tags == nil {
 				tags = []store.Tag{}
 			}
+			in.meta.Size = len(data)
 			doc, err := encodeJSON(stateFile{Key: in.key, Metadata: in.meta, Tags: tags, Data: data})
 			if err != nil {
 				return &FoldError{Projection: w.p.name(), Position: in.meta.Position, Key: in.key, Err: fmt.Errorf("encode state: %w", err)}
