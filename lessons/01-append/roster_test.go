@@ -5,10 +5,11 @@ import (
 	. "github.com/onsi/gomega"
 
 	appending "github.com/opossum-go/opossum/lessons/01-append"
+	"github.com/opossum-go/opossum/specs/steps"
 	"github.com/opossum-go/opossum/store"
 )
 
-var _ = Describe("Step 4: reading everything back", func() {
+var _ = steps.Describe("Step 4: reading everything back", func() {
 	var s *store.FileStore
 
 	BeforeEach(func() {

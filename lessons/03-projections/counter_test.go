@@ -5,10 +5,11 @@ import (
 	. "github.com/onsi/gomega"
 
 	projections "github.com/opossum-go/opossum/lessons/03-projections"
+	"github.com/opossum-go/opossum/specs/steps"
 	"github.com/opossum-go/opossum/store"
 )
 
-var _ = Describe("Step 2: a checkpoint says what a projection has seen", func() {
+var _ = steps.Describe("Step 2: a checkpoint says what a projection has seen", func() {
 	var events []store.StoredEvent
 	BeforeEach(func() {
 		events = history(dcb, golang, enrol("s-ada", "c-dcb"), enrol("s-bob", "c-dcb"), enrol("s-ada", "c-go"))

@@ -9,10 +9,11 @@ import (
 	. "github.com/onsi/gomega"
 
 	projections "github.com/opossum-go/opossum/lessons/03-projections"
+	"github.com/opossum-go/opossum/specs/steps"
 	"github.com/opossum-go/opossum/store/projection"
 )
 
-var _ = Describe("Step 3: a read model is the fold, kept on disk and up to date", func() {
+var _ = steps.Describe("Step 3: a read model is the fold, kept on disk and up to date", func() {
 	name := projections.CourseSummariesName
 
 	It("keeps one read model per course, under the course id, equal to the fold of its history", func(ctx SpecContext) {

@@ -9,6 +9,7 @@ import (
 	cm "github.com/opossum-go/opossum/lessons/05-coursemanagement"
 	"github.com/opossum-go/opossum/specs/gwt"
 	"github.com/opossum-go/opossum/specs/matchers"
+	"github.com/opossum-go/opossum/specs/steps"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/decision"
 )
@@ -17,7 +18,7 @@ func enroll(courseID, studentID string) cm.EnrollStudent {
 	return cm.EnrollStudent{CourseID: courseID, StudentID: studentID}
 }
 
-var _ = Describe("Step 3: enrollment", func() {
+var _ = steps.Describe("Step 3: enrollment", func() {
 	DescribeTable("a student's tier and courses (StudentEnrollmentLimit)",
 		func(ctx SpecContext, history []store.Event, want *cm.EnrollmentLimit) {
 			s := newStore()

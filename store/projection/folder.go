@@ -14,6 +14,7 @@ import (
 	"github.com/gofrs/flock"
 
 	"github.com/opossum-go/opossum/store"
+	"github.com/opossum-go/opossum/store/vfs"
 )
 
 // Folder administers a projections folder while no runner runs: what an
@@ -24,7 +25,7 @@ import (
 // a method returns, unless noSync.
 type Folder struct {
 	dir    string
-	fsys   store.FS
+	fsys   vfs.FS
 	lock   *flock.Flock
 	noSync bool
 }
@@ -33,7 +34,7 @@ type Folder struct {
 // administration. Errors: ErrLocked while a runner owns it, ErrNotFound
 // when dir does not exist, I/O errors.
 func OpenFolder(dir string, noSync bool) (*Folder, error) {
-	fsys := store.OSFS()
+	fsys := vfs.OSFS()
 	if ok, err := existsDir(fsys, dir); err != nil {
 		return nil, err
 	} else if !ok {
@@ -85,7 +86,7 @@ func (f *Folder) Projections() ([]Info, error) {
 // folder dir, by name, reading only: it may run while a runner updates
 // them. A missing folder holds none.
 func ListProjections(dir string) ([]Info, error) {
-	fsys := store.OSFS()
+	fsys := vfs.OSFS()
 	ents, err := fsys.ReadDir(dir)
 	if isNotExist(err) {
 		return nil, nil
@@ -119,7 +120,7 @@ func ListProjections(dir string) ([]Info, error) {
 				break
 			}
 			for _, s := range states {
-				if !isTempName(s.Name()) && strings.HasSuffix(s.Name(), fileExt) {
+				if !vfs.IsTemp(s.Name()) && strings.HasSuffix(s.Name(), fileExt) {
 					in.ReadModels++
 				}
 			}

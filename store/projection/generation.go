@@ -10,6 +10,7 @@ import (
 	"github.com/gofrs/flock"
 
 	"github.com/opossum-go/opossum/store"
+	"github.com/opossum-go/opossum/store/vfs"
 )
 
 // generation is one complete set of read models of a projection: a folder
@@ -59,7 +60,7 @@ func (g *generation) markerPath(t store.Tag, name string) string {
 type home struct {
 	name   string
 	dir    string
-	fsys   store.FS
+	fsys   vfs.FS
 	log    *slog.Logger
 	follow bool // readers follow the current file on disk
 
@@ -70,7 +71,7 @@ type home struct {
 	pending []*generation // replaced, but a reader in another process held them
 }
 
-func newHome(name, dir string, fsys store.FS, log *slog.Logger) *home {
+func newHome(name, dir string, fsys vfs.FS, log *slog.Logger) *home {
 	return &home{name: name, dir: dir, fsys: fsys, log: log, refs: map[*generation]int{}, retired: map[*generation]bool{}}
 }
 
@@ -221,7 +222,7 @@ func (h *home) sweep() {
 
 // removeGeneration removes g's folder under the exclusive reader lock. It
 // returns false, and removes nothing, while a reader holds the lock.
-func removeGeneration(fsys store.FS, g *generation) (bool, error) {
+func removeGeneration(fsys vfs.FS, g *generation) (bool, error) {
 	if ok, err := existsDir(fsys, g.dir); err != nil || !ok {
 		return err == nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 
 	"github.com/opossum-go/opossum/store"
+	"github.com/opossum-go/opossum/store/vfs"
 )
 
 // OpenReadModels returns a read-only reader of the read models of the
@@ -30,7 +31,7 @@ func OpenReadModels[S any](dir, name string) (*ReadModels[S], error) {
 	if !validName(name) {
 		return nil, fmt.Errorf("%w: name %q", ErrInvalidDefinition, name)
 	}
-	h := newHome(name, filepath.Join(dir, name), store.OSFS(), slog.New(slog.DiscardHandler))
+	h := newHome(name, filepath.Join(dir, name), vfs.OSFS(), slog.New(slog.DiscardHandler))
 	h.follow = true
 	return &ReadModels[S]{home: h, def: typed[S]{d: Definition[S]{Name: name}}}, nil
 }

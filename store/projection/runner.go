@@ -15,6 +15,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/opossum-go/opossum/store"
+	"github.com/opossum-go/opossum/store/vfs"
 )
 
 // Options configure a Runner. The zero value (and a nil *Options) is safe
@@ -84,8 +85,8 @@ type Options struct {
 	Logger *slog.Logger
 
 	// FS replaces the operating system's file system, for tests. Nil means
-	// store.OSFS().
-	FS store.FS
+	// vfs.OSFS().
+	FS vfs.FS
 }
 
 func (o *Options) withDefaults(st store.EventStore) (Options, error) {
@@ -125,7 +126,7 @@ func (o *Options) withDefaults(st store.EventStore) (Options, error) {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
 	if c.FS == nil {
-		c.FS = store.OSFS()
+		c.FS = vfs.OSFS()
 	}
 	if c.TracerProvider == nil {
 		c.TracerProvider = otel.GetTracerProvider()
@@ -222,7 +223,7 @@ type Runner struct {
 	st     store.EventStore
 	opts   Options
 	log    *slog.Logger
-	fsys   store.FS
+	fsys   vfs.FS
 	lock   *flock.Flock
 	tracer trace.Tracer
 
