@@ -152,7 +152,7 @@
 //	<dir>/<name>/current                 {"generation": "g000002", ...}: what readers use
 //	<dir>/<name>/g000002/checkpoint.json {"version": 1, "position": 42, "complete": true, "clean": true, ...}
 //	<dir>/<name>/g000002/.readers        lock shared by readers in other processes
-//	<dir>/<name>/g000002/state/c-42.json {"key", "metadata": {created, updated, version, position}, "tags", "data"}
+//	<dir>/<name>/g000002/state/c-42.json {"key", "metadata": {created, updated, version, position, size}, "tags", "data"}
 //	<dir>/<name>/g000002/deleted/c-7.json tombstone {"key", "position"} until the checkpoint passes it
 //	<dir>/<name>/g000002/tags/full/true/c-42 empty marker: instance c-42 has tag full:true
 //
