@@ -131,6 +131,9 @@ func Open(dir string, opts *Options) (*FileStore, error) {
 	}
 	_, statErr := s.fs.Stat(s.l.lock())
 	newLock := errors.Is(statErr, fs.ErrNotExist)
+	if statErr != nil && !newLock {
+		return nil, fmt.Errorf("store: %w", statErr)
+	}
 	if err := s.plock.lock(context.Background()); err != nil {
 		s.plock.close()
 		return nil, err

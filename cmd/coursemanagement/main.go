@@ -37,6 +37,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/opossum-go/opossum/internal/courseapp"
 	coursemanagement "github.com/opossum-go/opossum/solutions/05-coursemanagement"
 )
 
@@ -107,7 +108,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 
-	app, err := coursemanagement.Open(*data, &coursemanagement.Options{NoSync: *noSync, Logger: logger})
+	app, err := courseapp.Open(*data, coursemanagement.Domain(), &courseapp.Options{NoSync: *noSync, Logger: logger})
 	if err != nil {
 		return err
 	}

@@ -25,6 +25,8 @@
 //	                    delete one read model, mark one for a rebuild
 //	import-opossum SRC DST  copy a store of Opossum (.NET) into a new store,
 //	                    with a report (--renumber, --json)
+//	ui STORE            explore the store in a web browser, live (--port);
+//	                    see docs/explorer.md
 //	version             the store format version this opossum reads
 //
 // Only add-tags and delete-store write to the store. The other commands
