@@ -26,7 +26,7 @@
 // Usage:
 //
 //	coursemanagement serve [-addr localhost:8080] [-data ./data/coursemanagement] [-nosync] [-v]
-//	coursemanagement seed [-preset small|medium] [-data ./data/coursemanagement] [-workers 4] [-seed 1]
+//	coursemanagement seed [-preset small|medium|large|prod] [-data ./data/coursemanagement] [-reset | -add] [-workers 4] [-seed 1]
 package main
 
 import (
@@ -96,7 +96,7 @@ func usage(w io.Writer) {
   coursemanagement serve [-addr localhost:8080] [-data ./data/coursemanagement] [-nosync] [-v]
       Serve the HTTP API. Ctrl-C (SIGINT) or SIGTERM stops it gracefully.
       OPOSSUM_STORE=postgres://... keeps the events in PostgreSQL (read models in -data).
-  coursemanagement seed [-preset small|medium] [-data ./data/coursemanagement] [-workers 4] [-seed 1]
+  coursemanagement seed [-preset small|medium|large|prod] [-data ./data/coursemanagement] [-reset | -add] [-workers 4] [-seed 1]
       Fill an empty store with sample data through the command handlers.
 `)
 }
