@@ -284,4 +284,3 @@ func saveReadModel(e *env, dir, name, key, file string, tagArgs stringList) erro
 	fmt.Fprintf(e.stdout, "saved %s %q\n", name, key)
 	return nil
 }
-
