@@ -20,6 +20,8 @@
 //	add-tags STORE      add tags to past events of --type (--tag key:value,
 //	                    --tag-from key=data.field, --dry-run)
 //	delete-store STORE  delete the store for good (asks; --yes, --force)
+//	ui STORE            explore the store in a web browser, live (--port);
+//	                    see docs/explorer.md
 //	version             the store format version this opossum reads
 //
 // For ls, show, query, tail and stats, STORE may also be a PostgreSQL store
