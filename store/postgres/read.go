@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/opossum-go/opossum/internal/storeimpl"
 	"github.com/opossum-go/opossum/store"
 )
 
@@ -17,7 +18,7 @@ import (
 // database); rows stream from the server as the caller iterates, holding
 // one pooled connection until the iteration ends.
 func (s *Store) Read(ctx context.Context, q store.Query, opts ...store.ReadOption) iter.Seq2[store.StoredEvent, error] {
-	o, err := store.ResolveReadOptions(opts...)
+	o, err := storeimpl.ResolveReadOptions(opts...)
 	if err != nil {
 		return errSeq(err)
 	}
