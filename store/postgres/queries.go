@@ -103,7 +103,26 @@ func tagStrings(tags []store.Tag) []string {
 func (q queries) lastMatch(cond store.Query, after store.Position) (string, []any) {
 	args := []any{int64(after)}
 	return `SELECT position FROM ` + q.events + ` WHERE position > $1 AND ` + where(cond, &args) +
-		` ORDER BY position DESC LIMIT 1`, args
+		orderBy(cond, true) + ` LIMIT 1`, args
+}
+
+// orderBy renders the ORDER BY of a read of q. For a query with tags it
+// orders by the expression position + 0, which no index provides: with a
+// LIMIT, the planner would otherwise walk the primary key from the newest
+// event and test each for the tags, expecting a match soon, and a rare
+// or new tag (an entity's events, an email never registered) costs a walk
+// through the whole table. Ordered by the expression, it takes the
+// matches from the GIN index and sorts them: the cost follows the number
+// of matches, not of events.
+func orderBy(q store.Query, desc bool) string {
+	by := " ORDER BY position"
+	if slices.ContainsFunc(q.QueryItems(), func(it store.QueryItem) bool { return len(it.Tags) > 0 }) {
+		by += " + 0"
+	}
+	if desc {
+		by += " DESC"
+	}
+	return by
 }
 
 // row is one event encoded for the insert.
