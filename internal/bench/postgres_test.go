@@ -60,9 +60,8 @@ func openPostgres(dir string, nosync bool) (store.EventStore, error) {
 
 // analyzePostgres runs ANALYZE on the events of the store of dir after a
 // bulk load, as autovacuum does within its naptime (a minute) and as a
-// bulk import should: without statistics on the tags array, the planner
-// walks the position index for a rare tag (a tag query of 10 events took
-// 6 to 26 ms on 100,000 events instead of well under one).
+// bulk import should (docs/postgres.md): the planner needs statistics on
+// the tags array to choose the GIN index.
 func analyzePostgres(dir string) error {
 	conn, err := pgx.Connect(context.Background(), pgServer.srv.ConnString(""))
 	if err != nil {
