@@ -73,6 +73,8 @@ type app struct {
 	wb             *workbook.Workbook
 	stdin          io.Reader
 	stdout, stderr io.Writer
+	// watching is set inside watch, whose output names keys, not commands.
+	watching bool
 }
 
 func main() {
