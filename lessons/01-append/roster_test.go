@@ -35,7 +35,7 @@ var _ = steps.Describe("Step 4: reading everything back", func() {
 		Expect(appending.Roster(ctx, s)).To(BeEmpty())
 	})
 
-	It("counts the events with Head: positions have no gaps, so the last position is the number of events", func(ctx SpecContext) {
+	It("counts the events with Head: this store's positions have no gaps (DCB allows gaps), so the last position is the number of events", func(ctx SpecContext) {
 		Expect(appending.EventCount(ctx, s)).To(BeZero(), "an empty store has Head 0")
 
 		appendRaw(ctx, s, ada.Event(), bob.Event())

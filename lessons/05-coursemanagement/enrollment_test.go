@@ -64,7 +64,8 @@ var _ = steps.Describe("Step 3: enrollment", func() {
 		Expect(d.Events[0].Tags).To(Equal([]store.Tag{cm.CourseTag(c1), cm.StudentTag(ada)}))
 		Expect(d.Condition.FailIfEventsMatch.QueryItems()).To(HaveLen(3), "one item per decision projection")
 		Expect(d.Condition.After).To(Equal(store.Position(2)),
-			"position 3 (another course) was not read; the store's head is not the right After")
+			"After is the highest position your projections read; position 3 is the creation of another course (c-9), "+
+				"so one of your queries is too wide: check that each names this course's or this student's tag")
 		guard := d.Condition.FailIfEventsMatch
 		matches := func(e store.Event) bool { return guard.Matches(&e) }
 		Expect(matches(enrolled(c1, bob))).To(BeTrue(), "another student taking a seat in the course")

@@ -13,6 +13,7 @@ import (
 	"github.com/gofrs/flock"
 
 	"github.com/opossum-go/opossum/store"
+	"github.com/opossum-go/opossum/store/vfs"
 )
 
 // Options configure a Runner. The zero value (and a nil *Options) is safe
@@ -56,8 +57,8 @@ type Options struct {
 	Logger *slog.Logger
 
 	// FS replaces the operating system's file system, for tests. Nil means
-	// store.OSFS().
-	FS store.FS
+	// vfs.OSFS().
+	FS vfs.FS
 }
 
 func (o *Options) withDefaults(st store.EventStore) (Options, error) {
@@ -91,7 +92,7 @@ func (o *Options) withDefaults(st store.EventStore) (Options, error) {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
 	if c.FS == nil {
-		c.FS = store.OSFS()
+		c.FS = vfs.OSFS()
 	}
 	return c, nil
 }
@@ -177,7 +178,7 @@ type Runner struct {
 	st   store.EventStore
 	opts Options
 	log  *slog.Logger
-	fsys store.FS
+	fsys vfs.FS
 	lock *flock.Flock
 
 	mu      sync.Mutex

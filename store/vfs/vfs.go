@@ -1,4 +1,10 @@
-package store
+// Package vfs is the narrow file-system seam of the event store: the store
+// does all its file I/O through an FS, which defaults to the operating
+// system (OSFS), so that tests can substitute one that fails chosen
+// operations or simulates a power cut. It also holds the one durable-write
+// helper, WriteFileAtomic, that the store, its projections and the
+// workbook's progress files use.
+package vfs
 
 import (
 	"io"
@@ -6,7 +12,7 @@ import (
 )
 
 // FS is the narrow file-system seam the file store does all its I/O
-// through. The zero Options use the operating system; tests substitute an
+// through. The store's zero Options use OSFS; tests substitute an
 // implementation that fails chosen operations or simulates a power cut.
 // Paths are OS paths.
 type FS interface {

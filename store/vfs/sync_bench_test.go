@@ -1,4 +1,4 @@
-package store
+package vfs
 
 import (
 	"fmt"
@@ -11,7 +11,7 @@ import (
 // BenchmarkSyncStrategy measures the ways to make a group of new small
 // files durable on this disk; the file store's choice (one fdatasync plus
 // a folder fsync for one file, syncfs for more) rests on these figures.
-// Run: go test -run '^$' -bench SyncStrategy ./store/
+// Run: go test -run '^$' -bench SyncStrategy ./store/vfs/
 func BenchmarkSyncStrategy(b *testing.B) {
 	data := make([]byte, 400)
 	for _, k := range []int{1, 4, 16, 64} {
