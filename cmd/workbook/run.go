@@ -45,7 +45,7 @@ func runLesson(ctx context.Context, a *app, args []string) int {
 // makes the lesson the current one.
 func (a *app) runAndRecord(ctx context.Context, l workbook.Lesson, race bool) (*workbook.Result, error) {
 	fmt.Fprintf(a.stdout, "Lesson %d: %s (%s)\n", l.Number, l.Title, l.Path())
-	fmt.Fprintln(a.stdout, "Running its specs; the first run also compiles the store and Ginkgo, later ones are quick.")
+	fmt.Fprintln(a.stdout, "Compiling and running its specs. The first run compiles the store, Ginkgo and Gomega, which takes a minute; later runs take seconds.")
 	res, err := a.wb.Run(ctx, l, workbook.RunOptions{
 		Race: race,
 		OnReport: func(pkg string, reports []types.Report) {
