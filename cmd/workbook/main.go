@@ -62,7 +62,7 @@ func init() {
 		{"solve", "[-yes] LESSON", "replace a lesson's files with the solution, keeping a backup (trainer catch-up)", solve},
 		{"progress", "[-json] [-name NAME]", "print your progress; -json for a trainer's dashboard", progressCmd},
 		{"verify", "[-race auto|on|off] [-parallel N] [LESSON...]", "check lessons against their solutions (trainers and CI)", verify},
-		{"gen", "[-check] [LESSON...]", "for the workbook's authors: write the lessons' Go files from their solutions; -check writes nothing and fails where a lesson differs", gen},
+		{"gen", "[-check] [LESSON...]", "for authors: write the lessons' Go files from their solutions; -check only compares", gen},
 		{"help", "", "show this help", help},
 	}
 }
