@@ -45,7 +45,7 @@ func runLesson(ctx context.Context, a *app, args []string) int {
 // makes the lesson the current one.
 func (a *app) runAndRecord(ctx context.Context, l workbook.Lesson, race bool) (*workbook.Result, error) {
 	fmt.Fprintf(a.stdout, "Lesson %d: %s (%s)\n", l.Number, l.Title, l.Path())
-	fmt.Fprintln(a.stdout, "Compiling and running its specs. The first run compiles the store, Ginkgo and Gomega, which takes a minute; later runs take seconds.")
+	fmt.Fprintln(a.stdout, "Compiling and running its specs. The first run compiles the store, Ginkgo and Gomega first, which takes a while; later runs take seconds.")
 	res, err := a.wb.Run(ctx, l, workbook.RunOptions{
 		Race: race,
 		OnReport: func(pkg string, reports []types.Report) {
