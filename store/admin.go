@@ -142,7 +142,8 @@ type AddTagsResult struct {
 //
 // If ctx ends or tagsFor's tags are invalid, the events changed so far
 // keep their new tags, the result counts them, and the error says why it
-// stopped. Errors: ErrInvalidEvent (empty type, nil tagsFor, invalid tag),
+// stopped. If catching up with other writers fails before the run starts,
+// the handle is broken (ErrBroken), as after a failed commit. Errors: ErrInvalidEvent (empty type, nil tagsFor, invalid tag),
 // ErrEventTooLarge, ErrReadOnly, ErrClosed, ErrBroken, *LockError,
 // *CorruptionError, ctx.Err(), I/O errors.
 func (s *FileStore) AddTags(ctx context.Context, eventType string, tagsFor func(StoredEvent) []Tag) (res AddTagsResult, err error) {

@@ -94,6 +94,10 @@ func (s *FileStore) loadSnapshotAt(head Position, e uint64) *index {
 		s.log.Warn("index snapshot corrupt; rebuilding the index from the event files", "file", path, "err", err)
 		return newIndex()
 	}
+	if x.oldSnapshot() {
+		s.log.Info("index snapshot of an older version, without event ids; rebuilding the index from the event files", "file", path)
+		return newIndex()
+	}
 	if x.head > 0 {
 		// The snapshot is only written for durable events, but a store
 		// folder can be copied or damaged: its last event must exist.
@@ -120,9 +124,19 @@ func (s *FileStore) cleanTemp(dir string) {
 	}
 }
 
-// catchUpLocked runs under the writer lock before a commit: it indexes what
-// other processes committed and settles a tail left by one that crashed.
+// catchUpLocked runs under the writer lock before a commit or an AddTags
+// run: it indexes what other processes committed and settles a tail left by
+// one that crashed. Any failure breaks the handle, whichever path caught up:
+// the catch-up may have indexed a batch it then failed to make durable (or
+// a torn one it failed to remove), and nothing may be built on that.
 func (s *FileStore) catchUpLocked() error {
+	if err := s.catchUp(); err != nil {
+		return s.breakWith(err)
+	}
+	return nil
+}
+
+func (s *FileStore) catchUp() error {
 	st, err := s.readHeadFile()
 	if err != nil {
 		return err
@@ -199,7 +213,7 @@ func (s *FileStore) settleTail(h Position) error {
 		if p == want.Last {
 			s.mu.Lock()
 			for _, e := range batch {
-				s.idx.add(e.Position, e.Type, e.Tags)
+				s.idx.add(e.Position, &e.Event)
 			}
 			s.mu.Unlock()
 			s.sinceSnap.Add(int64(len(batch)))

@@ -9,6 +9,7 @@
 //	go run ./cmd/workbook watch 1      run them again on every save
 //	go run ./cmd/workbook hint 1       reveal the next hint for the step you are on
 //	go run ./cmd/workbook verify       check every lesson against its solution (trainers, CI)
+//	go run ./cmd/workbook gen          write the lessons' Go files from their solutions (authors)
 //	go run ./cmd/workbook help         show all commands
 //
 // Progress comes from spec results, recorded in the git-ignored .workbook
@@ -62,6 +63,7 @@ func init() {
 		{"ui", "[-port N] [STORE]", "look in a browser at the store run -keep kept (or at STORE)", ui},
 		{"progress", "[-json] [-name NAME]", "print your progress; -json for a trainer's dashboard", progressCmd},
 		{"verify", "[-race auto|on|off] [-parallel N] [LESSON...]", "check lessons against their solutions (trainers and CI)", verify},
+		{"gen", "[-check] [LESSON...]", "for the workbook's authors: write the lessons' Go files from their solutions; -check writes nothing and fails where a lesson differs", gen},
 		{"help", "", "show this help", help},
 	}
 }

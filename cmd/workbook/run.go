@@ -17,9 +17,13 @@ import (
 // maxMessageLines bounds how much of a failure message run shows.
 const maxMessageLines = 20
 
-// todoMessage takes apart a TODO marker failure:
+// todoMessage takes apart a TODO marker failure, wherever it is in the
+// message (a panic value, or the body of an HTTP response that carries it):
 // "TODO: implement Func (file:line) — README step 2".
-var todoMessage = regexp.MustCompile(`TODO: implement (\S+) \(([^)]*)\)(?: — (.+))?`)
+var todoMessage = regexp.MustCompile(`TODO: implement ([\w.]+) \(([^()\s]+)\)(?: — (README step \d+))?`)
+
+// unusedImport matches the compiler's message about an unused import.
+var unusedImport = regexp.MustCompile(`(?m)^(\S+\.go):(\d+):\d+: "([^"]+)" imported and not used`)
 
 // runLesson runs one lesson's specs and tells the learner what to do next.
 func runLesson(ctx context.Context, a *app, args []string) int {
@@ -91,6 +95,9 @@ func (a *app) report(l workbook.Lesson, res *workbook.Result, all bool) int {
 	switch {
 	case res.CompileError != "":
 		fmt.Fprintf(out, "\nLesson %d does not compile:\n\n%s\n", l.Number, indent(firstLines(res.CompileError, maxMessageLines), "    "))
+		if m := unusedImport.FindStringSubmatch(res.CompileError); m != nil {
+			fmt.Fprintf(out, "\nDelete the line that imports %q in %s (line %s): nothing in the file uses it any more.\n", m[3], m[1], m[2])
+		}
 		fmt.Fprintf(out, "\nFix the code at the first error above, then run again:  %s\n", again)
 		return exitFailed
 	case res.Crash != "":

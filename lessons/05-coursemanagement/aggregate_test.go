@@ -9,6 +9,7 @@ import (
 
 	cm "github.com/opossum-go/opossum/lessons/05-coursemanagement"
 	"github.com/opossum-go/opossum/specs/gwt"
+	"github.com/opossum-go/opossum/specs/steps"
 	"github.com/opossum-go/opossum/store"
 )
 
@@ -30,7 +31,7 @@ var (
 	}
 )
 
-var _ = Describe("Step 9: the aggregate variant, for contrast", func() {
+var _ = steps.Describe("Step 9: the aggregate variant, for contrast", func() {
 	DescribeTable("follows the same capacity rule as the DCB path (Q2)",
 		func(ctx SpecContext, change capacityChange, n int, want error) {
 			gwt.NewScenario(ctx).

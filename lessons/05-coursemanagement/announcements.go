@@ -1,7 +1,6 @@
 package coursemanagement
 
 import (
-	"github.com/opossum-go/opossum/specs/todo"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/decision"
 )
@@ -19,10 +18,9 @@ type Announcement struct {
 // token; a retraction frees it. The fold follows the events in order:
 // posted, retracted, posted again means used.
 func IdempotencyTokenWasUsed(token string) decision.Projection[bool] {
-	// TODO: posts and retractions tagged IdempotencyTag(token); the last
-	// one decides.
-	todo.Implement("README step 5")
-	return decision.Projection[bool]{}
+	// TODO: posts and retractions tagged IdempotencyTag(token); the last one
+	// decides.
+	panic("TODO: implement IdempotencyTokenWasUsed (lessons/05-coursemanagement/announcements.go:23) — README step 5")
 }
 
 // RetractableAnnouncement is the decision projection of the announcement
@@ -32,8 +30,7 @@ func IdempotencyTokenWasUsed(token string) decision.Projection[bool] {
 func RetractableAnnouncement(token string) decision.Projection[*Announcement] {
 	// TODO: the same query as IdempotencyTokenWasUsed; a post decodes the
 	// announcement's id and course.
-	todo.Implement("README step 5")
-	return decision.Projection[*Announcement]{}
+	panic("TODO: implement RetractableAnnouncement (lessons/05-coursemanagement/announcements.go:33) — README step 5")
 }
 
 // DecideAnnouncement decides PostAnnouncement (README step 5): the course
@@ -41,8 +38,7 @@ func RetractableAnnouncement(token string) decision.Projection[*Announcement] {
 // It returns one CourseAnnouncementPosted.
 func DecideAnnouncement(courseExists, tokenUsed bool, cmd PostAnnouncement) ([]store.Event, error) {
 	// TODO: two checks, then the posted event.
-	todo.Implement("README step 5")
-	return nil, nil
+	panic("TODO: implement DecideAnnouncement (lessons/05-coursemanagement/announcements.go:41) — README step 5")
 }
 
 // DecideRetraction decides RetractAnnouncement (README step 5): an
@@ -52,6 +48,5 @@ func DecideAnnouncement(courseExists, tokenUsed bool, cmd PostAnnouncement) ([]s
 // with the announcement's id and course taken from the state.
 func DecideRetraction(a *Announcement, cmd RetractAnnouncement) ([]store.Event, error) {
 	// TODO: two checks, then the retracted event built from the state.
-	todo.Implement("README step 5")
-	return nil, nil
+	panic("TODO: implement DecideRetraction (lessons/05-coursemanagement/announcements.go:51) — README step 5")
 }

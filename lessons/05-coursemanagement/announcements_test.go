@@ -6,6 +6,7 @@ import (
 
 	cm "github.com/opossum-go/opossum/lessons/05-coursemanagement"
 	"github.com/opossum-go/opossum/specs/gwt"
+	"github.com/opossum-go/opossum/specs/steps"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/decision"
 )
@@ -16,7 +17,7 @@ func post(courseID, token string) cm.PostAnnouncement {
 	return cm.PostAnnouncement{AnnouncementID: "a-" + token, CourseID: courseID, Title: "Welcome", Body: "Hello", IdempotencyToken: token}
 }
 
-var _ = Describe("Step 5: idempotent announcements", func() {
+var _ = steps.Describe("Step 5: idempotent announcements", func() {
 	DescribeTable("whether a token is in use (IdempotencyTokenWasUsed)",
 		func(ctx SpecContext, history []store.Event, want bool) {
 			s := newStore()

@@ -3,7 +3,6 @@ package coursemanagement
 import (
 	"time"
 
-	"github.com/opossum-go/opossum/specs/todo"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/decision"
 )
@@ -30,8 +29,7 @@ func (b *BookPrice) IsValid(p Money) bool {
 // step 7).
 func BookExists(bookID string) decision.Projection[bool] {
 	// TODO: like CourseExists, for the book's CourseBookDefined.
-	todo.Implement("README step 7")
-	return decision.Projection[bool]{}
+	panic("TODO: implement BookExists (lessons/05-coursemanagement/books.go:32) — README step 7")
 }
 
 // PriceWithGracePeriod is the time-aware decision projection of a book's
@@ -43,8 +41,7 @@ func BookExists(bookID string) decision.Projection[bool] {
 // change is recent.
 func PriceWithGracePeriod(bookID string, grace time.Duration) decision.Projection[*BookPrice] {
 	// TODO: set ApplyAt, not Apply: the fold needs the build's now.
-	todo.Implement("README step 7")
-	return decision.Projection[*BookPrice]{}
+	panic("TODO: implement PriceWithGracePeriod (lessons/05-coursemanagement/books.go:44) — README step 7")
 }
 
 // DecideBookDefinition decides DefineCourseBook (README step 7): a
@@ -53,8 +50,7 @@ func PriceWithGracePeriod(bookID string, grace time.Duration) decision.Projectio
 // one CourseBookDefined.
 func DecideBookDefinition(bookExists, courseExists bool, cmd DefineCourseBook) ([]store.Event, error) {
 	// TODO: three checks in this order, then the defined event.
-	todo.Implement("README step 7")
-	return nil, nil
+	panic("TODO: implement DecideBookDefinition (lessons/05-coursemanagement/books.go:53) — README step 7")
 }
 
 // DecidePriceChange decides ChangeCourseBookPrice (README step 7): the
@@ -62,8 +58,7 @@ func DecideBookDefinition(bookExists, courseExists bool, cmd DefineCourseBook) (
 // (ErrInvalidPrice). It returns one CourseBookPriceChanged.
 func DecidePriceChange(bookExists bool, cmd ChangeCourseBookPrice) ([]store.Event, error) {
 	// TODO: two checks, then the price change.
-	todo.Implement("README step 7")
-	return nil, nil
+	panic("TODO: implement DecidePriceChange (lessons/05-coursemanagement/books.go:61) — README step 7")
 }
 
 // DecidePurchase decides PurchaseCourseBook (README step 7): the book
@@ -73,8 +68,7 @@ func DecidePriceChange(bookExists bool, cmd ChangeCourseBookPrice) ([]store.Even
 // price, for the book's course.
 func DecidePurchase(book *BookPrice, studentExists bool, cmd PurchaseCourseBook) ([]store.Event, error) {
 	// TODO: three checks in this order, then the purchase.
-	todo.Implement("README step 7")
-	return nil, nil
+	panic("TODO: implement DecidePurchase (lessons/05-coursemanagement/books.go:71) — README step 7")
 }
 
 // DecideOrder decides OrderCourseBooks (README step 7), all or nothing:
@@ -89,6 +83,5 @@ func DecidePurchase(book *BookPrice, studentExists bool, cmd PurchaseCourseBook)
 // in item order, all with the command's OrderID.
 func DecideOrder(studentExists bool, prices map[string]*BookPrice, cmd OrderCourseBooks) ([]store.Event, error) {
 	// TODO: check, then group the items by the course of their book.
-	todo.Implement("README step 7")
-	return nil, nil
+	panic("TODO: implement DecideOrder (lessons/05-coursemanagement/books.go:86) — README step 7")
 }

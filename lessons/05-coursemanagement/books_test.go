@@ -9,6 +9,7 @@ import (
 	cm "github.com/opossum-go/opossum/lessons/05-coursemanagement"
 	"github.com/opossum-go/opossum/specs/gwt"
 	"github.com/opossum-go/opossum/specs/matchers"
+	"github.com/opossum-go/opossum/specs/steps"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/decision"
 )
@@ -39,7 +40,7 @@ func purchased(bookID, studentID, courseID string, paid cm.Money) store.Event {
 	return cm.CourseBookPurchased{BookID: bookID, StudentID: studentID, CourseID: courseID, PricePaid: paid}.Event()
 }
 
-var _ = Describe("Step 7: course books", func() {
+var _ = steps.Describe("Step 7: course books", func() {
 	Describe("defining books and prices", func() {
 		It("defines a book of an existing course, tagged with the book and the course", func(ctx SpecContext) {
 			sc := gwt.NewScenario(ctx).

@@ -19,6 +19,7 @@ import (
 	cm "github.com/opossum-go/opossum/lessons/05-coursemanagement"
 	"github.com/opossum-go/opossum/specs/gwt"
 	"github.com/opossum-go/opossum/specs/matchers"
+	"github.com/opossum-go/opossum/specs/steps"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/decision"
 	"github.com/opossum-go/opossum/store/projection"
@@ -32,6 +33,10 @@ func TestCourseManagement(t *testing.T) {
 // The workbook records this suite's results as your progress, however you
 // run it (go test, go tool ginkgo, an editor).
 var _ = progress.Hook()
+
+// The lesson's specs, in the order of its README steps; each step is
+// labelled step-N, so --label-filter=step-2 runs step 2 alone.
+var _ = steps.Lesson("Lesson 05")
 
 // Every spec runs on a real file store in a fresh folder (without fsync:
 // the specs are about decisions, not power cuts). Set KEEP_STORES=1 to keep

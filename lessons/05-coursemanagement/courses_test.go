@@ -6,11 +6,12 @@ import (
 
 	cm "github.com/opossum-go/opossum/lessons/05-coursemanagement"
 	"github.com/opossum-go/opossum/specs/gwt"
+	"github.com/opossum-go/opossum/specs/steps"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/decision"
 )
 
-var _ = Describe("Step 2: courses", func() {
+var _ = steps.Describe("Step 2: courses", func() {
 	It("creates a course with its name trimmed", func(ctx SpecContext) {
 		sc := gwt.NewScenario(ctx).
 			When(handle(cm.CreateCourse{CourseID: c1, Name: "  Course c-1 ", Description: "About c-1", MaxStudentCount: 10})).

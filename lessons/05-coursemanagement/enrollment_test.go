@@ -9,6 +9,7 @@ import (
 	cm "github.com/opossum-go/opossum/lessons/05-coursemanagement"
 	"github.com/opossum-go/opossum/specs/gwt"
 	"github.com/opossum-go/opossum/specs/matchers"
+	"github.com/opossum-go/opossum/specs/steps"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/decision"
 )
@@ -17,7 +18,7 @@ func enroll(courseID, studentID string) cm.EnrollStudent {
 	return cm.EnrollStudent{CourseID: courseID, StudentID: studentID}
 }
 
-var _ = Describe("Step 3: enrollment", func() {
+var _ = steps.Describe("Step 3: enrollment", func() {
 	DescribeTable("a student's tier and courses (StudentEnrollmentLimit)",
 		func(ctx SpecContext, history []store.Event, want *cm.EnrollmentLimit) {
 			s := newStore()
@@ -63,7 +64,8 @@ var _ = Describe("Step 3: enrollment", func() {
 		Expect(d.Events[0].Tags).To(Equal([]store.Tag{cm.CourseTag(c1), cm.StudentTag(ada)}))
 		Expect(d.Condition.FailIfEventsMatch.QueryItems()).To(HaveLen(3), "one item per decision projection")
 		Expect(d.Condition.After).To(Equal(store.Position(2)),
-			"position 3 (another course) was not read; the store's head is not the right After")
+			"After is the highest position your projections read; position 3 is the creation of another course (c-9), "+
+				"so one of your queries is too wide: check that each names this course's or this student's tag")
 		guard := d.Condition.FailIfEventsMatch
 		matches := func(e store.Event) bool { return guard.Matches(&e) }
 		Expect(matches(enrolled(c1, bob))).To(BeTrue(), "another student taking a seat in the course")

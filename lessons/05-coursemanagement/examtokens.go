@@ -1,7 +1,6 @@
 package coursemanagement
 
 import (
-	"github.com/opossum-go/opossum/specs/todo"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/decision"
 )
@@ -29,18 +28,16 @@ type ExamToken struct {
 // Issued, Redeemed and Revoked events tagged with it. It starts NotIssued;
 // Issued records the exam, which the later states keep.
 func TokenStatus(tokenID string) decision.Projection[ExamToken] {
-	// TODO: Initial is ExamToken{State: NotIssued}; the fold moves the
-	// state and keeps the ExamID of the Issued event.
-	todo.Implement("README step 6")
-	return decision.Projection[ExamToken]{}
+	// TODO: Initial is ExamToken{State: NotIssued}; the fold moves the state
+	// and keeps the ExamID of the Issued event.
+	panic("TODO: implement TokenStatus (lessons/05-coursemanagement/examtokens.go:33) — README step 6")
 }
 
 // DecideTokenIssue decides IssueExamToken (README step 6): the course
 // exists (ErrCourseNotFound). It returns one ExamRegistrationTokenIssued.
 func DecideTokenIssue(courseExists bool, cmd IssueExamToken) ([]store.Event, error) {
 	// TODO: one check, then the issued event.
-	todo.Implement("README step 6")
-	return nil, nil
+	panic("TODO: implement DecideTokenIssue (lessons/05-coursemanagement/examtokens.go:40) — README step 6")
 }
 
 // DecideTokenRedemption decides RedeemExamToken (README step 6). By the
@@ -50,8 +47,7 @@ func DecideTokenIssue(courseExists bool, cmd IssueExamToken) ([]store.Event, err
 // ExamRegistrationTokenRedeemed for the token's exam.
 func DecideTokenRedemption(token ExamToken, studentExists bool, cmd RedeemExamToken) ([]store.Event, error) {
 	// TODO: a switch on the state, the student, then the redeemed event.
-	todo.Implement("README step 6")
-	return nil, nil
+	panic("TODO: implement DecideTokenRedemption (lessons/05-coursemanagement/examtokens.go:50) — README step 6")
 }
 
 // DecideTokenRevocation decides RevokeExamToken (README step 6). By the
@@ -60,6 +56,5 @@ func DecideTokenRedemption(token ExamToken, studentExists bool, cmd RedeemExamTo
 // ExamRegistrationTokenRevoked for the token's exam.
 func DecideTokenRevocation(token ExamToken, cmd RevokeExamToken) ([]store.Event, error) {
 	// TODO: a switch on the state, then the revoked event.
-	todo.Implement("README step 6")
-	return nil, nil
+	panic("TODO: implement DecideTokenRevocation (lessons/05-coursemanagement/examtokens.go:59) — README step 6")
 }

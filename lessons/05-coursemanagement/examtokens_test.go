@@ -6,11 +6,12 @@ import (
 
 	cm "github.com/opossum-go/opossum/lessons/05-coursemanagement"
 	"github.com/opossum-go/opossum/specs/gwt"
+	"github.com/opossum-go/opossum/specs/steps"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/decision"
 )
 
-var _ = Describe("Step 6: exam registration tokens", func() {
+var _ = steps.Describe("Step 6: exam registration tokens", func() {
 	DescribeTable("a token's status (TokenStatus)",
 		func(ctx SpecContext, history []store.Event, want cm.ExamToken) {
 			s := newStore()

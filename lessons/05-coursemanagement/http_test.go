@@ -20,6 +20,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	cm "github.com/opossum-go/opossum/lessons/05-coursemanagement"
+	"github.com/opossum-go/opossum/specs/steps"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/decision"
 )
@@ -198,7 +199,7 @@ var endpoints = []string{
 	"GET /openapi.json",
 }
 
-var _ = Describe("Step 10: the application over HTTP", func() {
+var _ = steps.Describe("Step 10: the application over HTTP", func() {
 	var a *api
 	var app *cm.App
 

@@ -3,7 +3,6 @@ package coursemanagement
 import (
 	"time"
 
-	"github.com/opossum-go/opossum/specs/todo"
 	"github.com/opossum-go/opossum/store"
 )
 
@@ -12,8 +11,7 @@ import (
 // last is the newest InvoiceCreated, the one with the highest position.
 func NextInvoiceNumber(last *store.StoredEvent) (int, error) {
 	// TODO: 1 for no invoice; else decode last and add one.
-	todo.Implement("README step 4")
-	return 0, nil
+	panic("TODO: implement NextInvoiceNumber (lessons/05-coursemanagement/invoices.go:14) — README step 4")
 }
 
 // DecideInvoice decides CreateInvoice (README step 4): the customer is a
@@ -23,6 +21,5 @@ func NextInvoiceNumber(last *store.StoredEvent) (int, error) {
 func DecideInvoice(next int, cmd CreateInvoice, now time.Time) ([]store.Event, error) {
 	// TODO: validate with ParseID and NilID, then the amount; return the
 	// InvoiceCreated event.
-	todo.Implement("README step 4")
-	return nil, nil
+	panic("TODO: implement DecideInvoice (lessons/05-coursemanagement/invoices.go:24) — README step 4")
 }

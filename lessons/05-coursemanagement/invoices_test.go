@@ -8,6 +8,7 @@ import (
 
 	cm "github.com/opossum-go/opossum/lessons/05-coursemanagement"
 	"github.com/opossum-go/opossum/specs/gwt"
+	"github.com/opossum-go/opossum/specs/steps"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/decision"
 )
@@ -29,7 +30,7 @@ func invoiceNumbers(stored []store.StoredEvent) []int {
 	return out
 }
 
-var _ = Describe("Step 4: gap-free invoice numbers", func() {
+var _ = steps.Describe("Step 4: gap-free invoice numbers", func() {
 	DescribeTable("the next number (NextInvoiceNumber)",
 		func(last *store.StoredEvent, want int) {
 			n, err := cm.NextInvoiceNumber(last)

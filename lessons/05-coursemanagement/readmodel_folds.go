@@ -1,7 +1,6 @@
 package coursemanagement
 
 import (
-	"github.com/opossum-go/opossum/specs/todo"
 	"github.com/opossum-go/opossum/store"
 )
 
@@ -12,16 +11,14 @@ import (
 // IsFull is derived after every change: enrolled >= max.
 func ApplyCourseShortInfo(cur *CourseShortInfo, e store.StoredEvent) (*CourseShortInfo, error) {
 	// TODO: a switch on e.Type; derive IsFull at the end.
-	todo.Implement("README step 8")
-	return nil, nil
+	panic("TODO: implement ApplyCourseShortInfo (lessons/05-coursemanagement/readmodel_folds.go:14) — README step 8")
 }
 
 // CourseShortInfoTags indexes a course by isFull, "true" or "false"
 // (README step 8).
 func CourseShortInfoTags(c *CourseShortInfo) []store.Tag {
 	// TODO: one tag with the key IsFullKey.
-	todo.Implement("README step 8")
-	return nil
+	panic("TODO: implement CourseShortInfoTags (lessons/05-coursemanagement/readmodel_folds.go:21) — README step 8")
 }
 
 // ApplyStudentShortInfo folds a student's events into the list entry
@@ -32,16 +29,14 @@ func CourseShortInfoTags(c *CourseShortInfo) []store.Tag {
 func ApplyStudentShortInfo(cur *StudentShortInfo, e store.StoredEvent) (*StudentShortInfo, error) {
 	// TODO: like ApplyCourseShortInfo; derive MaxEnrollmentCount and
 	// IsMaxedOut at the end.
-	todo.Implement("README step 8")
-	return nil, nil
+	panic("TODO: implement ApplyStudentShortInfo (lessons/05-coursemanagement/readmodel_folds.go:32) — README step 8")
 }
 
 // StudentShortInfoTags indexes a student by enrollmentTier (the tier's
 // name) and isMaxedOut ("true" or "false") (README step 8).
 func StudentShortInfoTags(s *StudentShortInfo) []store.Tag {
 	// TODO: two tags, EnrollmentTierKey and IsMaxedOutKey.
-	todo.Implement("README step 8")
-	return nil
+	panic("TODO: implement StudentShortInfoTags (lessons/05-coursemanagement/readmodel_folds.go:39) — README step 8")
 }
 
 // ApplyStudentPurchasedBooks folds a student's purchases and orders into
@@ -50,16 +45,14 @@ func StudentShortInfoTags(s *StudentShortInfo) []store.Tag {
 // adds its price to TotalPaid and one to PurchaseCount; the event's
 // timestamp is FirstPurchasedAt of a new entry and moves LastPurchasedAt.
 func ApplyStudentPurchasedBooks(cur *StudentPurchasedBooks, e store.StoredEvent) (*StudentPurchasedBooks, error) {
-	// TODO: turn both event types into lines (book, price), then upsert
-	// each line by BookID.
-	todo.Implement("README step 8")
-	return nil, nil
+	// TODO: turn both event types into lines (book, price), then upsert each
+	// line by BookID.
+	panic("TODO: implement ApplyStudentPurchasedBooks (lessons/05-coursemanagement/readmodel_folds.go:50) — README step 8")
 }
 
 // ApplyInvoice folds an InvoiceCreated into the invoice it creates (README
 // step 8).
 func ApplyInvoice(_ *Invoice, e store.StoredEvent) (*Invoice, error) {
 	// TODO: decode the event into a new Invoice.
-	todo.Implement("README step 8")
-	return nil, nil
+	panic("TODO: implement ApplyInvoice (lessons/05-coursemanagement/readmodel_folds.go:57) — README step 8")
 }

@@ -8,6 +8,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	cm "github.com/opossum-go/opossum/lessons/05-coursemanagement"
+	"github.com/opossum-go/opossum/specs/steps"
 	"github.com/opossum-go/opossum/store"
 )
 
@@ -27,7 +28,7 @@ var (
 	t2 = now.Add(-time.Hour)
 )
 
-var _ = Describe("Step 8: read models", func() {
+var _ = steps.Describe("Step 8: read models", func() {
 	Describe("CourseShortInfo", func() {
 		It("counts the students of each course and knows when it is full", func(ctx SpecContext) {
 			s := newStore()

@@ -1,7 +1,6 @@
 package coursemanagement
 
 import (
-	"github.com/opossum-go/opossum/specs/todo"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/decision"
 )
@@ -20,10 +19,9 @@ func StudentExists(studentID string) decision.Projection[bool] {
 // true once any event carries the address's studentEmail tag, whatever its
 // type (README step 1).
 func EmailTaken(email string) decision.Projection[bool] {
-	// TODO: select every event tagged EmailTag(email), of any type; any one
-	// of them means "taken".
-	todo.Implement("README step 1")
-	return decision.Projection[bool]{}
+	// TODO: select every event tagged EmailTag(email), of any type; any one of
+	// them means "taken".
+	panic("TODO: implement EmailTaken (lessons/05-coursemanagement/students.go:24) — README step 1")
 }
 
 // DecideRegistration decides RegisterStudent (README step 1): the email
@@ -33,8 +31,7 @@ func EmailTaken(email string) decision.Projection[bool] {
 func DecideRegistration(emailTaken bool, cmd RegisterStudent) ([]store.Event, error) {
 	// TODO: check the address, then the projection's answer; return the
 	// StudentRegistered event.
-	todo.Implement("README step 1")
-	return nil, nil
+	panic("TODO: implement DecideRegistration (lessons/05-coursemanagement/students.go:34) — README step 1")
 }
 
 // DecideSubscriptionUpdate decides UpdateStudentSubscription (README step
@@ -42,6 +39,5 @@ func DecideRegistration(emailTaken bool, cmd RegisterStudent) ([]store.Event, er
 // (StudentNotFoundError). It returns one StudentSubscriptionUpdated.
 func DecideSubscriptionUpdate(studentExists bool, cmd UpdateStudentSubscription) ([]store.Event, error) {
 	// TODO: reject a tier that is not Valid, then an unknown student.
-	todo.Implement("README step 2")
-	return nil, nil
+	panic("TODO: implement DecideSubscriptionUpdate (lessons/05-coursemanagement/students.go:42) — README step 2")
 }

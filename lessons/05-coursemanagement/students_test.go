@@ -9,6 +9,7 @@ import (
 	cm "github.com/opossum-go/opossum/lessons/05-coursemanagement"
 	"github.com/opossum-go/opossum/specs/gwt"
 	"github.com/opossum-go/opossum/specs/matchers"
+	"github.com/opossum-go/opossum/specs/steps"
 	"github.com/opossum-go/opossum/store"
 )
 
@@ -16,7 +17,7 @@ func register(studentID, email string) cm.RegisterStudent {
 	return cm.RegisterStudent{StudentID: studentID, FirstName: "Ada", LastName: "Lovelace", Email: email}
 }
 
-var _ = Describe("Step 1: a unique email", func() {
+var _ = steps.Describe("Step 1: a unique email", func() {
 	It("registers a student with one event tagged with the student and the email, guarded by the email alone and no After", func(ctx SpecContext) {
 		s := newStore()
 		d, err := commandsOn(s).Decide(ctx, register(ada, "a@x.io"))
@@ -95,7 +96,7 @@ var _ = Describe("Step 1: a unique email", func() {
 	})
 })
 
-var _ = Describe("Step 2: subscriptions", func() {
+var _ = steps.Describe("Step 2: subscriptions", func() {
 	It("sets a registered student's tier", func(ctx SpecContext) {
 		sc := gwt.NewScenario(ctx).
 			Given(registered(ada)).

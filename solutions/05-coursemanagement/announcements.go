@@ -14,6 +14,8 @@ type Announcement struct {
 }
 
 // tokenEvents selects the posts and retractions carrying the token.
+//
+//workbook:solution
 func tokenEvents(token string) store.Query {
 	return store.TypesTagged([]string{CourseAnnouncementPostedType, CourseAnnouncementRetractedType}, IdempotencyTag(token))
 }
@@ -22,6 +24,8 @@ func tokenEvents(token string) store.Query {
 // by an announcement that is still up?" (README step 5). A post uses the
 // token; a retraction frees it. The fold follows the events in order:
 // posted, retracted, posted again means used.
+//
+//workbook:todo step 5: posts and retractions tagged IdempotencyTag(token); the last one decides.
 func IdempotencyTokenWasUsed(token string) decision.Projection[bool] {
 	return decision.Projection[bool]{
 		Query: tokenEvents(token),
@@ -35,6 +39,8 @@ func IdempotencyTokenWasUsed(token string) decision.Projection[bool] {
 // posted with a token (README step 5), over the same events: a post starts
 // a new state (not retracted), a retraction marks an existing one
 // retracted.
+//
+//workbook:todo step 5: the same query as IdempotencyTokenWasUsed; a post decodes the announcement's id and course.
 func RetractableAnnouncement(token string) decision.Projection[*Announcement] {
 	return decision.Projection[*Announcement]{
 		Query: tokenEvents(token),
@@ -60,6 +66,8 @@ func RetractableAnnouncement(token string) decision.Projection[*Announcement] {
 // DecideAnnouncement decides PostAnnouncement (README step 5): the course
 // exists (ErrCourseNotFound), the token is not in use (ErrResubmission).
 // It returns one CourseAnnouncementPosted.
+//
+//workbook:todo step 5: two checks, then the posted event.
 func DecideAnnouncement(courseExists, tokenUsed bool, cmd PostAnnouncement) ([]store.Event, error) {
 	switch {
 	case !courseExists:
@@ -78,6 +86,8 @@ func DecideAnnouncement(courseExists, tokenUsed bool, cmd PostAnnouncement) ([]s
 // (ErrAnnouncementNotFound), and it is not retracted yet
 // (ErrAnnouncementRetracted). It returns one CourseAnnouncementRetracted
 // with the announcement's id and course taken from the state.
+//
+//workbook:todo step 5: two checks, then the retracted event built from the state.
 func DecideRetraction(a *Announcement, cmd RetractAnnouncement) ([]store.Event, error) {
 	switch {
 	case a == nil || a.CourseID != cmd.CourseID:

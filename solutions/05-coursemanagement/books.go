@@ -27,6 +27,8 @@ func (b *BookPrice) IsValid(p Money) bool {
 
 // BookExists is the decision projection "was this book defined?" (README
 // step 7).
+//
+//workbook:todo step 7: like CourseExists, for the book's CourseBookDefined.
 func BookExists(bookID string) decision.Projection[bool] {
 	return decision.Projection[bool]{
 		Query: store.TypesTagged([]string{CourseBookDefinedType}, BookTag(bookID)),
@@ -41,6 +43,8 @@ func BookExists(bookID string) decision.Projection[bool] {
 // the price it replaces as Previous; an older one leaves no Previous. Only
 // the price before the latest change can survive, and only while that
 // change is recent.
+//
+//workbook:todo step 7: set ApplyAt, not Apply: the fold needs the build's now.
 func PriceWithGracePeriod(bookID string, grace time.Duration) decision.Projection[*BookPrice] {
 	return decision.Projection[*BookPrice]{
 		Query: store.TypesTagged([]string{CourseBookDefinedType, CourseBookPriceChangedType}, BookTag(bookID)),
@@ -76,6 +80,8 @@ func PriceWithGracePeriod(bookID string, grace time.Duration) decision.Projectio
 // positive price (ErrInvalidPrice), a book id not used yet
 // (BookExistsError), an existing course (ErrCourseNotFound). It returns
 // one CourseBookDefined.
+//
+//workbook:todo step 7: three checks in this order, then the defined event.
 func DecideBookDefinition(bookExists, courseExists bool, cmd DefineCourseBook) ([]store.Event, error) {
 	switch {
 	case cmd.Price <= 0:
@@ -93,6 +99,8 @@ func DecideBookDefinition(bookExists, courseExists bool, cmd DefineCourseBook) (
 // DecidePriceChange decides ChangeCourseBookPrice (README step 7): the
 // book exists (BookNotFoundError), the price is positive
 // (ErrInvalidPrice). It returns one CourseBookPriceChanged.
+//
+//workbook:todo step 7: two checks, then the price change.
 func DecidePriceChange(bookExists bool, cmd ChangeCourseBookPrice) ([]store.Event, error) {
 	switch {
 	case !bookExists:
@@ -108,6 +116,8 @@ func DecidePriceChange(bookExists bool, cmd ChangeCourseBookPrice) ([]store.Even
 // (ErrStudentNotRegistered), the displayed price is valid
 // (StalePriceError). It returns one CourseBookPurchased at the displayed
 // price, for the book's course.
+//
+//workbook:todo step 7: three checks in this order, then the purchase.
 func DecidePurchase(book *BookPrice, studentExists bool, cmd PurchaseCourseBook) ([]store.Event, error) {
 	switch {
 	case book == nil:
@@ -132,6 +142,8 @@ func DecidePurchase(book *BookPrice, studentExists bool, cmd PurchaseCourseBook)
 // It returns one CourseBooksOrdered per course of the order, in the order
 // the courses first appear among the items, each with that course's items
 // in item order, all with the command's OrderID.
+//
+//workbook:todo step 7: check, then group the items by the course of their book.
 func DecideOrder(studentExists bool, prices map[string]*BookPrice, cmd OrderCourseBooks) ([]store.Event, error) {
 	if len(cmd.Items) == 0 {
 		return nil, ErrEmptyOrder

@@ -21,6 +21,8 @@ func (c *Capacity) IsFull() bool { return c.Enrolled >= c.Max }
 
 // CourseExists is the decision projection "was this course created?"
 // (README step 2).
+//
+//workbook:todo step 2: like StudentExists, for the course's CourseCreated.
 func CourseExists(courseID string) decision.Projection[bool] {
 	return decision.Projection[bool]{
 		Query: store.TypesTagged([]string{CourseCreatedType}, CourseTag(courseID)),
@@ -32,6 +34,8 @@ func CourseExists(courseID string) decision.Projection[bool] {
 // is not blank (ErrCourseNameRequired), a positive capacity
 // (ErrInvalidMaxStudentCount), an id not used yet (ErrCourseExists). It
 // returns one CourseCreated with the name trimmed.
+//
+//workbook:todo step 2: three checks in this order, then the CourseCreated event.
 func DecideCourseCreation(courseExists bool, cmd CreateCourse) ([]store.Event, error) {
 	name := strings.TrimSpace(cmd.Name)
 	switch {
@@ -51,6 +55,8 @@ func DecideCourseCreation(courseExists bool, cmd CreateCourse) ([]store.Event, e
 // step 2): its CourseCreated, CourseStudentLimitModified and
 // StudentEnrolledToCourse events. It stays nil until CourseCreated; the
 // other two events change an existing state only.
+//
+//workbook:todo step 2: three types and the course tag in one query item; a fold that starts the state on CourseCreated, and updates Max or Enrolled only when the state is not nil.
 func CourseCapacity(courseID string) decision.Projection[*Capacity] {
 	return decision.Projection[*Capacity]{
 		Query: store.TypesTagged(
@@ -90,6 +96,8 @@ func CourseCapacity(courseID string) decision.Projection[*Capacity] {
 // is positive (ErrInvalidMaxStudentCount) and not below the students
 // enrolled (CapacityBelowEnrollmentsError). The same limit again is not an
 // error and appends nothing.
+//
+//workbook:todo step 2: the checks in this order; no events for the same limit; else one CourseStudentLimitModified.
 func DecideStudentLimitChange(course *Capacity, cmd ModifyCourseStudentLimit) ([]store.Event, error) {
 	switch {
 	case course == nil:

@@ -15,8 +15,8 @@
 // description. An aggregate-based variant of two commands is kept beside
 // the DCB one for contrast.
 //
-// Start with README.md in the lesson folder. Each function that calls
-// todo.Implement is yours to write; the specs in the *_test.go files say
+// Start with README.md in the lesson folder. Each function that panics
+// with a TODO is yours to write; the specs in the *_test.go files say
 // what it must do, and hints.md helps when you are stuck. The runnable
 // application is cmd/coursemanagement in the repository root:
 //

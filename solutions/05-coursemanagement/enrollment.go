@@ -25,6 +25,8 @@ func (l *EnrollmentLimit) IsAtLimit() bool { return l.Enrolled >= l.MaxAllowed()
 // and courses (README step 3): StudentRegistered, StudentSubscriptionUpdated
 // and StudentEnrolledToCourse events tagged with the student. It stays nil
 // until StudentRegistered.
+//
+//workbook:todo step 3: like CourseCapacity, for the student: Basic and no course at registration, then the tier and the count.
 func StudentEnrollmentLimit(studentID string) decision.Projection[*EnrollmentLimit] {
 	return decision.Projection[*EnrollmentLimit]{
 		Query: store.TypesTagged(
@@ -53,6 +55,8 @@ func StudentEnrollmentLimit(studentID string) decision.Projection[*EnrollmentLim
 // AlreadyEnrolled is the decision projection "is this student enrolled in
 // this course?" (README step 3): a StudentEnrolledToCourse carrying both
 // tags.
+//
+//workbook:todo step 3: one type, two tags in one item: the event must carry both.
 func AlreadyEnrolled(courseID, studentID string) decision.Projection[bool] {
 	return decision.Projection[bool]{
 		Query: store.TypesTagged([]string{StudentEnrolledToCourseType}, CourseTag(courseID), StudentTag(studentID)),
@@ -67,6 +71,8 @@ func AlreadyEnrolled(courseID, studentID string) decision.Projection[bool] {
 // (ErrAlreadyEnrolled), a seat is free (CourseFullError), the student is
 // below the tier's limit (EnrollmentLimitError). It returns one
 // StudentEnrolledToCourse.
+//
+//workbook:todo step 3: five checks in this order, then the enrollment event.
 func DecideEnrollment(course *Capacity, student *EnrollmentLimit, enrolled bool, cmd EnrollStudent) ([]store.Event, error) {
 	switch {
 	case course == nil:

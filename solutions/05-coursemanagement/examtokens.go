@@ -27,6 +27,8 @@ type ExamToken struct {
 // TokenStatus is the decision projection of a token (README step 6): the
 // Issued, Redeemed and Revoked events tagged with it. It starts NotIssued;
 // Issued records the exam, which the later states keep.
+//
+//workbook:todo step 6: Initial is ExamToken{State: NotIssued}; the fold moves the state and keeps the ExamID of the Issued event.
 func TokenStatus(tokenID string) decision.Projection[ExamToken] {
 	return decision.Projection[ExamToken]{
 		Initial: ExamToken{State: NotIssued},
@@ -51,6 +53,8 @@ func TokenStatus(tokenID string) decision.Projection[ExamToken] {
 
 // DecideTokenIssue decides IssueExamToken (README step 6): the course
 // exists (ErrCourseNotFound). It returns one ExamRegistrationTokenIssued.
+//
+//workbook:todo step 6: one check, then the issued event.
 func DecideTokenIssue(courseExists bool, cmd IssueExamToken) ([]store.Event, error) {
 	if !courseExists {
 		return nil, ErrCourseNotFound
@@ -63,6 +67,8 @@ func DecideTokenIssue(courseExists bool, cmd IssueExamToken) ([]store.Event, err
 // Redeemed is ErrTokenUsed; an Issued token still needs a registered
 // student (ErrStudentNotRegistered). It returns one
 // ExamRegistrationTokenRedeemed for the token's exam.
+//
+//workbook:todo step 6: a switch on the state, the student, then the redeemed event.
 func DecideTokenRedemption(token ExamToken, studentExists bool, cmd RedeemExamToken) ([]store.Event, error) {
 	switch {
 	case token.State == NotIssued:
@@ -81,6 +87,8 @@ func DecideTokenRedemption(token ExamToken, studentExists bool, cmd RedeemExamTo
 // token's state: NotIssued is ErrTokenNotFound, Revoked is
 // ErrTokenAlreadyRevoked, Redeemed is ErrTokenRedeemed. It returns one
 // ExamRegistrationTokenRevoked for the token's exam.
+//
+//workbook:todo step 6: a switch on the state, then the revoked event.
 func DecideTokenRevocation(token ExamToken, cmd RevokeExamToken) ([]store.Event, error) {
 	switch token.State {
 	case NotIssued:

@@ -9,6 +9,8 @@ import (
 // NextInvoiceNumber returns the number of the next invoice (README step
 // 4): 1 when last is nil (no invoice yet), else last's InvoiceNumber + 1.
 // last is the newest InvoiceCreated, the one with the highest position.
+//
+//workbook:todo step 4: 1 for no invoice; else decode last and add one.
 func NextInvoiceNumber(last *store.StoredEvent) (int, error) {
 	if last == nil {
 		return 1, nil
@@ -24,6 +26,8 @@ func NextInvoiceNumber(last *store.StoredEvent) (int, error) {
 // non-nil UUID (InvalidIDError{Field: "customerId"}), the amount is
 // positive (ErrInvalidAmount). It returns one InvoiceCreated numbered next
 // and issued at now.
+//
+//workbook:todo step 4: validate with ParseID and NilID, then the amount; return the InvoiceCreated event.
 func DecideInvoice(next int, cmd CreateInvoice, now time.Time) ([]store.Event, error) {
 	customer, ok := ParseID(cmd.CustomerID)
 	switch {

@@ -11,6 +11,8 @@ import (
 // sets MaxStudentCount; an enrollment counts one more student. The last
 // two change an existing course only (for a nil current, return nil).
 // IsFull is derived after every change: enrolled >= max.
+//
+//workbook:todo step 8: a switch on e.Type; derive IsFull at the end.
 func ApplyCourseShortInfo(cur *CourseShortInfo, e store.StoredEvent) (*CourseShortInfo, error) {
 	switch {
 	case e.Type == CourseCreatedType:
@@ -36,6 +38,8 @@ func ApplyCourseShortInfo(cur *CourseShortInfo, e store.StoredEvent) (*CourseSho
 
 // CourseShortInfoTags indexes a course by isFull, "true" or "false"
 // (README step 8).
+//
+//workbook:todo step 8: one tag with the key IsFullKey.
 func CourseShortInfoTags(c *CourseShortInfo) []store.Tag {
 	return []store.Tag{store.NewTag(IsFullKey, strconv.FormatBool(c.IsFull))}
 }
@@ -45,6 +49,8 @@ func CourseShortInfoTags(c *CourseShortInfo) []store.Tag {
 // course; a subscription update sets the tier and its limit; an
 // enrollment counts one more course. The last two change an existing
 // student only. IsMaxedOut is derived after every change.
+//
+//workbook:todo step 8: like ApplyCourseShortInfo; derive MaxEnrollmentCount and IsMaxedOut at the end.
 func ApplyStudentShortInfo(cur *StudentShortInfo, e store.StoredEvent) (*StudentShortInfo, error) {
 	switch {
 	case e.Type == StudentRegisteredType:
@@ -72,6 +78,8 @@ func ApplyStudentShortInfo(cur *StudentShortInfo, e store.StoredEvent) (*Student
 
 // StudentShortInfoTags indexes a student by enrollmentTier (the tier's
 // name) and isMaxedOut ("true" or "false") (README step 8).
+//
+//workbook:todo step 8: two tags, EnrollmentTierKey and IsMaxedOutKey.
 func StudentShortInfoTags(s *StudentShortInfo) []store.Tag {
 	return []store.Tag{
 		store.NewTag(EnrollmentTierKey, string(s.EnrollmentTier)),
@@ -84,6 +92,8 @@ func StudentShortInfoTags(s *StudentShortInfo) []store.Tag {
 // the books were first bought. Each purchase, and each line of an order,
 // adds its price to TotalPaid and one to PurchaseCount; the event's
 // timestamp is FirstPurchasedAt of a new entry and moves LastPurchasedAt.
+//
+//workbook:todo step 8: turn both event types into lines (book, price), then upsert each line by BookID.
 func ApplyStudentPurchasedBooks(cur *StudentPurchasedBooks, e store.StoredEvent) (*StudentPurchasedBooks, error) {
 	var studentID string
 	var lines []OrderLine
@@ -131,6 +141,8 @@ func ApplyStudentPurchasedBooks(cur *StudentPurchasedBooks, e store.StoredEvent)
 
 // ApplyInvoice folds an InvoiceCreated into the invoice it creates (README
 // step 8).
+//
+//workbook:todo step 8: decode the event into a new Invoice.
 func ApplyInvoice(_ *Invoice, e store.StoredEvent) (*Invoice, error) {
 	inv, err := store.Decode[InvoiceCreated](e.Event)
 	if err != nil {

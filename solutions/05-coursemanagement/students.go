@@ -20,6 +20,8 @@ func StudentExists(studentID string) decision.Projection[bool] {
 // EmailTaken is the decision projection "is this email address taken?":
 // true once any event carries the address's studentEmail tag, whatever its
 // type (README step 1).
+//
+//workbook:todo step 1: select every event tagged EmailTag(email), of any type; any one of them means "taken".
 func EmailTaken(email string) decision.Projection[bool] {
 	return decision.Projection[bool]{
 		Query: store.Tagged(EmailTag(email)),
@@ -31,6 +33,8 @@ func EmailTaken(email string) decision.Projection[bool] {
 // must be a valid address (ErrInvalidEmail) that no student registered
 // with (ErrEmailTaken). It returns one StudentRegistered with the email
 // trimmed.
+//
+//workbook:todo step 1: check the address, then the projection's answer; return the StudentRegistered event.
 func DecideRegistration(emailTaken bool, cmd RegisterStudent) ([]store.Event, error) {
 	email := strings.TrimSpace(cmd.Email)
 	local, domain, ok := strings.Cut(email, "@")
@@ -48,6 +52,8 @@ func DecideRegistration(emailTaken bool, cmd RegisterStudent) ([]store.Event, er
 // DecideSubscriptionUpdate decides UpdateStudentSubscription (README step
 // 2): the tier must be a real one (ErrInvalidTier), the student must exist
 // (StudentNotFoundError). It returns one StudentSubscriptionUpdated.
+//
+//workbook:todo step 2: reject a tier that is not Valid, then an unknown student.
 func DecideSubscriptionUpdate(studentExists bool, cmd UpdateStudentSubscription) ([]store.Event, error) {
 	switch {
 	case !cmd.Tier.Valid():
