@@ -15,8 +15,10 @@ import (
 // Row is one event as the endpoints return it.
 type Row struct {
 	Position store.Position `json:"position"`
-	Type     string         `json:"type,omitempty"`
-	Tags     []store.Tag    `json:"tags"`
+	// ID is the event's id, a UUID.
+	ID   string      `json:"id,omitempty"`
+	Type string      `json:"type,omitempty"`
+	Tags []store.Tag `json:"tags"`
 	// Time is the event's metadata timestamp.
 	Time     time.Time       `json:"time,omitzero"`
 	Data     json.RawMessage `json:"data,omitempty"`
@@ -281,6 +283,9 @@ func damagedRow(p store.Position, err error) (Row, error) {
 func newRow(e store.StoredEvent, items []store.QueryItem) Row {
 	md := e.Metadata
 	row := Row{Position: e.Position, Type: e.Type, Tags: e.Tags, Time: md.Timestamp, Data: e.Data, Metadata: &md}
+	if !e.ID.IsZero() {
+		row.ID = e.ID.String()
+	}
 	if row.Tags == nil {
 		row.Tags = []store.Tag{}
 	}

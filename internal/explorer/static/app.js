@@ -191,6 +191,8 @@ async function openEvent(pos) {
     meta.replaceChildren();
     const line = (k, ...v) => meta.append(el("tr", {}, el("td", { text: k }), el("td", {}, ...v)));
     if (!r.damaged) {
+      if (r.id) line("id", r.id,
+        el("a", { class: "filter-link", id: "filter-caused", text: "events it caused", onclick: () => filterMeta("causation", r.id) }));
       line("type", typeBadge(r.type));
       line("time", fmtTime(r.time));
       line("tags", ...(r.tags.length ? r.tags.map(tagChip) : ["none"]));
