@@ -284,13 +284,13 @@ async function runQuery(more = false) {
       const c = page.condition;
       verdict.className = c.wouldFail ? "fails" : "holds";
       verdict.textContent = c.wouldFail
-        ? `✗ This append would fail: ${c.conflicts} event(s) match the query after position ${c.after} (the newest is ${c.latest}).`
+        ? `✗ This append would fail: ${c.conflicts === 1 ? "1 event matches" : `${c.conflicts} events match`} the query after position ${c.after} (the newest is ${c.latest}).`
         : `✓ This append would succeed: no event matches the query after position ${c.after}.`;
     }
     renderRows($("#results tbody"), page.events, (r) => el("td", {}, ...(r.matched || []).map((i) =>
       el("span", { class: "matched-badge", style: `--item-colour:${itemColours[i % itemColours.length]}`, text: `item ${i}`, "data-item": i }))));
     $("#results-more").disabled = !page.next;
-    $("#results-info").textContent = `${page.events.length} event(s) shown${page.next ? ", more after them" : ""}`;
+    $("#results-info").textContent = `${page.events.length === 1 ? "1 event" : `${page.events.length} events`} shown${page.next ? ", more after them" : ""}`;
   } catch (err) {
     showError(errBox, err);
     $("#results tbody").replaceChildren();
