@@ -73,6 +73,10 @@ type page struct {
 // maxScan bounds the events one request reads to filter by metadata.
 const maxScan = 10000
 
+// window is how many events a page of a store without files reads at once
+// when it pages newest first through all events.
+const window = 64
+
 func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 	req, err := parsePageRequest(r)
 	if err != nil {
@@ -201,12 +205,31 @@ func (s *Server) candidates(ctx context.Context, q store.Query, newest bool, cur
 			top = cursor - 1
 		}
 		switch {
-		case newest && q.IsAll():
+		case newest && q.IsAll() && s.fst != nil:
 			// Positions are gap-free: the page needs no index at all.
 			for p := top; p > 0; p-- {
 				if !yield(candidate{p: p}, nil) {
 					return
 				}
+			}
+		case newest && q.IsAll():
+			// The same, read a window at a time, newest window first.
+			for hi := top; hi > 0; {
+				lo := hi - min(hi, window)
+				var evs []store.StoredEvent
+				for e, err := range s.st.Read(ctx, q, store.After(lo), store.Limit(int(hi-lo))) {
+					if err != nil {
+						yield(candidate{}, err)
+						return
+					}
+					evs = append(evs, e)
+				}
+				for i := len(evs) - 1; i >= 0; i-- {
+					if !yield(candidate{p: evs[i].Position, ev: &evs[i]}, nil) {
+						return
+					}
+				}
+				hi = lo
 			}
 		case s.fst != nil:
 			opts := []store.ReadOption{store.After(cursor)}

@@ -2,6 +2,7 @@ package explorer_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"time"
@@ -14,10 +15,13 @@ import (
 )
 
 var _ = Describe("The explorer over a store without files (the memory store)", func() {
-	var server *httptest.Server
+	var (
+		server *httptest.Server
+		st     *store.MemoryStore
+	)
 
 	BeforeEach(func(ctx SpecContext) {
-		st := store.NewMemory()
+		st = store.NewMemory()
 		DeferCleanup(st.Close)
 		for i := range 5 {
 			tag := store.NewTag("k", "odd")
@@ -48,6 +52,26 @@ var _ = Describe("The explorer over a store without files (the memory store)", f
 		Expect(positions(getPage("/api/events?limit=2&before=4").Events)).To(Equal([]int{3, 2}))
 		Expect(positions(getPage("/api/events?order=oldest&limit=2&after=2").Events)).To(Equal([]int{3, 4}))
 		Expect(p.Events[0].Batch).To(BeNil(), "without files there is no batch to show")
+	})
+
+	It("pages newest first through more events than it reads at once", func(ctx SpecContext) {
+		for i := 6; i <= 130; i++ {
+			_, err := store.AppendOne(ctx, st, store.MustEvent("More", map[string]int{"i": i}), nil)
+			Expect(err).NotTo(HaveOccurred())
+		}
+		var seen []int
+		for before := 0; ; {
+			p := getPage(fmt.Sprintf("/api/events?limit=50&before=%d", before))
+			seen = append(seen, positions(p.Events)...)
+			if p.Next == 0 {
+				break
+			}
+			before = p.Next
+		}
+		Expect(seen).To(HaveLen(130))
+		for i, p := range seen {
+			Expect(p).To(Equal(130-i), "newest first, none missing or repeated")
+		}
 	})
 
 	It("filters and checks conditions as for a file store", func() {
