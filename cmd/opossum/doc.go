@@ -29,6 +29,14 @@
 //	                    see docs/explorer.md
 //	version             the store format version this opossum reads
 //
+// For ls, show, query, tail and stats, STORE may also be a PostgreSQL store
+// (package store/postgres) named by a connection URL, with its schema as
+// the "schema" parameter (default opossum):
+//
+//	opossum ls 'postgres://app@db.example.com/app?schema=opossum' --type CourseCreated
+//
+// It is opened read-only: nothing is created or migrated.
+//
 // Only add-tags and delete-store write to the store. The other commands
 // open it with store.Options.ReadOnly: they take no lock, run no recovery
 // and write nothing (not even a lock file), so they may run while other

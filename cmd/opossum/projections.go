@@ -279,12 +279,3 @@ func saveReadModel(e *env, dir, name, key, file string, tagArgs stringList) erro
 	fmt.Fprintf(e.stdout, "saved %s %q\n", name, key)
 	return nil
 }
-
-func printJSON(w io.Writer, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return err
-	}
-	_, err = fmt.Fprintf(w, "%s\n", b)
-	return err
-}

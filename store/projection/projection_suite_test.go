@@ -7,6 +7,8 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+
+	"github.com/opossum-go/opossum/specs/storeenv"
 )
 
 func TestProjection(t *testing.T) {
@@ -22,3 +24,6 @@ func TestProjection(t *testing.T) {
 	SetDefaultEventuallyTimeout(5 * time.Second)
 	RunSpecs(t, "store/projection")
 }
+
+// With OPOSSUM_STORE=postgres the specs run on a throw-away server.
+var _ = AfterSuite(storeenv.Close)
