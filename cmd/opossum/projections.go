@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/projection"
@@ -174,6 +175,9 @@ func listProjections(e *env, dir string, asJSON bool) error {
 		}
 		if p.Rebuilding != "" {
 			note += fmt.Sprintf(" rebuild in %s", p.Rebuilding)
+		}
+		if len(p.Unprotected) > 0 {
+			note += fmt.Sprintf(" write protection removed from %s", strings.Join(p.Unprotected, ", "))
 		}
 		fmt.Fprintf(e.stdout, "%-24s %-10s %7d %10d %11d  %s\n", p.Name, p.Generation, p.Version, p.Position, p.ReadModels, note)
 	}

@@ -62,6 +62,11 @@ type Info struct {
 	Complete bool `json:"complete"`
 	// ReadModels counts the read-model files of the generation.
 	ReadModels int `json:"readModels"`
+	// Protected reports that the generation was written read-only
+	// (Options.WriteProtect); Unprotected then lists its files (relative
+	// to the projection's folder) whose protection was removed.
+	Protected   bool     `json:"protected,omitempty"`
+	Unprotected []string `json:"unprotected,omitempty"`
 }
 
 // Projections describes every projection of the folder, by name.
@@ -84,12 +89,29 @@ func ListProjections(dir string) ([]Info, error) {
 		if f.Problem == "" {
 			g := filepath.Join(dir, f.Name, f.Generation)
 			if cp, err := readCheckpoint(in.fsys, filepath.Join(g, checkpointName)); err == nil {
-				info.Complete = cp.Complete
+				info.Complete, info.Protected = cp.Complete, cp.Protected
 			}
-			states, _ := in.fsys.ReadDir(filepath.Join(g, stateDir))
-			for _, s := range states {
-				if !vfs.IsTemp(s.Name()) && strings.HasSuffix(s.Name(), fileExt) {
-					info.ReadModels++
+			check := func(rel string) {
+				if fi, err := in.fsys.Stat(filepath.Join(dir, f.Name, rel)); err == nil && writable(fi.Mode()) {
+					info.Unprotected = append(info.Unprotected, filepath.ToSlash(rel))
+				}
+			}
+			if info.Protected {
+				check(currentName)
+				check(filepath.Join(f.Generation, checkpointName))
+			}
+			for _, sub := range []string{stateDir, deletedDir} {
+				ents, _ := in.fsys.ReadDir(filepath.Join(g, sub))
+				for _, e := range ents {
+					if vfs.IsTemp(e.Name()) || !strings.HasSuffix(e.Name(), fileExt) {
+						continue
+					}
+					if sub == stateDir {
+						info.ReadModels++
+					}
+					if info.Protected {
+						check(filepath.Join(f.Generation, sub, e.Name()))
+					}
 				}
 			}
 		}
@@ -117,7 +139,7 @@ func (f *Folder) current(name string) (*writer, checkpointFile, error) {
 	if err != nil {
 		return nil, cp, err
 	}
-	wr := &writer{fsys: f.fsys, log: slog.New(slog.DiscardHandler), g: g, noSync: f.noSync,
+	wr := &writer{fsys: f.fsys, log: slog.New(slog.DiscardHandler), g: g, noSync: f.noSync, protect: cp.Protected,
 		batch: map[string]*instance{}, tombs: map[string]store.Position{}, dirs: map[string]bool{}}
 	if err := wr.loadTombstones(); err != nil {
 		return nil, cp, err
@@ -134,7 +156,7 @@ func (f *Folder) SaveCheckpoint(name string, p store.Position) error {
 		return err
 	}
 	cp.Position, cp.Updated = p, time.Now().UTC()
-	return writeJSONAtomic(f.fsys, wr.g.checkpointPath(), cp, f.noSync)
+	return writeJSONAtomic(f.fsys, wr.g.checkpointPath(), cp, f.noSync, cp.Protected)
 }
 
 // RequestRebuild marks the named projection's read models as incomplete:
@@ -146,7 +168,7 @@ func (f *Folder) RequestRebuild(name string) error {
 		return err
 	}
 	cp.Complete, cp.Updated = false, time.Now().UTC()
-	return writeJSONAtomic(f.fsys, wr.g.checkpointPath(), cp, f.noSync)
+	return writeJSONAtomic(f.fsys, wr.g.checkpointPath(), cp, f.noSync, cp.Protected)
 }
 
 // SaveReadModel replaces or creates the read model with key of the named
