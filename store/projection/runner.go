@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/gofrs/flock"
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/opossum-go/opossum/store"
 )
@@ -58,6 +60,12 @@ type Options struct {
 	// FS replaces the operating system's file system, for tests. Nil means
 	// store.OSFS().
 	FS store.FS
+
+	// TracerProvider and MeterProvider receive the runner's spans
+	// (rebuilds, batches of live updates) and metrics (lag, rebuild
+	// progress). Nil means the global providers of go.opentelemetry.io/otel.
+	TracerProvider trace.TracerProvider
+	MeterProvider  metric.MeterProvider
 }
 
 func (o *Options) withDefaults(st store.EventStore) (Options, error) {
@@ -179,6 +187,7 @@ type Runner struct {
 	log  *slog.Logger
 	fsys store.FS
 	lock *flock.Flock
+	tel  *telemetry
 
 	mu      sync.Mutex
 	workers map[string]*worker
@@ -217,12 +226,14 @@ func NewRunner(st store.EventStore, opts *Options) (*Runner, error) {
 	if !ok {
 		return nil, fmt.Errorf("%w: %s", ErrLocked, lp)
 	}
-	return &Runner{
+	r := &Runner{
 		st: st, opts: o, log: o.Logger, fsys: o.FS, lock: fl,
 		workers: map[string]*worker{},
 		changed: make(chan struct{}),
 		sem:     make(chan struct{}, o.MaxParallelRebuilds),
-	}, nil
+	}
+	r.tel = newTelemetry(r)
+	return r, nil
 }
 
 // Dir returns the folder holding the projections.
@@ -348,6 +359,7 @@ func (r *Runner) Close() error {
 	}
 	r.mu.Unlock()
 	r.notify()
+	r.tel.close()
 	return r.lock.Unlock()
 }
 
