@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/opossum-go/opossum/internal/cli"
 	coursemanagement "github.com/opossum-go/opossum/solutions/05-coursemanagement"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/decision"
@@ -33,19 +34,23 @@ var Presets = []Preset{
 
 func seedCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	name := fs.String("preset", "small", "size: small (about 1,700 events) or medium (about 265,000)")
 	data := fs.String("data", DefaultData, "store folder; it must be empty or missing")
 	workers := fs.Int("workers", 4, "commands carried out at the same time")
 	seed := fs.Uint64("seed", 1, "random seed: the same seed plans the same data")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	i := slices.IndexFunc(Presets, func(p Preset) bool { return p.Name == *name })
 	if i < 0 {
-		return fmt.Errorf("unknown preset %q: use small or medium", *name)
+		return &usageError{fmt.Errorf("unknown preset %q: use small or medium", *name)}
 	}
-	sum, err := Seed(ctx, *data, SeedOptions{Preset: Presets[i], Workers: *workers, Seed: *seed, Progress: stderr})
+	// The progress bar redraws one line: only a terminal shows it as one.
+	var progress io.Writer
+	if cli.IsTerminal(stderr) {
+		progress = stderr
+	}
+	sum, err := Seed(ctx, *data, SeedOptions{Preset: Presets[i], Workers: *workers, Seed: *seed, Progress: progress})
 	if err != nil {
 		return err
 	}
