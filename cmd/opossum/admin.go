@@ -10,9 +10,11 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/opossum-go/opossum/internal/cli"
 	"github.com/opossum-go/opossum/store"
 )
 
@@ -46,8 +48,11 @@ every key:value). --json prints it all as one JSON object.`,
 			if b, err := os.ReadFile(filepath.Join(s.Dir(), "opossum.json")); err == nil {
 				_ = json.Unmarshal(b, &m)
 			}
+			type keyStat struct {
+				Events int `json:"events"`
+				Values int `json:"values"`
+			}
 			tags := map[string]int{}
-			type keyStat struct{ events, values int }
 			keys := map[string]*keyStat{}
 			for t, n := range st.Tags {
 				tags[t.String()] = n
@@ -56,8 +61,8 @@ every key:value). --json prints it all as one JSON object.`,
 					k = &keyStat{}
 					keys[t.Key] = k
 				}
-				k.events += n
-				k.values++
+				k.Events += n
+				k.Values++
 			}
 			if asJSON {
 				out := struct {
@@ -65,8 +70,12 @@ every key:value). --json prints it all as one JSON object.`,
 					Format    int       `json:"format"`
 					CreatedAt time.Time `json:"createdAt"`
 					store.Stats
-					Tags map[string]int `json:"tags"`
-				}{s.Dir(), m.Format, m.CreatedAt, st, tags}
+					TagKeys map[string]*keyStat `json:"tagKeys"`
+					Tags    map[string]int      `json:"tags,omitempty"`
+				}{Dir: s.Dir(), Format: m.Format, CreatedAt: m.CreatedAt, Stats: st, TagKeys: keys}
+				if values {
+					out.Tags = tags
+				}
 				b, err := json.MarshalIndent(out, "", "  ")
 				if err != nil {
 					return err
@@ -80,19 +89,25 @@ every key:value). --json prints it all as one JSON object.`,
 			fmt.Fprintf(w, "head         %d\n", st.Head)
 			fmt.Fprintf(w, "event files  %d in %d shard folder(s), %s\n", st.EventFiles, st.ShardFolders, bytesText(st.EventBytes))
 			fmt.Fprintf(w, "snapshot     %s\n", bytesText(st.SnapshotBytes))
-			fmt.Fprintf(w, "types        %d\n", len(st.Types))
+			var rows [][]string
 			for _, t := range byCount(st.Types) {
-				fmt.Fprintf(w, "  %-30s %d\n", t, st.Types[t])
+				rows = append(rows, []string{t, strconv.Itoa(st.Types[t])})
 			}
-			fmt.Fprintf(w, "tag keys     %d\n", len(keys))
+			text, _ := align(rows, nil, "  ")
+			fmt.Fprintf(w, "types        %d\n%s", len(st.Types), text)
+			rows = rows[:0]
 			for _, k := range sortedKeys(keys) {
-				fmt.Fprintf(w, "  %-30s %d events, %d values\n", k, keys[k].events, keys[k].values)
+				rows = append(rows, []string{k, fmt.Sprintf("%d events, %d values", keys[k].Events, keys[k].Values)})
 			}
+			text, _ = align(rows, nil, "  ")
+			fmt.Fprintf(w, "tag keys     %d\n%s", len(keys), text)
 			if values {
-				fmt.Fprintf(w, "tags         %d\n", len(tags))
+				rows = rows[:0]
 				for _, t := range byCount(tags) {
-					fmt.Fprintf(w, "  %-30s %d\n", t, tags[t])
+					rows = append(rows, []string{t, strconv.Itoa(tags[t])})
 				}
+				text, _ = align(rows, nil, "  ")
+				fmt.Fprintf(w, "tags         %d\n%s", len(tags), text)
 			}
 			return nil
 		}
@@ -209,6 +224,8 @@ rebuilt from the events.`,
 			dest := args[1]
 			var res store.BackupResult
 			switch {
+			case dest == "-" && cli.IsTerminal(e.stdout):
+				return usageErr("refusing to write a gzip archive to a terminal: redirect stdout (opossum backup STORE - > backup.tar.gz) or give a file name")
 			case dest == "-":
 				res, err = s.BackupArchive(ctx, e.stdout)
 			case strings.HasSuffix(dest, ".tar.gz") || strings.HasSuffix(dest, ".tgz"):
@@ -327,7 +344,7 @@ wait meanwhile. --dry-run counts what would change and writes nothing.`,
 func tagFunc(fixed, from []string) (func(store.StoredEvent) []store.Tag, error) {
 	var tags []store.Tag
 	for _, s := range fixed {
-		t, err := store.ParseTag(s)
+		t, err := parseTagFlag(s)
 		if err != nil {
 			return nil, err
 		}
