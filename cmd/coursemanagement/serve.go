@@ -97,7 +97,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if e := <-served; !errors.Is(e, http.ErrServerClosed) {
 		err = errors.Join(err, e)
 	}
-	// Close stops the read models, each writing its checkpoint, and the store.
+	// The exporters flush now, while the read models' gauges still
+	// answer; then Close stops the read models, each writing its
+	// checkpoint, and the store.
+	err = errors.Join(err, stopTelemetry(shutdownCtx))
 	if err = errors.Join(err, app.Close()); err != nil {
 		return err
 	}
