@@ -18,10 +18,11 @@ func Version() string {
 	if !ok {
 		return "(devel)"
 	}
-	return version(bi)
+	return From(bi)
 }
 
-func version(bi *debug.BuildInfo) string {
+// From returns the version of this module that bi records (see Version).
+func From(bi *debug.BuildInfo) string {
 	v := ""
 	if bi.Main.Path == ModulePath {
 		v = bi.Main.Version
