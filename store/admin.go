@@ -13,6 +13,8 @@ import (
 
 	"github.com/gofrs/flock"
 	"go.opentelemetry.io/otel/attribute"
+
+	"github.com/opossum-go/opossum/store/vfs"
 )
 
 // Attribute keys on the spans of the admin operations.
@@ -95,7 +97,7 @@ func DeleteStore(dir string, force bool) (err error) {
 	if err := os.Rename(abs, trash); err != nil {
 		return fmt.Errorf("store: delete %s: %w", dir, err)
 	}
-	_ = syncDir(filepath.Dir(abs))
+	_ = vfs.OSFS().SyncDir(filepath.Dir(abs))
 	if err := os.RemoveAll(trash); err != nil {
 		return fmt.Errorf("store: delete %s: the store is gone, but removing %s failed: %w", dir, trash, err)
 	}
@@ -137,7 +139,8 @@ type AddTagsResult struct {
 //
 // If ctx ends or tagsFor's tags are invalid, the events changed so far
 // keep their new tags, the result counts them, and the error says why it
-// stopped. Errors: ErrInvalidEvent (empty type, nil tagsFor, invalid tag),
+// stopped. If catching up with other writers fails before the run starts,
+// the handle is broken (ErrBroken), as after a failed commit. Errors: ErrInvalidEvent (empty type, nil tagsFor, invalid tag),
 // ErrEventTooLarge, ErrReadOnly, ErrClosed, ErrBroken, *LockError,
 // *CorruptionError, ctx.Err(), I/O errors.
 func (s *FileStore) AddTags(ctx context.Context, eventType string, tagsFor func(StoredEvent) []Tag) (res AddTagsResult, err error) {
@@ -235,7 +238,7 @@ func (s *FileStore) AddTags(ctx context.Context, eventType string, tagsFor func(
 			runErr = fmt.Errorf("store: encode event %d: %w", p, err)
 			break
 		}
-		if err := WriteFileAtomic(s.fs, s.l.event(p), buf.Bytes(), s.opts.NoSync); err != nil {
+		if err := vfs.WriteFileAtomic(s.fs, s.l.event(p), buf.Bytes(), s.opts.NoSync); err != nil {
 			// Whether the file was replaced is unknown: leave the epoch
 			// odd and rebuild the index from what the files say.
 			st, rerr := s.readHeadFile()

@@ -158,7 +158,7 @@ var _ = Describe("read-only handles", func() {
 
 	It("refuses a store of a newer format version", func() {
 		dir := copyFixture("small")
-		Expect(os.WriteFile(filepath.Join(dir, "opossum.json"), []byte(`{"format": 2}`), 0o644)).To(Succeed())
+		Expect(os.WriteFile(filepath.Join(dir, "opossum.json"), fmt.Appendf(nil, `{"format": %d}`, store.FormatVersion+1), 0o644)).To(Succeed())
 		_, err := store.Open(dir, &store.Options{ReadOnly: true})
 		Expect(err).To(MatchError(store.ErrUnsupportedFormat))
 	})

@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/opossum-go/opossum/store/vfs"
 )
 
 // BackupResult describes a backup.
@@ -153,7 +155,7 @@ func (s *FileStore) backup(ctx context.Context, sink backupSink) (BackupResult, 
 		if err := sink.file(filepath.ToSlash(rel), b); err != nil {
 			return res, err
 		}
-		x.add(p, e.Type, e.Tags)
+		x.add(p, &e.Event)
 		res.Head = p
 		res.Events++
 		res.Bytes += int64(len(b))
@@ -166,7 +168,7 @@ func (s *FileStore) backup(ctx context.Context, sink backupSink) (BackupResult, 
 
 // dirSink writes a backup into a folder.
 type dirSink struct {
-	fsys    FS
+	fsys    vfs.FS
 	root    string
 	noSync  bool
 	created bool     // the folder did not exist
@@ -222,11 +224,11 @@ func (d *dirSink) finish(head, manifest []byte) error {
 			return err
 		}
 	}
-	if err := WriteFileAtomic(d.fsys, filepath.Join(d.root, headName), head, d.noSync); err != nil {
+	if err := vfs.WriteFileAtomic(d.fsys, filepath.Join(d.root, headName), head, d.noSync); err != nil {
 		return err
 	}
 	d.written = append(d.written, filepath.Join(d.root, headName))
-	if err := WriteFileAtomic(d.fsys, filepath.Join(d.root, manifestName), manifest, d.noSync); err != nil {
+	if err := vfs.WriteFileAtomic(d.fsys, filepath.Join(d.root, manifestName), manifest, d.noSync); err != nil {
 		return err
 	}
 	if d.created && !d.noSync {
@@ -303,7 +305,7 @@ func (t *tarSink) finish(head, manifest []byte) error {
 
 // syncEach fsyncs the files at paths one by one, where the OS has no
 // syncfs(2).
-func syncEach(fsys FS, paths []string) error {
+func syncEach(fsys vfs.FS, paths []string) error {
 	for _, p := range paths {
 		f, err := fsys.OpenFile(p, os.O_RDONLY, 0)
 		if err != nil {

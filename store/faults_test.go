@@ -18,6 +18,7 @@ import (
 
 	"github.com/opossum-go/opossum/internal/faultfs"
 	"github.com/opossum-go/opossum/store"
+	"github.com/opossum-go/opossum/store/vfs"
 )
 
 // faultEnv is one run of a fault scenario: a store folder under a root
@@ -116,7 +117,7 @@ func (e *faultEnv) mustOpenWithHistory(ctx context.Context) {
 }
 
 // writeDurably writes a file through fsys and makes it and its name durable.
-func writeDurably(fsys store.FS, path string, data []byte) {
+func writeDurably(fsys vfs.FS, path string, data []byte) {
 	GinkgoHelper()
 	Expect(fsys.MkdirAll(filepath.Dir(path), 0o755)).To(Succeed())
 	f, err := fsys.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
@@ -132,7 +133,7 @@ func writeDurably(fsys store.FS, path string, data []byte) {
 
 // leaveCrashedBatch lays out what a writer that crashed in the middle of
 // an append left: the files of batch first..last except skip, durable.
-func leaveCrashedBatch(fsys store.FS, dir string, first, last store.Position, id string, skip ...store.Position) {
+func leaveCrashedBatch(fsys vfs.FS, dir string, first, last store.Position, id string, skip ...store.Position) {
 	GinkgoHelper()
 	for p := first; p <= last; p++ {
 		if !containsPos(skip, p) {

@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/gofrs/flock"
+
+	"github.com/opossum-go/opossum/store/vfs"
 )
 
 // FileStore is the file-system event store: one JSON file per event, an
@@ -26,10 +28,10 @@ import (
 type FileStore struct {
 	opts  Options
 	l     layout
-	fs    FS
+	fs    vfs.FS
 	log   *slog.Logger
 	plock *procLock
-	headF File
+	headF vfs.File
 	// openLock is the shared flock on .open held for the handle's life
 	// (see holdOpen); nil for a read-only handle on a store without one.
 	openLock *flock.Flock
@@ -67,10 +69,11 @@ type FileStore struct {
 var _ EventStore = (*FileStore)(nil)
 
 type request struct {
-	ctx    context.Context
-	events []Event
-	cond   *AppendCondition
-	done   chan result
+	ctx     context.Context
+	events  []Event
+	stamped []bool // see preparedBatch
+	cond    *AppendCondition
+	done    chan result
 }
 
 type result struct {
@@ -87,7 +90,8 @@ type result struct {
 // Options.ReadOnly, Open creates nothing, takes no lock and runs no
 // recovery (see there).
 //
-// Errors: ErrNotAStore (a non-empty folder without a manifest),
+// Errors: ErrNotAStore (a non-empty folder without a manifest; the folder
+// is left as it was),
 // ErrUnsupportedFormat, *LockError (another process holds the lock longer
 // than Options.LockTimeout), *CorruptionError (a committed event file is
 // damaged), ErrStoreInUse (the store is being deleted), ErrInvalidOption,
@@ -124,6 +128,11 @@ func Open(dir string, opts *Options) (*FileStore, error) {
 	if err := s.createDir(dir); err != nil {
 		return nil, err
 	}
+	_, statErr := s.fs.Stat(s.l.lock())
+	newLock := errors.Is(statErr, fs.ErrNotExist)
+	if statErr != nil && !newLock {
+		return nil, fmt.Errorf("store: %w", statErr)
+	}
 	if err := s.plock.lock(context.Background()); err != nil {
 		s.plock.close()
 		return nil, err
@@ -134,6 +143,11 @@ func Open(dir string, opts *Options) (*FileStore, error) {
 	}
 	if err != nil {
 		s.closeFiles()
+		if newLock && errors.Is(err, ErrNotAStore) {
+			// Refusing a folder leaves it as it was. No other Open can
+			// be waiting on this lock file: every one refuses the folder.
+			_ = s.fs.Remove(s.l.lock())
+		}
 		return nil, err
 	}
 	go s.commitLoop()
@@ -198,7 +212,10 @@ func (s *FileStore) createDir(dir string) error {
 func (s *FileStore) initManifest() error {
 	b, err := s.fs.ReadFile(s.l.manifest())
 	if err == nil {
-		return checkManifest(s.l.manifest(), b)
+		if err := checkManifest(s.l.manifest(), b); err != nil {
+			return err
+		}
+		return s.upgradeManifest(b)
 	}
 	if !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("store: read %s: %w", s.l.manifest(), err)
@@ -208,7 +225,7 @@ func (s *FileStore) initManifest() error {
 		return fmt.Errorf("store: list %s: %w", s.l.dir, err)
 	}
 	for _, e := range entries {
-		if e.Name() == lockName || e.Name() == openName || isTemp(e.Name()) {
+		if e.Name() == lockName || e.Name() == openName || vfs.IsTemp(e.Name()) {
 			continue
 		}
 		// A creation that failed or crashed before the manifest was in
@@ -238,7 +255,7 @@ func (s *FileStore) initManifest() error {
 	// The manifest is written durably even with NoSync (once per store):
 	// after a power cut a store must never hold a torn manifest, or
 	// events without one, which no Open accepts.
-	if err := WriteFileAtomic(s.fs, s.l.manifest(), append(m, '\n'), false); err != nil {
+	if err := vfs.WriteFileAtomic(s.fs, s.l.manifest(), append(m, '\n'), false); err != nil {
 		return err
 	}
 	s.log.Info("created store", "format", FormatVersion)
@@ -343,7 +360,7 @@ func (s *FileStore) indexUpTo(h Position) error {
 		}
 		s.mu.Lock()
 		for _, e := range evs {
-			s.idx.add(e.Position, e.Type, e.Tags)
+			s.idx.add(e.Position, &e.Event)
 		}
 		s.mu.Unlock()
 		s.sinceSnap.Add(int64(len(evs)))
@@ -391,7 +408,7 @@ func (s *FileStore) append(ctx context.Context, events []Event, cond *AppendCond
 	if err := s.brokenErr(); err != nil {
 		return 0, err
 	}
-	r := &request{ctx: ctx, events: batch, cond: cond, done: make(chan result, 1)}
+	r := &request{ctx: ctx, events: batch.events, stamped: batch.stamped, cond: cond, done: make(chan result, 1)}
 	s.qmu.RLock()
 	if s.closed {
 		s.qmu.RUnlock()
@@ -407,7 +424,7 @@ func (s *FileStore) brokenErr() error {
 	s.brokenMu.Lock()
 	defer s.brokenMu.Unlock()
 	if s.broken != nil {
-		return fmt.Errorf("%w: %v", ErrBroken, s.broken)
+		return fmt.Errorf("%w: %w", ErrBroken, s.broken)
 	}
 	return nil
 }
@@ -419,7 +436,7 @@ func (s *FileStore) breakWith(err error) error {
 		s.log.Error("write failed; refusing further appends until reopened", "err", err)
 	}
 	s.brokenMu.Unlock()
-	return fmt.Errorf("%w: %v (the events may or may not have been stored)", ErrBroken, err)
+	return fmt.Errorf("%w: %w (the events may or may not have been stored)", ErrBroken, err)
 }
 
 // commitLoop is the single committer: it gathers the queued requests into
@@ -490,6 +507,7 @@ func failAll(reqs []*request, err error) {
 type accepted struct {
 	r     *request
 	first Position
+	retry bool // a retry of an append accepted earlier in the group: nothing to write
 }
 
 func (s *FileStore) commitGroup(reqs []*request) {
@@ -510,12 +528,9 @@ func (s *FileStore) commitGroup(reqs []*request) {
 	defer s.syncMu.Unlock()
 
 	// Catch up with commits of other processes, and clean up after one
-	// that crashed mid-append. A failure here breaks the handle like a
-	// failed write: catching up may have indexed a batch a crashed writer
-	// left before failing to make it durable (or to remove a torn one),
-	// and a later commit would build on that.
+	// that crashed mid-append. A failure breaks the handle (see there).
 	if err := s.catchUpLocked(); err != nil {
-		failAll(reqs, s.breakWith(err))
+		failAll(reqs, err)
 		return
 	}
 
@@ -525,9 +540,24 @@ func (s *FileStore) commitGroup(reqs []*request) {
 	next := head + 1
 	var ok []accepted
 	var pending []StoredEvent
+	var group groupIDs
 	for _, r := range reqs {
 		if err := r.ctx.Err(); err != nil {
 			r.done <- result{err: err}
+			continue
+		}
+		// A retry is recognised before the condition, which its own
+		// events, stored by the first attempt, would fail.
+		last, inGroup, err := s.retryOf(r, &group, pending)
+		switch {
+		case err != nil:
+			r.done <- result{err: err}
+			continue
+		case inGroup:
+			ok = append(ok, accepted{r: r, first: last + 1 - Position(len(r.events)), retry: true})
+			continue
+		case last > 0:
+			r.done <- result{last: last}
 			continue
 		}
 		if r.cond != nil {
@@ -547,6 +577,7 @@ func (s *FileStore) commitGroup(reqs []*request) {
 			}
 		}
 		ok = append(ok, accepted{r: r, first: next})
+		group.add(r.events, next)
 		for _, e := range r.events {
 			pending = append(pending, StoredEvent{Position: next, Event: e})
 			next++
@@ -571,7 +602,7 @@ func (s *FileStore) commitGroup(reqs []*request) {
 	}
 	s.mu.Lock()
 	for _, e := range pending {
-		s.idx.add(e.Position, e.Type, e.Tags)
+		s.idx.add(e.Position, &e.Event)
 	}
 	s.mu.Unlock()
 	for _, a := range ok {
@@ -588,7 +619,7 @@ func (s *FileStore) commitGroup(reqs []*request) {
 // and their folders an fsync; larger groups one syncfs(2).
 func (s *FileStore) writeGroup(ok []accepted, pending []StoredEvent) error {
 	var buf bytes.Buffer
-	var files []File
+	var files []vfs.File
 	var written []string
 	closeAll := func() {
 		for _, f := range files {
@@ -599,6 +630,9 @@ func (s *FileStore) writeGroup(ok []accepted, pending []StoredEvent) error {
 	newShard := false
 	i := 0
 	for _, a := range ok {
+		if a.retry {
+			continue
+		}
 		br := batchRange{First: a.first, Last: a.first + Position(len(a.r.events)) - 1}
 		for range a.r.events {
 			e := &pending[i]
@@ -686,7 +720,7 @@ func (s *FileStore) markShards(shards map[uint64]bool) {
 const syncEachMax = 8
 
 // syncFiles fdatasyncs files in parallel and closes them.
-func syncFiles(files []File, paths []string) error {
+func syncFiles(files []vfs.File, paths []string) error {
 	errs := make([]error, len(files))
 	if len(files) == 1 {
 		errs[0] = files[0].Sync()

@@ -1,37 +1,22 @@
 package store
 
-import "time"
+import (
+	"time"
 
-// ReadOptions is the resolved form of a list of ReadOption values. Event
-// stores implemented outside this package (a peer store for benchmarks, an
-// adapter to another database) call ResolveReadOptions to interpret the
-// options their Read receives, so that every implementation reads them the
-// same way.
-type ReadOptions struct {
-	// After is the exclusive lower bound (0: from the first event).
-	After Position
-	// Backwards reads newest first.
-	Backwards bool
-	// Limit is the most events to yield; meaningful only when HasLimit.
-	Limit int
-	// HasLimit reports whether Limit was given.
-	HasLimit bool
-}
+	"github.com/opossum-go/opossum/internal/storeimpl/hooks"
+)
 
-// ResolveReadOptions applies opts in order. It returns an error wrapping
-// ErrInvalidOption for a negative limit, as Read does.
-func ResolveReadOptions(opts ...ReadOption) (ReadOptions, error) {
-	o, err := buildReadOptions(opts)
-	return ReadOptions{After: o.after, Backwards: o.backwards, Limit: o.limit, HasLimit: o.hasLimit}, err
-}
-
-// PrepareBatch validates a batch exactly as the stores of this package do
-// and returns copies ready to store: data compacted (nil or empty data
-// becomes {}), a zero timestamp set to now, tags and Metadata.Extra copied. maxEventSize <= 0
-// means DefaultMaxEventSize. It returns ErrEmptyBatch, or an error
-// wrapping ErrInvalidEvent or ErrEventTooLarge, and then no events. Event
-// stores implemented outside this package use it so that validation has
-// one definition.
-func PrepareBatch(events []Event, maxEventSize int, now time.Time) ([]Event, error) {
-	return prepareBatch(events, maxEventSize, now)
+// Event stores of this module implemented outside this package reach the
+// batch validation, the retry check and the read-option resolution through
+// internal/storeimpl, so that validation and options have one definition
+// without being part of this package's API.
+func init() {
+	hooks.PrepareBatch = func(events []Event, maxEventSize int, now time.Time) ([]Event, func(func(EventID) (Position, bool), func(first, last Position) ([]StoredEvent, bool, error)) (Position, error), error) {
+		b, err := prepareBatch(events, maxEventSize, now)
+		return b.events, b.resolveRetry, err
+	}
+	hooks.ResolveReadOptions = func(opts []ReadOption) (Position, bool, int, bool, error) {
+		o, err := buildReadOptions(opts)
+		return o.after, o.backwards, o.limit, o.hasLimit, err
+	}
 }

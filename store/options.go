@@ -7,6 +7,8 @@ import (
 
 	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/trace"
+
+	"github.com/opossum-go/opossum/store/vfs"
 )
 
 // Options configure a file store. The zero value (and a nil *Options) is
@@ -62,8 +64,8 @@ type Options struct {
 	// Logger receives recovery and maintenance messages. Nil discards them.
 	Logger *slog.Logger
 
-	// FS replaces the operating system's file system, for tests. Nil means OSFS().
-	FS FS
+	// FS replaces the operating system's file system, for tests. Nil means vfs.OSFS().
+	FS vfs.FS
 
 	// Now replaces the clock used for zero timestamps. Nil means time.Now.
 	Now func() time.Time
@@ -116,7 +118,7 @@ func (o *Options) withDefaults() (Options, error) {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
 	if c.FS == nil {
-		c.FS = OSFS()
+		c.FS = vfs.OSFS()
 	}
 	if c.Now == nil {
 		c.Now = time.Now

@@ -79,7 +79,7 @@ func (s *FileStore) indexWholeBatches() {
 		batch = append(batch, e)
 		if p == want.Last {
 			for _, e := range batch {
-				s.idx.add(e.Position, e.Type, e.Tags)
+				s.idx.add(e.Position, &e.Event)
 			}
 			batch = batch[:0]
 		}

@@ -8,6 +8,8 @@ import (
 	"slices"
 
 	"github.com/gofrs/flock"
+
+	"github.com/opossum-go/opossum/store/vfs"
 )
 
 // recover runs under the writer lock at Open. It loads the index snapshot
@@ -92,6 +94,10 @@ func (s *FileStore) loadSnapshotAt(head Position, e uint64) *index {
 		s.log.Warn("index snapshot corrupt; rebuilding the index from the event files", "file", path, "err", err)
 		return newIndex()
 	}
+	if x.oldSnapshot() {
+		s.log.Info("index snapshot of an older version, without event ids; rebuilding the index from the event files", "file", path)
+		return newIndex()
+	}
 	if x.head > 0 {
 		// The snapshot is only written for durable events, but a store
 		// folder can be copied or damaged: its last event must exist.
@@ -109,7 +115,7 @@ func (s *FileStore) cleanTemp(dir string) {
 		return
 	}
 	for _, e := range entries {
-		if isTemp(e.Name()) {
+		if vfs.IsTemp(e.Name()) {
 			p := filepath.Join(dir, e.Name())
 			if err := s.fs.Remove(p); err == nil {
 				s.log.Info("removed temporary file left by a crash", "file", p)
@@ -118,9 +124,19 @@ func (s *FileStore) cleanTemp(dir string) {
 	}
 }
 
-// catchUpLocked runs under the writer lock before a commit: it indexes what
-// other processes committed and settles a tail left by one that crashed.
+// catchUpLocked runs under the writer lock before a commit or an AddTags
+// run: it indexes what other processes committed and settles a tail left by
+// one that crashed. Any failure breaks the handle, whichever path caught up:
+// the catch-up may have indexed a batch it then failed to make durable (or
+// a torn one it failed to remove), and nothing may be built on that.
 func (s *FileStore) catchUpLocked() error {
+	if err := s.catchUp(); err != nil {
+		return s.breakWith(err)
+	}
+	return nil
+}
+
+func (s *FileStore) catchUp() error {
 	st, err := s.readHeadFile()
 	if err != nil {
 		return err
@@ -197,7 +213,7 @@ func (s *FileStore) settleTail(h Position) error {
 		if p == want.Last {
 			s.mu.Lock()
 			for _, e := range batch {
-				s.idx.add(e.Position, e.Type, e.Tags)
+				s.idx.add(e.Position, &e.Event)
 			}
 			s.mu.Unlock()
 			s.sinceSnap.Add(int64(len(batch)))
@@ -254,7 +270,7 @@ func (s *FileStore) removeAfter(good Position) error {
 		}
 		for _, e := range entries {
 			p, ok := parseEventName(e.Name())
-			if (ok && p > good) || isTemp(e.Name()) {
+			if (ok && p > good) || vfs.IsTemp(e.Name()) {
 				path := filepath.Join(dir, e.Name())
 				if err := s.fs.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 					return fmt.Errorf("store: remove %s: %w", path, err)
@@ -315,7 +331,7 @@ func (s *FileStore) writeSnapshot() error {
 			return fmt.Errorf("store: syncfs %s: %w", s.l.dir, err)
 		}
 	}
-	if err := WriteFileAtomic(s.fs, s.l.snapshotAt(e), b, false); err != nil {
+	if err := vfs.WriteFileAtomic(s.fs, s.l.snapshotAt(e), b, false); err != nil {
 		return err
 	}
 	s.removeOldSnapshots(e)

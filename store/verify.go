@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/gofrs/flock"
+
+	"github.com/opossum-go/opossum/store/vfs"
 )
 
 // ProblemKind classifies what Verify found.
@@ -166,7 +168,7 @@ func (r *Report) add(k ProblemKind, path string, p Position, format string, args
 // listing the folders.
 func VerifyDir(ctx context.Context, dir string, checkpoints ...Checkpoint) (Report, error) {
 	ctx, span := dirTelemetry(dir).start(ctx, "verify")
-	v := &verifier{ctx: ctx, fsys: OSFS(), l: layout{dir: dir}}
+	v := &verifier{ctx: ctx, fsys: vfs.OSFS(), l: layout{dir: dir}}
 	rep, err := v.run(checkpoints)
 	span.SetAttributes(AttrProblems.Int(len(rep.Problems)), AttrHead.Int64(int64(rep.Head)))
 	end(span, err)
@@ -192,7 +194,7 @@ func (s *FileStore) Verify(ctx context.Context, checkpoints ...Checkpoint) (rep 
 // verifier holds the state of one verification.
 type verifier struct {
 	ctx  context.Context
-	fsys FS
+	fsys vfs.FS
 	l    layout
 	mem  *FileStore // the handle whose index is compared too, or nil
 	rep  Report
@@ -305,7 +307,7 @@ func (v *verifier) listEvents() error {
 	for _, dir := range []string{v.l.dir, v.l.index()} {
 		entries, _ := v.fsys.ReadDir(dir)
 		for _, e := range entries {
-			if isTemp(e.Name()) {
+			if vfs.IsTemp(e.Name()) {
 				v.rep.add(ProblemTempFile, filepath.Join(dir, e.Name()), 0, "temporary file of an interrupted write; recovery removes it")
 			}
 		}
@@ -332,7 +334,7 @@ func (v *verifier) listEvents() error {
 			fp := filepath.Join(path, e.Name())
 			p, ok := parseEventName(e.Name())
 			switch {
-			case isTemp(e.Name()):
+			case vfs.IsTemp(e.Name()):
 				v.rep.add(ProblemTempFile, fp, 0, "temporary file of an interrupted write; recovery removes it")
 			case !ok || e.IsDir():
 				v.rep.add(ProblemStrayFile, fp, 0, "not an event file; the store ignores it")

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/opossum-go/opossum/internal/cli"
+	"github.com/opossum-go/opossum/internal/courseapp"
 	coursemanagement "github.com/opossum-go/opossum/solutions/05-coursemanagement"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/decision"
@@ -83,7 +84,7 @@ type SeedSummary struct {
 }
 
 // Seed fills the empty store in dir with sample data. Every event is
-// appended by a command handler (coursemanagement.Commands), under the
+// appended by a command handler (courseapp.Commands), under the
 // same decisions and conditions as a request to the API: the seeder plans
 // commands, it never writes events itself, so the data obeys every rule
 // (no course over capacity, no student over the tier's limit, gap-free
@@ -119,7 +120,7 @@ func Seed(ctx context.Context, dir string, opts SeedOptions) (SeedSummary, error
 	origin := time.Now().Add(-365 * 24 * time.Hour)
 	step := 364 * 24 * time.Hour / time.Duration(max(total, 1)*2)
 	now := func() time.Time { return origin.Add(time.Duration(tick.Add(1)) * step) }
-	cmds := coursemanagement.NewCommands(st, &coursemanagement.CommandOptions{
+	cmds := courseapp.NewCommands(st, coursemanagement.Decide, &courseapp.CommandOptions{
 		Now:   now,
 		Retry: &decision.Policy{Attempts: 100, BaseDelay: time.Millisecond, MaxDelay: 50 * time.Millisecond},
 	})
@@ -130,10 +131,10 @@ func Seed(ctx context.Context, dir string, opts SeedOptions) (SeedSummary, error
 	var mu sync.Mutex
 	for _, p := range phases {
 		bar.phase(p.name)
-		err := runAll(ctx, max(opts.Workers, 1), p.commands, func(cmd coursemanagement.Command) error {
+		err := runAll(ctx, max(opts.Workers, 1), p.commands, func(cmd courseapp.Command) error {
 			_, err := cmds.Handle(ctx, cmd)
 			bar.add(1)
-			var rule coursemanagement.DomainError
+			var rule courseapp.DomainError
 			if errors.As(err, &rule) {
 				mu.Lock()
 				defer mu.Unlock()
@@ -159,10 +160,10 @@ func Seed(ctx context.Context, dir string, opts SeedOptions) (SeedSummary, error
 
 // runAll runs f for every command with n workers, and returns the first
 // error (the other workers stop taking commands then).
-func runAll(ctx context.Context, n int, commands []coursemanagement.Command, f func(coursemanagement.Command) error) error {
+func runAll(ctx context.Context, n int, commands []courseapp.Command, f func(courseapp.Command) error) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	next := make(chan coursemanagement.Command)
+	next := make(chan courseapp.Command)
 	var wg sync.WaitGroup
 	for range n {
 		wg.Go(func() {
@@ -190,7 +191,7 @@ feed:
 // one after the other.
 type phase struct {
 	name     string
-	commands []coursemanagement.Command
+	commands []courseapp.Command
 }
 
 var (
@@ -205,7 +206,7 @@ var (
 
 type plannedStudent struct {
 	id   string
-	tier coursemanagement.Tier
+	tier courseapp.Tier
 }
 
 type plannedCourse struct {
@@ -217,7 +218,7 @@ type plannedCourse struct {
 type plannedBook struct {
 	id     string
 	course int
-	price  coursemanagement.Money
+	price  courseapp.Money
 }
 
 // plan decides every command of a seeding run. It tracks what the
@@ -225,7 +226,7 @@ type plannedBook struct {
 // obey the rules; the command handlers enforce them regardless.
 func plan(p Preset, rng *rand.Rand) []phase {
 	var phases []phase
-	add := func(name string, cmds []coursemanagement.Command) {
+	add := func(name string, cmds []courseapp.Command) {
 		if len(cmds) > 0 {
 			phases = append(phases, phase{name: name, commands: cmds})
 		}
@@ -235,7 +236,7 @@ func plan(p Preset, rng *rand.Rand) []phase {
 	// Standard 40%, Professional 30%, Master 10%); 30% of those below
 	// Master upgrade once more.
 	students := make([]plannedStudent, p.Students)
-	var register, subscribe, upgrade []coursemanagement.Command
+	var register, subscribe, upgrade []courseapp.Command
 	emails := map[string]int{}
 	for i := range students {
 		first, last := firstNames[rng.IntN(len(firstNames))], lastNames[rng.IntN(len(lastNames))]
@@ -244,24 +245,24 @@ func plan(p Preset, rng *rand.Rand) []phase {
 		if n := emails[local]; n > 1 {
 			local += fmt.Sprint(n)
 		}
-		s := plannedStudent{id: coursemanagement.NewID(), tier: coursemanagement.Basic}
-		register = append(register, coursemanagement.RegisterStudent{StudentID: s.id, FirstName: first, LastName: last,
+		s := plannedStudent{id: courseapp.NewID(), tier: courseapp.Basic}
+		register = append(register, courseapp.RegisterStudent{StudentID: s.id, FirstName: first, LastName: last,
 			Email: local + "@privateschool.edu"})
 		switch r := rng.Float64(); {
 		case r < 0.2:
 		case r < 0.6:
-			s.tier = coursemanagement.Standard
+			s.tier = courseapp.Standard
 		case r < 0.9:
-			s.tier = coursemanagement.Professional
+			s.tier = courseapp.Professional
 		default:
-			s.tier = coursemanagement.Master
+			s.tier = courseapp.Master
 		}
-		if s.tier != coursemanagement.Basic {
-			subscribe = append(subscribe, coursemanagement.UpdateStudentSubscription{StudentID: s.id, Tier: s.tier})
+		if s.tier != courseapp.Basic {
+			subscribe = append(subscribe, courseapp.UpdateStudentSubscription{StudentID: s.id, Tier: s.tier})
 		}
-		if s.tier != coursemanagement.Master && rng.Float64() < 0.3 {
-			s.tier = coursemanagement.Tiers[s.tier.Rank()+1]
-			upgrade = append(upgrade, coursemanagement.UpdateStudentSubscription{StudentID: s.id, Tier: s.tier})
+		if s.tier != courseapp.Master && rng.Float64() < 0.3 {
+			s.tier = courseapp.Tiers[s.tier.Rank()+1]
+			upgrade = append(upgrade, courseapp.UpdateStudentSubscription{StudentID: s.id, Tier: s.tier})
 		}
 		students[i] = s
 	}
@@ -273,9 +274,9 @@ func plan(p Preset, rng *rand.Rand) []phase {
 	// (20%, 40-60); 20% change their capacity by ten seats, never below
 	// ten, before anyone enrolls.
 	courses := make([]plannedCourse, p.Courses)
-	var create, resize []coursemanagement.Command
+	var create, resize []courseapp.Command
 	for i := range courses {
-		c := plannedCourse{id: coursemanagement.NewID()}
+		c := plannedCourse{id: courseapp.NewID()}
 		switch r := rng.Float64(); {
 		case r < 0.27:
 			c.capacity = 10 + rng.IntN(6)
@@ -285,11 +286,11 @@ func plan(p Preset, rng *rand.Rand) []phase {
 			c.capacity = 40 + rng.IntN(21)
 		}
 		name := fmt.Sprintf("%s %s %d", levels[rng.IntN(len(levels))], subjects[rng.IntN(len(subjects))], 100+i)
-		create = append(create, coursemanagement.CreateCourse{CourseID: c.id, Name: name,
+		create = append(create, courseapp.CreateCourse{CourseID: c.id, Name: name,
 			Description: "A course of the seeded sample data.", MaxStudentCount: c.capacity})
 		if rng.Float64() < 0.2 {
 			c.capacity = max(10, c.capacity+[]int{-10, 10}[rng.IntN(2)])
-			resize = append(resize, coursemanagement.ModifyCourseStudentLimit{CourseID: c.id, MaxStudentCount: c.capacity})
+			resize = append(resize, courseapp.ModifyCourseStudentLimit{CourseID: c.id, MaxStudentCount: c.capacity})
 		}
 		courses[i] = c
 	}
@@ -298,7 +299,7 @@ func plan(p Preset, rng *rand.Rand) []phase {
 
 	// Enrollments: students in random order, each into random courses
 	// with a free seat up to the tier's limit.
-	var enroll []coursemanagement.Command
+	var enroll []courseapp.Command
 	for _, si := range rng.Perm(len(students)) {
 		s := students[si]
 		want := s.tier.MaxCourses()
@@ -311,29 +312,29 @@ func plan(p Preset, rng *rand.Rand) []phase {
 				continue
 			}
 			c.enrolled = append(c.enrolled, s.id)
-			enroll = append(enroll, coursemanagement.EnrollStudent{CourseID: c.id, StudentID: s.id})
+			enroll = append(enroll, courseapp.EnrollStudent{CourseID: c.id, StudentID: s.id})
 			want--
 		}
 	}
 	add("enrollments", enroll)
 
 	// Invoices, to random students.
-	var invoices []coursemanagement.Command
+	var invoices []courseapp.Command
 	for range p.Invoices {
-		invoices = append(invoices, coursemanagement.CreateInvoice{
-			CustomerID: students[rng.IntN(len(students))].id, Amount: coursemanagement.Money(5000 + rng.IntN(45000))})
+		invoices = append(invoices, courseapp.CreateInvoice{
+			CustomerID: students[rng.IntN(len(students))].id, Amount: courseapp.Money(5000 + rng.IntN(45000))})
 	}
 	add("invoices", invoices)
 
 	// Announcements: three per course; about 20% are retracted later.
-	var post, retract []coursemanagement.Command
+	var post, retract []courseapp.Command
 	for _, c := range courses {
 		for k := range 3 {
-			token := coursemanagement.NewID()
-			post = append(post, coursemanagement.PostAnnouncement{AnnouncementID: coursemanagement.NewID(), CourseID: c.id,
+			token := courseapp.NewID()
+			post = append(post, courseapp.PostAnnouncement{AnnouncementID: courseapp.NewID(), CourseID: c.id,
 				Title: fmt.Sprintf("Week %d", k+1), Body: "Reading for this week: chapters 1 to 3.", IdempotencyToken: token})
 			if rng.Float64() < 0.2 {
-				retract = append(retract, coursemanagement.RetractAnnouncement{CourseID: c.id, IdempotencyToken: token})
+				retract = append(retract, courseapp.RetractAnnouncement{CourseID: c.id, IdempotencyToken: token})
 			}
 		}
 	}
@@ -342,18 +343,18 @@ func plan(p Preset, rng *rand.Rand) []phase {
 
 	// Exams: two per course, five tokens each; about 70% are redeemed by
 	// a student of the course, about 10% revoked, the rest stay open.
-	var issue, settle []coursemanagement.Command
+	var issue, settle []courseapp.Command
 	for _, c := range courses {
 		for range 2 {
-			exam := coursemanagement.NewID()
+			exam := courseapp.NewID()
 			for range 5 {
-				token := coursemanagement.NewID()
-				issue = append(issue, coursemanagement.IssueExamToken{TokenID: token, ExamID: exam, CourseID: c.id})
+				token := courseapp.NewID()
+				issue = append(issue, courseapp.IssueExamToken{TokenID: token, ExamID: exam, CourseID: c.id})
 				switch r := rng.Float64(); {
 				case r < 0.7 && len(c.enrolled) > 0:
-					settle = append(settle, coursemanagement.RedeemExamToken{TokenID: token, StudentID: c.enrolled[rng.IntN(len(c.enrolled))]})
+					settle = append(settle, courseapp.RedeemExamToken{TokenID: token, StudentID: c.enrolled[rng.IntN(len(c.enrolled))]})
 				case r >= 0.7 && r < 0.8:
-					settle = append(settle, coursemanagement.RevokeExamToken{TokenID: token})
+					settle = append(settle, courseapp.RevokeExamToken{TokenID: token})
 				}
 			}
 		}
@@ -364,16 +365,16 @@ func plan(p Preset, rng *rand.Rand) []phase {
 	// Books: one per course, cycling through the courses, 9.99 to 99.99;
 	// 40% change their price by up to 20%.
 	books := make([]plannedBook, p.Books)
-	var define, reprice []coursemanagement.Command
+	var define, reprice []courseapp.Command
 	for i := range books {
-		b := plannedBook{id: coursemanagement.NewID(), course: i % len(courses), price: coursemanagement.Money(999 + rng.IntN(9001))}
-		define = append(define, coursemanagement.DefineCourseBook{BookID: b.id, Title: fmt.Sprintf("Companion to course %d", 100+b.course),
+		b := plannedBook{id: courseapp.NewID(), course: i % len(courses), price: courseapp.Money(999 + rng.IntN(9001))}
+		define = append(define, courseapp.DefineCourseBook{BookID: b.id, Title: fmt.Sprintf("Companion to course %d", 100+b.course),
 			Author: lastNames[rng.IntN(len(lastNames))], Isbn: fmt.Sprintf("978-0-%06d-%02d-%d", i, b.course%100, i%10),
 			Price: b.price, CourseID: courses[b.course].id})
 		if rng.Float64() < 0.4 {
 			factor := 80 + rng.IntN(41) // 80% to 120%
-			b.price = max(100, b.price*coursemanagement.Money(factor)/100)
-			reprice = append(reprice, coursemanagement.ChangeCourseBookPrice{BookID: b.id, Price: b.price})
+			b.price = max(100, b.price*courseapp.Money(factor)/100)
+			reprice = append(reprice, courseapp.ChangeCourseBookPrice{BookID: b.id, Price: b.price})
 		}
 		books[i] = b
 	}
@@ -382,20 +383,20 @@ func plan(p Preset, rng *rand.Rand) []phase {
 
 	// Purchases: twenty per book at its current price, by random
 	// students; then multi-book orders of two to four books.
-	var buy []coursemanagement.Command
+	var buy []courseapp.Command
 	for _, b := range books {
 		for range 20 {
-			buy = append(buy, coursemanagement.PurchaseCourseBook{BookID: b.id, StudentID: students[rng.IntN(len(students))].id,
+			buy = append(buy, courseapp.PurchaseCourseBook{BookID: b.id, StudentID: students[rng.IntN(len(students))].id,
 				DisplayedPrice: b.price})
 		}
 	}
 	add("purchases", buy)
-	var order []coursemanagement.Command
+	var order []courseapp.Command
 	for range p.Orders {
-		o := coursemanagement.OrderCourseBooks{OrderID: coursemanagement.NewID(), StudentID: students[rng.IntN(len(students))].id}
+		o := courseapp.OrderCourseBooks{OrderID: courseapp.NewID(), StudentID: students[rng.IntN(len(students))].id}
 		n := min(2+rng.IntN(3), len(books))
 		for _, bi := range rng.Perm(len(books))[:n] {
-			o.Items = append(o.Items, coursemanagement.OrderItem{BookID: books[bi].id, DisplayedPrice: books[bi].price})
+			o.Items = append(o.Items, courseapp.OrderItem{BookID: books[bi].id, DisplayedPrice: books[bi].price})
 		}
 		order = append(order, o)
 	}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/opossum-go/opossum/cmd/coursemanagement/internal/server"
+	"github.com/opossum-go/opossum/internal/courseapp"
 	coursemanagement "github.com/opossum-go/opossum/solutions/05-coursemanagement"
 )
 
@@ -73,7 +74,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	defer func() { _ = stopTelemetry(context.Background()) }()
 
-	app, err := coursemanagement.Open(*data, &coursemanagement.Options{NoSync: *noSync, Logger: logger})
+	app, err := courseapp.Open(*data, coursemanagement.Domain(), &courseapp.Options{NoSync: *noSync, Logger: logger})
 	if err != nil {
 		return errors.Join(err, ln.Close())
 	}

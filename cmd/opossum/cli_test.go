@@ -376,7 +376,7 @@ var _ = Describe("opossum, the command", func() {
 		}
 		newer := func() string {
 			dir := fixture("small")
-			Expect(os.WriteFile(filepath.Join(dir, "opossum.json"), []byte(`{"format": 2, "shardSize": 10000}`), 0o644)).To(Succeed())
+			Expect(os.WriteFile(filepath.Join(dir, "opossum.json"), fmt.Appendf(nil, `{"format": %d, "shardSize": 10000}`, store.FormatVersion+1), 0o644)).To(Succeed())
 			return dir
 		}
 		damaged := func() string {
@@ -412,7 +412,7 @@ var _ = Describe("opossum, the command", func() {
 			Entry("delete-store of a folder that is not a store", notAStore, 5, "not a store folder", "delete-store", "STORE", "--yes", "--force"),
 			Entry("ls of a missing folder", missing, 5, "does not exist", "ls", "STORE"),
 			Entry("add-tags on a missing folder", missing, 5, "does not exist", "add-tags", "STORE", "--type", "A", "--tag", "k:v"),
-			Entry("ls of a newer format", newer, 5, "this opossum reads store format versions up to 1", "ls", "STORE"),
+			Entry("ls of a newer format", newer, 5, fmt.Sprintf("this opossum reads store format versions up to %d", store.FormatVersion), "ls", "STORE"),
 			Entry("check of a newer format", newer, 5, "unsupported format version", "check", "STORE"),
 			Entry("add-tags on a newer format", newer, 5, "unsupported format version", "add-tags", "STORE", "--type", "A", "--tag", "k:v"),
 			Entry("ls of a damaged event file", damaged, 4, "000000000005.json", "ls", "STORE"),

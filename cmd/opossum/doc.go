@@ -21,6 +21,8 @@
 //	add-tags STORE      add tags to past events of --type (--tag key:value,
 //	                    --tag-from key=data.field, --dry-run)
 //	delete-store STORE  delete the store for good (asks; --yes, --force)
+//	ui STORE            explore the store in a web browser, live (--port);
+//	                    see docs/explorer.md
 //	version             this opossum's version (also --version) and the
 //	                    store format version it reads
 //

@@ -154,7 +154,7 @@ var _ = Describe("The learner's commands", func() {
 
 		It("hints at the step of the first failing spec", func() {
 			write(root, "lessons/01-sample/sample.go", strings.Replace(read(root, "lessons/01-sample/sample.go"),
-				"todo.Implement(\"README step 1\")\n\treturn \"\"", "return \"Hello, \" + name + \"!\"", 1))
+				`panic("TODO: implement Greet (lessons/01-sample/sample.go:6) — README step 1")`, `return "Hello, " + name + "!"`, 1))
 			Expect(workbookIn(root, "run", "1")).To(gexec.Exit(1))
 			session := workbookIn(root, "hint", "1")
 			Expect(session).To(gexec.Exit(0))

@@ -17,37 +17,59 @@ import (
 // maxMessageLines bounds how much of a failure message run shows.
 const maxMessageLines = 20
 
-// todoMessage takes apart a TODO marker failure:
+// todoMessage takes apart a TODO marker failure, wherever it is in the
+// message (a panic value, or the body of an HTTP response that carries it):
 // "TODO: implement Func (file:line) — README step 2".
-var todoMessage = regexp.MustCompile(`TODO: implement (\S+) \(([^)]*)\)(?: — (.+))?`)
+var todoMessage = regexp.MustCompile(`TODO: implement ([\w.]+) \(([^()\s]+)\)(?: — (README step \d+))?`)
+
+// unusedImport matches the compiler's message about an unused import.
+var unusedImport = regexp.MustCompile(`(?m)^(\S+\.go):(\d+):\d+: "([^"]+)" imported and not used`)
 
 // runLesson runs one lesson's specs and tells the learner what to do next.
 func runLesson(ctx context.Context, a *app, args []string) int {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	race := fs.Bool("race", false, "build with the race detector (slower; needs cgo)")
 	all := fs.Bool("all", false, "list every failing spec, not just the first")
-	l, ok := a.oneLesson(fs, args, "run [-race] [-all] LESSON")
+	keep := fs.Bool("keep", false, "keep the store of the first failing spec and print its folder (workbook ui shows it)")
+	l, ok := a.oneLesson(fs, args, "run [-race] [-all] [-keep] LESSON")
 	if !ok {
 		return exitProblem
 	}
-	res, err := a.runAndRecord(ctx, l, *race)
+	var kept *keptStores
+	if *keep {
+		kept = newKeptStores()
+	}
+	res, err := a.runAndRecord(ctx, l, *race, kept)
 	if err != nil {
 		return a.fail(err)
 	}
-	return a.report(l, res, *all)
+	code := a.report(l, res, *all)
+	if kept != nil {
+		a.reportKept(l, res, kept)
+	}
+	return code
 }
 
 // runAndRecord runs a lesson's specs, records the results as progress and
-// makes the lesson the current one.
-func (a *app) runAndRecord(ctx context.Context, l workbook.Lesson, race bool) (*workbook.Result, error) {
+// makes the lesson the current one. With kept, the specs keep their store
+// folders and kept collects them.
+func (a *app) runAndRecord(ctx context.Context, l workbook.Lesson, race bool, kept *keptStores) (*workbook.Result, error) {
 	fmt.Fprintf(a.stdout, "Lesson %d: %s (%s)\n", l.Number, l.Title, l.Path())
 	fmt.Fprintln(a.stdout, "Running its specs; the first run also compiles the store and Ginkgo, later ones are quick.")
+	var env []string
+	if kept != nil {
+		env = []string{keepStoresEnv}
+	}
 	res, err := a.wb.Run(ctx, l, workbook.RunOptions{
 		Race: race,
+		Env:  env,
 		OnReport: func(pkg string, reports []types.Report) {
 			for _, r := range reports {
 				if err := progress.Save(a.wb, l.Name, pkg, r); err != nil {
 					fmt.Fprintf(a.stderr, "workbook: progress not recorded: %v\n", err)
+				}
+				if kept != nil {
+					kept.collect(r)
 				}
 			}
 		},
@@ -73,6 +95,9 @@ func (a *app) report(l workbook.Lesson, res *workbook.Result, all bool) int {
 	switch {
 	case res.CompileError != "":
 		fmt.Fprintf(out, "\nLesson %d does not compile:\n\n%s\n", l.Number, indent(firstLines(res.CompileError, maxMessageLines), "    "))
+		if m := unusedImport.FindStringSubmatch(res.CompileError); m != nil {
+			fmt.Fprintf(out, "\nDelete the line that imports %q in %s (line %s): nothing in the file uses it any more.\n", m[3], m[1], m[2])
+		}
 		fmt.Fprintf(out, "\nFix the code at the first error above, then run again:  %s\n", again)
 		return exitFailed
 	case res.Crash != "":

@@ -41,7 +41,7 @@ func watch(ctx context.Context, a *app, args []string) int {
 	for {
 		if run {
 			run = false
-			res, err := a.runAndRecord(ctx, l, *race)
+			res, err := a.runAndRecord(ctx, l, *race, nil)
 			if ctx.Err() != nil {
 				return exitOK
 			}

@@ -1,5 +1,5 @@
-// Package faultfs is a store.FS for fault-injection tests. It wraps the
-// operating system's file system (store.OSFS) over a real folder and can
+// Package faultfs is a vfs.FS for fault-injection tests. It wraps the
+// operating system's file system (vfs.OSFS) over a real folder and can
 //
 //   - fail the n-th operation of a kind (write, sync, rename, ...) with an
 //     injected error (FailNth);
@@ -32,7 +32,7 @@
 //
 // After a cut the FS is dead: every operation fails with ErrPoweredOff, and
 // open files refuse to read or write, like the processes of a machine that
-// lost power. Reopen the folder through a new FS (or store.OSFS) to model
+// lost power. Reopen the folder through a new FS (or vfs.OSFS) to model
 // the reboot.
 package faultfs
 
@@ -48,7 +48,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/opossum-go/opossum/store"
+	"github.com/opossum-go/opossum/store/vfs"
 )
 
 // Kind is a kind of file-system operation.
@@ -115,10 +115,10 @@ type node struct {
 	dirty  bool             // written since its content was last made durable
 }
 
-// FS is a store.FS over a real folder with fault injection and power cuts.
+// FS is a vfs.FS over a real folder with fault injection and power cuts.
 // Its methods are safe for concurrent use; operations are serialised.
 type FS struct {
-	inner store.FS
+	inner vfs.FS
 	root  string
 
 	mu     sync.Mutex
@@ -132,7 +132,7 @@ type FS struct {
 	noRealSync bool
 }
 
-var _ store.FS = (*FS)(nil)
+var _ vfs.FS = (*FS)(nil)
 
 // New returns an FS over the OS file system that tracks durability under
 // root, an existing folder. Everything under root now counts as durable.
@@ -148,7 +148,7 @@ func New(root string) (*FS, error) {
 	if !fi.IsDir() {
 		return nil, fmt.Errorf("faultfs: %s is not a folder", abs)
 	}
-	f := &FS{inner: store.OSFS(), root: abs, counts: map[Kind]int{}}
+	f := &FS{inner: vfs.OSFS(), root: abs, counts: map[Kind]int{}}
 	f.top, err = scan(abs)
 	if err != nil {
 		return nil, err
@@ -387,8 +387,8 @@ func (f *FS) parentOf(path string) (*node, string) {
 	return p, filepath.Base(path)
 }
 
-// OpenFile implements store.FS.
-func (f *FS) OpenFile(name string, flag int, perm os.FileMode) (store.File, error) {
+// OpenFile implements vfs.FS.
+func (f *FS) OpenFile(name string, flag int, perm os.FileMode) (vfs.File, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	path := abs(name)
@@ -416,7 +416,7 @@ func (f *FS) OpenFile(name string, flag int, perm os.FileMode) (store.File, erro
 	return &file{fs: f, inner: inner, node: n, path: path}, nil
 }
 
-// ReadFile implements store.FS.
+// ReadFile implements vfs.FS.
 func (f *FS) ReadFile(name string) ([]byte, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -426,7 +426,7 @@ func (f *FS) ReadFile(name string) ([]byte, error) {
 	return f.inner.ReadFile(name)
 }
 
-// Rename implements store.FS.
+// Rename implements vfs.FS.
 func (f *FS) Rename(oldpath, newpath string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -480,7 +480,7 @@ func setPath(n *node, path string) {
 	}
 }
 
-// Remove implements store.FS.
+// Remove implements vfs.FS.
 func (f *FS) Remove(name string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -500,7 +500,7 @@ func (f *FS) Remove(name string) error {
 	return nil
 }
 
-// MkdirAll implements store.FS.
+// MkdirAll implements vfs.FS.
 func (f *FS) MkdirAll(name string, perm os.FileMode) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -527,7 +527,7 @@ func (f *FS) MkdirAll(name string, perm os.FileMode) error {
 	return nil
 }
 
-// ReadDir implements store.FS.
+// ReadDir implements vfs.FS.
 func (f *FS) ReadDir(name string) ([]os.DirEntry, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -537,7 +537,7 @@ func (f *FS) ReadDir(name string) ([]os.DirEntry, error) {
 	return f.inner.ReadDir(name)
 }
 
-// Stat implements store.FS.
+// Stat implements vfs.FS.
 func (f *FS) Stat(name string) (os.FileInfo, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -547,7 +547,7 @@ func (f *FS) Stat(name string) (os.FileInfo, error) {
 	return f.inner.Stat(name)
 }
 
-// SyncDir implements store.FS: the folder's current entries become durable.
+// SyncDir implements vfs.FS: the folder's current entries become durable.
 func (f *FS) SyncDir(name string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -564,7 +564,7 @@ func (f *FS) SyncDir(name string) error {
 	return nil
 }
 
-// SyncAll implements store.FS: everything becomes durable.
+// SyncAll implements vfs.FS: everything becomes durable.
 func (f *FS) SyncAll(name string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -754,7 +754,7 @@ func tear(n *node, rng *rand.Rand) []byte {
 // file is an open file of the FS.
 type file struct {
 	fs    *FS
-	inner store.File
+	inner vfs.File
 	node  *node // nil when untracked
 	path  string
 }

@@ -11,7 +11,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/opossum-go/opossum/internal/faultfs"
-	"github.com/opossum-go/opossum/store"
+	"github.com/opossum-go/opossum/store/vfs"
 )
 
 // tree lists the regular files under root with their content, and folders
@@ -36,7 +36,7 @@ func tree(root string) map[string]string {
 }
 
 // create makes a file through the FS and writes s to it.
-func create(f store.FS, path, s string) store.File {
+func create(f vfs.FS, path, s string) vfs.File {
 	GinkgoHelper()
 	fl, err := f.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
 	Expect(err).NotTo(HaveOccurred())

@@ -13,6 +13,7 @@ import (
 
 	tagging "github.com/opossum-go/opossum/lessons/02-tags"
 	"github.com/opossum-go/opossum/specs/matchers"
+	"github.com/opossum-go/opossum/specs/steps"
 	"github.com/opossum-go/opossum/store"
 )
 
@@ -24,6 +25,10 @@ func TestTagging(t *testing.T) {
 // The workbook records this suite's results as your progress, however you
 // run it (go test, go tool ginkgo, an editor).
 var _ = progress.Hook()
+
+// The lesson's specs, in the order of its README steps; each step is
+// labelled step-N, so --label-filter=step-2 runs step 2 alone.
+var _ = steps.Lesson("Lesson 02")
 
 // newStore opens a file store in a fresh folder for one spec and closes it
 // when the spec ends. When the spec fails, it prints the store's events.

@@ -15,6 +15,7 @@ import (
 
 	dcb "github.com/opossum-go/opossum/lessons/04-dcb"
 	"github.com/opossum-go/opossum/specs/gwt"
+	"github.com/opossum-go/opossum/specs/steps"
 	"github.com/opossum-go/opossum/store"
 )
 
@@ -26,6 +27,10 @@ func TestDCB(t *testing.T) {
 // The workbook records this suite's results as your progress, however you
 // run it (go test, go tool ginkgo, an editor).
 var _ = progress.Hook()
+
+// The lesson's specs, in the order of its README steps; each step is
+// labelled step-N, so --label-filter=step-2 runs step 2 alone.
+var _ = steps.Lesson("Lesson 04")
 
 // Every spec runs on a real file store in a fresh folder. Set KEEP_STORES=1
 // to keep the folders: each spec's report then says where its store is, so

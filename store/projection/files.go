@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/opossum-go/opossum/store"
+	"github.com/opossum-go/opossum/store/vfs"
 )
 
 // On-disk layout of one projection (see the package documentation):
@@ -118,7 +119,7 @@ func decodeJSON(b []byte, v any) error {
 	return dec.Decode(v)
 }
 
-func readJSON(fsys store.FS, path string, v any) error {
+func readJSON(fsys vfs.FS, path string, v any) error {
 	b, err := fsys.ReadFile(path)
 	if err != nil {
 		return err
@@ -129,7 +130,7 @@ func readJSON(fsys store.FS, path string, v any) error {
 	return nil
 }
 
-func readState(fsys store.FS, path string) (stateFile, error) {
+func readState(fsys vfs.FS, path string) (stateFile, error) {
 	var f stateFile
 	if err := readJSON(fsys, path, &f); err != nil {
 		return f, err
@@ -140,7 +141,7 @@ func readState(fsys store.FS, path string) (stateFile, error) {
 	return f, nil
 }
 
-func readTombstone(fsys store.FS, path string) (tombstone, error) {
+func readTombstone(fsys vfs.FS, path string) (tombstone, error) {
 	var t tombstone
 	if err := readJSON(fsys, path, &t); err != nil {
 		return t, err
@@ -151,7 +152,7 @@ func readTombstone(fsys store.FS, path string) (tombstone, error) {
 	return t, nil
 }
 
-func readCheckpoint(fsys store.FS, path string) (checkpointFile, error) {
+func readCheckpoint(fsys vfs.FS, path string) (checkpointFile, error) {
 	var c checkpointFile
 	if err := readJSON(fsys, path, &c); err != nil {
 		return c, err
@@ -162,7 +163,7 @@ func readCheckpoint(fsys store.FS, path string) (checkpointFile, error) {
 	return c, nil
 }
 
-func readCurrent(fsys store.FS, path string) (currentFile, error) {
+func readCurrent(fsys vfs.FS, path string) (currentFile, error) {
 	var c currentFile
 	if err := readJSON(fsys, path, &c); err != nil {
 		return c, err
@@ -178,19 +179,19 @@ func readCurrent(fsys store.FS, path string) (currentFile, error) {
 
 // writeJSONAtomic encodes v and writes it with the store's durable-write
 // helper (temporary file, fsync unless noSync, rename, folder fsync).
-func writeJSONAtomic(fsys store.FS, path string, v any, noSync bool) error {
+func writeJSONAtomic(fsys vfs.FS, path string, v any, noSync bool) error {
 	b, err := encodeJSON(v)
 	if err != nil {
 		return fmt.Errorf("projection: encode %s: %w", path, err)
 	}
-	return store.WriteFileAtomic(fsys, path, b, noSync)
+	return vfs.WriteFileAtomic(fsys, path, b, noSync)
 }
 
 func isNotExist(err error) bool { return errors.Is(err, fs.ErrNotExist) }
 
 // removeAll removes path and everything below it through fsys. A missing
 // path is not an error.
-func removeAll(fsys store.FS, path string) error {
+func removeAll(fsys vfs.FS, path string) error {
 	st, err := fsys.Stat(path)
 	if err != nil {
 		if isNotExist(err) {
@@ -216,7 +217,7 @@ func removeAll(fsys store.FS, path string) error {
 }
 
 // createEmpty creates an empty file (a tag marker) if it does not exist.
-func createEmpty(fsys store.FS, path string) error {
+func createEmpty(fsys vfs.FS, path string) error {
 	f, err := fsys.OpenFile(path, os.O_WRONLY|os.O_CREATE, 0o644)
 	if err != nil {
 		return err
@@ -224,15 +225,9 @@ func createEmpty(fsys store.FS, path string) error {
 	return f.Close()
 }
 
-// isTempName reports whether name is a temporary file of
-// store.WriteFileAtomic (".<name>.<random>.tmp").
-func isTempName(name string) bool {
-	return strings.HasPrefix(name, ".") && strings.HasSuffix(name, ".tmp")
-}
-
 // syncTree makes every file and folder below dir durable: one syncfs where
 // the OS has it, otherwise an fsync of every file and folder.
-func syncTree(fsys store.FS, dir string) error {
+func syncTree(fsys vfs.FS, dir string) error {
 	err := fsys.SyncAll(dir)
 	if err == nil || !errors.Is(err, errors.ErrUnsupported) {
 		return err
@@ -240,7 +235,7 @@ func syncTree(fsys store.FS, dir string) error {
 	return walkSync(fsys, dir)
 }
 
-func walkSync(fsys store.FS, dir string) error {
+func walkSync(fsys vfs.FS, dir string) error {
 	ents, err := fsys.ReadDir(dir)
 	if err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/opossum-go/opossum/store"
+	"github.com/opossum-go/opossum/store/vfs"
 )
 
 // generation is one complete set of read models of a projection: a folder
@@ -42,7 +43,7 @@ func (g *generation) markerPath(t store.Tag, name string) string {
 type home struct {
 	name string
 	dir  string
-	fsys store.FS
+	fsys vfs.FS
 	log  *slog.Logger
 
 	mu      sync.Mutex
@@ -51,7 +52,7 @@ type home struct {
 	retired map[*generation]bool
 }
 
-func newHome(name, dir string, fsys store.FS, log *slog.Logger) *home {
+func newHome(name, dir string, fsys vfs.FS, log *slog.Logger) *home {
 	return &home{name: name, dir: dir, fsys: fsys, log: log, refs: map[*generation]int{}, retired: map[*generation]bool{}}
 }
 

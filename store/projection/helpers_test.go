@@ -19,6 +19,7 @@ import (
 
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/projection"
+	"github.com/opossum-go/opossum/store/vfs"
 )
 
 // The test domain: courses students enroll in.
@@ -253,7 +254,7 @@ func withPrefix(list []string, prefix string) []string {
 // remove, mkdir) once armed, and every later one until disarmed, like a
 // disk that went away.
 type faultyFS struct {
-	store.FS
+	vfs.FS
 	mu     sync.Mutex
 	armed  bool
 	count  int
@@ -283,7 +284,7 @@ func (f *faultyFS) arm(n int) {
 	f.mu.Unlock()
 }
 
-func (f *faultyFS) OpenFile(name string, flag int, perm os.FileMode) (store.File, error) {
+func (f *faultyFS) OpenFile(name string, flag int, perm os.FileMode) (vfs.File, error) {
 	if flag&(os.O_WRONLY|os.O_RDWR|os.O_CREATE) != 0 {
 		if err := f.step(); err != nil {
 			return nil, err

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/opossum-go/opossum/store"
+	"github.com/opossum-go/opossum/store/vfs"
 )
 
 // Item is one read model: the state of one instance of a projection, with
@@ -105,7 +106,7 @@ func (m *ReadModels[S]) List(ctx context.Context) iter.Seq2[Item[S], error] {
 		}
 		for _, e := range ents {
 			n := e.Name()
-			if isTempName(n) || !strings.HasSuffix(n, fileExt) {
+			if vfs.IsTemp(n) || !strings.HasSuffix(n, fileExt) {
 				continue
 			}
 			if err := ctx.Err(); err != nil {
@@ -185,7 +186,7 @@ func (m *ReadModels[S]) candidates(g *generation, tags []store.Tag) ([]string, e
 		}
 		names := make([]string, 0, len(ents))
 		for _, e := range ents {
-			if !isTempName(e.Name()) {
+			if !vfs.IsTemp(e.Name()) {
 				names = append(names, e.Name())
 			}
 		}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/projection"
+	"github.com/opossum-go/opossum/store/vfs"
 )
 
 // upperDef is version 2 of the course projection: names in upper case.
@@ -191,7 +192,7 @@ var _ = Describe("Rebuild", func() {
 			v = newEnv()
 			p := build()
 			p = max(p, appendAll(v.st, enrolled("c2", "x"), created("c4", "Elm", 3)))
-			fsys := &faultyFS{FS: store.OSFS()}
+			fsys := &faultyFS{FS: vfs.OSFS()}
 			o := v.opts
 			o.FS, o.RebuildFlushEvery = fsys, 2
 			fsys.arm(n)

@@ -15,6 +15,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/opossum-go/opossum/store"
+	"github.com/opossum-go/opossum/store/vfs"
 )
 
 // Options configure a Runner. The zero value (and a nil *Options) is safe
@@ -58,8 +59,8 @@ type Options struct {
 	Logger *slog.Logger
 
 	// FS replaces the operating system's file system, for tests. Nil means
-	// store.OSFS().
-	FS store.FS
+	// vfs.OSFS().
+	FS vfs.FS
 
 	// TracerProvider and MeterProvider receive the runner's spans
 	// (rebuilds, batches of live updates) and metrics (lag, rebuild
@@ -99,7 +100,7 @@ func (o *Options) withDefaults(st store.EventStore) (Options, error) {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
 	if c.FS == nil {
-		c.FS = store.OSFS()
+		c.FS = vfs.OSFS()
 	}
 	return c, nil
 }
@@ -185,7 +186,7 @@ type Runner struct {
 	st   store.EventStore
 	opts Options
 	log  *slog.Logger
-	fsys store.FS
+	fsys vfs.FS
 	lock *flock.Flock
 	tel  *telemetry
 

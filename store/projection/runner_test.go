@@ -15,6 +15,7 @@ import (
 
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/projection"
+	"github.com/opossum-go/opossum/store/vfs"
 )
 
 func statusOf(r *projection.Runner, name string) projection.Status {
@@ -217,7 +218,7 @@ var _ = Describe("Runner", func() {
 		p0 := appendAll(v.st, created("c1", "Go", 2), created("c2", "Rust", 2))
 		for n := 1; ; n++ {
 			dir := GinkgoT().TempDir()
-			fsys := &faultyFS{FS: store.OSFS()}
+			fsys := &faultyFS{FS: vfs.OSFS()}
 			o := v.opts
 			o.Dir, o.FS = dir, fsys
 			r, err := projection.NewRunner(v.st, &o)
@@ -238,7 +239,7 @@ var _ = Describe("Runner", func() {
 			Expect(statusOf(r, "courses").Err).To(MatchError(errInjected))
 			Expect(r.Close()).To(Succeed())
 
-			o.FS = store.OSFS()
+			o.FS = vfs.OSFS()
 			r, err = projection.NewRunner(v.st, &o)
 			Expect(err).NotTo(HaveOccurred())
 			m := register(r, courseDef("courses"))

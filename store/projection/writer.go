@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/opossum-go/opossum/store"
+	"github.com/opossum-go/opossum/store/vfs"
 )
 
 // instance is one read model as the writer sees it during a batch.
@@ -36,7 +37,7 @@ type instance struct {
 type writer struct {
 	p      projector
 	st     store.EventStore
-	fsys   store.FS
+	fsys   vfs.FS
 	log    *slog.Logger
 	g      *generation
 	noSync bool
@@ -47,7 +48,7 @@ type writer struct {
 	events int                       // events applied since the last flush
 }
 
-func newWriter(p projector, st store.EventStore, fsys store.FS, log *slog.Logger, g *generation, noSync bool) *writer {
+func newWriter(p projector, st store.EventStore, fsys vfs.FS, log *slog.Logger, g *generation, noSync bool) *writer {
 	return &writer{p: p, st: st, fsys: fsys, log: log, g: g, noSync: noSync,
 		batch: map[string]*instance{}, tombs: map[string]store.Position{}, dirs: map[string]bool{}}
 }
@@ -75,7 +76,7 @@ func (w *writer) loadTombstones() error {
 	for _, e := range ents {
 		n := e.Name()
 		path := filepath.Join(dir, n)
-		if isTempName(n) {
+		if vfs.IsTemp(n) {
 			_ = w.fsys.Remove(path)
 			continue
 		}
@@ -233,7 +234,7 @@ func (w *writer) write(pw pendingWrite) error {
 				}
 			}
 		}
-		if err := store.WriteFileAtomic(w.fsys, w.g.statePath(in.name), pw.data, w.noSync); err != nil {
+		if err := vfs.WriteFileAtomic(w.fsys, w.g.statePath(in.name), pw.data, w.noSync); err != nil {
 			return err
 		}
 		if _, ok := w.tombs[in.name]; ok {
@@ -351,7 +352,7 @@ func (w *writer) repair(ctx context.Context) (int, error) {
 		}
 		n := e.Name()
 		path := filepath.Join(sdir, n)
-		if isTempName(n) {
+		if vfs.IsTemp(n) {
 			_ = w.fsys.Remove(path)
 			fixes++
 			continue
@@ -442,7 +443,7 @@ func (w *writer) repair(ctx context.Context) (int, error) {
 			continue
 		}
 		for _, e := range ents {
-			if isTempName(e.Name()) {
+			if vfs.IsTemp(e.Name()) {
 				_ = w.fsys.Remove(filepath.Join(d, e.Name()))
 				fixes++
 			}
@@ -452,7 +453,7 @@ func (w *writer) repair(ctx context.Context) (int, error) {
 }
 
 // existsDir reports whether path is a folder.
-func existsDir(fsys store.FS, path string) (bool, error) {
+func existsDir(fsys vfs.FS, path string) (bool, error) {
 	st, err := fsys.Stat(path)
 	if err != nil {
 		if isNotExist(err) {

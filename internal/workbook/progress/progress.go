@@ -31,7 +31,7 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/opossum-go/opossum/internal/workbook"
-	"github.com/opossum-go/opossum/store"
+	"github.com/opossum-go/opossum/store/vfs"
 )
 
 // Version is the format version of the files this package writes.
@@ -132,7 +132,7 @@ func Save(wb *workbook.Workbook, lesson, pkg string, r types.Report) error {
 		if err := os.MkdirAll(resultsDir(wb.Root), 0o755); err != nil {
 			return fmt.Errorf("progress: %w", err)
 		}
-		if err := store.WriteFileAtomic(nil, path, append(data, '\n'), false); err != nil {
+		if err := vfs.WriteFileAtomic(nil, path, append(data, '\n'), false); err != nil {
 			return fmt.Errorf("progress: %w", err)
 		}
 		return nil

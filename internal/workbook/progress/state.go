@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/opossum-go/opossum/internal/workbook"
-	"github.com/opossum-go/opossum/store"
+	"github.com/opossum-go/opossum/store/vfs"
 )
 
 // State is the learner's local state beside the spec results.
@@ -68,7 +68,7 @@ func UpdateState(root string, change func(*State)) (string, error) {
 		if err != nil {
 			return fmt.Errorf("progress: %w", err)
 		}
-		if err := store.WriteFileAtomic(nil, stateFile(root), append(data, '\n'), false); err != nil {
+		if err := vfs.WriteFileAtomic(nil, stateFile(root), append(data, '\n'), false); err != nil {
 			return fmt.Errorf("progress: %w", err)
 		}
 		return nil

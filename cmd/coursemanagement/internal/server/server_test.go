@@ -16,6 +16,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
 	"github.com/opossum-go/opossum/cmd/coursemanagement/internal/server"
+	"github.com/opossum-go/opossum/internal/courseapp"
 	coursemanagement "github.com/opossum-go/opossum/solutions/05-coursemanagement"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/projection"
@@ -40,7 +41,7 @@ type problem struct {
 
 var _ = Describe("The service around the application", func() {
 	var (
-		app   *coursemanagement.App
+		app   *courseapp.App
 		inner http.Handler
 		logs  *bytes.Buffer
 		conf  server.Config
@@ -51,7 +52,7 @@ var _ = Describe("The service around the application", func() {
 
 	BeforeEach(func() {
 		var err error
-		app, err = coursemanagement.Open(GinkgoT().TempDir(), &coursemanagement.Options{NoSync: true})
+		app, err = courseapp.Open(GinkgoT().TempDir(), coursemanagement.Domain(), &courseapp.Options{NoSync: true})
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(app.Close)
 		read = nil
