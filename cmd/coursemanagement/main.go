@@ -12,6 +12,12 @@
 // requests in progress finish, the read models write their checkpoints and
 // the store closes.
 //
+// With OPOSSUM_STORE set to a PostgreSQL connection URL, serve keeps the
+// events in that database instead (package store/postgres) and the read
+// models in the -data folder:
+//
+//	OPOSSUM_STORE='postgres://app@localhost/app?schema=courses' go run ./cmd/coursemanagement serve
+//
 // Fill an empty store with sample data, through the application's command
 // handlers:
 //
@@ -66,6 +72,11 @@ import (
 // repository's .gitignore ignores /data/.
 const DefaultData = "data/coursemanagement"
 
+// storeEnv names the environment variable that puts serve's events in a
+// PostgreSQL store: a postgres:// URL (its "schema" parameter names the
+// schema, default opossum).
+const storeEnv = "OPOSSUM_STORE"
+
 func main() {
 	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
 }
@@ -83,7 +94,7 @@ var commands []command
 
 func init() {
 	commands = []command{
-		{"serve", "Serve the HTTP API. Ctrl-C (SIGINT) or SIGTERM stops it gracefully.", []string{
+		{"serve", "Serve the HTTP API. Ctrl-C (SIGINT) or SIGTERM stops it gracefully.\n         OPOSSUM_STORE=postgres://... keeps the events in PostgreSQL (read models in -data).", []string{
 			"coursemanagement serve",
 			"coursemanagement serve -addr 0.0.0.0:8080 -admin-token \"$(openssl rand -hex 16)\" -log-format json",
 			"OTEL_TRACES_EXPORTER=console OTEL_METRICS_EXPORTER=console coursemanagement serve",
@@ -91,6 +102,7 @@ func init() {
 		{"seed", "Fill an empty store with sample data through the command handlers.", []string{
 			"coursemanagement seed -preset small",
 			"coursemanagement seed -preset medium -data /tmp/cm -workers 8",
+			"coursemanagement seed -preset small -reset",
 		}, seedCommand},
 	}
 }

@@ -17,6 +17,8 @@ import (
 	"github.com/opossum-go/opossum/cmd/coursemanagement/internal/server"
 	"github.com/opossum-go/opossum/internal/courseapp"
 	coursemanagement "github.com/opossum-go/opossum/solutions/05-coursemanagement"
+	"github.com/opossum-go/opossum/store"
+	"github.com/opossum-go/opossum/store/postgres"
 )
 
 // AdminTokenEnv is the environment variable -admin-token defaults to.
@@ -74,13 +76,22 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	defer func() { _ = stopTelemetry(context.Background()) }()
 
-	app, err := courseapp.Open(*data, coursemanagement.Domain(), &courseapp.Options{NoSync: *noSync, Logger: logger})
+	opts := &courseapp.Options{NoSync: *noSync, Logger: logger}
+	where := *data
+	if conn := os.Getenv(storeEnv); conn != "" {
+		// The events in PostgreSQL; the read models stay in the folder.
+		opts.OpenStore = func() (store.EventStore, error) {
+			return postgres.Open(ctx, conn, &postgres.Options{Logger: logger})
+		}
+		where = "PostgreSQL, " + storeEnv + "; read models in " + *data
+	}
+	app, err := courseapp.Open(*data, coursemanagement.Domain(), opts)
 	if err != nil {
 		return errors.Join(err, ln.Close())
 	}
 	h := server.Handler(app, app.Handler(), server.Config{AdminToken: *token, MaxBody: *maxBody, HealthzLag: *healthzLag, Log: access})
 	srv := server.NewServer(h, *readHeader, *read, *write, *idle, logger)
-	fmt.Fprintf(stdout, "coursemanagement: serving http://%s (store %s); the API is described at /openapi.json\n", ln.Addr(), *data)
+	fmt.Fprintf(stdout, "coursemanagement: serving http://%s (store %s); the API is described at /openapi.json\n", ln.Addr(), where)
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()

@@ -215,7 +215,7 @@ types, all of the tags); --from and --to bound the positions (inclusive).`,
 			if to != 0 && to < from {
 				return usageErr("--to %d is before --from %d", to, from)
 			}
-			s, err := e.open(args[0], &sf, false)
+			s, err := e.openEvents(ctx, args[0], &sf)
 			if err != nil {
 				return err
 			}
@@ -264,7 +264,7 @@ stored. Exits with 6 when there is no event at POSITION.`,
 			if err != nil || pos == 0 {
 				return usageErr("POSITION must be a positive number, not %q", args[1])
 			}
-			s, err := e.open(args[0], &sf, false)
+			s, err := e.openEvents(ctx, args[0], &sf)
 			if err != nil {
 				return err
 			}
@@ -278,7 +278,12 @@ stored. Exits with 6 when there is no event at POSITION.`,
 				return &codeError{code: exitNotFound, err: fmt.Errorf("no event at position %d (the head is %d)", pos, h)}
 			}
 			ev := evs[0]
-			file := eventPath(s.Dir(), ev.Position)
+			var file string
+			if fs, ok := s.(*store.FileStore); ok {
+				file = eventPath(fs.Dir(), ev.Position)
+			} else if raw {
+				return usageErr("--raw prints an event file; a PostgreSQL store has none (use --json)")
+			}
 			switch {
 			case raw:
 				b, err := os.ReadFile(file)
@@ -315,7 +320,9 @@ stored. Exits with 6 when there is no event at POSITION.`,
 			for _, k := range sortedKeys(ev.Metadata.Extra) {
 				fmt.Fprintf(w, "extra        %s=%s\n", k, ev.Metadata.Extra[k])
 			}
-			fmt.Fprintf(w, "file         %s\n", file)
+			if file != "" {
+				fmt.Fprintf(w, "file         %s\n", file)
+			}
 			var data bytes.Buffer
 			if err := json.Indent(&data, ev.Data, "", "  "); err != nil {
 				data.Reset()
@@ -376,7 +383,7 @@ the newest match (ReadLast). Use JSON for tag values with ',' or ']'.`,
 			if err != nil {
 				return err
 			}
-			s, err := e.open(args[0], &sf, false)
+			s, err := e.openEvents(ctx, args[0], &sf)
 			if err != nil {
 				return err
 			}
@@ -495,7 +502,7 @@ other process, until interrupted (Ctrl-C ends it with exit code 0).`,
 				return usageErr("-n must not be negative")
 			}
 			sf.poll = poll
-			s, err := e.open(args[0], &sf, false)
+			s, err := e.openEvents(ctx, args[0], &sf)
 			if err != nil {
 				return err
 			}

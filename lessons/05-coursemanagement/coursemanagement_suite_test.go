@@ -21,6 +21,7 @@ import (
 	"github.com/opossum-go/opossum/specs/gwt"
 	"github.com/opossum-go/opossum/specs/matchers"
 	"github.com/opossum-go/opossum/specs/steps"
+	"github.com/opossum-go/opossum/specs/storeenv"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/decision"
 	"github.com/opossum-go/opossum/store/projection"
@@ -42,11 +43,14 @@ var _ = steps.Lesson("Lesson 05")
 // Every spec runs on a real file store in a fresh folder (without fsync:
 // the specs are about decisions, not power cuts). Set KEEP_STORES=1 to keep
 // the folders; each spec's report then says where its store is.
+// OPOSSUM_STORE=postgres://... runs them on PostgreSQL instead (see
+// specs/storeenv).
 var _ = BeforeSuite(func() {
 	gwt.OpenStore = func(dir string) (store.EventStore, error) {
-		return store.Open(keepDir(dir), &store.Options{NoSync: true})
+		return storeenv.Open(keepDir(dir), &store.Options{NoSync: true})
 	}
 	DeferCleanup(func() { gwt.OpenStore = gwt.Memory })
+	DeferCleanup(storeenv.Close)
 })
 
 // keepDir returns dir, or a folder that outlives the spec when

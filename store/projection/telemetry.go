@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/metric"
@@ -17,9 +16,10 @@ import (
 // and data point carries the projection's name; none carries a read
 // model's key or tags.
 const (
-	AttrProjection = attribute.Key("opossum.projection.name")
-	AttrEvents     = attribute.Key("opossum.event_count")
-	AttrReason     = attribute.Key("opossum.projection.rebuild.reason")
+	// AttrProjection is the projection's name.
+	AttrProjection = attrProjection
+	// AttrEvents is the number of events in a batch of live updates.
+	AttrEvents = attribute.Key("opossum.event_count")
 
 	// MetricLag is the age, in seconds, of the oldest event a projection
 	// has not applied yet (by the event's timestamp), 0 when it is caught
@@ -39,9 +39,9 @@ const (
 	MetricUpdateDuration = "opossum.projection.update.duration"
 )
 
-// telemetry reports a runner's projections: a span per rebuild and per
-// batch of live updates (INTERNAL: the work happens in this process), and
-// gauges read from Status when the SDK collects.
+// telemetry reports a runner's projections: a span per batch of live
+// updates (INTERNAL: the work happens in this process; the rebuild span is
+// the worker's), and gauges read from Status when the SDK collects.
 type telemetry struct {
 	tracer    trace.Tracer
 	updateDur metric.Float64Histogram
@@ -49,16 +49,9 @@ type telemetry struct {
 }
 
 func newTelemetry(r *Runner) *telemetry {
-	tp, mp := r.opts.TracerProvider, r.opts.MeterProvider
-	if tp == nil {
-		tp = otel.GetTracerProvider()
-	}
-	if mp == nil {
-		mp = otel.GetMeterProvider()
-	}
-	topts, mopts := store.InstrumentationOptions()
-	m := mp.Meter(store.InstrumentationName, mopts...)
-	t := &telemetry{tracer: tp.Tracer(store.InstrumentationName, topts...)}
+	_, mopts := store.InstrumentationOptions()
+	m := r.opts.MeterProvider.Meter(store.InstrumentationName, mopts...)
+	t := &telemetry{tracer: r.tracer}
 	// Instrument constructors only fail on invalid names; ours are constant.
 	t.updateDur, _ = m.Float64Histogram(MetricUpdateDuration, metric.WithUnit("s"),
 		metric.WithExplicitBucketBoundaries(store.DurationBuckets()...),
@@ -114,15 +107,6 @@ func (t *telemetry) close() {
 	}
 }
 
-// rebuild runs fn, a rebuild of the named projection, in a span.
-func (t *telemetry) rebuild(ctx context.Context, name, reason string, fn func(context.Context) error) error {
-	ctx, span := t.tracer.Start(ctx, "rebuild "+name, trace.WithSpanKind(trace.SpanKindInternal),
-		trace.WithAttributes(AttrProjection.String(name), AttrReason.String(reason)))
-	err := fn(ctx)
-	finish(span, err)
-	return err
-}
-
 // update is the span and timer of one batch of live events.
 type update struct {
 	t     *telemetry
@@ -133,7 +117,7 @@ type update struct {
 
 // startUpdate begins a batch of n live events of the named projection.
 func (t *telemetry) startUpdate(ctx context.Context, name string, n int) *update {
-	_, span := t.tracer.Start(ctx, "update "+name, trace.WithSpanKind(trace.SpanKindInternal),
+	_, span := t.tracer.Start(ctx, "opossum.projection.update", trace.WithSpanKind(trace.SpanKindInternal),
 		trace.WithAttributes(AttrProjection.String(name), AttrEvents.Int(n)))
 	return &update{t: t, span: span, name: name, start: time.Now()}
 }
