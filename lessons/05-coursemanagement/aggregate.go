@@ -13,7 +13,7 @@ import (
 
 // This file is the aggregate-based variant of course creation, capacity
 // change and enrollment, kept beside the DCB commands for contrast (README
-// step 9). It writes the same event types, with the same tags, to the same
+// step 6). It writes the same event types, with the same tags, to the same
 // log; what differs is the consistency boundary. An aggregate loads every
 // event tagged with its id, of any type, and guards its save with "nothing
 // tagged with my id after my version": a book purchase or an announcement

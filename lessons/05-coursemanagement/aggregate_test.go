@@ -32,7 +32,7 @@ var (
 	}
 )
 
-var _ = steps.Describe("Step 9: the aggregate variant, for contrast", func() {
+var _ = steps.Describe("Step 6: the aggregate variant, for contrast", func() {
 	DescribeTable("follows the same capacity rule as the DCB path (Q2)",
 		func(ctx SpecContext, change capacityChange, n int, want error) {
 			gwt.NewScenario(ctx).

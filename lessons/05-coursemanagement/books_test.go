@@ -41,7 +41,7 @@ func purchased(bookID, studentID, courseID string, paid courseapp.Money) store.E
 	return cm.CourseBookPurchased{BookID: bookID, StudentID: studentID, CourseID: courseID, PricePaid: paid}.Event()
 }
 
-var _ = steps.Describe("Step 7: course books", func() {
+var _ = steps.Describe("Step 9: kata, a price with a grace period", func() {
 	Describe("defining books and prices", func() {
 		It("defines a book of an existing course, tagged with the book and the course", func(ctx SpecContext) {
 			sc := gwt.NewScenario(ctx).
@@ -174,7 +174,9 @@ var _ = steps.Describe("Step 7: course books", func() {
 			Expect(w.Conflicts).To(Equal(1))
 		})
 	})
+})
 
+var _ = steps.Describe("Step 10: kata, a cart", func() {
 	Describe("ordering several books (the cart)", func() {
 		cart := func() []store.Event {
 			return events(course(c1, 5), course(c2, 5), registered(ada), book(b1, c1, 2000), book(b2, c1, 3500), book(b3, c2, 1000))

@@ -15,7 +15,7 @@ import (
 // position, a random id or a time.
 var (
 	// CourseShortInfoDefinition keys courses by their courseId tag and
-	// indexes them by isFull (README step 8).
+	// indexes them by isFull (README step 5).
 	CourseShortInfoDefinition = projection.Definition[courseapp.CourseShortInfo]{
 		Name:       "CourseShortInfo",
 		Version:    1,
@@ -25,7 +25,7 @@ var (
 		Tags:       CourseShortInfoTags,
 	}
 	// StudentShortInfoDefinition keys students by their studentId tag and
-	// indexes them by enrollmentTier and isMaxedOut (README step 8).
+	// indexes them by enrollmentTier and isMaxedOut (README step 5).
 	StudentShortInfoDefinition = projection.Definition[courseapp.StudentShortInfo]{
 		Name:       "StudentShortInfo",
 		Version:    1,
@@ -35,7 +35,7 @@ var (
 		Tags:       StudentShortInfoTags,
 	}
 	// StudentPurchasedBooksDefinition keys purchase histories by student
-	// (README step 8).
+	// (README step 9).
 	StudentPurchasedBooksDefinition = projection.Definition[courseapp.StudentPurchasedBooks]{
 		Name:       "StudentPurchasedBooks",
 		Version:    1,
@@ -43,7 +43,7 @@ var (
 		Key:        projection.KeyByTag(StudentKey),
 		Apply:      ApplyStudentPurchasedBooks,
 	}
-	// InvoiceDefinition keys invoices by number (README step 8).
+	// InvoiceDefinition keys invoices by number (README step 5).
 	InvoiceDefinition = projection.Definition[courseapp.Invoice]{
 		Name:       "Invoice",
 		Version:    1,
