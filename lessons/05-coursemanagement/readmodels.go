@@ -1,7 +1,6 @@
 package coursemanagement
 
 import (
-	"fmt"
 	"slices"
 
 	"github.com/opossum-go/opossum/internal/courseapp"
@@ -114,7 +113,7 @@ func applyCourseDetails(c *courseapp.CourseDetails, e store.StoredEvent, related
 			MaxStudentCount: created.MaxStudentCount, EnrolledStudents: []courseapp.EnrolledStudent{}}, nil
 	}
 	if c == nil {
-		return nil, nil
+		return nil, neverCreated(courseapp.ErrCourseNotFound, CourseKey, e)
 	}
 	switch e.Type {
 	case CourseStudentLimitModifiedType:
@@ -132,7 +131,7 @@ func applyCourseDetails(c *courseapp.CourseDetails, e store.StoredEvent, related
 			return c, nil
 		}
 		if len(related) == 0 {
-			return nil, fmt.Errorf("student %s enrolled in course %s has no registration", en.StudentID, en.CourseID)
+			return nil, neverCreated(courseapp.ErrStudentNotRegistered, StudentKey, e)
 		}
 		reg, err := store.Decode[StudentRegistered](related[len(related)-1].Event)
 		if err != nil {
@@ -156,7 +155,7 @@ func applyStudentDetails(s *courseapp.StudentDetails, e store.StoredEvent, relat
 			LastName: r.LastName, Email: r.Email, EnrollmentTier: courseapp.Basic}, EnrolledCourses: []courseapp.EnrolledCourse{}}
 	}
 	if s == nil {
-		return nil, nil
+		return nil, neverCreated(courseapp.ErrStudentNotRegistered, StudentKey, e)
 	}
 	switch e.Type {
 	case StudentSubscriptionUpdatedType:
@@ -174,7 +173,7 @@ func applyStudentDetails(s *courseapp.StudentDetails, e store.StoredEvent, relat
 			return s, nil
 		}
 		if len(related) == 0 {
-			return nil, fmt.Errorf("course %s of student %s was never created", en.CourseID, en.StudentID)
+			return nil, neverCreated(courseapp.ErrCourseNotFound, CourseKey, e)
 		}
 		created, err := store.Decode[CourseCreated](related[len(related)-1].Event)
 		if err != nil {
@@ -218,7 +217,7 @@ func applyCourseBuyers(c *courseapp.CourseBuyers, e store.StoredEvent) (*coursea
 		return &courseapp.CourseBuyers{CourseID: created.CourseID, CourseName: created.Name, BookIDs: []string{}, Buyers: []courseapp.BookBuyer{}}, nil
 	}
 	if c == nil {
-		return nil, nil
+		return nil, neverCreated(courseapp.ErrCourseNotFound, CourseKey, e)
 	}
 	switch e.Type {
 	case CourseBookDefinedType:

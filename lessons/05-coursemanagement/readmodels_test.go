@@ -2,6 +2,7 @@ package coursemanagement_test
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -11,6 +12,7 @@ import (
 	cm "github.com/opossum-go/opossum/lessons/05-coursemanagement"
 	"github.com/opossum-go/opossum/specs/steps"
 	"github.com/opossum-go/opossum/store"
+	"github.com/opossum-go/opossum/store/projection"
 )
 
 // taggedCourses returns the keys of the CourseShortInfo read models carrying tag.
@@ -40,12 +42,41 @@ var _ = steps.Describe("Step 5: read models", func() {
 			}))
 		})
 
-		It("follows a limit change, and ignores events of a course that was never created", func(ctx SpecContext) {
+		It("follows a limit change", func(ctx SpecContext) {
 			s := newStore()
-			given(ctx, s, course(c1, 1), enrolled(c1, ada), limit(c1, 3), limit(c9, 7), enrolled(c9, bob))
+			given(ctx, s, course(c1, 1), enrolled(c1, ada), limit(c1, 3))
 			Expect(evaluate(ctx, s, cm.CourseShortInfoDefinition)).To(Equal(map[string]courseapp.CourseShortInfo{
 				c1: {CourseID: c1, Name: "Course c-1", MaxStudentCount: 3, CurrentEnrollmentCount: 1},
 			}))
+		})
+
+		It("stops on an event of a course that was never created, naming the event", func(ctx SpecContext) {
+			s := newStore()
+			given(ctx, s, course(c1, 1), enrolled(c1, ada))
+			pos := given(ctx, s, limit(c9, 7))
+			_, err := projection.Evaluate(ctx, s, cm.CourseShortInfoDefinition)
+			Expect(err).To(MatchError(courseapp.ErrCourseNotFound),
+				"a limit change of a course never created is a poison event: return an error wrapping ErrCourseNotFound, do not skip it")
+			Expect(err).To(MatchError(ContainSubstring("position %d", pos)), "the error names the event's position")
+		})
+
+		It("stops the running read model there, and its status names the event", func(ctx SpecContext) {
+			app := openApp(nil)
+			given(ctx, app.Store(), course(c1, 1))
+			pos := given(ctx, app.Store(), enrolled(c9, ada))
+			err := app.Runner().WaitFor(ctx, cm.CourseShortInfoDefinition.Name, pos)
+			var fold *projection.FoldError
+			Expect(errors.As(err, &fold)).To(BeTrue(), "the read model must stop on the enrollment of a course never created, got %v", err)
+			Expect(fold.Position).To(Equal(pos))
+			Expect(err).To(MatchError(courseapp.ErrCourseNotFound))
+			var status projection.Status
+			for _, st := range app.Runner().Status() {
+				if st.Name == cm.CourseShortInfoDefinition.Name {
+					status = st
+				}
+			}
+			Expect(status.State).To(Equal(projection.Failed))
+			Expect(status.Err).To(MatchError(ContainSubstring("event %d (%s)", pos, cm.StudentEnrolledToCourseType)))
 		})
 
 		It("is indexed by isFull, and the tag moves when the course stops being full", func(ctx SpecContext) {
@@ -73,6 +104,16 @@ var _ = steps.Describe("Step 5: read models", func() {
 				bob: {StudentID: bob, FirstName: "First s-bob", LastName: "Last s-bob", Email: "s-bob@example.com",
 					EnrollmentTier: courseapp.Professional, CurrentEnrollmentCount: 1, MaxEnrollmentCount: 10},
 			}))
+		})
+
+		It("stops on an event of a student who never registered, naming the event", func(ctx SpecContext) {
+			s := newStore()
+			given(ctx, s, registered(ada))
+			pos := given(ctx, s, subscribed(bob, courseapp.Master))
+			_, err := projection.Evaluate(ctx, s, cm.StudentShortInfoDefinition)
+			Expect(err).To(MatchError(courseapp.ErrStudentNotRegistered),
+				"a subscription of a student never registered is a poison event: return an error wrapping ErrStudentNotRegistered")
+			Expect(err).To(MatchError(ContainSubstring("position %d", pos)), "the error names the event's position")
 		})
 
 		It("is indexed by enrollmentTier and isMaxedOut", func() {

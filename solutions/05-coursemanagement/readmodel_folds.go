@@ -1,19 +1,31 @@
 package coursemanagement
 
 import (
+	"fmt"
 	"strconv"
 
 	"github.com/opossum-go/opossum/internal/courseapp"
 	"github.com/opossum-go/opossum/store"
 )
 
+// neverCreated is the error of a fold that meets an event of a course or
+// student whose first event (CourseCreated, StudentRegistered) it never
+// saw: lesson 03's poison event. The error wraps missing
+// (courseapp.ErrCourseNotFound or ErrStudentNotRegistered) and names the
+// event; the runner stops the read model there, and its status says why.
+func neverCreated(missing error, key string, e store.StoredEvent) error {
+	id, _ := e.TagValue(key)
+	return fmt.Errorf("%s at position %d, for %s %s: %w", e.Type, e.Position, key, id, missing)
+}
+
 // ApplyCourseShortInfo folds a course's events into its list entry
 // (README step 5). CourseCreated starts it with no student; a limit change
 // sets MaxStudentCount; an enrollment counts one more student. The last
-// two change an existing course only (for a nil current, return nil).
+// two change an existing course only: for a nil current they stop the
+// fold with neverCreated(courseapp.ErrCourseNotFound, CourseKey, e).
 // IsFull is derived after every change: enrolled >= max.
 //
-//workbook:todo step 5: a switch on e.Type; derive IsFull at the end.
+//workbook:todo step 5: a switch on e.Type; a nil current stops with neverCreated; derive IsFull at the end.
 func ApplyCourseShortInfo(cur *courseapp.CourseShortInfo, e store.StoredEvent) (*courseapp.CourseShortInfo, error) {
 	switch {
 	case e.Type == CourseCreatedType:
@@ -23,7 +35,7 @@ func ApplyCourseShortInfo(cur *courseapp.CourseShortInfo, e store.StoredEvent) (
 		}
 		cur = &courseapp.CourseShortInfo{CourseID: c.CourseID, Name: c.Name, MaxStudentCount: c.MaxStudentCount}
 	case cur == nil:
-		return nil, nil
+		return nil, neverCreated(courseapp.ErrCourseNotFound, CourseKey, e)
 	case e.Type == CourseStudentLimitModifiedType:
 		m, err := store.Decode[CourseStudentLimitModified](e.Event)
 		if err != nil {
@@ -49,7 +61,9 @@ func CourseShortInfoTags(c *courseapp.CourseShortInfo) []store.Tag {
 // (README step 5). StudentRegistered starts it on the Basic tier with no
 // course; a subscription update sets the tier and its limit; an
 // enrollment counts one more course. The last two change an existing
-// student only. IsMaxedOut is derived after every change.
+// student only: for a nil current they stop the fold with
+// neverCreated(courseapp.ErrStudentNotRegistered, StudentKey, e).
+// IsMaxedOut is derived after every change.
 //
 //workbook:todo step 5: like ApplyCourseShortInfo; derive MaxEnrollmentCount and IsMaxedOut at the end.
 func ApplyStudentShortInfo(cur *courseapp.StudentShortInfo, e store.StoredEvent) (*courseapp.StudentShortInfo, error) {
@@ -62,7 +76,7 @@ func ApplyStudentShortInfo(cur *courseapp.StudentShortInfo, e store.StoredEvent)
 		cur = &courseapp.StudentShortInfo{StudentID: r.StudentID, FirstName: r.FirstName, LastName: r.LastName, Email: r.Email,
 			EnrollmentTier: courseapp.Basic}
 	case cur == nil:
-		return nil, nil
+		return nil, neverCreated(courseapp.ErrStudentNotRegistered, StudentKey, e)
 	case e.Type == StudentSubscriptionUpdatedType:
 		u, err := store.Decode[StudentSubscriptionUpdated](e.Event)
 		if err != nil {
