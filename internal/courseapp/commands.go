@@ -196,9 +196,10 @@ func (c *Commands) Decide(ctx context.Context, cmd Command) (decision.Decision, 
 }
 
 // Handle carries out cmd: it decides and appends with decision.Execute.
-// Commands that retry run under the Retry policy; the others (student
-// registration, announcement retraction, exam token issue and revoke, the
-// admin book commands) try once, as in the reference sample. A conflict
+// Commands that retry run under the Retry policy; the others
+// (announcement retraction, exam token issue and revoke, the admin book
+// commands) try once, as in the reference sample. Student registration
+// retries, unlike the sample's: a lost race then answers "email taken". A conflict
 // that survives is a *ConflictError with the command's message. Domain
 // errors are returned as they are.
 func (c *Commands) Handle(ctx context.Context, cmd Command) (Result, error) {
@@ -221,7 +222,7 @@ func (c *Commands) Handle(ctx context.Context, cmd Command) (Result, error) {
 	return Result{Position: pos, Events: last.Events}, nil
 }
 
-func (RegisterStudent) retries() bool           { return false }
+func (RegisterStudent) retries() bool           { return true }
 func (RegisterStudent) conflictMessage() string { return ConflictMessage }
 
 func (UpdateStudentSubscription) retries() bool           { return true }
