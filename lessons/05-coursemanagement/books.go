@@ -36,7 +36,7 @@ func BookExists(bookID string) decision.Projection[bool] {
 // PriceWithGracePeriod is the time-aware decision projection of a book's
 // valid prices (README step 9): its CourseBookDefined and
 // CourseBookPriceChanged events. Defined sets the course and the price.
-// A price change at most grace old (now minus the event's timestamp) keeps
+// A price change at most grace old (now minus its ChangedAt) keeps
 // the price it replaces as Previous; an older one leaves no Previous. Only
 // the price before the latest change can survive, and only while that
 // change is recent.
@@ -54,12 +54,13 @@ func DecideBookDefinition(bookExists, courseExists bool, cmd courseapp.DefineCou
 	panic("TODO: implement DecideBookDefinition (lessons/05-coursemanagement/books.go:54) — README step 9")
 }
 
-// DecidePriceChange decides ChangeCourseBookPrice (README step 9): the
-// book exists (BookNotFoundError), the price is positive
-// (ErrInvalidPrice). It returns one CourseBookPriceChanged.
-func DecidePriceChange(bookExists bool, cmd courseapp.ChangeCourseBookPrice) ([]store.Event, error) {
-	// TODO: two checks, then the price change.
-	panic("TODO: implement DecidePriceChange (lessons/05-coursemanagement/books.go:62) — README step 9")
+// DecidePriceChange decides ChangeCourseBookPrice at now (README step 9):
+// the book exists (BookNotFoundError), the price is positive
+// (ErrInvalidPrice). It returns one CourseBookPriceChanged whose ChangedAt
+// is now.
+func DecidePriceChange(bookExists bool, cmd courseapp.ChangeCourseBookPrice, now time.Time) ([]store.Event, error) {
+	// TODO: two checks, then the price change, changed at now.
+	panic("TODO: implement DecidePriceChange (lessons/05-coursemanagement/books.go:63) — README step 9")
 }
 
 // DecidePurchase decides PurchaseCourseBook (README step 9): the book
@@ -69,7 +70,7 @@ func DecidePriceChange(bookExists bool, cmd courseapp.ChangeCourseBookPrice) ([]
 // price, for the book's course.
 func DecidePurchase(book *BookPrice, studentExists bool, cmd courseapp.PurchaseCourseBook) ([]store.Event, error) {
 	// TODO: three checks in this order, then the purchase.
-	panic("TODO: implement DecidePurchase (lessons/05-coursemanagement/books.go:72) — README step 9")
+	panic("TODO: implement DecidePurchase (lessons/05-coursemanagement/books.go:73) — README step 9")
 }
 
 // DecideOrder decides OrderCourseBooks (README step 10), all or nothing:
@@ -84,7 +85,7 @@ func DecidePurchase(book *BookPrice, studentExists bool, cmd courseapp.PurchaseC
 // in item order, all with the command's OrderID.
 func DecideOrder(studentExists bool, prices map[string]*BookPrice, cmd courseapp.OrderCourseBooks) ([]store.Event, error) {
 	// TODO: check, then group the items by the course of their book.
-	panic("TODO: implement DecideOrder (lessons/05-coursemanagement/books.go:87) — README step 10")
+	panic("TODO: implement DecideOrder (lessons/05-coursemanagement/books.go:88) — README step 10")
 }
 
 // ApplyStudentPurchasedBooks folds a student's purchases and orders into
@@ -95,5 +96,5 @@ func DecideOrder(studentExists bool, prices map[string]*BookPrice, cmd courseapp
 func ApplyStudentPurchasedBooks(cur *courseapp.StudentPurchasedBooks, e store.StoredEvent) (*courseapp.StudentPurchasedBooks, error) {
 	// TODO: turn both event types into lines (book, price), then upsert each
 	// line by BookID.
-	panic("TODO: implement ApplyStudentPurchasedBooks (lessons/05-coursemanagement/books.go:98) — README step 9")
+	panic("TODO: implement ApplyStudentPurchasedBooks (lessons/05-coursemanagement/books.go:99) — README step 9")
 }

@@ -40,7 +40,7 @@ func BookExists(bookID string) decision.Projection[bool] {
 // PriceWithGracePeriod is the time-aware decision projection of a book's
 // valid prices (README step 9): its CourseBookDefined and
 // CourseBookPriceChanged events. Defined sets the course and the price.
-// A price change at most grace old (now minus the event's timestamp) keeps
+// A price change at most grace old (now minus its ChangedAt) keeps
 // the price it replaces as Previous; an older one leaves no Previous. Only
 // the price before the latest change can survive, and only while that
 // change is recent.
@@ -66,7 +66,7 @@ func PriceWithGracePeriod(bookID string, grace time.Duration) decision.Projectio
 					return b, err
 				}
 				next := &BookPrice{CourseID: b.CourseID, Current: c.NewPrice}
-				if now.Sub(e.Metadata.Timestamp) <= grace {
+				if now.Sub(c.ChangedAt) <= grace {
 					prev := b.Current
 					next.Previous = &prev
 				}
@@ -97,19 +97,20 @@ func DecideBookDefinition(bookExists, courseExists bool, cmd courseapp.DefineCou
 	}.Event()}, nil
 }
 
-// DecidePriceChange decides ChangeCourseBookPrice (README step 9): the
-// book exists (BookNotFoundError), the price is positive
-// (ErrInvalidPrice). It returns one CourseBookPriceChanged.
+// DecidePriceChange decides ChangeCourseBookPrice at now (README step 9):
+// the book exists (BookNotFoundError), the price is positive
+// (ErrInvalidPrice). It returns one CourseBookPriceChanged whose ChangedAt
+// is now.
 //
-//workbook:todo step 9: two checks, then the price change.
-func DecidePriceChange(bookExists bool, cmd courseapp.ChangeCourseBookPrice) ([]store.Event, error) {
+//workbook:todo step 9: two checks, then the price change, changed at now.
+func DecidePriceChange(bookExists bool, cmd courseapp.ChangeCourseBookPrice, now time.Time) ([]store.Event, error) {
 	switch {
 	case !bookExists:
 		return nil, courseapp.BookNotFoundError{BookID: cmd.BookID}
 	case cmd.Price <= 0:
 		return nil, courseapp.ErrInvalidPrice
 	}
-	return []store.Event{CourseBookPriceChanged{BookID: cmd.BookID, NewPrice: cmd.Price}.Event()}, nil
+	return []store.Event{CourseBookPriceChanged{BookID: cmd.BookID, NewPrice: cmd.Price, ChangedAt: now}.Event()}, nil
 }
 
 // DecidePurchase decides PurchaseCourseBook (README step 9): the book
