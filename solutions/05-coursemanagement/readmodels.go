@@ -8,10 +8,11 @@ import (
 	"github.com/opossum-go/opossum/store/projection"
 )
 
-// The definitions of the eight read models. Every key is an entity's id
-// (a course, a student, a book, an invoice number), so the number of files
-// stays bounded by the number of entities; none is keyed by an event
-// position, a random id or a time.
+// The definitions of the eight read models. Each is keyed by what
+// readers look up: a course, a student or a book by its id, an invoice by
+// its number. The runner keeps one file per key and rewrites them all on a
+// rebuild, so a key nobody looks up (an event's position, a random id, a
+// time) would only cost files.
 var (
 	// CourseShortInfoDefinition keys courses by their courseId tag and
 	// indexes them by isFull (README step 5).
