@@ -158,6 +158,26 @@ type Command interface {
 	conflictMessage() string
 }
 
+// RetryConflicts calls attempt until it returns anything but a conflict
+// (store.ErrAppendConditionFailed), with no wait, attempts times in all (3
+// when attempts is not positive), and stops early when ctx is done. A
+// conflict on the last attempt is a *ConflictError with ConflictMessage.
+// The aggregate variant's commands, which reload and try again, use it.
+func RetryConflicts(ctx context.Context, attempts int, attempt func() (store.Position, error)) (store.Position, error) {
+	if attempts <= 0 {
+		attempts = 3
+	}
+	for i := 1; ; i++ {
+		pos, err := attempt()
+		if !errors.Is(err, store.ErrAppendConditionFailed) {
+			return pos, err
+		}
+		if i >= attempts || ctx.Err() != nil {
+			return 0, &ConflictError{Message: ConflictMessage, Err: err}
+		}
+	}
+}
+
 // Env is what a decision reads: the store, and the clock and grace period
 // of the book prices.
 type Env struct {

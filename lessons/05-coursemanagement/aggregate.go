@@ -2,7 +2,6 @@ package coursemanagement
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -229,9 +228,8 @@ func (r *AggregateRepository) SaveCourse(ctx context.Context, c *CourseAggregate
 }
 
 // AggregateCourses runs the aggregate variant's commands. Each reloads
-// and tries again on a conflict, with no wait, Attempts times in all (3
-// when zero, as in the reference sample); a conflict on the last attempt
-// is a *ConflictError.
+// and tries again on a conflict (courseapp.RetryConflicts, Attempts times
+// in all, 3 when zero, as in the reference sample).
 type AggregateCourses struct {
 	Repository *AggregateRepository
 	Attempts   int
@@ -246,25 +244,9 @@ func NewAggregateCourses(s store.EventStore, now func() time.Time) *AggregateCou
 	return &AggregateCourses{Repository: &AggregateRepository{store: s, now: now}}
 }
 
-func (a *AggregateCourses) retry(ctx context.Context, attempt func() (store.Position, error)) (store.Position, error) {
-	n := a.Attempts
-	if n <= 0 {
-		n = 3
-	}
-	for i := 1; ; i++ {
-		pos, err := attempt()
-		if !errors.Is(err, store.ErrAppendConditionFailed) {
-			return pos, err
-		}
-		if i >= n || ctx.Err() != nil {
-			return 0, &courseapp.ConflictError{Message: courseapp.ConflictMessage, Err: err}
-		}
-	}
-}
-
 // Create creates a course through the aggregate.
 func (a *AggregateCourses) Create(ctx context.Context, courseID, name, description string, maxStudents int) (store.Position, error) {
-	return a.retry(ctx, func() (store.Position, error) {
+	return courseapp.RetryConflicts(ctx, a.Attempts, func() (store.Position, error) {
 		c, err := NewCourseAggregate(courseID, name, description, maxStudents)
 		if err != nil {
 			return 0, err
@@ -275,7 +257,7 @@ func (a *AggregateCourses) Create(ctx context.Context, courseID, name, descripti
 
 // ChangeCapacity loads the course, changes its capacity and saves it.
 func (a *AggregateCourses) ChangeCapacity(ctx context.Context, courseID string, capacity int) (store.Position, error) {
-	return a.retry(ctx, func() (store.Position, error) {
+	return courseapp.RetryConflicts(ctx, a.Attempts, func() (store.Position, error) {
 		c, err := a.Repository.LoadCourse(ctx, courseID)
 		if err != nil {
 			return 0, err
@@ -306,7 +288,7 @@ func (a *AggregateCourses) ChangeCapacity(ctx context.Context, courseID string, 
 // student ends up above the limit (the spec of README step 6 stages it);
 // the DCB decision guards the course and the student in one condition.
 func (a *AggregateCourses) Subscribe(ctx context.Context, courseID, studentID string) (store.Position, error) {
-	return a.retry(ctx, func() (store.Position, error) {
+	return courseapp.RetryConflicts(ctx, a.Attempts, func() (store.Position, error) {
 		c, err := a.Repository.LoadCourse(ctx, courseID)
 		if err != nil {
 			return 0, err

@@ -67,6 +67,7 @@ var _ = steps.Describe("Step 5: read models", func() {
 			err := app.Runner().WaitFor(ctx, cm.CourseShortInfoDefinition.Name, pos)
 			var fold *projection.FoldError
 			Expect(errors.As(err, &fold)).To(BeTrue(), "the read model must stop on the enrollment of a course never created, got %v", err)
+			Expect(fold.Panicked).To(BeFalse(), "the fold panicked: %v", err)
 			Expect(fold.Position).To(Equal(pos))
 			Expect(err).To(MatchError(courseapp.ErrCourseNotFound))
 			var status projection.Status
