@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/opossum-go/opossum/store/projection"
 )
 
 // The HTTP API. Routes use the method and wildcard patterns of
@@ -212,19 +214,24 @@ func notFound(format string, args ...any) error {
 
 // writeError answers err as a problem: a broken rule is 400 (404 for a
 // course the aggregate variant cannot find), a conflict that survived its
-// retries is 409, anything unexpected is 500.
+// retries is 409, anything unexpected is 500, and so is a read model
+// stopped by a failed fold, even when the fold's error is a rule's.
 func (a *App) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var he *httpError
 	var conflict *ConflictError
 	var query *QueryError
 	var missing AggregateCourseNotFoundError
 	var rule DomainError
+	var fold *projection.FoldError
 	switch {
 	case errors.As(err, &he):
 		for k, v := range he.header {
 			w.Header().Set(k, v)
 		}
 		writeProblem(w, r, he.status, he.title, he.detail)
+	case errors.As(err, &fold):
+		a.log.Error("coursemanagement: read model stopped", "method", r.Method, "path", r.URL.Path, "err", err)
+		writeProblem(w, r, http.StatusInternalServerError, "Internal Server Error", err.Error())
 	case errors.As(err, &conflict):
 		writeProblem(w, r, http.StatusConflict, "Conflict", conflict.Message)
 	case errors.As(err, &missing):
