@@ -7,12 +7,14 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"os"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/opossum-go/opossum/internal/cli"
 	"github.com/opossum-go/opossum/internal/courseapp"
 	coursemanagement "github.com/opossum-go/opossum/solutions/05-coursemanagement"
 	"github.com/opossum-go/opossum/store"
@@ -30,27 +32,56 @@ type Preset struct {
 var Presets = []Preset{
 	{Name: "small", Students: 40, Courses: 25, Books: 25, Invoices: 30, Orders: 8},
 	{Name: "medium", Students: 7000, Courses: 4000, Books: 4000, Invoices: 2500, Orders: 600},
+	{Name: "large", Students: 70000, Courses: 40000, Books: 40000, Invoices: 15000, Orders: 7000},
+	{Name: "prod", Students: 350000, Courses: 200000, Books: 200000, Invoices: 75000, Orders: 35000},
+}
+
+// presetNames is "small, medium, large or prod".
+func presetNames() string {
+	var b strings.Builder
+	for i, p := range Presets {
+		switch {
+		case i == len(Presets)-1:
+			b.WriteString(" or ")
+		case i > 0:
+			b.WriteString(", ")
+		}
+		b.WriteString(p.Name)
+	}
+	return b.String()
 }
 
 func seedCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	name := fs.String("preset", "small", "size: small (about 1,700 events) or medium (about 265,000)")
-	data := fs.String("data", DefaultData, "store folder; it must be empty or missing")
+	name := fs.String("preset", "small", "size: small (about 1,700 events), medium (about 265,000), large (the reference's ~2.3 million) or prod (~11.6 million)")
+	data := fs.String("data", DefaultData, "store folder; it must be empty or missing, unless -reset or -add")
 	workers := fs.Int("workers", 4, "commands carried out at the same time")
 	seed := fs.Uint64("seed", 1, "random seed: the same seed plans the same data")
-	if err := fs.Parse(args); err != nil {
+	reset := fs.Bool("reset", false, "delete the store in -data first (no question asked: the flag is the confirmation)")
+	add := fs.Bool("add", false, "add the preset's data to a store that holds events already")
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	i := slices.IndexFunc(Presets, func(p Preset) bool { return p.Name == *name })
 	if i < 0 {
-		return fmt.Errorf("unknown preset %q: use small or medium", *name)
+		return &usageError{fmt.Errorf("unknown preset %q: use %s", *name, presetNames())}
 	}
-	sum, err := Seed(ctx, *data, SeedOptions{Preset: Presets[i], Workers: *workers, Seed: *seed, Progress: stderr})
+	if *reset && *add {
+		return &usageError{errors.New("-reset and -add exclude each other")}
+	}
+	// The progress bar redraws one line: only a terminal shows it as one.
+	var progress io.Writer
+	if cli.IsTerminal(stderr) {
+		progress = stderr
+	}
+	sum, err := Seed(ctx, *data, SeedOptions{Preset: Presets[i], Workers: *workers, Seed: *seed, Progress: progress, Reset: *reset, Add: *add})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "coursemanagement: seeded %s: %d commands appended %d events in %s", *data, sum.Commands, sum.Events, sum.Elapsed.Round(time.Millisecond))
+	if sum.Before > 0 {
+		fmt.Fprintf(stdout, " after the %d events it held", sum.Before)
+	}
 	if sum.Rejected > 0 {
 		fmt.Fprintf(stdout, "; %d commands were rejected by a rule (first: %s)", sum.Rejected, sum.FirstRejection)
 	}
@@ -67,6 +98,13 @@ type SeedOptions struct {
 	Seed uint64
 	// Progress receives the progress bar; nil draws none.
 	Progress io.Writer
+	// Reset deletes the store in dir first (store.DeleteStore: it refuses
+	// a store another process has open, and a folder that is not a store).
+	Reset bool
+	// Add seeds a store that holds events already. The seeded entities are
+	// new ones (new ids, emails made distinct from earlier runs), so every
+	// rule still holds across the old and the new data.
+	Add bool
 }
 
 // SeedSummary says what Seed did.
@@ -74,7 +112,8 @@ type SeedSummary struct {
 	Commands       int
 	Rejected       int
 	FirstRejection string
-	Events         store.Position
+	// Events counts the events appended; Before is the head found.
+	Events, Before store.Position
 	Elapsed        time.Duration
 }
 
@@ -90,6 +129,13 @@ type SeedSummary struct {
 // its index snapshot written, before Seed returns.
 func Seed(ctx context.Context, dir string, opts SeedOptions) (SeedSummary, error) {
 	start := time.Now()
+	if opts.Reset {
+		if _, err := os.Stat(dir); err == nil {
+			if err := store.DeleteStore(dir, false); err != nil {
+				return SeedSummary{}, fmt.Errorf("reset: %w", err)
+			}
+		}
+	}
 	st, err := store.Open(dir, &store.Options{NoSync: true})
 	if err != nil {
 		return SeedSummary{}, err
@@ -99,21 +145,33 @@ func Seed(ctx context.Context, dir string, opts SeedOptions) (SeedSummary, error
 	if err != nil {
 		return SeedSummary{}, err
 	}
-	if head > 0 {
+	if head > 0 && !opts.Add {
 		return SeedSummary{}, fmt.Errorf("the store in %s holds %d events already; seed an empty one "+
-			"(delete it with DELETE /admin/store?confirm=true, or pick another -data folder)", dir, head)
+			"(-reset deletes it first, -add adds to it, or pick another -data folder)", dir, head)
+	}
+	// The clock starts a year ago, or after the last event of a store
+	// being added to, and advances evenly, so that the last command
+	// happens about a day ago.
+	origin := time.Now().Add(-365 * 24 * time.Hour)
+	emailTag := ""
+	if head > 0 {
+		last, err := st.ReadLast(ctx, store.All())
+		if err != nil {
+			return SeedSummary{}, err
+		}
+		if t := last.Metadata.Timestamp.Add(time.Second); t.After(origin) {
+			origin = t
+		}
+		emailTag = fmt.Sprintf("+%d", head) // distinct from every earlier run's emails
 	}
 
-	phases := plan(opts.Preset, rand.New(rand.NewPCG(opts.Seed, 0x5eed)))
+	phases := plan(opts.Preset, rand.New(rand.NewPCG(opts.Seed, 0x5eed)), emailTag)
 	total := 0
 	for _, p := range phases {
 		total += len(p.commands)
 	}
-	// The clock starts a year ago and advances evenly, so that the last
-	// command happens about a day ago.
 	var tick atomic.Int64
-	origin := time.Now().Add(-365 * 24 * time.Hour)
-	step := 364 * 24 * time.Hour / time.Duration(max(total, 1)*2)
+	step := max(time.Now().Add(-24*time.Hour).Sub(origin)/time.Duration(max(total, 1)*2), time.Millisecond)
 	now := func() time.Time { return origin.Add(time.Duration(tick.Add(1)) * step) }
 	cmds := courseapp.NewCommands(st, coursemanagement.Decide, &courseapp.CommandOptions{
 		Now:   now,
@@ -149,6 +207,7 @@ func Seed(ctx context.Context, dir string, opts SeedOptions) (SeedSummary, error
 	if sum.Events, err = st.Head(ctx); err != nil {
 		return sum, err
 	}
+	sum.Events, sum.Before = sum.Events-head, head
 	sum.Elapsed = time.Since(start)
 	return sum, st.Close()
 }
@@ -219,7 +278,10 @@ type plannedBook struct {
 // plan decides every command of a seeding run. It tracks what the
 // commands will do (tiers, capacities, enrollments, prices) so that they
 // obey the rules; the command handlers enforce them regardless.
-func plan(p Preset, rng *rand.Rand) []phase {
+//
+// emailTag is added to every email's local part ("ada.lovelace+17"), so
+// that a run adding to a store registers no email an earlier run did.
+func plan(p Preset, rng *rand.Rand, emailTag string) []phase {
 	var phases []phase
 	add := func(name string, cmds []courseapp.Command) {
 		if len(cmds) > 0 {
@@ -240,6 +302,7 @@ func plan(p Preset, rng *rand.Rand) []phase {
 		if n := emails[local]; n > 1 {
 			local += fmt.Sprint(n)
 		}
+		local += emailTag
 		s := plannedStudent{id: courseapp.NewID(), tier: courseapp.Basic}
 		register = append(register, courseapp.RegisterStudent{StudentID: s.id, FirstName: first, LastName: last,
 			Email: local + "@privateschool.edu"})
@@ -293,22 +356,36 @@ func plan(p Preset, rng *rand.Rand) []phase {
 	add("capacity changes", resize)
 
 	// Enrollments: students in random order, each into random courses
-	// with a free seat up to the tier's limit.
+	// with a free seat up to the tier's limit. Courses are drawn at random
+	// (a few draws per seat wanted), then, when those find too few free
+	// seats, scanned from a random start: a student's cost does not grow
+	// with the number of courses, which the large presets need.
 	var enroll []courseapp.Command
 	for _, si := range rng.Perm(len(students)) {
 		s := students[si]
 		want := s.tier.MaxCourses()
-		for _, ci := range rng.Perm(len(courses)) {
-			if want == 0 {
-				break
+		tried := map[int]bool{}
+		take := func(ci int) {
+			if tried[ci] {
+				return
 			}
+			tried[ci] = true
 			c := &courses[ci]
 			if len(c.enrolled) >= c.capacity {
-				continue
+				return
 			}
 			c.enrolled = append(c.enrolled, s.id)
 			enroll = append(enroll, courseapp.EnrollStudent{CourseID: c.id, StudentID: s.id})
 			want--
+		}
+		for range 4 * want {
+			if want == 0 || len(tried) == len(courses) {
+				break
+			}
+			take(rng.IntN(len(courses)))
+		}
+		for i, from := 0, rng.IntN(max(len(courses), 1)); want > 0 && i < len(courses); i++ {
+			take((from + i) % len(courses))
 		}
 	}
 	add("enrollments", enroll)
@@ -390,7 +467,13 @@ func plan(p Preset, rng *rand.Rand) []phase {
 	for range p.Orders {
 		o := courseapp.OrderCourseBooks{OrderID: courseapp.NewID(), StudentID: students[rng.IntN(len(students))].id}
 		n := min(2+rng.IntN(3), len(books))
-		for _, bi := range rng.Perm(len(books))[:n] {
+		picked := map[int]bool{}
+		for len(picked) < n {
+			bi := rng.IntN(len(books))
+			if picked[bi] {
+				continue
+			}
+			picked[bi] = true
 			o.Items = append(o.Items, courseapp.OrderItem{BookID: books[bi].id, DisplayedPrice: books[bi].price})
 		}
 		order = append(order, o)

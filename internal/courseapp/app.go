@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -38,6 +39,11 @@ type Options struct {
 	// that stage a race by letting a rival write in before each append.
 	// The read models follow the store itself.
 	WrapStore func(store.EventStore) store.EventStore
+	// OpenStore, when set, opens the event store in place of the file
+	// store in the folder (a PostgreSQL store, for example); the read
+	// models stay in the folder's "projections" subfolder, and
+	// DeleteStore refuses to run, since it deletes the folder.
+	OpenStore func() (store.EventStore, error)
 }
 
 // App is the CourseManagement application on a store folder: the event
@@ -56,7 +62,7 @@ type App struct {
 
 // instance is what lives in one store folder; DeleteStore replaces it.
 type instance struct {
-	store      *store.FileStore
+	store      store.EventStore
 	runner     *projection.Runner
 	views      *Views
 	commands   *Commands
@@ -94,11 +100,19 @@ func Open(dir string, domain Domain, opts *Options) (*App, error) {
 }
 
 func (a *App) open() (*instance, error) {
-	st, err := store.Open(a.dir, &store.Options{NoSync: a.opts.NoSync, Logger: a.opts.Logger, Now: a.opts.Now})
+	var st store.EventStore
+	var err error
+	if a.opts.OpenStore != nil {
+		st, err = a.opts.OpenStore()
+	} else {
+		st, err = store.Open(a.dir, &store.Options{NoSync: a.opts.NoSync, Logger: a.opts.Logger, Now: a.opts.Now})
+	}
 	if err != nil {
 		return nil, fmt.Errorf("coursemanagement: open the event store: %w", err)
 	}
-	runner, err := projection.NewRunner(st, &projection.Options{NoSync: a.opts.NoSync, Logger: a.opts.Logger})
+	// Standby: several instances of the application may share one store;
+	// one updates the read models, the others serve them and take over.
+	runner, err := projection.NewRunner(st, &projection.Options{Dir: filepath.Join(a.dir, "projections"), NoSync: a.opts.NoSync, Logger: a.opts.Logger, Standby: true})
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("coursemanagement: open the read models: %w", err), st.Close())
 	}
@@ -198,6 +212,9 @@ func (a *App) DeleteStore() error {
 	defer a.mu.Unlock()
 	if a.closed {
 		return store.ErrClosed
+	}
+	if a.opts.OpenStore != nil {
+		return errors.New("coursemanagement: DeleteStore deletes a store folder, and the events are not in one (Options.OpenStore)")
 	}
 	if err := a.cur.close(); err != nil {
 		a.log.Warn("coursemanagement: closing the store before deleting it", "err", err)

@@ -15,12 +15,13 @@ import (
 
 	"github.com/onsi/gomega/types"
 	"github.com/opossum-go/opossum/internal/courseapp"
-	"github.com/opossum-go/opossum/internal/workbook/progress"
+	"github.com/opossum-go/opossum/internal/workbook/progress/hook"
 
 	cm "github.com/opossum-go/opossum/lessons/05-coursemanagement"
 	"github.com/opossum-go/opossum/specs/gwt"
 	"github.com/opossum-go/opossum/specs/matchers"
 	"github.com/opossum-go/opossum/specs/steps"
+	"github.com/opossum-go/opossum/specs/storeenv"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/decision"
 	"github.com/opossum-go/opossum/store/projection"
@@ -33,7 +34,7 @@ func TestCourseManagement(t *testing.T) {
 
 // The workbook records this suite's results as your progress, however you
 // run it (go test, go tool ginkgo, an editor).
-var _ = progress.Hook()
+var _ = hook.Progress()
 
 // The lesson's specs, in the order of its README steps; each step is
 // labelled step-N, so --label-filter=step-2 runs step 2 alone.
@@ -42,11 +43,14 @@ var _ = steps.Lesson("Lesson 05")
 // Every spec runs on a real file store in a fresh folder (without fsync:
 // the specs are about decisions, not power cuts). Set KEEP_STORES=1 to keep
 // the folders; each spec's report then says where its store is.
+// OPOSSUM_STORE=postgres://... runs them on PostgreSQL instead (see
+// specs/storeenv).
 var _ = BeforeSuite(func() {
 	gwt.OpenStore = func(dir string) (store.EventStore, error) {
-		return store.Open(keepDir(dir), &store.Options{NoSync: true})
+		return storeenv.Open(keepDir(dir), &store.Options{NoSync: true})
 	}
 	DeferCleanup(func() { gwt.OpenStore = gwt.Memory })
+	DeferCleanup(storeenv.Close)
 })
 
 // keepDir returns dir, or a folder that outlives the spec when
