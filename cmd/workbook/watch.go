@@ -38,7 +38,7 @@ func watch(ctx context.Context, a *app, args []string) int {
 	keys, stop := a.keys(ctx)
 	defer stop()
 	a.watching = true
-	run := true
+	run, changed := true, false
 	last := fingerprint(l.Dir)
 	ticker := time.NewTicker(pollInterval)
 	defer ticker.Stop()
@@ -46,6 +46,10 @@ func watch(ctx context.Context, a *app, args []string) int {
 		if run {
 			run = false
 			fmt.Fprint(a.stdout, clearScreen)
+			if changed {
+				fmt.Fprintln(a.stdout, "A file changed; running again.")
+				changed = false
+			}
 			res, err := a.runAndRecord(ctx, l, *race)
 			if ctx.Err() != nil {
 				return exitOK
@@ -103,8 +107,7 @@ func watch(ctx context.Context, a *app, args []string) int {
 				}
 				now = again
 			}
-			fmt.Fprintln(a.stdout, "\nA file changed; running again.")
-			run = true
+			run, changed = true, true
 		}
 	}
 }
