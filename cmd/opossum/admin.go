@@ -6,13 +6,16 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/opossum-go/opossum/internal/cli"
 	"github.com/opossum-go/opossum/store"
 )
 
@@ -30,6 +33,9 @@ every key:value). --json prints it all as one JSON object.`,
 		fs.BoolVar(&asJSON, "json", false, "print as JSON")
 		fs.BoolVar(&values, "values", false, "list the number of events of every tag key:value")
 		return func(ctx context.Context, e *env, args []string) error {
+			if isPostgres(args[0]) {
+				return e.postgresStats(ctx, args[0], asJSON, values)
+			}
 			s, err := e.open(args[0], &sf, false)
 			if err != nil {
 				return err
@@ -46,33 +52,16 @@ every key:value). --json prints it all as one JSON object.`,
 			if b, err := os.ReadFile(filepath.Join(s.Dir(), "opossum.json")); err == nil {
 				_ = json.Unmarshal(b, &m)
 			}
-			tags := map[string]int{}
-			type keyStat struct{ events, values int }
-			keys := map[string]*keyStat{}
-			for t, n := range st.Tags {
-				tags[t.String()] = n
-				k := keys[t.Key]
-				if k == nil {
-					k = &keyStat{}
-					keys[t.Key] = k
-				}
-				k.events += n
-				k.values++
-			}
+			c := countTags(st.Tags)
 			if asJSON {
-				out := struct {
+				return printJSON(e.stdout, struct {
 					Dir       string    `json:"dir"`
 					Format    int       `json:"format"`
 					CreatedAt time.Time `json:"createdAt"`
 					store.Stats
-					Tags map[string]int `json:"tags"`
-				}{s.Dir(), m.Format, m.CreatedAt, st, tags}
-				b, err := json.MarshalIndent(out, "", "  ")
-				if err != nil {
-					return err
-				}
-				_, err = fmt.Fprintf(e.stdout, "%s\n", b)
-				return err
+					TagKeys map[string]*keyStat `json:"tagKeys"`
+					Tags    map[string]int      `json:"tags,omitempty"`
+				}{s.Dir(), m.Format, m.CreatedAt, st, c.keys, c.values(values)})
 			}
 			w := e.stdout
 			fmt.Fprintf(w, "store        %s\n", s.Dir())
@@ -80,23 +69,80 @@ every key:value). --json prints it all as one JSON object.`,
 			fmt.Fprintf(w, "head         %d\n", st.Head)
 			fmt.Fprintf(w, "event files  %d in %d shard folder(s), %s\n", st.EventFiles, st.ShardFolders, bytesText(st.EventBytes))
 			fmt.Fprintf(w, "snapshot     %s\n", bytesText(st.SnapshotBytes))
-			fmt.Fprintf(w, "types        %d\n", len(st.Types))
-			for _, t := range byCount(st.Types) {
-				fmt.Fprintf(w, "  %-30s %d\n", t, st.Types[t])
-			}
-			fmt.Fprintf(w, "tag keys     %d\n", len(keys))
-			for _, k := range sortedKeys(keys) {
-				fmt.Fprintf(w, "  %-30s %d events, %d values\n", k, keys[k].events, keys[k].values)
-			}
-			if values {
-				fmt.Fprintf(w, "tags         %d\n", len(tags))
-				for _, t := range byCount(tags) {
-					fmt.Fprintf(w, "  %-30s %d\n", t, tags[t])
-				}
-			}
+			c.print(w, st.Types, values)
 			return nil
 		}
 	},
+}
+
+// tagCounts are the counts stats prints per tag and per tag key.
+type tagCounts struct {
+	tags map[string]int // events per key:value
+	keys map[string]*keyStat
+}
+
+type keyStat struct {
+	Events int `json:"events"`
+	Values int `json:"values"`
+}
+
+func countTags(tags map[store.Tag]int) tagCounts {
+	c := tagCounts{tags: map[string]int{}, keys: map[string]*keyStat{}}
+	for t, n := range tags {
+		c.tags[t.String()] = n
+		k := c.keys[t.Key]
+		if k == nil {
+			k = &keyStat{}
+			c.keys[t.Key] = k
+		}
+		k.Events += n
+		k.Values++
+	}
+	return c
+}
+
+// values returns the counts per tag key:value when asked for, nil
+// otherwise: tag values can be personal data.
+func (c tagCounts) values(asked bool) map[string]int {
+	if !asked {
+		return nil
+	}
+	return c.tags
+}
+
+// print prints the counts by type, by tag key and (values) by tag, each
+// list lined up whatever the width of its names.
+func (c tagCounts) print(w io.Writer, types map[string]int, values bool) {
+	list := func(title string, n int, rows [][]string) {
+		text, _ := align(rows, nil, "  ")
+		fmt.Fprintf(w, "%-12s %d\n%s", title, n, text)
+	}
+	var rows [][]string
+	for _, t := range byCount(types) {
+		rows = append(rows, []string{t, strconv.Itoa(types[t])})
+	}
+	list("types", len(types), rows)
+	rows = nil
+	for _, k := range sortedKeys(c.keys) {
+		rows = append(rows, []string{k, fmt.Sprintf("%d events, %d values", c.keys[k].Events, c.keys[k].Values)})
+	}
+	list("tag keys", len(c.keys), rows)
+	if values {
+		rows = nil
+		for _, t := range byCount(c.tags) {
+			rows = append(rows, []string{t, strconv.Itoa(c.tags[t])})
+		}
+		list("tags", len(c.tags), rows)
+	}
+}
+
+func printJSON(w io.Writer, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "%s\n", b)
+	return err
 }
 
 // byCount returns the keys of m by descending count, then by name.
@@ -209,6 +255,8 @@ rebuilt from the events.`,
 			dest := args[1]
 			var res store.BackupResult
 			switch {
+			case dest == "-" && cli.IsTerminal(e.stdout):
+				return usageErr("refusing to write a gzip archive to a terminal: redirect stdout (opossum backup STORE - > backup.tar.gz) or give a file name")
 			case dest == "-":
 				res, err = s.BackupArchive(ctx, e.stdout)
 			case strings.HasSuffix(dest, ".tar.gz") || strings.HasSuffix(dest, ".tgz"):
@@ -327,7 +375,7 @@ wait meanwhile. --dry-run counts what would change and writes nothing.`,
 func tagFunc(fixed, from []string) (func(store.StoredEvent) []store.Tag, error) {
 	var tags []store.Tag
 	for _, s := range fixed {
-		t, err := store.ParseTag(s)
+		t, err := parseTagFlag(s)
 		if err != nil {
 			return nil, err
 		}

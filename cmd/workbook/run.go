@@ -30,28 +30,46 @@ func runLesson(ctx context.Context, a *app, args []string) int {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	race := fs.Bool("race", false, "build with the race detector (slower; needs cgo)")
 	all := fs.Bool("all", false, "list every failing spec, not just the first")
-	l, ok := a.oneLesson(fs, args, "run [-race] [-all] LESSON")
+	keep := fs.Bool("keep", false, "keep the store of the first failing spec and print its folder (workbook ui shows it)")
+	l, ok := a.oneLesson(fs, args, "run [-race] [-all] [-keep] LESSON")
 	if !ok {
 		return exitProblem
 	}
-	res, err := a.runAndRecord(ctx, l, *race)
+	var kept *keptStores
+	if *keep {
+		kept = newKeptStores()
+	}
+	res, err := a.runAndRecord(ctx, l, *race, kept)
 	if err != nil {
 		return a.fail(err)
 	}
-	return a.report(l, res, *all)
+	code := a.report(l, res, *all)
+	if kept != nil {
+		a.reportKept(l, res, kept)
+	}
+	return code
 }
 
 // runAndRecord runs a lesson's specs, records the results as progress and
-// makes the lesson the current one.
-func (a *app) runAndRecord(ctx context.Context, l workbook.Lesson, race bool) (*workbook.Result, error) {
+// makes the lesson the current one. With kept, the specs keep their store
+// folders and kept collects them.
+func (a *app) runAndRecord(ctx context.Context, l workbook.Lesson, race bool, kept *keptStores) (*workbook.Result, error) {
 	fmt.Fprintf(a.stdout, "Lesson %d: %s (%s)\n", l.Number, l.Title, l.Path())
 	fmt.Fprintln(a.stdout, "Compiling and running its specs. The first run compiles the store, Ginkgo and Gomega first, which takes a while; later runs take seconds.")
+	var env []string
+	if kept != nil {
+		env = []string{keepStoresEnv}
+	}
 	res, err := a.wb.Run(ctx, l, workbook.RunOptions{
 		Race: race,
+		Env:  env,
 		OnReport: func(pkg string, reports []types.Report) {
 			for _, r := range reports {
 				if err := progress.Save(a.wb, l.Name, pkg, r); err != nil {
 					fmt.Fprintf(a.stderr, "workbook: progress not recorded: %v\n", err)
+				}
+				if kept != nil {
+					kept.collect(r)
 				}
 			}
 		},

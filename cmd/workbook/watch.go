@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/opossum-go/opossum/internal/cli"
 	"github.com/opossum-go/opossum/internal/workbook"
 )
 
@@ -50,7 +51,7 @@ func watch(ctx context.Context, a *app, args []string) int {
 				fmt.Fprintln(a.stdout, "A file changed; running again.")
 				changed = false
 			}
-			res, err := a.runAndRecord(ctx, l, *race)
+			res, err := a.runAndRecord(ctx, l, *race, nil)
 			if ctx.Err() != nil {
 				return exitOK
 			}
@@ -134,8 +135,17 @@ func (a *app) keys(ctx context.Context) (keys <-chan byte, stop func()) {
 	in := a.stdin
 	stop = func() {}
 	if f, ok := in.(*os.File); ok {
-		if restore, err := rawKeys(f); err == nil {
-			stop = restore
+		if restore, err := cli.RawKeys(f); err == nil {
+			// Raw mode also stops the terminal from returning the
+			// carriage at each newline.
+			out, errOut := a.stdout, a.stderr
+			if cli.IsTerminal(out) {
+				a.stdout = cli.CRLF(out)
+			}
+			if cli.IsTerminal(errOut) {
+				a.stderr = cli.CRLF(errOut)
+			}
+			stop = func() { restore(); a.stdout, a.stderr = out, errOut }
 		}
 	}
 	go func() {

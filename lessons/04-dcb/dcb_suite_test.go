@@ -16,6 +16,7 @@ import (
 	dcb "github.com/opossum-go/opossum/lessons/04-dcb"
 	"github.com/opossum-go/opossum/specs/gwt"
 	"github.com/opossum-go/opossum/specs/steps"
+	"github.com/opossum-go/opossum/specs/storeenv"
 	"github.com/opossum-go/opossum/store"
 )
 
@@ -34,7 +35,8 @@ var _ = steps.Lesson("Lesson 04")
 
 // Every spec runs on a real file store in a fresh folder. Set KEEP_STORES=1
 // to keep the folders: each spec's report then says where its store is, so
-// you can look at the event files.
+// you can look at the event files. OPOSSUM_STORE=postgres://... runs them on
+// PostgreSQL instead (see specs/storeenv).
 var _ = BeforeSuite(func() {
 	gwt.OpenStore = func(dir string) (store.EventStore, error) {
 		if os.Getenv("KEEP_STORES") != "" {
@@ -45,9 +47,10 @@ var _ = BeforeSuite(func() {
 			AddReportEntry("store folder (kept because KEEP_STORES is set)", kept)
 			dir = kept
 		}
-		return store.Open(dir, nil)
+		return storeenv.Open(dir, nil)
 	}
 	DeferCleanup(func() { gwt.OpenStore = gwt.Memory })
+	DeferCleanup(storeenv.Close)
 })
 
 // newStore opens a fresh store for one spec; when the spec fails, its
@@ -148,7 +151,7 @@ func student(i int) dcb.StudentRegistered {
 
 // course returns a course with the given number of seats.
 func course(id string, seats int) store.Event {
-	return dcb.CourseDefined{CourseID: id, Title: "Course " + id, Capacity: seats}.Event()
+	return dcb.CourseCreated{CourseID: id, Name: "Course " + id, MaxStudentCount: seats}.Event()
 }
 
 // registered returns the registrations of students.
@@ -160,9 +163,9 @@ func registered(students ...dcb.StudentRegistered) []store.Event {
 	return events
 }
 
-// enrolled returns the enrolment of a student in a course.
+// enrolled returns the enrollment of a student in a course.
 func enrolled(courseID, studentID string) store.Event {
-	return dcb.StudentEnrolled{StudentID: studentID, CourseID: courseID}.Event()
+	return dcb.StudentEnrolledToCourse{StudentID: studentID, CourseID: courseID}.Event()
 }
 
 // given appends history directly, without the lesson's code.
