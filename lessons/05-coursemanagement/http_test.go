@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/opossum-go/opossum/internal/courseapp"
 	"github.com/opossum-go/opossum/specs/steps"
+	"github.com/opossum-go/opossum/specs/todo"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/decision"
 )
@@ -33,6 +35,8 @@ type api struct {
 	client   *http.Client
 	mu       sync.Mutex
 	position uint64
+	// log is the server's log, for the TODO behind a 500.
+	log *serverLog
 }
 
 // reply is an answer of the API.
@@ -41,22 +45,70 @@ type reply struct {
 	Status       int
 	Header       http.Header
 	Body         []byte
+	// TODO is the TODO marker the server logged for a 500, or "".
+	TODO string
 }
 
 func (r reply) String() string {
-	return fmt.Sprintf("%s %s answered %d %s", r.Method, r.Path, r.Status, bytes.TrimSpace(r.Body))
+	s := fmt.Sprintf("%s %s answered %d %s", r.Method, r.Path, r.Status, bytes.TrimSpace(r.Body))
+	if r.TODO != "" {
+		s += "\nThe server's log has the cause: " + r.TODO
+	}
+	return s
+}
+
+// serverLog keeps the TODO marker of the last request whose handler ran
+// into a stub: a 500 keeps its cause in the server's log, and the spec's
+// message names the TODO to write from there.
+type serverLog struct {
+	mu     sync.Mutex
+	marker string
+}
+
+func (l *serverLog) Enabled(context.Context, slog.Level) bool { return true }
+func (l *serverLog) WithAttrs([]slog.Attr) slog.Handler       { return l }
+func (l *serverLog) WithGroup(string) slog.Handler            { return l }
+
+func (l *serverLog) Handle(_ context.Context, r slog.Record) error {
+	r.Attrs(func(a slog.Attr) bool {
+		if v := a.Value.String(); strings.Contains(v, todo.Prefix) {
+			l.mu.Lock()
+			l.marker = v[strings.Index(v, todo.Prefix):]
+			l.mu.Unlock()
+		}
+		return true
+	})
+	return nil
+}
+
+// todo returns the TODO marker the server logged last, or "", and
+// forgets it, so that a later 500 for another cause does not show it.
+func (l *serverLog) todo() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	m := l.marker
+	l.marker = ""
+	return m
 }
 
 // serve starts the application's HTTP API on a loopback port.
 func serve(opts *courseapp.Options) (*api, *courseapp.App) {
 	GinkgoHelper()
-	app := openApp(opts)
+	o := courseapp.Options{}
+	if opts != nil {
+		o = *opts
+	}
+	log := &serverLog{}
+	if o.Logger == nil {
+		o.Logger = slog.New(log)
+	}
+	app := openApp(&o)
 	srv := httptest.NewServer(app.Handler())
 	DeferCleanup(srv.Close)
 	client := srv.Client()
 	client.Timeout = 30 * time.Second
 	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &api{base: srv.URL, client: client}, app
+	return &api{base: srv.URL, client: client, log: log}, app
 }
 
 // try sends a request; it makes no assertion, so goroutines may call it.
@@ -101,7 +153,11 @@ func (a *api) try(ctx context.Context, method, path string, body any) (reply, er
 		a.position = max(a.position, p)
 		a.mu.Unlock()
 	}
-	return reply{Method: method, Path: path, Status: resp.StatusCode, Header: resp.Header, Body: b}, nil
+	r := reply{Method: method, Path: path, Status: resp.StatusCode, Header: resp.Header, Body: b}
+	if resp.StatusCode == http.StatusInternalServerError && a.log != nil {
+		r.TODO = a.log.todo()
+	}
+	return r, nil
 }
 
 func (a *api) do(ctx context.Context, method, path string, body any) reply {
@@ -551,10 +607,10 @@ var _ = steps.Describe("Step 7: the application over HTTP", func() {
 			expectStatus(a.patch(ctx, "/courses/42/student-limit", map[string]int{"newMaxStudentCount": 3}), http.StatusNotFound)
 		})
 
-		It("answers a read that waits for a position its read model does not reach with 503", func(ctx SpecContext) {
-			a, _ = serve(&courseapp.Options{ReadWait: 50 * time.Millisecond})
+		It("answers a read that waits for a position past the store's last event with 400 at once: no wait can reach it", func(ctx SpecContext) {
+			a, _ = serve(&courseapp.Options{ReadWait: time.Hour})
 			a.position = 1 << 40
-			expectStatus(a.get(ctx, "/students"), http.StatusServiceUnavailable)
+			expectStatus(a.get(ctx, "/students"), http.StatusBadRequest)
 		})
 	})
 
