@@ -877,6 +877,11 @@ func (s *FileStore) Read(ctx context.Context, q Query, opts ...ReadOption) iter.
 			count(StoredEvent{}, err)
 			return
 		}
+		// A cancelled context ends the read even when nothing matches.
+		if err := ctx.Err(); err != nil {
+			count(StoredEvent{}, err)
+			return
+		}
 		s.mu.RLock()
 		pl := s.idx.plan(q)
 		s.mu.RUnlock()

@@ -115,6 +115,11 @@ func (m *MemoryStore) Read(ctx context.Context, q Query, opts ...ReadOption) ite
 			yield(StoredEvent{}, ErrClosed)
 			return
 		}
+		// A cancelled context ends the read even when nothing matches.
+		if err := ctx.Err(); err != nil {
+			yield(StoredEvent{}, err)
+			return
+		}
 		n := 0
 		for k := range snap {
 			i := k

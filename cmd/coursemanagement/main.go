@@ -26,7 +26,7 @@
 // Usage:
 //
 //	coursemanagement serve [-addr localhost:8080] [-data ./data/coursemanagement] [-nosync] [-v]
-//	coursemanagement seed [-preset small|medium] [-data ./data/coursemanagement] [-workers 4] [-seed 1]
+//	coursemanagement seed [-preset small|medium|large|prod] [-data ./data/coursemanagement] [-reset | -add] [-workers 4] [-seed 1]
 package main
 
 import (
@@ -43,6 +43,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/opossum-go/opossum/internal/courseapp"
 	coursemanagement "github.com/opossum-go/opossum/solutions/05-coursemanagement"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/postgres"
@@ -95,7 +96,7 @@ func usage(w io.Writer) {
   coursemanagement serve [-addr localhost:8080] [-data ./data/coursemanagement] [-nosync] [-v]
       Serve the HTTP API. Ctrl-C (SIGINT) or SIGTERM stops it gracefully.
       OPOSSUM_STORE=postgres://... keeps the events in PostgreSQL (read models in -data).
-  coursemanagement seed [-preset small|medium] [-data ./data/coursemanagement] [-workers 4] [-seed 1]
+  coursemanagement seed [-preset small|medium|large|prod] [-data ./data/coursemanagement] [-reset | -add] [-workers 4] [-seed 1]
       Fill an empty store with sample data through the command handlers.
 `)
 }
@@ -121,7 +122,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 
-	opts := &coursemanagement.Options{NoSync: *noSync, Logger: logger}
+	opts := &courseapp.Options{NoSync: *noSync, Logger: logger}
 	where := *data
 	if conn := os.Getenv(storeEnv); conn != "" {
 		// The events in PostgreSQL; the read models stay in the folder.
@@ -130,7 +131,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		where = "PostgreSQL, " + storeEnv + "; read models in " + *data
 	}
-	app, err := coursemanagement.Open(*data, opts)
+	app, err := courseapp.Open(*data, coursemanagement.Domain(), opts)
 	if err != nil {
 		return err
 	}

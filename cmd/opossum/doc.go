@@ -20,6 +20,11 @@
 //	add-tags STORE      add tags to past events of --type (--tag key:value,
 //	                    --tag-from key=data.field, --dry-run)
 //	delete-store STORE  delete the store for good (asks; --yes, --force)
+//	projections STORE   list the projections and read their read models; with
+//	                    the application stopped, set a checkpoint, save or
+//	                    delete one read model, mark one for a rebuild
+//	import-opossum SRC DST  copy a store of Opossum (.NET) into a new store,
+//	                    with a report (--renumber, --json)
 //	ui STORE            explore the store in a web browser, live (--port);
 //	                    see docs/explorer.md
 //	version             the store format version this opossum reads

@@ -136,7 +136,7 @@ var _ = Describe("The sample lesson over HTTP", func() {
 		It("says how to call it without a lesson", func() {
 			session := workbookIn(root, "run")
 			Expect(session).To(gexec.Exit(2))
-			Expect(session.Err).To(gbytes.Say(`usage: go run ./cmd/workbook run \[-race\] \[-all\] LESSON`))
+			Expect(session.Err).To(gbytes.Say(`usage: go run ./cmd/workbook run \[-race\] \[-all\] \[-keep\] LESSON`))
 		})
 
 		It("says so when there is no go command", func() {

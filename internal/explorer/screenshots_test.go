@@ -12,6 +12,7 @@ import (
 	. "github.com/onsi/gomega"
 	"github.com/onsi/gomega/gexec"
 
+	"github.com/opossum-go/opossum/internal/courseapp"
 	coursemanagement "github.com/opossum-go/opossum/solutions/05-coursemanagement"
 	"github.com/opossum-go/opossum/store"
 )
@@ -36,7 +37,7 @@ var _ = Describe("The explorer's screenshots", Label("screenshots"), func() {
 		Eventually(s).WithTimeout(5 * time.Minute).Should(gexec.Exit(0))
 
 		// The sample's read models, built once, as its server would.
-		app, err := coursemanagement.Open(dir, &coursemanagement.Options{NoSync: true})
+		app, err := courseapp.Open(dir, coursemanagement.Domain(), &courseapp.Options{NoSync: true})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(app.WaitForViews(ctx)).To(Succeed())
 		Expect(app.Close()).To(Succeed())

@@ -1,6 +1,7 @@
 package coursemanagement
 
 import (
+	"github.com/opossum-go/opossum/internal/courseapp"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/decision"
 )
@@ -20,7 +21,7 @@ type Announcement struct {
 func IdempotencyTokenWasUsed(token string) decision.Projection[bool] {
 	// TODO: posts and retractions tagged IdempotencyTag(token); the last one
 	// decides.
-	panic("TODO: implement IdempotencyTokenWasUsed (lessons/05-coursemanagement/announcements.go:23) — README step 5")
+	panic("TODO: implement IdempotencyTokenWasUsed (lessons/05-coursemanagement/announcements.go:24) — README step 5")
 }
 
 // RetractableAnnouncement is the decision projection of the announcement
@@ -30,15 +31,15 @@ func IdempotencyTokenWasUsed(token string) decision.Projection[bool] {
 func RetractableAnnouncement(token string) decision.Projection[*Announcement] {
 	// TODO: the same query as IdempotencyTokenWasUsed; a post decodes the
 	// announcement's id and course.
-	panic("TODO: implement RetractableAnnouncement (lessons/05-coursemanagement/announcements.go:33) — README step 5")
+	panic("TODO: implement RetractableAnnouncement (lessons/05-coursemanagement/announcements.go:34) — README step 5")
 }
 
 // DecideAnnouncement decides PostAnnouncement (README step 5): the course
 // exists (ErrCourseNotFound), the token is not in use (ErrResubmission).
 // It returns one CourseAnnouncementPosted.
-func DecideAnnouncement(courseExists, tokenUsed bool, cmd PostAnnouncement) ([]store.Event, error) {
+func DecideAnnouncement(courseExists, tokenUsed bool, cmd courseapp.PostAnnouncement) ([]store.Event, error) {
 	// TODO: two checks, then the posted event.
-	panic("TODO: implement DecideAnnouncement (lessons/05-coursemanagement/announcements.go:41) — README step 5")
+	panic("TODO: implement DecideAnnouncement (lessons/05-coursemanagement/announcements.go:42) — README step 5")
 }
 
 // DecideRetraction decides RetractAnnouncement (README step 5): an
@@ -46,7 +47,7 @@ func DecideAnnouncement(courseExists, tokenUsed bool, cmd PostAnnouncement) ([]s
 // (ErrAnnouncementNotFound), and it is not retracted yet
 // (ErrAnnouncementRetracted). It returns one CourseAnnouncementRetracted
 // with the announcement's id and course taken from the state.
-func DecideRetraction(a *Announcement, cmd RetractAnnouncement) ([]store.Event, error) {
+func DecideRetraction(a *Announcement, cmd courseapp.RetractAnnouncement) ([]store.Event, error) {
 	// TODO: two checks, then the retracted event built from the state.
-	panic("TODO: implement DecideRetraction (lessons/05-coursemanagement/announcements.go:51) — README step 5")
+	panic("TODO: implement DecideRetraction (lessons/05-coursemanagement/announcements.go:52) — README step 5")
 }

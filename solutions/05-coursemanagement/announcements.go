@@ -1,6 +1,7 @@
 package coursemanagement
 
 import (
+	"github.com/opossum-go/opossum/internal/courseapp"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/decision"
 )
@@ -68,12 +69,12 @@ func RetractableAnnouncement(token string) decision.Projection[*Announcement] {
 // It returns one CourseAnnouncementPosted.
 //
 //workbook:todo step 5: two checks, then the posted event.
-func DecideAnnouncement(courseExists, tokenUsed bool, cmd PostAnnouncement) ([]store.Event, error) {
+func DecideAnnouncement(courseExists, tokenUsed bool, cmd courseapp.PostAnnouncement) ([]store.Event, error) {
 	switch {
 	case !courseExists:
-		return nil, ErrCourseNotFound
+		return nil, courseapp.ErrCourseNotFound
 	case tokenUsed:
-		return nil, ErrResubmission
+		return nil, courseapp.ErrResubmission
 	}
 	return []store.Event{CourseAnnouncementPosted{
 		AnnouncementID: cmd.AnnouncementID, CourseID: cmd.CourseID,
@@ -88,12 +89,12 @@ func DecideAnnouncement(courseExists, tokenUsed bool, cmd PostAnnouncement) ([]s
 // with the announcement's id and course taken from the state.
 //
 //workbook:todo step 5: two checks, then the retracted event built from the state.
-func DecideRetraction(a *Announcement, cmd RetractAnnouncement) ([]store.Event, error) {
+func DecideRetraction(a *Announcement, cmd courseapp.RetractAnnouncement) ([]store.Event, error) {
 	switch {
 	case a == nil || a.CourseID != cmd.CourseID:
-		return nil, ErrAnnouncementNotFound
+		return nil, courseapp.ErrAnnouncementNotFound
 	case a.Retracted:
-		return nil, ErrAnnouncementRetracted
+		return nil, courseapp.ErrAnnouncementRetracted
 	}
 	return []store.Event{CourseAnnouncementRetracted{
 		AnnouncementID: a.AnnouncementID, CourseID: a.CourseID, IdempotencyToken: cmd.IdempotencyToken,

@@ -3,6 +3,7 @@ package coursemanagement
 import (
 	"strings"
 
+	"github.com/opossum-go/opossum/internal/courseapp"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/decision"
 )
@@ -36,15 +37,15 @@ func CourseExists(courseID string) decision.Projection[bool] {
 // returns one CourseCreated with the name trimmed.
 //
 //workbook:todo step 2: three checks in this order, then the CourseCreated event.
-func DecideCourseCreation(courseExists bool, cmd CreateCourse) ([]store.Event, error) {
+func DecideCourseCreation(courseExists bool, cmd courseapp.CreateCourse) ([]store.Event, error) {
 	name := strings.TrimSpace(cmd.Name)
 	switch {
 	case name == "":
-		return nil, ErrCourseNameRequired
+		return nil, courseapp.ErrCourseNameRequired
 	case cmd.MaxStudentCount <= 0:
-		return nil, ErrInvalidMaxStudentCount
+		return nil, courseapp.ErrInvalidMaxStudentCount
 	case courseExists:
-		return nil, ErrCourseExists
+		return nil, courseapp.ErrCourseExists
 	}
 	return []store.Event{CourseCreated{
 		CourseID: cmd.CourseID, Name: name, Description: cmd.Description, MaxStudentCount: cmd.MaxStudentCount,
@@ -98,14 +99,14 @@ func CourseCapacity(courseID string) decision.Projection[*Capacity] {
 // error and appends nothing.
 //
 //workbook:todo step 2: the checks in this order; no events for the same limit; else one CourseStudentLimitModified.
-func DecideStudentLimitChange(course *Capacity, cmd ModifyCourseStudentLimit) ([]store.Event, error) {
+func DecideStudentLimitChange(course *Capacity, cmd courseapp.ModifyCourseStudentLimit) ([]store.Event, error) {
 	switch {
 	case course == nil:
-		return nil, CourseNotFoundError{CourseID: cmd.CourseID}
+		return nil, courseapp.CourseNotFoundError{CourseID: cmd.CourseID}
 	case cmd.MaxStudentCount <= 0:
-		return nil, ErrInvalidMaxStudentCount
+		return nil, courseapp.ErrInvalidMaxStudentCount
 	case cmd.MaxStudentCount < course.Enrolled:
-		return nil, CapacityBelowEnrollmentsError{CourseID: cmd.CourseID, Count: course.Enrolled}
+		return nil, courseapp.CapacityBelowEnrollmentsError{CourseID: cmd.CourseID, Count: course.Enrolled}
 	case cmd.MaxStudentCount == course.Max:
 		return nil, nil
 	}

@@ -1,6 +1,7 @@
 package coursemanagement
 
 import (
+	"github.com/opossum-go/opossum/internal/courseapp"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/decision"
 )
@@ -10,7 +11,7 @@ import (
 type EnrollmentLimit struct {
 	// Tier is the student's tier: Basic at registration, then the last
 	// StudentSubscriptionUpdated's.
-	Tier Tier
+	Tier courseapp.Tier
 	// Enrolled is the number of courses the student is enrolled in.
 	Enrolled int
 }
@@ -35,7 +36,7 @@ func StudentEnrollmentLimit(studentID string) decision.Projection[*EnrollmentLim
 		Apply: func(l *EnrollmentLimit, e store.StoredEvent) (*EnrollmentLimit, error) {
 			switch {
 			case e.Type == StudentRegisteredType:
-				return &EnrollmentLimit{Tier: Basic}, nil
+				return &EnrollmentLimit{Tier: courseapp.Basic}, nil
 			case l == nil:
 				return nil, nil
 			case e.Type == StudentSubscriptionUpdatedType:
@@ -73,18 +74,18 @@ func AlreadyEnrolled(courseID, studentID string) decision.Projection[bool] {
 // StudentEnrolledToCourse.
 //
 //workbook:todo step 3: five checks in this order, then the enrollment event.
-func DecideEnrollment(course *Capacity, student *EnrollmentLimit, enrolled bool, cmd EnrollStudent) ([]store.Event, error) {
+func DecideEnrollment(course *Capacity, student *EnrollmentLimit, enrolled bool, cmd courseapp.EnrollStudent) ([]store.Event, error) {
 	switch {
 	case course == nil:
-		return nil, ErrCourseNotFound
+		return nil, courseapp.ErrCourseNotFound
 	case student == nil:
-		return nil, ErrStudentNotRegistered
+		return nil, courseapp.ErrStudentNotRegistered
 	case enrolled:
-		return nil, ErrAlreadyEnrolled
+		return nil, courseapp.ErrAlreadyEnrolled
 	case course.IsFull():
-		return nil, CourseFullError{Max: course.Max}
+		return nil, courseapp.CourseFullError{Max: course.Max}
 	case student.IsAtLimit():
-		return nil, EnrollmentLimitError{Max: student.MaxAllowed(), Tier: student.Tier}
+		return nil, courseapp.EnrollmentLimitError{Max: student.MaxAllowed(), Tier: student.Tier}
 	}
 	return []store.Event{StudentEnrolledToCourse{CourseID: cmd.CourseID, StudentID: cmd.StudentID}.Event()}, nil
 }

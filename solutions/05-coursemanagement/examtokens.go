@@ -1,6 +1,7 @@
 package coursemanagement
 
 import (
+	"github.com/opossum-go/opossum/internal/courseapp"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/decision"
 )
@@ -55,9 +56,9 @@ func TokenStatus(tokenID string) decision.Projection[ExamToken] {
 // exists (ErrCourseNotFound). It returns one ExamRegistrationTokenIssued.
 //
 //workbook:todo step 6: one check, then the issued event.
-func DecideTokenIssue(courseExists bool, cmd IssueExamToken) ([]store.Event, error) {
+func DecideTokenIssue(courseExists bool, cmd courseapp.IssueExamToken) ([]store.Event, error) {
 	if !courseExists {
-		return nil, ErrCourseNotFound
+		return nil, courseapp.ErrCourseNotFound
 	}
 	return []store.Event{ExamRegistrationTokenIssued{TokenID: cmd.TokenID, ExamID: cmd.ExamID, CourseID: cmd.CourseID}.Event()}, nil
 }
@@ -69,16 +70,16 @@ func DecideTokenIssue(courseExists bool, cmd IssueExamToken) ([]store.Event, err
 // ExamRegistrationTokenRedeemed for the token's exam.
 //
 //workbook:todo step 6: a switch on the state, the student, then the redeemed event.
-func DecideTokenRedemption(token ExamToken, studentExists bool, cmd RedeemExamToken) ([]store.Event, error) {
+func DecideTokenRedemption(token ExamToken, studentExists bool, cmd courseapp.RedeemExamToken) ([]store.Event, error) {
 	switch {
 	case token.State == NotIssued:
-		return nil, ErrTokenNotFound
+		return nil, courseapp.ErrTokenNotFound
 	case token.State == Revoked:
-		return nil, ErrTokenRevoked
+		return nil, courseapp.ErrTokenRevoked
 	case token.State == Redeemed:
-		return nil, ErrTokenUsed
+		return nil, courseapp.ErrTokenUsed
 	case !studentExists:
-		return nil, ErrStudentNotRegistered
+		return nil, courseapp.ErrStudentNotRegistered
 	}
 	return []store.Event{ExamRegistrationTokenRedeemed{TokenID: cmd.TokenID, ExamID: token.ExamID, StudentID: cmd.StudentID}.Event()}, nil
 }
@@ -89,14 +90,14 @@ func DecideTokenRedemption(token ExamToken, studentExists bool, cmd RedeemExamTo
 // ExamRegistrationTokenRevoked for the token's exam.
 //
 //workbook:todo step 6: a switch on the state, then the revoked event.
-func DecideTokenRevocation(token ExamToken, cmd RevokeExamToken) ([]store.Event, error) {
+func DecideTokenRevocation(token ExamToken, cmd courseapp.RevokeExamToken) ([]store.Event, error) {
 	switch token.State {
 	case NotIssued:
-		return nil, ErrTokenNotFound
+		return nil, courseapp.ErrTokenNotFound
 	case Revoked:
-		return nil, ErrTokenAlreadyRevoked
+		return nil, courseapp.ErrTokenAlreadyRevoked
 	case Redeemed:
-		return nil, ErrTokenRedeemed
+		return nil, courseapp.ErrTokenRedeemed
 	}
 	return []store.Event{ExamRegistrationTokenRevoked{TokenID: cmd.TokenID, ExamID: token.ExamID}.Event()}, nil
 }

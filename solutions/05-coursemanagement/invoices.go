@@ -3,6 +3,7 @@ package coursemanagement
 import (
 	"time"
 
+	"github.com/opossum-go/opossum/internal/courseapp"
 	"github.com/opossum-go/opossum/store"
 )
 
@@ -28,13 +29,13 @@ func NextInvoiceNumber(last *store.StoredEvent) (int, error) {
 // and issued at now.
 //
 //workbook:todo step 4: validate with ParseID and NilID, then the amount; return the InvoiceCreated event.
-func DecideInvoice(next int, cmd CreateInvoice, now time.Time) ([]store.Event, error) {
-	customer, ok := ParseID(cmd.CustomerID)
+func DecideInvoice(next int, cmd courseapp.CreateInvoice, now time.Time) ([]store.Event, error) {
+	customer, ok := courseapp.ParseID(cmd.CustomerID)
 	switch {
-	case !ok || customer == NilID:
-		return nil, InvalidIDError{Field: "customerId"}
+	case !ok || customer == courseapp.NilID:
+		return nil, courseapp.InvalidIDError{Field: "customerId"}
 	case cmd.Amount <= 0:
-		return nil, ErrInvalidAmount
+		return nil, courseapp.ErrInvalidAmount
 	}
 	return []store.Event{InvoiceCreated{InvoiceNumber: next, CustomerID: customer, Amount: cmd.Amount, IssuedAt: now}.Event()}, nil
 }

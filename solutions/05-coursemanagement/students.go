@@ -3,6 +3,7 @@ package coursemanagement
 import (
 	"strings"
 
+	"github.com/opossum-go/opossum/internal/courseapp"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/decision"
 )
@@ -35,14 +36,14 @@ func EmailTaken(email string) decision.Projection[bool] {
 // trimmed.
 //
 //workbook:todo step 1: check the address, then the projection's answer; return the StudentRegistered event.
-func DecideRegistration(emailTaken bool, cmd RegisterStudent) ([]store.Event, error) {
+func DecideRegistration(emailTaken bool, cmd courseapp.RegisterStudent) ([]store.Event, error) {
 	email := strings.TrimSpace(cmd.Email)
 	local, domain, ok := strings.Cut(email, "@")
 	switch {
 	case !ok || local == "" || domain == "":
-		return nil, ErrInvalidEmail
+		return nil, courseapp.ErrInvalidEmail
 	case emailTaken:
-		return nil, ErrEmailTaken
+		return nil, courseapp.ErrEmailTaken
 	}
 	return []store.Event{StudentRegistered{
 		StudentID: cmd.StudentID, FirstName: cmd.FirstName, LastName: cmd.LastName, Email: email,
@@ -54,12 +55,12 @@ func DecideRegistration(emailTaken bool, cmd RegisterStudent) ([]store.Event, er
 // (StudentNotFoundError). It returns one StudentSubscriptionUpdated.
 //
 //workbook:todo step 2: reject a tier that is not Valid, then an unknown student.
-func DecideSubscriptionUpdate(studentExists bool, cmd UpdateStudentSubscription) ([]store.Event, error) {
+func DecideSubscriptionUpdate(studentExists bool, cmd courseapp.UpdateStudentSubscription) ([]store.Event, error) {
 	switch {
 	case !cmd.Tier.Valid():
-		return nil, ErrInvalidTier
+		return nil, courseapp.ErrInvalidTier
 	case !studentExists:
-		return nil, StudentNotFoundError{StudentID: cmd.StudentID}
+		return nil, courseapp.StudentNotFoundError{StudentID: cmd.StudentID}
 	}
 	return []store.Event{StudentSubscriptionUpdated{StudentID: cmd.StudentID, EnrollmentTier: cmd.Tier}.Event()}, nil
 }

@@ -20,6 +20,7 @@ import (
 //
 //	<dir>/<name>/current                  which generation readers use
 //	<dir>/<name>/g000003/checkpoint.json  position, version, state of the generation
+//	<dir>/<name>/g000003/.readers         lock shared by readers in other processes
 //	<dir>/<name>/g000003/state/<key>.json one read model
 //	<dir>/<name>/g000003/deleted/<key>.json tombstone of a deleted read model
 //	<dir>/<name>/g000003/tags/<tag key>/<tag value>/<key>  empty marker file
@@ -30,6 +31,7 @@ const (
 	deletedDir     = "deleted"
 	tagsDir        = "tags"
 	lockName       = ".lock"
+	readersName    = ".readers"
 	genPrefix      = "g"
 	fileExt        = ".json"
 )
@@ -64,6 +66,9 @@ type Meta struct {
 	// Position is the position of the last event applied to the instance.
 	// The runner never applies an event at or below it again.
 	Position store.Position `json:"position"`
+	// Size is the size in bytes of the state's JSON (the file's "data"),
+	// as last written; 0 in files written before sizes were recorded.
+	Size int `json:"size"`
 }
 
 // stateFile is the JSON document of one read model.

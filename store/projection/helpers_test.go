@@ -185,9 +185,9 @@ func (v *env) runner() *projection.Runner {
 	return r
 }
 
-func register[S any](r *projection.Runner, def projection.Definition[S]) *projection.ReadModels[S] {
+func register[S any](r *projection.Runner, def projection.Definition[S], opts ...projection.RegisterOption) *projection.ReadModels[S] {
 	GinkgoHelper()
-	m, err := projection.Register(r, def)
+	m, err := projection.Register(r, def, opts...)
 	Expect(err).NotTo(HaveOccurred())
 	return m
 }

@@ -12,6 +12,10 @@ import (
 )
 
 func TestProjection(t *testing.T) {
+	if role := os.Getenv(roleEnv); role != "" {
+		roleMain(t, role, os.Getenv(roleDirEnv))
+		return
+	}
 	if dir := os.Getenv(childDirEnv); dir != "" {
 		childMain(t, dir)
 		return
