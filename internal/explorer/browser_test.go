@@ -289,6 +289,16 @@ var _ = Describe("The explorer in a browser", Ordered, func() {
 		Expect(text(tab, "#head")).To(Equal("13"))
 	})
 
+	It("lists the read models with their lag, and shows one by key", func(ctx SpecContext) {
+		buildCourses(ctx, dir)
+		open()
+		run(tab, click(`button[data-tab="models"]`), visible(`#projections tr[data-name="courses"]`))
+		Expect(text(tab, `#projections tr[data-name="courses"] td:nth-child(6)`)).To(Equal("0"))
+		run(tab, click(`#projections tr[data-name="courses"]`), visible(`#model-keys li`),
+			chromedp.Click(chromedp.CSS(`#model-keys li:first-child`)), visible(`#model-json`))
+		run(tab, chromedp.Poll[chromedp.Void](`document.querySelector("#model-json").textContent.includes('"students": 1')`))
+	})
+
 	It("shows a damaged event file as damaged and the rest as usual", func() {
 		Expect(os.WriteFile(eventFile(dir, 4), []byte("{not json"), 0o644)).To(Succeed())
 		open()
