@@ -14,7 +14,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -537,6 +536,19 @@ var _ = Describe("Verify", func() {
 			b = bytes.Replace(b, []byte(`{"key":"courseId","value":"c-1"},`), nil, 1)
 			Expect(os.WriteFile(eventFile(dir, 5), b, 0o644)).To(Succeed())
 		}, store.ProblemIndex, true, "index/snapshot.bin", 5),
+		Entry("two event files with the same id", "no-snapshot", func(dir string) {
+			b, _ := os.ReadFile(eventFile(dir, 3))
+			b = bytes.Replace(b, []byte(`"position": 3,`), []byte(`"position": 3, "id": "6f706f73-7375-8000-8000-000000000002",`), 1)
+			Expect(os.WriteFile(eventFile(dir, 3), b, 0o644)).To(Succeed())
+		}, store.ProblemCorruptEvent, true, "events/000000/000000000003.json", 3),
+		Entry("an index snapshot whose ids disagree with the files", "small", func(dir string) {
+			s, err := store.Open(dir, nil) // writes a snapshot with ids at Close
+			Expect(err).NotTo(HaveOccurred())
+			Expect(s.Close()).To(Succeed())
+			b, _ := os.ReadFile(eventFile(dir, 5))
+			b = bytes.Replace(b, []byte(`"position": 5,`), []byte(`"position": 5, "id": "`+store.NewEventID().String()+`",`), 1)
+			Expect(os.WriteFile(eventFile(dir, 5), b, 0o644)).To(Succeed())
+		}, store.ProblemIndex, true, "index/snapshot.bin", 5),
 		Entry("a projection checkpoint ahead of the head", "torn", func(dir string) {
 			Expect(os.WriteFile(filepath.Join(dir, "head"), []byte("00000000000000000003 "+crcHex("00000000000000000003")+"\n"), 0o644)).To(Succeed())
 			Expect(os.Remove(eventFile(dir, 7))).To(Succeed())
@@ -719,19 +731,17 @@ var _ = Describe("admin telemetry", func() {
 
 		got := map[string]map[attribute.Key]attribute.Value{}
 		for _, sp := range spans.Ended() {
-			if strings.HasPrefix(sp.Name(), "opossum.") {
-				m := map[attribute.Key]attribute.Value{}
-				for _, kv := range sp.Attributes() {
-					m[kv.Key] = kv.Value
-				}
-				got[sp.Name()] = m
+			m := map[attribute.Key]attribute.Value{}
+			for _, kv := range sp.Attributes() {
+				m[kv.Key] = kv.Value
 			}
+			got[sp.Name()] = m
 		}
-		Expect(got).To(HaveKey("opossum.add_tags"))
-		Expect(got["opossum.add_tags"][store.AttrEventsChanged].AsInt64()).To(Equal(int64(2)))
-		Expect(got["opossum.add_tags"][store.AttrTagsAdded].AsInt64()).To(Equal(int64(2)))
-		Expect(got["opossum.add_tags"][store.AttrStore].AsString()).To(Equal("courses"))
-		Expect(got["opossum.verify"][store.AttrProblems].AsInt64()).To(BeZero())
-		Expect(got["opossum.backup"][store.AttrHead].AsInt64()).To(Equal(int64(6)))
+		Expect(got).To(HaveKey("add_tags courses"))
+		Expect(got["add_tags courses"][store.AttrEventsChanged].AsInt64()).To(Equal(int64(2)))
+		Expect(got["add_tags courses"][store.AttrTagsAdded].AsInt64()).To(Equal(int64(2)))
+		Expect(got["add_tags courses"][store.AttrStore].AsString()).To(Equal("courses"))
+		Expect(got["verify courses"][store.AttrProblems].AsInt64()).To(BeZero())
+		Expect(got["backup courses"][store.AttrHead].AsInt64()).To(Equal(int64(6)))
 	})
 })

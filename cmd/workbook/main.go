@@ -29,6 +29,7 @@ import (
 	"os/signal"
 	"strings"
 
+	"github.com/opossum-go/opossum/internal/cli"
 	"github.com/opossum-go/opossum/internal/workbook"
 )
 
@@ -63,7 +64,7 @@ func init() {
 		{"ui", "[-port N] [STORE]", "look in a browser at the store run -keep kept (or at STORE)", ui},
 		{"progress", "[-json] [-name NAME]", "print your progress; -json for a trainer's dashboard", progressCmd},
 		{"verify", "[-race auto|on|off] [-parallel N] [LESSON...]", "check lessons against their solutions (trainers and CI)", verify},
-		{"gen", "[-check] [LESSON...]", "for the workbook's authors: write the lessons' Go files from their solutions; -check writes nothing and fails where a lesson differs", gen},
+		{"gen", "[-check] [LESSON...]", "for authors: write the lessons' Go files from their solutions; -check only compares", gen},
 		{"help", "", "show this help", help},
 	}
 }
@@ -74,6 +75,8 @@ type app struct {
 	wb             *workbook.Workbook
 	stdin          io.Reader
 	stdout, stderr io.Writer
+	// watching is set inside watch, whose output names keys, not commands.
+	watching bool
 }
 
 func main() {
@@ -86,6 +89,9 @@ func main() {
 // run dispatches a command line and returns the exit status.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
+	if code, done := conventions(args, stdout, stderr); done {
+		return code
+	}
 	name := commands[0].name
 	if len(args) > 0 {
 		name, args = args[0], args[1:]
@@ -106,9 +112,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 		return c.run(ctx, a, args)
 	}
-	fmt.Fprintf(stderr, "workbook: unknown command %q\n\n", name)
-	usage(stderr)
-	return exitProblem
+	cli.UnknownCommand(stderr, "workbook", name, commandNames())
+	return cli.ExitUsage
 }
 
 func help(_ context.Context, a *app, _ []string) int {
@@ -127,16 +132,25 @@ func usage(w io.Writer) {
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "LESSON is a number (1), a folder name (01-append) or a name (append).")
+	fmt.Fprintln(w, "go run ./cmd/workbook help COMMAND describes a command, with examples.")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "examples:")
+	fmt.Fprintln(w, "  go run ./cmd/workbook run 1")
+	fmt.Fprintln(w, "  go run ./cmd/workbook watch append")
+	fmt.Fprintln(w, "  go run ./cmd/workbook progress -json")
 }
 
 // parse parses flags and positional arguments in any order, so that both
 // "run -race 1" and "run 1 -race" work. It reports a usage error on
 // stderr.
 func (a *app) parse(fs *flag.FlagSet, args []string) ([]string, bool) {
-	fs.SetOutput(a.stderr)
+	fs.SetOutput(io.Discard)
 	var positional []string
 	for {
 		if err := fs.Parse(args); err != nil {
+			fmt.Fprintf(a.stderr, "workbook %s: %v\n", fs.Name(), cli.FlagError(fs, err))
+			fs.SetOutput(a.stderr)
+			fs.PrintDefaults()
 			return nil, false
 		}
 		args = fs.Args()

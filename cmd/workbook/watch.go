@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/opossum-go/opossum/internal/cli"
 	"github.com/opossum-go/opossum/internal/workbook"
 )
 
@@ -22,6 +23,10 @@ const pollInterval = 500 * time.Millisecond
 // editor's save of several files triggers one run.
 const settle = 300 * time.Millisecond
 
+// clearScreen moves the cursor home and clears the terminal, so that each
+// run starts on a clean screen instead of piling up below the last one.
+const clearScreen = "\x1b[H\x1b[2J"
+
 // watch runs a lesson's specs, then again on every save, with single-key
 // controls.
 func watch(ctx context.Context, a *app, args []string) int {
@@ -33,6 +38,7 @@ func watch(ctx context.Context, a *app, args []string) int {
 	}
 	keys, stop := a.keys(ctx)
 	defer stop()
+	a.watching = true
 	run := true
 	last := fingerprint(l.Dir)
 	ticker := time.NewTicker(pollInterval)
@@ -40,6 +46,7 @@ func watch(ctx context.Context, a *app, args []string) int {
 	for {
 		if run {
 			run = false
+			fmt.Fprint(a.stdout, clearScreen)
 			res, err := a.runAndRecord(ctx, l, *race, nil)
 			if ctx.Err() != nil {
 				return exitOK
@@ -125,8 +132,17 @@ func (a *app) keys(ctx context.Context) (keys <-chan byte, stop func()) {
 	in := a.stdin
 	stop = func() {}
 	if f, ok := in.(*os.File); ok {
-		if restore, err := rawKeys(f); err == nil {
-			stop = restore
+		if restore, err := cli.RawKeys(f); err == nil {
+			// Raw mode also stops the terminal from returning the
+			// carriage at each newline.
+			out, errOut := a.stdout, a.stderr
+			if cli.IsTerminal(out) {
+				a.stdout = cli.CRLF(out)
+			}
+			if cli.IsTerminal(errOut) {
+				a.stderr = cli.CRLF(errOut)
+			}
+			stop = func() { restore(); a.stdout, a.stderr = out, errOut }
 		}
 	}
 	go func() {

@@ -37,7 +37,7 @@ var _ = Describe("The workbook command", func() {
 		It("shows the first failing spec, its TODO, the next step and the hints", func() {
 			session := workbookIn(root, "run", "1")
 			Expect(session).To(gexec.Exit(1))
-			Expect(session).To(gbytes.Say(`Lesson 1: A sample lesson \(lessons/01-sample\)`))
+			Expect(session).To(gbytes.Say(`Lesson 1: A sample lesson \(lessons/01-sample\)\nCompiling and running its specs\. The first run compiles the store, Ginkgo and Gomega`))
 			Expect(session).To(gbytes.Say(`1 of 3 specs pass\.`))
 			Expect(session).To(gbytes.Say(`First failing spec:\n  The sample lesson greets by name\n`))
 			Expect(session).To(gbytes.Say(`TODO: implement Greet \(lessons/01-sample/sample.go:6\) — README step 1`))
@@ -183,7 +183,7 @@ var _ = Describe("The sample lesson over HTTP", func() {
 		Expect(session.Err).To(gbytes.Say(`no lessons/go.mod in .* or any parent folder; run this from inside the repository`))
 	})
 
-	It("lists its commands for help and for an unknown command", func() {
+	It("lists its commands for help, and points to them for an unknown command", func() {
 		session := workbookIn(root, "help")
 		Expect(session).To(gexec.Exit(0))
 		Expect(session).To(gbytes.Say(`commands:\n  status`))
@@ -191,6 +191,6 @@ var _ = Describe("The sample lesson over HTTP", func() {
 		session = workbookIn(root, "frobnicate")
 		Expect(session).To(gexec.Exit(2))
 		Expect(session.Err).To(gbytes.Say(`workbook: unknown command "frobnicate"`))
-		Expect(session.Err).To(gbytes.Say(`usage: go run ./cmd/workbook`))
+		Expect(session.Err).To(gbytes.Say(`Run 'workbook --help' for the list of commands`))
 	})
 })

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gofrs/flock"
 	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/opossum-go/opossum/store"
@@ -54,6 +55,16 @@ type Options struct {
 	// Zero means one second.
 	CheckpointInterval time.Duration
 
+	// WriteProtect writes the read-model files (state files, tombstones,
+	// checkpoints, the current pointer) read-only (mode 0444) once they are
+	// written, for deployments where a careless script must not edit them.
+	// The runner and Folder still replace and remove them: on POSIX systems
+	// that needs the write permission of the folder only, not of the file.
+	// ListProjections (opossum projections) reports a file whose protection
+	// was removed. A crash between a write and its protection can leave
+	// that one file writable until it is written again. Default false.
+	WriteProtect bool
+
 	// StartupRebuild says which projections Start rebuilds: the ones that
 	// need it (RebuildMissing, the default), none (RebuildNone) or all
 	// (RebuildAll).
@@ -76,8 +87,14 @@ type Options struct {
 	StandbyPoll time.Duration
 
 	// TracerProvider receives a span per rebuild
-	// (opossum.projection.rebuild). Nil means the global provider.
+	// (opossum.projection.rebuild) and per batch of live updates
+	// (opossum.projection.update). Nil means the global provider.
 	TracerProvider trace.TracerProvider
+
+	// MeterProvider receives the runner's metrics: lag, rebuild progress,
+	// update durations (see MetricLag and the others). Nil means the
+	// global provider.
+	MeterProvider metric.MeterProvider
 
 	// Logger receives progress, recovery and failure messages, among them
 	// a rebuild's progress at every durable progress point (events applied,
@@ -130,6 +147,9 @@ func (o *Options) withDefaults(st store.EventStore) (Options, error) {
 	}
 	if c.TracerProvider == nil {
 		c.TracerProvider = otel.GetTracerProvider()
+	}
+	if c.MeterProvider == nil {
+		c.MeterProvider = otel.GetMeterProvider()
 	}
 	return c, nil
 }
@@ -226,6 +246,7 @@ type Runner struct {
 	fsys   vfs.FS
 	lock   *flock.Flock
 	tracer trace.Tracer
+	tel    *telemetry
 
 	mu      sync.Mutex
 	workers map[string]*worker
@@ -266,13 +287,15 @@ func NewRunner(st store.EventStore, opts *Options) (*Runner, error) {
 	if !ok && !o.Standby {
 		return nil, fmt.Errorf("%w: %s", ErrLocked, lp)
 	}
+	topts, _ := store.InstrumentationOptions()
 	r := &Runner{
-		st: st, opts: o, log: o.Logger, fsys: o.FS, lock: fl, tracer: o.TracerProvider.Tracer(store.InstrumentationName),
+		st: st, opts: o, log: o.Logger, fsys: o.FS, lock: fl, tracer: o.TracerProvider.Tracer(store.InstrumentationName, topts...),
 		workers: map[string]*worker{},
 		changed: make(chan struct{}),
 		sem:     make(chan struct{}, o.MaxParallelRebuilds),
 	}
 	r.leader.Store(ok)
+	r.tel = newTelemetry(r)
 	return r, nil
 }
 
@@ -466,6 +489,7 @@ func (r *Runner) Close() error {
 	}
 	r.mu.Unlock()
 	r.notify()
+	r.tel.close()
 	return r.lock.Unlock()
 }
 

@@ -290,7 +290,7 @@ func (w *worker) open(ctx context.Context) error {
 // last reader is done.
 func (w *worker) swap(g *generation, pos store.Position, also func(s *Status)) error {
 	c := currentFile{Format: formatVersion, Generation: genName(g.num), Version: w.p.version(), Switched: time.Now().UTC()}
-	if err := writeJSONAtomic(w.r.fsys, w.home.currentPath(), c, w.r.opts.NoSync); err != nil {
+	if err := writeJSONAtomic(w.r.fsys, w.home.currentPath(), c, w.r.opts.NoSync, w.r.opts.WriteProtect); err != nil {
 		return err
 	}
 	w.home.install(g)
@@ -309,6 +309,7 @@ func (w *worker) swap(g *generation, pos store.Position, also func(s *Status)) e
 func (w *worker) openCurrent(ctx context.Context) (*writer, checkpointFile, error) {
 	r, g := w.r, w.home.current()
 	wr := newWriter(w.p, r.st, r.fsys, w.log, g, r.opts.NoSync)
+	wr.protect = r.opts.WriteProtect
 	cp, err := readCheckpoint(r.fsys, g.checkpointPath())
 	if err != nil {
 		return nil, cp, fmt.Errorf("%w: %v", errNeedsRebuild, err)
@@ -495,12 +496,14 @@ func (w *worker) live(ctx context.Context) (err error) {
 				}
 			}
 			last := applied
+			upd := r.tel.startUpdate(ctx, w.p.name(), len(batch))
 			for _, e := range batch {
 				if e.Position <= applied {
 					continue
 				}
 				if err := wr.apply(ctx, e); err != nil {
 					wr.discard()
+					upd.end(err)
 					return err
 				}
 				last = e.Position
@@ -511,16 +514,20 @@ func (w *worker) live(ctx context.Context) (err error) {
 					if !errors.As(err, &fe) {
 						clean = false // some files may be written
 					}
+					upd.end(err)
 					return err
 				}
 				if err := r.fail(w.p.name(), "live:after-state"); err != nil {
 					w.crashed = true
+					upd.end(err)
 					return err
 				}
 				if err := show(last); err != nil {
+					upd.end(err)
 					return err
 				}
 			}
+			upd.end(nil)
 			if stop != nil {
 				if ctx.Err() != nil {
 					return ctx.Err()
@@ -577,6 +584,7 @@ func (w *worker) rebuild(ctx context.Context) (err error) {
 	if w.resume != nil {
 		g, w.resume = w.resume, nil
 		wr = newWriter(w.p, r.st, r.fsys, w.log, g, true)
+		wr.protect = r.opts.WriteProtect
 		cp, err := readCheckpoint(r.fsys, g.checkpointPath())
 		if err == nil {
 			var n int
@@ -604,6 +612,7 @@ func (w *worker) rebuild(ctx context.Context) (err error) {
 			return err
 		}
 		wr = newWriter(w.p, r.st, r.fsys, w.log, g, true)
+		wr.protect = r.opts.WriteProtect
 		if err := wr.prepare(); err != nil {
 			return err
 		}
