@@ -119,7 +119,7 @@ var _ = Describe("The store at its edges", func() {
 		Expect(batches).To(HaveLen(2), "the imported batch was made durable with the acknowledged one")
 	})
 
-	PIt("makes the whole batches it adopts durable before it moves the head over them, where the file system has no SyncAll", SpecTimeout(time.Minute), func(ctx SpecContext) {
+	It("makes the whole batches it adopts durable before it moves the head over them, where the file system has no SyncAll", SpecTimeout(time.Minute), func(ctx SpecContext) {
 		fsys := noSyncAllFS{ffs}
 		s := openWith(&store.Options{FS: fsys})
 		Expect(appendBatch(ctx, s, acks, "b1", 2)).To(Succeed())

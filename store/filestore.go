@@ -9,9 +9,11 @@ import (
 	"io/fs"
 	"iter"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -128,8 +130,11 @@ func Open(dir string, opts *Options) (*FileStore, error) {
 	if err := s.createDir(dir); err != nil {
 		return nil, err
 	}
-	_, statErr := s.fs.Stat(s.l.lock())
-	newLock := errors.Is(statErr, fs.ErrNotExist)
+	_, err = s.fs.Stat(s.l.lock())
+	newLock := errors.Is(err, fs.ErrNotExist)
+	if err != nil && !newLock {
+		return nil, fmt.Errorf("store: %w", err)
+	}
 	if err := s.plock.lock(context.Background()); err != nil {
 		s.plock.close()
 		return nil, err
@@ -598,17 +603,10 @@ func (s *FileStore) commitGroup(reqs []*request) {
 }
 
 // writeGroup writes the event files of a group and, unless NoSync, makes
-// them durable: up to syncEachMax files get an fdatasync each (in parallel)
-// and their folders an fsync; larger groups one syncfs(2).
+// them and their names durable with vfs.Sync.
 func (s *FileStore) writeGroup(ok []accepted, pending []StoredEvent) error {
 	var buf bytes.Buffer
-	var files []vfs.File
 	var written []string
-	closeAll := func() {
-		for _, f := range files {
-			f.Close()
-		}
-	}
 	shards := map[uint64]bool{}
 	newShard := false
 	i := 0
@@ -628,7 +626,6 @@ func (s *FileStore) writeGroup(ok []accepted, pending []StoredEvent) error {
 				// A shard known durable exists: no file-system call then.
 				if !s.durableShards[sh] {
 					if err := s.fs.MkdirAll(s.l.shard(sh), 0o755); err != nil {
-						closeAll()
 						return fmt.Errorf("store: create %s: %w", s.l.shard(sh), err)
 					}
 					newShard = true
@@ -636,29 +633,13 @@ func (s *FileStore) writeGroup(ok []accepted, pending []StoredEvent) error {
 			}
 			buf.Reset()
 			if err := encodeEvent(&buf, e.Position, &e.Event, br); err != nil {
-				closeAll()
 				return fmt.Errorf("store: encode event %d: %w", e.Position, err)
 			}
 			path := s.l.event(e.Position)
-			f, err := s.fs.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-			if err != nil {
-				closeAll()
-				return fmt.Errorf("store: create %s: %w", path, err)
+			if err := s.createFile(path, buf.Bytes()); err != nil {
+				return err
 			}
 			written = append(written, path)
-			if _, err := f.Write(buf.Bytes()); err != nil {
-				f.Close()
-				closeAll()
-				return fmt.Errorf("store: write %s: %w", path, err)
-			}
-			if s.opts.NoSync || len(pending) > syncEachMax {
-				if err := f.Close(); err != nil {
-					closeAll()
-					return fmt.Errorf("store: close %s: %w", path, err)
-				}
-			} else {
-				files = append(files, f)
-			}
 		}
 	}
 	if s.opts.NoSync {
@@ -669,17 +650,55 @@ func (s *FileStore) writeGroup(ok []accepted, pending []StoredEvent) error {
 	defer func() {
 		s.tel.syncDur.Record(context.Background(), time.Since(syncStart).Seconds(), metric.WithAttributes(s.tel.store))
 	}()
-	if len(files) > 0 {
-		if err := syncFiles(files, written); err != nil {
-			return err
-		}
-		if err := s.syncFolders(shards, newShard); err != nil {
-			return err
-		}
-	} else if err := s.syncMany(written, shards, newShard); err != nil {
-		return err
+	dirs := make([]string, 0, len(shards)+1)
+	for _, sh := range slices.Sorted(maps.Keys(shards)) {
+		dirs = append(dirs, s.l.shard(sh))
+	}
+	if newShard {
+		dirs = append(dirs, s.l.events())
+	}
+	if err := vfs.Sync(s.fs, s.l.dir, written, dirs); err != nil {
+		return fmt.Errorf("store: %w", err)
 	}
 	s.markShards(shards)
+	return nil
+}
+
+// createFile creates a new file at path holding data, without syncing it.
+func (s *FileStore) createFile(path string, data []byte) error {
+	f, err := s.fs.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return fmt.Errorf("store: create %s: %w", path, err)
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return fmt.Errorf("store: write %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("store: close %s: %w", path, err)
+	}
+	return nil
+}
+
+// syncEvents makes the event files at positions from..to, their shard
+// folders and events/ durable, with vfs.Sync: the catch-up of events this
+// handle did not write itself and does not know to be durable.
+func (s *FileStore) syncEvents(from, to Position) error {
+	if from > to {
+		return nil
+	}
+	paths := make([]string, 0, to-from+1)
+	var dirs []string
+	for p := from; p <= to; p++ {
+		paths = append(paths, s.l.event(p))
+		if p == from || shardOf(p) != shardOf(p-1) {
+			dirs = append(dirs, s.l.shard(shardOf(p)))
+		}
+	}
+	dirs = append(dirs, s.l.events())
+	if err := vfs.Sync(s.fs, s.l.dir, paths, dirs); err != nil {
+		return fmt.Errorf("store: make events %d..%d durable: %w", from, to, err)
+	}
 	return nil
 }
 
@@ -692,65 +711,6 @@ func (s *FileStore) markShards(shards map[uint64]bool) {
 	for sh := range shards {
 		s.durableShards[sh] = true
 	}
-}
-
-// syncEachMax is the largest group whose files are synced one by one (in
-// parallel); larger groups use one syncfs(2). BenchmarkSyncStrategy
-// measures both on the machine at hand; see docs/durability.md.
-const syncEachMax = 8
-
-// syncFiles fdatasyncs files in parallel and closes them.
-func syncFiles(files []vfs.File, paths []string) error {
-	errs := make([]error, len(files))
-	if len(files) == 1 {
-		errs[0] = files[0].Sync()
-	} else {
-		var wg sync.WaitGroup
-		for i, f := range files {
-			wg.Go(func() { errs[i] = f.Sync() })
-		}
-		wg.Wait()
-	}
-	var first error
-	for i, f := range files {
-		if err := f.Close(); errs[i] == nil {
-			errs[i] = err
-		}
-		if errs[i] != nil && first == nil {
-			first = fmt.Errorf("store: sync %s: %w", paths[i], errs[i])
-		}
-	}
-	return first
-}
-
-func (s *FileStore) syncFolders(shards map[uint64]bool, newShard bool) error {
-	for sh := range shards {
-		if err := s.fs.SyncDir(s.l.shard(sh)); err != nil {
-			return fmt.Errorf("store: sync folder %s: %w", s.l.shard(sh), err)
-		}
-	}
-	if newShard {
-		if err := s.fs.SyncDir(s.l.events()); err != nil {
-			return fmt.Errorf("store: sync folder %s: %w", s.l.events(), err)
-		}
-	}
-	return nil
-}
-
-// syncMany makes a large group durable with one syncfs(2), or file by file
-// where the OS has no syncfs.
-func (s *FileStore) syncMany(paths []string, shards map[uint64]bool, newShard bool) error {
-	err := s.fs.SyncAll(s.l.dir)
-	if err == nil {
-		return nil
-	}
-	if !errors.Is(err, errors.ErrUnsupported) {
-		return fmt.Errorf("store: syncfs %s: %w", s.l.dir, err)
-	}
-	if err := syncEach(s.fs, paths); err != nil {
-		return err
-	}
-	return s.syncFolders(shards, newShard)
 }
 
 // ReadLast implements EventStore in O(log n) for type and tag queries.

@@ -239,8 +239,8 @@ func (s *FileStore) settleTail(h Position) error {
 	if adopted > 0 {
 		s.log.Info("kept whole batches written by an append that did not finish", "after", h, "to", adopted)
 		if !s.opts.NoSync {
-			if err := s.fs.SyncAll(s.l.dir); err != nil && !errors.Is(err, errors.ErrUnsupported) {
-				return fmt.Errorf("store: syncfs %s: %w", s.l.dir, err)
+			if err := s.syncEvents(h+1, adopted); err != nil {
+				return err
 			}
 		}
 	}
@@ -323,8 +323,8 @@ func (s *FileStore) writeSnapshot() error {
 	}
 	defer unlock()
 	if s.opts.NoSync {
-		if err := s.fs.SyncAll(s.l.dir); err != nil && !errors.Is(err, errors.ErrUnsupported) {
-			return fmt.Errorf("store: syncfs %s: %w", s.l.dir, err)
+		if err := vfs.SyncTree(s.fs, s.l.events()); err != nil {
+			return fmt.Errorf("store: %w", err)
 		}
 	}
 	if err := vfs.WriteFileAtomic(s.fs, s.l.snapshotAt(e), b, false); err != nil {

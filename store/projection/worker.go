@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/opossum-go/opossum/store"
+	"github.com/opossum-go/opossum/store/vfs"
 )
 
 // worker runs one projection: it opens its folder, rebuilds when needed,
@@ -304,7 +305,7 @@ func (w *worker) live(ctx context.Context) (err error) {
 			return
 		}
 		if !r.opts.NoSync {
-			if serr := syncTree(r.fsys, g.dir); serr != nil {
+			if serr := vfs.SyncTree(r.fsys, g.dir); serr != nil {
 				w.log.Warn("projection: sync on stop failed", "err", serr)
 				return
 			}
@@ -572,7 +573,7 @@ func (w *worker) flushRebuild(wr *writer, pos store.Position) error {
 		return err
 	}
 	if !w.r.opts.NoSync {
-		if err := syncTree(w.r.fsys, wr.g.dir); err != nil {
+		if err := vfs.SyncTree(w.r.fsys, wr.g.dir); err != nil {
 			return err
 		}
 	}
