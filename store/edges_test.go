@@ -108,7 +108,7 @@ var _ = Describe("The store at its edges", func() {
 		reopenAndCheck(ctx, dir, &store.Options{FS: modelFS(root), Logger: specLogger()}, acks.all())
 	})
 
-	PIt("makes the events a NoSync handle committed durable before a durable handle acknowledges an append after them", SpecTimeout(time.Minute), func(ctx SpecContext) {
+	It("makes the events a NoSync handle committed durable before a durable handle acknowledges an append after them", SpecTimeout(time.Minute), func(ctx SpecContext) {
 		bulk := openWith(&store.Options{FS: ffs, NoSync: true})
 		durable := openWith(&store.Options{FS: ffs})
 		Expect(appendBatch(ctx, bulk, nil, "imported", 3)).To(Succeed())

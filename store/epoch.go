@@ -34,9 +34,10 @@ import (
 //     half way: the index is rebuilt from the event files and the epoch
 //     moves on to the next even value.
 
-// headFileSize is the size of a head file carrying an epoch: two lines of
-// the head encoding (position, checksum), the second one the epoch.
-const headFileSize = 2 * headSize
+// headFileSize is the size of a head file with every line: three lines of
+// the head encoding (position, checksum): the head, the tag epoch and the
+// durable prefix (see durable.go).
+const headFileSize = 3 * headSize
 
 // headState is what the head file says.
 type headState struct {
@@ -44,10 +45,16 @@ type headState struct {
 	headOK  bool // false: empty, torn or damaged
 	epoch   uint64
 	epochOK bool // false: the epoch line is torn or damaged
+	// durable is the durable prefix: every event up to it is durable. It
+	// is the head when the file has no third line (only durable commits
+	// wrote the store), and 0 when that line is torn.
+	durable Position
+	// lines is how many lines the file has (0 to 3).
+	lines int
 }
 
 func decodeHeadFile(b []byte) headState {
-	var st headState
+	st := headState{lines: min(len(b)/headSize, 3)}
 	st.head, st.headOK = decodeHead(b)
 	switch {
 	case len(b) <= headSize:
@@ -56,6 +63,12 @@ func decodeHeadFile(b []byte) headState {
 		var e Position
 		e, st.epochOK = decodeHead(b[headSize:])
 		st.epoch = uint64(e)
+	}
+	switch {
+	case st.lines < 3:
+		st.durable = st.head // 0 when the head line is bad
+	default:
+		st.durable, _ = decodeHead(b[2*headSize:]) // 0 when the line is bad
 	}
 	return st
 }

@@ -52,6 +52,11 @@ type FileStore struct {
 	// durableShards are the shard folders whose names in events/ this
 	// handle has made durable. Guarded by syncMu.
 	durableShards map[uint64]bool
+	// durable is the durable prefix and headLines the number of lines of
+	// the head file, as last read or written under the writer lock (see
+	// durable.go). Guarded by syncMu.
+	durable   Position
+	headLines int
 
 	qmu     sync.RWMutex // guards closed against sends on reqs
 	closed  bool
@@ -170,13 +175,16 @@ func (s *FileStore) openLocked() error {
 		return fmt.Errorf("store: open %s: %w", s.l.head(), err)
 	}
 	s.headF = f
-	// Make the folder's entries durable before any append relies on
-	// them: an earlier Open may have failed after putting the manifest,
-	// events/ or index/ in place but before syncing the folder, and the
+	// Make the folder's entries, and its own name, durable before any
+	// append relies on them: an earlier Open may have failed after
+	// putting the manifest, events/ or index/ in place but before syncing
+	// the folder, a NoSync handle may have created the store, and the
 	// head file may be new.
 	if !s.opts.NoSync {
-		if err := s.fs.SyncDir(s.l.dir); err != nil {
-			return fmt.Errorf("store: sync %s: %w", s.l.dir, err)
+		for _, d := range []string{filepath.Dir(filepath.Clean(s.l.dir)), s.l.dir} {
+			if err := s.fs.SyncDir(d); err != nil {
+				return fmt.Errorf("store: sync %s: %w", d, err)
+			}
 		}
 	}
 	if err := s.holdOpen(); err != nil {
@@ -275,24 +283,6 @@ func checkManifest(path string, b []byte) error {
 	}
 	if m.ShardSize != 0 && m.ShardSize != ShardSize {
 		return fmt.Errorf("%w: %s has shard size %d", ErrUnsupportedFormat, path, m.ShardSize)
-	}
-	return nil
-}
-
-// readHead reads the head file; ok is false when it is empty or torn.
-func (s *FileStore) readHead() (Position, bool, error) {
-	st, err := s.readHeadFile()
-	return st.head, st.headOK, err
-}
-
-func (s *FileStore) writeHead(p Position, sync bool) error {
-	if _, err := s.headF.WriteAt(encodeHead(p), 0); err != nil {
-		return fmt.Errorf("store: write %s: %w", s.l.head(), err)
-	}
-	if sync {
-		if err := s.headF.Sync(); err != nil {
-			return fmt.Errorf("store: sync %s: %w", s.l.head(), err)
-		}
 	}
 	return nil
 }
@@ -584,7 +574,7 @@ func (s *FileStore) commitGroup(reqs []*request) {
 		return
 	}
 	last := pending[len(pending)-1].Position
-	if err := s.writeHead(last, false); err != nil {
+	if err := s.commitHead(last, !s.opts.NoSync, false); err != nil {
 		failAll(reqsOK, s.breakWith(err))
 		return
 	}

@@ -17,10 +17,12 @@ import (
 // events it does not cover, settles the tail left by a crashed writer, and
 // rewrites the head file.
 func (s *FileStore) recover() error {
-	h, headOK, err := s.readHead()
+	st, err := s.readHeadFile()
 	if err != nil {
 		return err
 	}
+	s.noteHead(st)
+	h, headOK := st.head, st.headOK
 	if err := s.startEpoch(); err != nil {
 		return err
 	}
@@ -44,11 +46,15 @@ func (s *FileStore) recover() error {
 	if n := s.idx.head - start; n > 0 {
 		s.log.Info("indexed events the index snapshot did not cover", "from", start+1, "to", s.idx.head, "events", n)
 	}
-	if !headOK || h != s.idx.head {
-		if headOK {
+	synced, err := s.syncPrefix()
+	if err != nil {
+		return err
+	}
+	if !headOK || h != s.idx.head || synced {
+		if headOK && h != s.idx.head {
 			s.log.Info("moved head after recovery", "was", h, "now", s.idx.head)
 		}
-		if err := s.writeHead(s.idx.head, !s.opts.NoSync); err != nil {
+		if err := s.commitHead(s.idx.head, !s.opts.NoSync, !s.opts.NoSync); err != nil {
 			return err
 		}
 	}
@@ -140,6 +146,7 @@ func (s *FileStore) catchUp() error {
 	if err := s.followEpoch(st, true); err != nil {
 		return err
 	}
+	s.noteHead(st)
 	h, ok := st.head, st.headOK
 	s.mu.RLock()
 	cur := s.idx.head
@@ -152,11 +159,21 @@ func (s *FileStore) catchUp() error {
 	}
 	// Files after the head exist only while a writer holds the lock; we
 	// hold it, so any found here were left by a writer that died.
+	settled := false
 	if _, err := s.fs.Stat(s.l.event(cur + 1)); err == nil || !ok {
 		if err := s.settleTail(h); err != nil {
 			return err
 		}
-		return s.writeHead(s.idx.head, !s.opts.NoSync)
+		settled = true
+	}
+	// Never build on what is not durable: events a NoSync handle
+	// committed, or whole batches a crashed writer left.
+	synced, err := s.syncPrefix()
+	if err != nil {
+		return err
+	}
+	if settled || synced {
+		return s.commitHead(s.idx.head, !s.opts.NoSync, settled && !s.opts.NoSync)
 	}
 	return nil
 }
@@ -225,10 +242,13 @@ func (s *FileStore) settleTail(h Position) error {
 		problem = &CorruptionError{Path: s.l.event(good + 1), Position: good + 1, Err: fmt.Errorf("committed event file missing (head is %d)", h)}
 	}
 	if problem != nil && good+1 <= h {
-		if !s.opts.NoSync {
+		// A committed event that was durable is damage; one after the
+		// durable prefix was committed without fsync and may be lost in
+		// a power cut (with NoSync, any may).
+		if !s.opts.NoSync && good+1 <= s.durable {
 			return problem
 		}
-		s.log.Warn("committed events lost (the store ran without fsync); dropping them", "from", good+1, "to", h, "err", problem)
+		s.log.Warn("committed events lost (the store ran without fsync); dropping them", "from", good+1, "to", h, "durable", s.durable, "err", problem)
 	}
 	if problem != nil {
 		s.log.Warn("discarding a torn batch left by a crashed append", "from", good+1, "err", problem)
@@ -237,12 +257,9 @@ func (s *FileStore) settleTail(h Position) error {
 		return err
 	}
 	if adopted > 0 {
+		// The caller makes them durable (syncPrefix) before the head
+		// moves over them.
 		s.log.Info("kept whole batches written by an append that did not finish", "after", h, "to", adopted)
-		if !s.opts.NoSync {
-			if err := s.syncEvents(h+1, adopted); err != nil {
-				return err
-			}
-		}
 	}
 	return nil
 }
@@ -303,18 +320,24 @@ func (s *FileStore) snapshotInBackground() {
 	}()
 }
 
-// writeSnapshot persists the index. In NoSync mode it first flushes the
-// file system, so a snapshot never covers events that are not durable.
+// writeSnapshot persists the index. It first syncs the events it covers
+// after the durable prefix, so a snapshot never covers events that are not
+// durable.
 func (s *FileStore) writeSnapshot() error {
 	s.mu.RLock()
 	n := s.sinceSnap.Load()
 	b := s.idx.encodeSnapshot()
+	covered := s.idx.head
 	e := s.epoch.Load()
 	s.mu.RUnlock()
 	if e%2 == 1 {
 		return nil // never persist an index of an unfinished AddTags run
 	}
-	if st, err := s.readHeadFile(); err == nil && st.epochOK && st.epoch > e {
+	st, err := s.readHeadFile()
+	if err != nil {
+		return err
+	}
+	if st.epochOK && st.epoch > e {
 		return nil // tags were added since this index was built
 	}
 	unlock, ok := s.trySnapshotLock()
@@ -322,10 +345,10 @@ func (s *FileStore) writeSnapshot() error {
 		return nil // another handle is writing one
 	}
 	defer unlock()
-	if s.opts.NoSync {
-		if err := vfs.SyncTree(s.fs, s.l.events()); err != nil {
-			return fmt.Errorf("store: %w", err)
-		}
+	// A snapshot never covers events that are not durable: those after
+	// the durable prefix are synced first.
+	if err := s.syncEvents(st.durable+1, covered); err != nil {
+		return err
 	}
 	if err := vfs.WriteFileAtomic(s.fs, s.l.snapshotAt(e), b, false); err != nil {
 		return err
