@@ -187,7 +187,13 @@ func (s *FileStore) AddTags(ctx context.Context, eventType string, tagsFor func(
 			return res, fmt.Errorf("store: sync folder %s: %w", s.l.dir, err)
 		}
 	}
-	if err := s.writeEpoch(base+1, !s.opts.NoSync); err != nil {
+	unlockSnapshots, err := s.dropSnapshots(ctx)
+	if err != nil {
+		return res, err
+	}
+	err = s.writeEpoch(base+1, !s.opts.NoSync)
+	unlockSnapshots()
+	if err != nil {
 		return res, err
 	}
 

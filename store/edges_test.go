@@ -135,7 +135,7 @@ var _ = Describe("The store at its edges", func() {
 		Expect(batches).To(Equal([]seenBatch{{"b1", 1, 2}, {"crashed", 3, 12}}))
 	})
 
-	PIt("never trusts an index snapshot of an older tag epoch, even when the head file is lost", SpecTimeout(time.Minute), func(ctx SpecContext) {
+	It("never trusts an index snapshot of an older tag epoch, even when the head file is lost", SpecTimeout(time.Minute), func(ctx SpecContext) {
 		course := store.NewTag("course", "c-1")
 		s := openWith(&store.Options{})
 		for range 3 {

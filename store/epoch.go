@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -247,6 +248,43 @@ func snapshotEpoch(name string) (uint64, bool) {
 		return 0, false
 	}
 	return e, true
+}
+
+// dropSnapshots removes every index snapshot, durably, before AddTags
+// makes the epoch odd, and holds the snapshot lock until the caller has
+// done so (it calls unlock): no snapshot written before the run survives
+// it, and none is written from an index of an older epoch after it.
+// Without this, a snapshot the run could not replace at its end would be
+// loaded again, stale, should the head file (which holds the epoch) be
+// lost. The index is then rebuilt from the event files.
+func (s *FileStore) dropSnapshots(ctx context.Context) (unlock func(), err error) {
+	unlock, err = s.lockSnapshots(ctx)
+	if err != nil {
+		return nil, err
+	}
+	entries, err := s.fs.ReadDir(s.l.index())
+	if err != nil {
+		unlock()
+		return nil, fmt.Errorf("store: list %s: %w", s.l.index(), err)
+	}
+	removed := false
+	for _, en := range entries {
+		if _, ok := snapshotEpoch(en.Name()); ok {
+			p := filepath.Join(s.l.index(), en.Name())
+			if err := s.fs.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				unlock()
+				return nil, fmt.Errorf("store: remove %s: %w", p, err)
+			}
+			removed = true
+		}
+	}
+	if removed && !s.opts.NoSync {
+		if err := s.fs.SyncDir(s.l.index()); err != nil {
+			unlock()
+			return nil, fmt.Errorf("store: sync folder %s: %w", s.l.index(), err)
+		}
+	}
+	return unlock, nil
 }
 
 // removeOldSnapshots removes the snapshots of epochs before e, which no

@@ -1,11 +1,13 @@
 package store
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"path/filepath"
 	"slices"
+	"time"
 
 	"github.com/gofrs/flock"
 
@@ -333,18 +335,20 @@ func (s *FileStore) writeSnapshot() error {
 	if e%2 == 1 {
 		return nil // never persist an index of an unfinished AddTags run
 	}
-	st, err := s.readHeadFile()
-	if err != nil {
-		return err
-	}
-	if st.epochOK && st.epoch > e {
-		return nil // tags were added since this index was built
-	}
 	unlock, ok := s.trySnapshotLock()
 	if !ok {
 		return nil // another handle is writing one
 	}
 	defer unlock()
+	// The epoch is read under the snapshot lock: AddTags holds it while it
+	// removes the snapshots and makes the epoch odd (see dropSnapshots).
+	st, err := s.readHeadFile()
+	if err != nil {
+		return err
+	}
+	if st.epochOK && st.epoch > e {
+		return nil // tags are being added, or were, since this index was built
+	}
 	// A snapshot never covers events that are not durable: those after
 	// the durable prefix are synced first.
 	if err := s.syncEvents(st.durable+1, covered); err != nil {
@@ -356,6 +360,23 @@ func (s *FileStore) writeSnapshot() error {
 	s.removeOldSnapshots(e)
 	s.sinceSnap.Add(-n)
 	return nil
+}
+
+// lockSnapshots takes index/.snapshot.lock, waiting while a snapshot is
+// being written, at most until ctx ends or the lock timeout.
+func (s *FileStore) lockSnapshots(ctx context.Context) (unlock func(), err error) {
+	fl := flock.New(filepath.Join(s.l.index(), snapshotLockName))
+	ctx, cancel := context.WithTimeout(ctx, s.opts.LockTimeout)
+	defer cancel()
+	ok, err := fl.TryLockContext(ctx, time.Millisecond)
+	if !ok {
+		fl.Close()
+		if err == nil {
+			err = ctx.Err()
+		}
+		return nil, fmt.Errorf("store: lock %s: %w", filepath.Join(s.l.index(), snapshotLockName), err)
+	}
+	return func() { fl.Unlock(); fl.Close() }, nil
 }
 
 // trySnapshotLock takes index/.snapshot.lock without waiting. Whoever
