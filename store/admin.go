@@ -271,7 +271,7 @@ func (s *FileStore) AddTags(ctx context.Context, eventType string, tagsFor func(
 	s.mu.Unlock()
 	// The snapshot of the new epoch first, so that other processes find it
 	// when they see the epoch move.
-	if err := s.writeSnapshot(); err != nil {
+	if err := s.snapshot(true); err != nil {
 		s.log.Warn("could not write the index snapshot", "err", err)
 	}
 	if err := s.writeEpoch(base+2, !s.opts.NoSync); err != nil {

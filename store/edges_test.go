@@ -167,7 +167,7 @@ var _ = Describe("The store at its edges", func() {
 		Expect(err).To(MatchError(store.ErrAppendConditionFailed), "a condition guarded by the tag sees them")
 	})
 
-	PIt("returns from Append when its context ends while it waits for the writer lock, and stores nothing", SpecTimeout(30*time.Second), func(sctx SpecContext) {
+	It("returns from Append when its context ends while it waits for the writer lock, and stores nothing", SpecTimeout(30*time.Second), func(sctx SpecContext) {
 		s := openWith(&store.Options{LockTimeout: time.Hour})
 		held := flock.New(filepath.Join(dir, ".lock"))
 		Expect(held.Lock()).To(Succeed())

@@ -81,7 +81,24 @@ type request struct {
 	events []Event
 	cond   *AppendCondition
 	done   chan result
+	// state says who decides the request's fate: the committer, once it
+	// holds the writer lock and claims it, or Append, once its context has
+	// ended and it withdraws it first.
+	state atomic.Int32
 }
+
+const (
+	queued int32 = iota
+	claimed
+	withdrawn
+)
+
+// claim gives the request to the committer; false means it was withdrawn.
+func (r *request) claim() bool { return r.state.CompareAndSwap(queued, claimed) }
+
+// withdraw takes the request back before the committer claims it; false
+// means the committer has it.
+func (r *request) withdraw() bool { return r.state.CompareAndSwap(queued, withdrawn) }
 
 type result struct {
 	last Position
@@ -363,9 +380,20 @@ func (s *FileStore) indexUpTo(h Position) error {
 // committed together (group commit): they share the lock and the fsyncs,
 // while each keeps its own condition, checked in arrival order. With the
 // default sync mode Append returns only after the events and their folder
-// entries are durable. If Append returns an error other than a validation,
-// condition, lock or context error, the events may or may not have been
-// stored, and the handle is broken (ErrBroken) until reopened.
+// entries are durable, and every event before them too, whatever handle
+// committed it.
+//
+// What the caller knows when Append returns an error:
+//   - a validation or condition error, ErrClosed, ErrReadOnly or a
+//     *LockError (ErrLockTimeout): nothing was stored;
+//   - ctx.Err(): nothing was stored. Append returns as soon as ctx ends
+//     while the append waits in the queue or for the writer lock; once
+//     its group holds the lock and has accepted it, the commit (writing and
+//     syncing the files, no more waiting) runs to its end and Append
+//     returns its outcome instead;
+//   - any other error (ErrBroken, I/O errors): the events may or may not
+//     have been stored, and the handle is broken until reopened.
+//     Reopening settles the question; see docs/durability.md.
 func (s *FileStore) Append(ctx context.Context, events []Event, cond *AppendCondition) (last Position, err error) {
 	start := time.Now()
 	ctx, span := s.tel.start(ctx, "opossum.append", AttrEventCount.Int(len(events)), AttrConflict.Bool(false))
@@ -409,10 +437,25 @@ func (s *FileStore) append(ctx context.Context, events []Event, cond *AppendCond
 		s.qmu.RUnlock()
 		return 0, ErrClosed
 	}
-	s.reqs <- r
+	select {
+	case s.reqs <- r:
+	case <-ctx.Done():
+		s.qmu.RUnlock()
+		return 0, ctx.Err()
+	}
 	s.qmu.RUnlock()
-	res := <-r.done
-	return res.last, res.err
+	select {
+	case res := <-r.done:
+		return res.last, res.err
+	case <-ctx.Done():
+		if r.withdraw() {
+			return 0, ctx.Err() // the committer will skip it: nothing stored
+		}
+		// The committer holds the lock and is writing the group: its
+		// outcome follows in the time of one commit.
+		res := <-r.done
+		return res.last, res.err
+	}
 }
 
 func (s *FileStore) brokenErr() error {
@@ -535,6 +578,9 @@ func (s *FileStore) commitGroup(reqs []*request) {
 	var ok []accepted
 	var pending []StoredEvent
 	for _, r := range reqs {
+		if !r.claim() {
+			continue // withdrawn: its Append has returned
+		}
 		if err := r.ctx.Err(); err != nil {
 			r.done <- result{err: err}
 			continue

@@ -325,7 +325,12 @@ func (s *FileStore) snapshotInBackground() {
 // writeSnapshot persists the index. It first syncs the events it covers
 // after the durable prefix, so a snapshot never covers events that are not
 // durable.
-func (s *FileStore) writeSnapshot() error {
+func (s *FileStore) writeSnapshot() error { return s.snapshot(false) }
+
+// snapshot writes the index snapshot. wait says whether to wait for a
+// snapshot another handle is writing (AddTags, which removed them all)
+// or to leave the work to it.
+func (s *FileStore) snapshot(wait bool) error {
 	s.mu.RLock()
 	n := s.sinceSnap.Load()
 	b := s.idx.encodeSnapshot()
@@ -335,9 +340,17 @@ func (s *FileStore) writeSnapshot() error {
 	if e%2 == 1 {
 		return nil // never persist an index of an unfinished AddTags run
 	}
-	unlock, ok := s.trySnapshotLock()
-	if !ok {
-		return nil // another handle is writing one
+	var unlock func()
+	if wait {
+		var err error
+		if unlock, err = s.lockSnapshots(context.Background()); err != nil {
+			return err
+		}
+	} else {
+		var ok bool
+		if unlock, ok = s.trySnapshotLock(); !ok {
+			return nil // another handle is writing one
+		}
 	}
 	defer unlock()
 	// The epoch is read under the snapshot lock: AddTags holds it while it
