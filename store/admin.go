@@ -140,6 +140,10 @@ type AddTagsResult struct {
 // power cut) is detected by the next writer, which rebuilds the index from
 // the event files: the tags written by then stay, none is half indexed.
 //
+// tagsFor may read the store through this handle (Head, Read, ReadLast,
+// Stats; once Close has begun they return ErrClosed); it must not call
+// Append, AddTags or Close on it. Close waits for a run in progress.
+//
 // If ctx ends or tagsFor's tags are invalid, the events changed so far
 // keep their new tags, the result counts them, and the error says why it
 // stopped. If catching up with other writers fails before the run starts,
@@ -158,12 +162,16 @@ func (s *FileStore) AddTags(ctx context.Context, eventType string, tagsFor func(
 	if s.opts.ReadOnly {
 		return res, ErrReadOnly
 	}
-	// Close waits for a run in progress.
+	// Close waits for a run in progress, without holding a lock that
+	// tagsFor's reads of the store would need.
 	s.qmu.RLock()
-	defer s.qmu.RUnlock()
 	if s.closed {
+		s.qmu.RUnlock()
 		return res, ErrClosed
 	}
+	s.runs.Add(1)
+	s.qmu.RUnlock()
+	defer s.runs.Done()
 	if err := s.brokenErr(); err != nil {
 		return res, err
 	}

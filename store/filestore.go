@@ -71,6 +71,7 @@ type FileStore struct {
 	sinceSnap atomic.Int64
 	snapBusy  atomic.Bool
 	bg        sync.WaitGroup
+	runs      sync.WaitGroup // AddTags runs in progress; Close waits for them
 	tel       *telemetry
 }
 
@@ -1004,7 +1005,9 @@ func (s *FileStore) Subscribe(ctx context.Context, q Query, after Position) iter
 	}
 }
 
-// Close waits for appends in progress, writes the index snapshot when
+// Close waits for appends and AddTags runs in progress (an AddTags
+// callback that reads the store meanwhile gets ErrClosed, and Close does
+// not wait for it), writes the index snapshot when
 // events were indexed since the last one, and releases the store's files.
 // Other methods called later return ErrClosed; closing again is a no-op.
 func (s *FileStore) Close() error {
@@ -1017,6 +1020,7 @@ func (s *FileStore) Close() error {
 	s.qmu.Unlock()
 	close(s.stop)
 	<-s.stopped
+	s.runs.Wait()
 	s.bg.Wait()
 	var errs []error
 	if !s.opts.ReadOnly && s.sinceSnap.Load() > 0 && s.brokenErr() == nil {
