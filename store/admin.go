@@ -195,6 +195,9 @@ func (s *FileStore) AddTags(ctx context.Context, eventType string, tagsFor func(
 			return res, fmt.Errorf("store: sync folder %s: %w", s.l.dir, err)
 		}
 	}
+	if err := s.cleanShardTemps(); err != nil {
+		return res, err
+	}
 	unlockSnapshots, err := s.dropSnapshots(ctx)
 	if err != nil {
 		return res, err

@@ -136,6 +136,11 @@ func (s *FileStore) finishEpoch() (bool, error) {
 	if e%2 == 0 {
 		return false, nil
 	}
+	// The epoch stays odd until the run's temporary files are gone, so
+	// that an even epoch means there are none below the last shard.
+	if err := s.cleanShardTemps(); err != nil {
+		return false, err
+	}
 	if err := s.writeEpoch(e+1, !s.opts.NoSync); err != nil {
 		return false, err
 	}
@@ -144,6 +149,26 @@ func (s *FileStore) finishEpoch() (bool, error) {
 	s.mu.Unlock()
 	s.log.Warn("an add-tags run was interrupted; rebuilt the index from the event files", "epoch", e+1)
 	return true, nil
+}
+
+// cleanShardTemps removes the temporary files in every shard folder. Only
+// AddTags leaves them below the last shard (recovery's removeAfter sees
+// the last one): a run that died, or failed to remove its own. It runs
+// before every run and when an interrupted one is repaired, which leaves
+// the epoch odd until it succeeds.
+func (s *FileStore) cleanShardTemps() error {
+	shards, err := s.fs.ReadDir(s.l.events())
+	if err != nil {
+		return fmt.Errorf("store: list %s: %w", s.l.events(), err)
+	}
+	for _, sh := range shards {
+		if sh.IsDir() {
+			if err := s.cleanTemp(filepath.Join(s.l.events(), sh.Name())); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // followEpoch reloads the index when the head file names another tag

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -34,11 +35,11 @@ func (s *FileStore) recover() error {
 			s.log.Warn("head file unreadable; recomputing it from the event files", "file", s.l.head())
 		}
 	}
-	s.cleanTemp(s.l.dir)
+	_ = s.cleanTemp(s.l.dir) // a leftover is harmless; the next Open retries
 	// Other processes write snapshots without the writer lock; their
 	// temporary files are left alone unless no snapshot is being written.
 	if unlock, ok := s.trySnapshotLock(); ok {
-		s.cleanTemp(s.l.index())
+		_ = s.cleanTemp(s.l.index())
 		unlock()
 	}
 	start := s.idx.head
@@ -113,19 +114,25 @@ func (s *FileStore) loadSnapshotAt(head Position, e uint64) *index {
 	return x
 }
 
-func (s *FileStore) cleanTemp(dir string) {
+// cleanTemp removes the temporary files in dir. It returns the first
+// error, having tried every file.
+func (s *FileStore) cleanTemp(dir string) error {
 	entries, err := s.fs.ReadDir(dir)
 	if err != nil {
-		return
+		return fmt.Errorf("store: list %s: %w", dir, err)
 	}
+	var first error
 	for _, e := range entries {
 		if vfs.IsTemp(e.Name()) {
 			p := filepath.Join(dir, e.Name())
-			if err := s.fs.Remove(p); err == nil {
-				s.log.Info("removed temporary file left by a crash", "file", p)
+			if err := s.fs.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				first = cmp.Or(first, fmt.Errorf("store: remove %s: %w", p, err))
+				continue
 			}
+			s.log.Info("removed temporary file left by a crash", "file", p)
 		}
 	}
+	return first
 }
 
 // catchUpLocked runs under the writer lock before a commit or an AddTags
