@@ -53,35 +53,9 @@ func (s *FileStore) openReadOnly() error {
 	} else if s.idx.head > 0 {
 		s.log.Warn("head file missing; serving the whole batches found after the index (a read-write Open recomputes it)", "file", s.l.head())
 	}
-	s.indexWholeBatches()
+	// The whole batches after the index, stopping silently at the first
+	// missing or damaged file, writing nothing: a read-only view of what
+	// recovery would keep.
+	_, _ = s.indexBatches()
 	return nil
-}
-
-// indexWholeBatches indexes the whole batches that follow the index head
-// without a gap, stopping silently at the first missing or damaged file,
-// and writes nothing: a read-only view of what recovery would keep.
-func (s *FileStore) indexWholeBatches() {
-	var batch []StoredEvent
-	var want batchRange
-	for p := s.idx.head + 1; ; p++ {
-		e, br, err := s.readEvent(p)
-		if err != nil {
-			return
-		}
-		if len(batch) == 0 {
-			if br.First != p {
-				return
-			}
-			want = br
-		} else if br != want {
-			return
-		}
-		batch = append(batch, e)
-		if p == want.Last {
-			for _, e := range batch {
-				s.idx.add(e.Position, e.Type, e.Tags)
-			}
-			batch = batch[:0]
-		}
-	}
 }

@@ -191,61 +191,28 @@ func (s *FileStore) catchUp() error {
 // indexed (they were written completely; their writer may or may not have
 // reported success); the first batch with a missing or damaged file, and
 // everything after it, is a torn tail and is removed. A damaged file at or
-// below the committed head h is corruption instead, unless the store runs
-// with NoSync, where a power loss may have dropped committed events.
+// below the committed head h and within the durable prefix is corruption
+// instead; after the prefix, or with NoSync, a power loss may have dropped
+// committed events, and they are dropped with a warning.
 // The caller holds the writer lock and syncMu (or is Open).
 func (s *FileStore) settleTail(h Position) error {
-	var batch []StoredEvent
-	var want batchRange
-	good := s.idx.head
-	adopted := Position(0)
-	p := good + 1
+	good, stop := s.indexBatches()
 	var problem error
-	for {
-		e, br, err := s.readEvent(p)
-		if err != nil {
-			var ce *CorruptionError
-			if errors.As(err, &ce) && errors.Is(ce.Err, fs.ErrNotExist) && len(batch) == 0 {
-				break // the clean end of the log
-			}
-			// A file that could not be read, as opposed to one that is
-			// missing or does not decode, says nothing about its batch:
-			// taking it for a torn tail would delete a batch that may be
-			// whole and acknowledged (a stale head file, after a power
-			// cut, sits below acknowledged batches). Fail; a later Open or
-			// commit retries.
-			var pe *fs.PathError
-			if errors.As(err, &pe) && !errors.Is(err, fs.ErrNotExist) {
-				return err
-			}
-			problem = err
-			break
+	if stop != nil {
+		// A file that could not be read, as opposed to one that is
+		// missing or does not decode, says nothing about its batch:
+		// taking it for a torn tail would delete a batch that may be
+		// whole and acknowledged (a stale head file, after a power cut,
+		// sits below acknowledged batches). Fail; a later Open or commit
+		// retries.
+		var pe *fs.PathError
+		if errors.As(stop, &pe) && !errors.Is(stop, fs.ErrNotExist) {
+			return stop
 		}
-		if len(batch) == 0 {
-			if br.First != p {
-				problem = &CorruptionError{Path: s.l.event(p), Position: p, Err: fmt.Errorf("batch %d..%d does not start here", br.First, br.Last)}
-				break
-			}
-			want = br
-		} else if br != want {
-			problem = &CorruptionError{Path: s.l.event(p), Position: p, Err: fmt.Errorf("batch %d..%d inside batch %d..%d", br.First, br.Last, want.First, want.Last)}
-			break
+		problem = stop
+		if !errors.As(stop, new(*CorruptionError)) { // a batch that does not fit
+			problem = &CorruptionError{Path: s.l.event(good + 1), Position: good + 1, Err: stop}
 		}
-		batch = append(batch, e)
-		if p == want.Last {
-			s.mu.Lock()
-			for _, e := range batch {
-				s.idx.add(e.Position, e.Type, e.Tags)
-			}
-			s.mu.Unlock()
-			s.sinceSnap.Add(int64(len(batch)))
-			good = p
-			if p > h {
-				adopted = p
-			}
-			batch = batch[:0]
-		}
-		p++
 	}
 	if problem == nil && good < h {
 		problem = &CorruptionError{Path: s.l.event(good + 1), Position: good + 1, Err: fmt.Errorf("committed event file missing (head is %d)", h)}
@@ -265,10 +232,10 @@ func (s *FileStore) settleTail(h Position) error {
 	if err := s.removeAfter(good); err != nil {
 		return err
 	}
-	if adopted > 0 {
+	if good > h {
 		// The caller makes them durable (syncPrefix) before the head
 		// moves over them.
-		s.log.Info("kept whole batches written by an append that did not finish", "after", h, "to", adopted)
+		s.log.Info("kept whole batches written by an append that did not finish", "after", h, "to", good)
 	}
 	return nil
 }
