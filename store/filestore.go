@@ -424,10 +424,8 @@ func (s *FileStore) append(ctx context.Context, events []Event, cond *AppendCond
 	if err != nil {
 		return 0, err
 	}
-	if cond != nil {
-		if err := cond.FailIfEventsMatch.Validate(); err != nil {
-			return 0, err
-		}
+	if err := cond.validate(); err != nil {
+		return 0, err
 	}
 	if err := s.brokenErr(); err != nil {
 		return 0, err
@@ -586,21 +584,21 @@ func (s *FileStore) commitGroup(reqs []*request) {
 			r.done <- result{err: err}
 			continue
 		}
-		if r.cond != nil {
-			s.mu.RLock()
-			pl := s.idx.plan(r.cond.FailIfEventsMatch)
-			s.mu.RUnlock()
-			last := pl.last()
+		// The condition sees the stored events and the appends accepted
+		// before it in this group.
+		if err := r.cond.check(func(q Query) Position {
 			for i := len(pending) - 1; i >= 0; i-- {
-				if r.cond.FailIfEventsMatch.Matches(&pending[i].Event) {
-					last = pending[i].Position
-					break
+				if q.Matches(&pending[i].Event) {
+					return pending[i].Position
 				}
 			}
-			if r.cond.violatedBy(last) {
-				r.done <- result{err: r.cond.conflict(last)}
-				continue
-			}
+			s.mu.RLock()
+			pl := s.idx.plan(q)
+			s.mu.RUnlock()
+			return pl.last()
+		}); err != nil {
+			r.done <- result{err: err}
+			continue
 		}
 		ok = append(ok, accepted{r: r, first: next})
 		for _, e := range r.events {

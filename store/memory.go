@@ -36,21 +36,17 @@ func (m *MemoryStore) Append(ctx context.Context, events []Event, cond *AppendCo
 	if err != nil {
 		return 0, err
 	}
-	if cond != nil {
-		if err := cond.FailIfEventsMatch.Validate(); err != nil {
-			return 0, err
-		}
+	if err := cond.validate(); err != nil {
+		return 0, err
 	}
 	m.mu.Lock()
 	if m.closed {
 		m.mu.Unlock()
 		return 0, ErrClosed
 	}
-	if cond != nil {
-		if last := m.lastMatch(cond.FailIfEventsMatch); cond.violatedBy(last) {
-			m.mu.Unlock()
-			return 0, cond.conflict(last)
-		}
+	if err := cond.check(m.lastMatch); err != nil {
+		m.mu.Unlock()
+		return 0, err
 	}
 	for _, e := range batch {
 		m.events = append(m.events, StoredEvent{Position: Position(len(m.events) + 1), Event: e})
