@@ -546,6 +546,9 @@ type accepted struct {
 	first Position
 }
 
+// commitGroup commits a group of appends: it takes the writer lock,
+// catches up, accepts the appends whose conditions hold, and writes and
+// publishes them.
 func (s *FileStore) commitGroup(reqs []*request) {
 	if err := s.brokenErr(); err != nil {
 		failAll(reqs, err)
@@ -569,13 +572,30 @@ func (s *FileStore) commitGroup(reqs []*request) {
 		failAll(reqs, err)
 		return
 	}
+	ok, pending := s.accept(reqs)
+	if len(ok) > 0 {
+		s.publish(ok, pending)
+	}
+}
 
+// accept claims the requests of a group in arrival order, checks each
+// one's condition against the store and the appends accepted before it,
+// and assigns positions. Requests that are refused get their answer here.
+func (s *FileStore) accept(reqs []*request) (ok []accepted, pending []StoredEvent) {
 	s.mu.RLock()
-	head := s.idx.head
+	next := s.idx.head + 1
 	s.mu.RUnlock()
-	next := head + 1
-	var ok []accepted
-	var pending []StoredEvent
+	lastMatch := func(q Query) Position {
+		for i := len(pending) - 1; i >= 0; i-- {
+			if q.Matches(&pending[i].Event) {
+				return pending[i].Position
+			}
+		}
+		s.mu.RLock()
+		pl := s.idx.plan(q)
+		s.mu.RUnlock()
+		return pl.last()
+	}
 	for _, r := range reqs {
 		if !r.claim() {
 			continue // withdrawn: its Append has returned
@@ -584,19 +604,7 @@ func (s *FileStore) commitGroup(reqs []*request) {
 			r.done <- result{err: err}
 			continue
 		}
-		// The condition sees the stored events and the appends accepted
-		// before it in this group.
-		if err := r.cond.check(func(q Query) Position {
-			for i := len(pending) - 1; i >= 0; i-- {
-				if q.Matches(&pending[i].Event) {
-					return pending[i].Position
-				}
-			}
-			s.mu.RLock()
-			pl := s.idx.plan(q)
-			s.mu.RUnlock()
-			return pl.last()
-		}); err != nil {
+		if err := r.cond.check(lastMatch); err != nil {
 			r.done <- result{err: err}
 			continue
 		}
@@ -606,21 +614,24 @@ func (s *FileStore) commitGroup(reqs []*request) {
 			next++
 		}
 	}
-	if len(ok) == 0 {
-		return
-	}
-	reqsOK := make([]*request, len(ok))
+	return ok, pending
+}
+
+// publish writes the accepted appends, commits them (the head), indexes
+// them and acknowledges them. A failure breaks the handle.
+func (s *FileStore) publish(ok []accepted, pending []StoredEvent) {
+	reqs := make([]*request, len(ok))
 	for i, a := range ok {
-		reqsOK[i] = a.r
+		reqs[i] = a.r
 	}
 	s.tel.groupSize.Record(context.Background(), int64(len(pending)), metric.WithAttributes(s.tel.store))
 	if err := s.writeGroup(ok, pending); err != nil {
-		failAll(reqsOK, s.breakWith(err))
+		failAll(reqs, s.breakWith(err))
 		return
 	}
 	last := pending[len(pending)-1].Position
 	if err := s.commitHead(last, !s.opts.NoSync, false); err != nil {
-		failAll(reqsOK, s.breakWith(err))
+		failAll(reqs, s.breakWith(err))
 		return
 	}
 	s.mu.Lock()
