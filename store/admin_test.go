@@ -159,7 +159,7 @@ var _ = Describe("read-only handles", func() {
 
 	It("refuses a store of a newer format version", func() {
 		dir := copyFixture("small")
-		Expect(os.WriteFile(filepath.Join(dir, "opossum.json"), []byte(`{"format": 2}`), 0o644)).To(Succeed())
+		Expect(os.WriteFile(filepath.Join(dir, "opossum.json"), fmt.Appendf(nil, `{"format": %d}`, store.FormatVersion+1), 0o644)).To(Succeed())
 		_, err := store.Open(dir, &store.Options{ReadOnly: true})
 		Expect(err).To(MatchError(store.ErrUnsupportedFormat))
 	})
@@ -535,6 +535,19 @@ var _ = Describe("Verify", func() {
 		Entry("an index snapshot that disagrees with the files", "small", func(dir string) {
 			b, _ := os.ReadFile(eventFile(dir, 5))
 			b = bytes.Replace(b, []byte(`{"key":"courseId","value":"c-1"},`), nil, 1)
+			Expect(os.WriteFile(eventFile(dir, 5), b, 0o644)).To(Succeed())
+		}, store.ProblemIndex, true, "index/snapshot.bin", 5),
+		Entry("two event files with the same id", "no-snapshot", func(dir string) {
+			b, _ := os.ReadFile(eventFile(dir, 3))
+			b = bytes.Replace(b, []byte(`"position": 3,`), []byte(`"position": 3, "id": "6f706f73-7375-8000-8000-000000000002",`), 1)
+			Expect(os.WriteFile(eventFile(dir, 3), b, 0o644)).To(Succeed())
+		}, store.ProblemCorruptEvent, true, "events/000000/000000000003.json", 3),
+		Entry("an index snapshot whose ids disagree with the files", "small", func(dir string) {
+			s, err := store.Open(dir, nil) // writes a snapshot with ids at Close
+			Expect(err).NotTo(HaveOccurred())
+			Expect(s.Close()).To(Succeed())
+			b, _ := os.ReadFile(eventFile(dir, 5))
+			b = bytes.Replace(b, []byte(`"position": 5,`), []byte(`"position": 5, "id": "`+store.NewEventID().String()+`",`), 1)
 			Expect(os.WriteFile(eventFile(dir, 5), b, 0o644)).To(Succeed())
 		}, store.ProblemIndex, true, "index/snapshot.bin", 5),
 		Entry("a projection checkpoint ahead of the head", "torn", func(dir string) {

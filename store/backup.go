@@ -155,7 +155,7 @@ func (s *FileStore) backup(ctx context.Context, sink backupSink) (BackupResult, 
 		if err := sink.file(filepath.ToSlash(rel), b); err != nil {
 			return res, err
 		}
-		x.add(p, e.Type, e.Tags)
+		x.add(p, &e.Event)
 		res.Head = p
 		res.Events++
 		res.Bytes += int64(len(b))

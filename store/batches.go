@@ -84,7 +84,7 @@ func (s *FileStore) indexBatches() (Position, error) {
 	return walkBatches(s.idx.head+1, read, func(batchRange) bool {
 		s.mu.Lock()
 		for _, e := range batch {
-			s.idx.add(e.Position, e.Type, e.Tags)
+			s.idx.add(e.Position, &e.Event)
 		}
 		s.mu.Unlock()
 		s.sinceSnap.Add(int64(len(batch)))

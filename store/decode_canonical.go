@@ -21,7 +21,16 @@ func decodeCanonical(b []byte) (f eventFile, ok bool) {
 		return f, false
 	}
 	pos, ok := d.uint()
-	if !ok || !d.lit(",\n  \"type\": ") {
+	if !ok {
+		return f, false
+	}
+	if d.lit(",\n  \"id\": ") {
+		id, ok := d.quoted()
+		if !ok || f.ID.UnmarshalText(id[1:len(id)-1]) != nil || f.ID.IsZero() {
+			return f, false
+		}
+	}
+	if !d.lit(",\n  \"type\": ") {
 		return f, false
 	}
 	f.Position = Position(pos)

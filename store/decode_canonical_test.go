@@ -26,7 +26,7 @@ var _ = Describe("Decoding event files", func() {
 		return b.String()
 	}
 	randEvent := func(r *rand.Rand) store.Event {
-		e := store.Event{Type: "T" + randString(r, 0)}
+		e := store.Event{ID: store.NewEventID(), Type: "T" + randString(r, 0)}
 		for range r.IntN(4) {
 			e.Tags = append(e.Tags, store.NewTag("k"+randString(r, 0), randString(r, 0)))
 		}
@@ -69,7 +69,7 @@ var _ = Describe("Decoding event files", func() {
 	})
 
 	It("takes the fast path for a typical event and falls back for a file edited by hand", func() {
-		e := store.Event{Type: "StudentRegistered", Data: []byte(`{"name":"Ada"}`), Tags: []store.Tag{store.NewTag("studentId", "s-1")},
+		e := store.Event{ID: store.NewEventID(), Type: "StudentRegistered", Data: []byte(`{"name":"Ada"}`), Tags: []store.Tag{store.NewTag("studentId", "s-1")},
 			Metadata: store.Metadata{Timestamp: time.Date(2026, 1, 2, 3, 4, 5, 6, time.UTC), CorrelationID: "c"}}
 		b := store.EncodeEventFile(7, e, 7, 7)
 		fast, slow, ok, err := store.DecodeEventFileBothWays(b)
@@ -87,9 +87,12 @@ var _ = Describe("Decoding event files", func() {
 	})
 
 	It("refuses damaged files on both paths", func() {
-		e := store.Event{Type: "A", Data: []byte(`{"x":"}"}`), Metadata: store.Metadata{Timestamp: time.Unix(1, 0).UTC()}}
+		e := store.Event{ID: store.NewEventID(), Type: "A", Data: []byte(`{"x":"}"}`), Metadata: store.Metadata{Timestamp: time.Unix(1, 0).UTC()}}
 		b := string(store.EncodeEventFile(1, e, 1, 1))
 		for _, bad := range []string{
+			strings.Replace(b, e.ID.String(), "00000000-0000-0000-0000-000000000000", 1),
+			strings.Replace(b, e.ID.String(), "not-a-uuid", 1),
+			strings.Replace(b, e.ID.String(), e.ID.String()[:35]+"g", 1),
 			strings.Replace(b, `{"x":"}"}`, `{"x":}`, 1),
 			strings.Replace(b, `"timestamp":"`, `"timestamp":"x`, 1),
 			b[:len(b)-3],

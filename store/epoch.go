@@ -232,7 +232,7 @@ func (s *FileStore) reloadIndex(st headState, e uint64, held bool) error {
 		if err != nil {
 			return err
 		}
-		x.add(p, ev.Type, ev.Tags)
+		x.add(p, &ev.Event)
 	}
 	s.mu.Lock()
 	s.idx = x

@@ -51,6 +51,12 @@ var (
 	// ErrStoreInUse means DeleteStore found the store open by a handle (in
 	// this process or another) or a writer holding its lock.
 	ErrStoreInUse = errors.New("store: store in use")
+	// ErrDuplicateEventID means an appended event's id is already stored and
+	// the append is not a retry of the batch stored with it (other events
+	// or another split, or the same id with other content), or an id occurs
+	// twice in one batch; nothing was written. The returned error is a
+	// *DuplicateEventIDError.
+	ErrDuplicateEventID = errors.New("store: duplicate event id")
 )
 
 // ConditionError reports which append condition failed and the position of
@@ -74,6 +80,30 @@ func (e *ConditionError) Error() string {
 
 // Is reports whether target is ErrAppendConditionFailed.
 func (e *ConditionError) Is(target error) bool { return target == ErrAppendConditionFailed }
+
+// DuplicateEventIDError reports an event id that an append cannot use.
+type DuplicateEventIDError struct {
+	// ID is the id.
+	ID EventID
+	// Index is the event's index in the appended batch.
+	Index int
+	// Position is the position of the stored event with the id; 0 when the
+	// id occurs twice in the batch.
+	Position Position
+	// Reason says what differs, for example "the stored event has another
+	// type" or "the stored batch is 3..5".
+	Reason string
+}
+
+func (e *DuplicateEventIDError) Error() string {
+	if e.Position == 0 {
+		return fmt.Sprintf("store: duplicate event id %s: event %d of the batch %s", e.ID, e.Index, e.Reason)
+	}
+	return fmt.Sprintf("store: duplicate event id %s: event %d of the batch is stored at position %d, but this append is not a retry of its batch: %s", e.ID, e.Index, e.Position, e.Reason)
+}
+
+// Is reports whether target is ErrDuplicateEventID.
+func (e *DuplicateEventIDError) Is(target error) bool { return target == ErrDuplicateEventID }
 
 // LockError reports a lock that could not be taken in time.
 type LockError struct {

@@ -73,6 +73,12 @@ type Metadata struct {
 // written (key order and number text included), without insignificant
 // whitespace; nil or empty Data is stored as {}.
 type Event struct {
+	// ID identifies the event. Append generates a time-ordered one
+	// (NewEventID) when it is zero and keeps one the caller set. Set it
+	// before the first attempt to make a retry safe: an Append of a batch
+	// whose ids are already stored, as that batch, returns the original
+	// positions and stores nothing (see EventStore.Append).
+	ID EventID
 	// Type names what happened, for example "StudentRegistered". Required.
 	Type string
 	// Data is the payload, a JSON object.
@@ -139,20 +145,21 @@ func validateEvent(i int, e *Event) error {
 }
 
 // prepareBatch validates every event of a batch and returns copies ready to
-// store (timestamp set, data compacted). Nothing is returned unless every
-// event is valid.
-func prepareBatch(events []Event, maxSize int, now time.Time) ([]Event, error) {
+// store (id and timestamp set, data compacted). Nothing is returned unless
+// every event is valid and no id occurs twice.
+func prepareBatch(events []Event, maxSize int, now time.Time) (preparedBatch, error) {
 	if len(events) == 0 {
-		return nil, ErrEmptyBatch
+		return preparedBatch{}, ErrEmptyBatch
 	}
 	if maxSize <= 0 {
 		maxSize = DefaultMaxEventSize
 	}
 	out := make([]Event, len(events))
+	stamped := make([]bool, len(events))
 	for i := range events {
 		e := events[i]
 		if err := validateEvent(i, &e); err != nil {
-			return nil, err
+			return preparedBatch{}, err
 		}
 		d := bytes.TrimSpace(e.Data)
 		if len(d) == 0 {
@@ -160,26 +167,33 @@ func prepareBatch(events []Event, maxSize int, now time.Time) ([]Event, error) {
 		} else {
 			var buf bytes.Buffer
 			if err := json.Compact(&buf, d); err != nil {
-				return nil, fmt.Errorf("%w: event %d (%s) data: %v", ErrInvalidEvent, i, e.Type, err)
+				return preparedBatch{}, fmt.Errorf("%w: event %d (%s) data: %v", ErrInvalidEvent, i, e.Type, err)
 			}
 			e.Data = buf.Bytes()
 		}
-		if e.Metadata.Timestamp.IsZero() {
+		stamped[i] = !e.Metadata.Timestamp.IsZero()
+		if !stamped[i] {
 			e.Metadata.Timestamp = now
+		}
+		if e.ID.IsZero() {
+			e.ID = idGen.next(now)
 		}
 		e.Tags = append([]Tag(nil), e.Tags...)
 		e.Metadata.Extra = maps.Clone(e.Metadata.Extra)
 		if size := eventSize(&e); size > maxSize {
-			return nil, fmt.Errorf("%w: event %d (%s) is %d bytes, the limit is %d", ErrEventTooLarge, i, e.Type, size, maxSize)
+			return preparedBatch{}, fmt.Errorf("%w: event %d (%s) is %d bytes, the limit is %d", ErrEventTooLarge, i, e.Type, size, maxSize)
 		}
 		out[i] = e
 	}
-	return out, nil
+	if err := checkBatchIDs(out); err != nil {
+		return preparedBatch{}, err
+	}
+	return preparedBatch{events: out, stamped: stamped}, nil
 }
 
 // eventSize estimates the encoded size of an event.
 func eventSize(e *Event) int {
-	n := len(e.Type) + len(e.Data) + len(e.Metadata.CorrelationID) + len(e.Metadata.CausationID) + 160
+	n := len(e.Type) + len(e.Data) + len(e.Metadata.CorrelationID) + len(e.Metadata.CausationID) + 208
 	for _, t := range e.Tags {
 		n += len(t.Key) + len(t.Value) + 24
 	}

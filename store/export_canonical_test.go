@@ -13,7 +13,7 @@ import (
 func DecodeEventFileBothWays(b []byte) (fast, slow StoredEvent, canonical bool, err error) {
 	f, canonical := decodeCanonical(b)
 	if canonical {
-		fast = StoredEvent{Position: f.Position, Event: Event{Type: f.Type, Data: f.Data, Tags: f.Tags, Metadata: f.Metadata}}
+		fast = StoredEvent{Position: f.Position, Event: Event{ID: f.ID, Type: f.Type, Data: f.Data, Tags: f.Tags, Metadata: f.Metadata}}
 	}
 	var g eventFile
 	if err = json.Unmarshal(b, &g); err != nil {
@@ -22,7 +22,7 @@ func DecodeEventFileBothWays(b []byte) (fast, slow StoredEvent, canonical bool, 
 	if g.Tags == nil {
 		g.Tags = []Tag{}
 	}
-	slow = StoredEvent{Position: g.Position, Event: Event{Type: g.Type, Data: g.Data, Tags: g.Tags, Metadata: g.Metadata}}
+	slow = StoredEvent{Position: g.Position, Event: Event{ID: g.ID, Type: g.Type, Data: g.Data, Tags: g.Tags, Metadata: g.Metadata}}
 	return fast, slow, canonical, nil
 }
 

@@ -78,10 +78,11 @@ type FileStore struct {
 var _ EventStore = (*FileStore)(nil)
 
 type request struct {
-	ctx    context.Context
-	events []Event
-	cond   *AppendCondition
-	done   chan result
+	ctx     context.Context
+	events  []Event
+	stamped []bool // see preparedBatch
+	cond    *AppendCondition
+	done    chan result
 	// state says who decides the request's fate: the committer, once it
 	// holds the writer lock and claims it, or Append, once its context has
 	// ended and it withdraws it first.
@@ -240,7 +241,10 @@ func (s *FileStore) createDir(dir string) error {
 func (s *FileStore) initManifest() error {
 	b, err := s.fs.ReadFile(s.l.manifest())
 	if err == nil {
-		return checkManifest(s.l.manifest(), b)
+		if err := checkManifest(s.l.manifest(), b); err != nil {
+			return err
+		}
+		return s.upgradeManifest(b)
 	}
 	if !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("store: read %s: %w", s.l.manifest(), err)
@@ -367,7 +371,7 @@ func (s *FileStore) indexUpTo(h Position) error {
 		}
 		s.mu.Lock()
 		for _, e := range evs {
-			s.idx.add(e.Position, e.Type, e.Tags)
+			s.idx.add(e.Position, &e.Event)
 		}
 		s.mu.Unlock()
 		s.sinceSnap.Add(int64(len(evs)))
@@ -430,7 +434,7 @@ func (s *FileStore) append(ctx context.Context, events []Event, cond *AppendCond
 	if err := s.brokenErr(); err != nil {
 		return 0, err
 	}
-	r := &request{ctx: ctx, events: batch, cond: cond, done: make(chan result, 1)}
+	r := &request{ctx: ctx, events: batch.events, stamped: batch.stamped, cond: cond, done: make(chan result, 1)}
 	s.qmu.RLock()
 	if s.closed {
 		s.qmu.RUnlock()
@@ -544,6 +548,7 @@ func failAll(reqs []*request, err error) {
 type accepted struct {
 	r     *request
 	first Position
+	retry bool // a retry of an append accepted earlier in the group: nothing to write
 }
 
 // commitGroup commits a group of appends: it takes the writer lock,
@@ -585,6 +590,7 @@ func (s *FileStore) accept(reqs []*request) (ok []accepted, pending []StoredEven
 	s.mu.RLock()
 	next := s.idx.head + 1
 	s.mu.RUnlock()
+	var group groupIDs
 	lastMatch := func(q Query) Position {
 		for i := len(pending) - 1; i >= 0; i-- {
 			if q.Matches(&pending[i].Event) {
@@ -604,11 +610,26 @@ func (s *FileStore) accept(reqs []*request) (ok []accepted, pending []StoredEven
 			r.done <- result{err: err}
 			continue
 		}
+		// A retry is recognised before the condition, which its own
+		// events, stored by the first attempt, would fail.
+		last, inGroup, err := s.retryOf(r, &group, pending)
+		switch {
+		case err != nil:
+			r.done <- result{err: err}
+			continue
+		case inGroup:
+			ok = append(ok, accepted{r: r, first: last + 1 - Position(len(r.events)), retry: true})
+			continue
+		case last > 0:
+			r.done <- result{last: last}
+			continue
+		}
 		if err := r.cond.check(lastMatch); err != nil {
 			r.done <- result{err: err}
 			continue
 		}
 		ok = append(ok, accepted{r: r, first: next})
+		group.add(r.events, next)
 		for _, e := range r.events {
 			pending = append(pending, StoredEvent{Position: next, Event: e})
 			next++
@@ -636,7 +657,7 @@ func (s *FileStore) publish(ok []accepted, pending []StoredEvent) {
 	}
 	s.mu.Lock()
 	for _, e := range pending {
-		s.idx.add(e.Position, e.Type, e.Tags)
+		s.idx.add(e.Position, &e.Event)
 	}
 	s.mu.Unlock()
 	for _, a := range ok {
@@ -657,6 +678,9 @@ func (s *FileStore) writeGroup(ok []accepted, pending []StoredEvent) error {
 	newShard := false
 	i := 0
 	for _, a := range ok {
+		if a.retry {
+			continue
+		}
 		br := batchRange{First: a.first, Last: a.first + Position(len(a.r.events)) - 1}
 		for range a.r.events {
 			e := &pending[i]
@@ -853,6 +877,11 @@ func (s *FileStore) Read(ctx context.Context, q Query, opts ...ReadOption) iter.
 			return yield(e, err)
 		}
 		if err := s.ready(); err != nil {
+			count(StoredEvent{}, err)
+			return
+		}
+		// A cancelled context ends the read even when nothing matches.
+		if err := ctx.Err(); err != nil {
 			count(StoredEvent{}, err)
 			return
 		}

@@ -26,10 +26,11 @@ import (
 //
 //	go test ./store/ -run '^$' -fuzz FuzzDecodeEventFile -fuzztime 30s
 
-// refEventFile is the event file format 1 as documented, decoded by
+// refEventFile is the event file format as documented, decoded by
 // encoding/json: the reference DecodeEventFile must agree with.
 type refEventFile struct {
 	Position store.Position  `json:"position"`
+	ID       *store.EventID  `json:"id"`
 	Type     string          `json:"type"`
 	Tags     []store.Tag     `json:"tags"`
 	Data     json.RawMessage `json:"data"`
@@ -43,6 +44,9 @@ type refEventFile struct {
 // valid applies the documented rules of an event file.
 func (r *refEventFile) valid() bool {
 	if r.Type == "" || len(r.Data) == 0 || r.Data[0] != '{' || r.Metadata.Timestamp.IsZero() {
+		return false
+	}
+	if r.ID != nil && r.ID.IsZero() {
 		return false
 	}
 	if r.Batch.First == 0 || r.Batch.First > r.Position || r.Batch.Last < r.Position {
@@ -65,14 +69,17 @@ func compactJSON(b []byte) string {
 }
 
 // FuzzDecodeEventFile: DecodeEventFile never panics, and it accepts
-// exactly the files encoding/json reads as valid event files of format 1,
-// with the same content.
+// exactly the files encoding/json reads as valid event files, with the
+// same content; a file without an id (format 1) reports one of version 8.
 func FuzzDecodeEventFile(f *testing.F) {
 	for _, s := range []string{
 		``,
 		`{}`,
 		`null`,
 		`{"position": 1}`,
+		`{"position": 1, "id": "0193a5c4-9b6e-7c1d-8f00-5e2a4b6c8d9e", "type": "A", "tags": [], "data": {}, "metadata": {"timestamp": "2025-01-02T03:04:05Z"}, "batch": {"first": 1, "last": 1}}`,
+		`{"position": 1, "id": "00000000-0000-0000-0000-000000000000", "type": "A", "tags": [], "data": {}, "metadata": {"timestamp": "2025-01-02T03:04:05Z"}, "batch": {"first": 1, "last": 1}}`,
+		`{"position": 1, "id": "0193a5c4", "type": "A", "tags": [], "data": {}, "metadata": {"timestamp": "2025-01-02T03:04:05Z"}, "batch": {"first": 1, "last": 1}}`,
 		`{"position": 1, "type": "A", "tags": [], "data": {}, "metadata": {"timestamp": "2025-01-02T03:04:05Z"}, "batch": {"first": 1, "last": 1}}`,
 		`{"position": 2, "type": "A", "tags": [], "data": {}, "metadata": {"timestamp": "2025-01-02T03:04:05Z"}, "batch": {"first": 3, "last": 3}}`,
 		`{"position": 1, "type": "", "tags": [], "data": {}, "metadata": {"timestamp": "2025-01-02T03:04:05Z"}, "batch": {"first": 1, "last": 1}}`,
@@ -102,6 +109,8 @@ func FuzzDecodeEventFile(f *testing.F) {
 			t.Fatalf("position %d, want %d", e.Position, ref.Position)
 		case e.Type != ref.Type:
 			t.Fatalf("type %q, want %q", e.Type, ref.Type)
+		case ref.ID != nil && e.ID != *ref.ID, ref.ID == nil && e.ID.Version() != 8:
+			t.Fatalf("id %s, want %v", e.ID, ref.ID)
 		case e.Tags == nil || len(e.Tags) != len(ref.Tags) || (len(ref.Tags) > 0 && !slices.Equal(e.Tags, ref.Tags)):
 			t.Fatalf("tags %v, want %v", e.Tags, ref.Tags)
 		case compactJSON(e.Data) != compactJSON(ref.Data):

@@ -13,8 +13,9 @@ import (
 )
 
 // index is the in-memory index of a file store: posting lists of positions
-// per type and per tag, and the type of every position. It is derived data:
-// rebuilt from the event files whenever its snapshot is missing or bad.
+// per type and per tag, the type of every position, and the position of
+// every event id. It is derived data: rebuilt from the event files
+// whenever its snapshot is missing or bad.
 //
 // Posting lists only grow at their end, and an appended element is never
 // changed, so a reader may keep a slice taken under the read lock and use it
@@ -26,16 +27,22 @@ type index struct {
 	typeID   map[string]uint32
 	types    [][]Position // by type id
 	tags     map[Tag][]Position
+	ids      map[EventID]Position
 }
 
 func newIndex() *index {
-	return &index{typeID: map[string]uint32{}, tags: map[Tag][]Position{}}
+	return &index{typeID: map[string]uint32{}, tags: map[Tag][]Position{}, ids: map[EventID]Position{}}
 }
 
-// add indexes the event at position head+1.
-func (x *index) add(p Position, typ string, tags []Tag) {
+// add indexes the event e at position head+1. Should two event files
+// carry the same id (a store edited by hand), the first keeps it.
+func (x *index) add(p Position, e *Event) {
 	if p != x.head+1 {
 		panic(fmt.Sprintf("store: index out of order: adding %d after %d", p, x.head))
+	}
+	typ, tags := e.Type, e.Tags
+	if _, dup := x.ids[e.ID]; !dup {
+		x.ids[e.ID] = p
 	}
 	id, ok := x.typeID[typ]
 	if !ok {
@@ -241,10 +248,15 @@ func (pl *plan) last() Position {
 //	"OPOSSUMIDX" version(u8) head(uvarint)
 //	ntypes(uvarint) { name(uvarint len + bytes) count(uvarint) deltas(uvarint...) }
 //	ntags(uvarint) { key value count deltas }
+//	ids: head × 16 bytes, the id of each position from 1 up   (version 2)
 //	crc32 (IEEE, 4 bytes) of everything before it
+//
+// A snapshot of version 1 (no ids) decodes with nil ids (oldSnapshot): Open
+// does not load it but rebuilds the index from the event files once, and
+// writes it again as version 2; Verify still compares its posting lists.
 const snapshotMagic = "OPOSSUMIDX"
 
-const snapshotVersion = 1
+const snapshotVersion = 2
 
 func (x *index) encodeSnapshot() []byte {
 	var buf bytes.Buffer
@@ -291,12 +303,25 @@ func (x *index) encodeSnapshot() []byte {
 		str(t.Value)
 		list(x.tags[t])
 	}
+	byPos := make([]EventID, x.head)
+	for id, p := range x.ids {
+		if p >= 1 && p <= x.head {
+			byPos[p-1] = id
+		}
+	}
+	for i := range byPos {
+		buf.Write(byPos[i][:])
+	}
 	binary.LittleEndian.PutUint32(tmp[:4], crc32.ChecksumIEEE(buf.Bytes()))
 	buf.Write(tmp[:4])
 	return buf.Bytes()
 }
 
 var errBadSnapshot = errors.New("bad index snapshot")
+
+// oldSnapshot reports whether x was decoded from a snapshot of version 1,
+// which has no ids.
+func (x *index) oldSnapshot() bool { return x.ids == nil }
 
 func decodeSnapshot(b []byte) (*index, error) {
 	if len(b) < len(snapshotMagic)+5 || string(b[:len(snapshotMagic)]) != snapshotMagic {
@@ -306,8 +331,9 @@ func decodeSnapshot(b []byte) (*index, error) {
 	if crc32.ChecksumIEEE(body) != sum {
 		return nil, fmt.Errorf("%w: checksum mismatch", errBadSnapshot)
 	}
-	if body[len(snapshotMagic)] != snapshotVersion {
-		return nil, fmt.Errorf("%w: version %d", errBadSnapshot, body[len(snapshotMagic)])
+	version := body[len(snapshotMagic)]
+	if version != snapshotVersion && version != 1 {
+		return nil, fmt.Errorf("%w: version %d", errBadSnapshot, version)
 	}
 	r := bufio.NewReader(bytes.NewReader(body[len(snapshotMagic)+1:]))
 	var err error
@@ -411,8 +437,37 @@ func decodeSnapshot(b []byte) (*index, error) {
 			x.tags[Tag{Key: k, Value: v}] = l
 		}
 	}
+	if err == nil && version == 1 {
+		x.ids = nil // no ids: see oldSnapshot
+	} else if err == nil {
+		err = decodeSnapshotIDs(r, x)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", errBadSnapshot, err)
 	}
 	return x, nil
+}
+
+// decodeSnapshotIDs reads the id of every position up to x.head, and
+// checks that nothing follows them.
+func decodeSnapshotIDs(r *bufio.Reader, x *index) error {
+	rest, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	if uint64(len(rest)) != uint64(x.head)*16 {
+		return fmt.Errorf("%d bytes of ids for %d positions", len(rest), x.head)
+	}
+	x.ids = make(map[EventID]Position, x.head)
+	for p := Position(1); p <= x.head; p++ {
+		id := EventID(rest[(p-1)*16 : p*16])
+		if id.IsZero() {
+			return fmt.Errorf("position %d has no id", p)
+		}
+		x.ids[id] = p
+		if Position(len(x.ids)) != p {
+			return fmt.Errorf("id %s occurs twice, again at position %d", id, p)
+		}
+	}
+	return nil
 }

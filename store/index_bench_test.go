@@ -26,7 +26,7 @@ func BenchmarkIndexMemory(b *testing.B) {
 			// Fresh strings per event, as decoding event files makes them:
 			// the index keeps those of the first event with each tag.
 			tags := []Tag{NewTag("entity", fmt.Sprintf("e-%d", i%(n/10))), NewTag("group", fmt.Sprintf("g-%d", i%100))}
-			x.add(Position(i+1), types[i%10], tags)
+			x.add(Position(i+1), &Event{ID: NewEventID(), Type: types[i%10], Tags: tags})
 		}
 		runtime.GC()
 		runtime.ReadMemStats(&after)

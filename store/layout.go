@@ -8,11 +8,15 @@ import (
 	"path/filepath"
 	"strconv"
 	"time"
+
+	"github.com/opossum-go/opossum/store/vfs"
 )
 
 // FormatVersion is the on-disk format this package writes. It reads every
-// version up to and including this one.
-const FormatVersion = 1
+// version up to and including this one. Version 2 added the event id; a
+// read-write Open of a version-1 store moves its manifest to version 2
+// (see docs/file-format.md).
+const FormatVersion = 2
 
 // ShardSize is the number of event files per shard folder.
 const ShardSize = 10000
@@ -101,6 +105,31 @@ type manifest struct {
 	ShardSize int       `json:"shardSize"`
 }
 
+// upgradeManifest moves the manifest b of an older format to FormatVersion,
+// durably (even with NoSync, as its creation is), keeping its other fields.
+// It runs at a read-write Open, under the writer lock, before anything is
+// written in the new format. Version 1 to 2 changes nothing else: event
+// files without an id keep reporting legacyEventID. Once moved, older
+// versions of the package refuse the store, so they cannot write events
+// without ids into it nor drop ids when they add tags.
+func (s *FileStore) upgradeManifest(b []byte) error {
+	var m manifest
+	if err := json.Unmarshal(b, &m); err != nil {
+		return &CorruptionError{Path: s.l.manifest(), Err: err}
+	}
+	if m.Format >= FormatVersion {
+		return nil
+	}
+	was := m.Format
+	m.Format = FormatVersion
+	out, _ := json.MarshalIndent(m, "", "  ")
+	if err := vfs.WriteFileAtomic(s.fs, s.l.manifest(), append(out, '\n'), false); err != nil {
+		return err
+	}
+	s.log.Info("upgraded the store format", "from", was, "to", FormatVersion)
+	return nil
+}
+
 // batchRange records the batch an event was appended with. Recovery treats
 // a batch whose files are not all present and whole as never written.
 type batchRange struct {
@@ -111,6 +140,7 @@ type batchRange struct {
 // eventFile is the JSON document of one event file.
 type eventFile struct {
 	Position Position        `json:"position"`
+	ID       EventID         `json:"id"`
 	Type     string          `json:"type"`
 	Tags     []Tag           `json:"tags"`
 	Data     json.RawMessage `json:"data"`
@@ -123,7 +153,11 @@ type eventFile struct {
 func encodeEvent(buf *bytes.Buffer, p Position, e *Event, b batchRange) error {
 	buf.WriteString("{\n  \"position\": ")
 	buf.WriteString(strconv.FormatUint(uint64(p), 10))
-	buf.WriteString(",\n  \"type\": ")
+	buf.WriteString(",\n  \"id\": \"")
+	var id [36]byte
+	e.ID.encode(id[:])
+	buf.Write(id[:])
+	buf.WriteString("\",\n  \"type\": ")
 	if err := writeJSON(buf, e.Type); err != nil {
 		return err
 	}
@@ -159,7 +193,8 @@ func writeJSON(buf *bytes.Buffer, v any) error {
 	return nil
 }
 
-// decodeEvent parses an event file and checks it holds position p.
+// decodeEvent parses an event file and checks it holds position p. A file
+// without an id (written by format 1) reports legacyEventID(p).
 func decodeEvent(b []byte, p Position) (StoredEvent, batchRange, error) {
 	f, ok := decodeCanonical(b)
 	if !ok {
@@ -167,6 +202,12 @@ func decodeEvent(b []byte, p Position) (StoredEvent, batchRange, error) {
 		if err := json.Unmarshal(b, &f); err != nil {
 			return StoredEvent{}, batchRange{}, err
 		}
+		if f.ID.IsZero() && hasNilID(b) {
+			return StoredEvent{}, batchRange{}, fmt.Errorf("the id is the nil UUID")
+		}
+	}
+	if f.ID.IsZero() {
+		f.ID = legacyEventID(p)
 	}
 	switch {
 	case f.Position != p:
@@ -188,7 +229,16 @@ func decodeEvent(b []byte, p Position) (StoredEvent, batchRange, error) {
 	if f.Tags == nil {
 		f.Tags = []Tag{}
 	}
-	return StoredEvent{Position: p, Event: Event{Type: f.Type, Data: f.Data, Tags: f.Tags, Metadata: f.Metadata}}, f.Batch, nil
+	return StoredEvent{Position: p, Event: Event{ID: f.ID, Type: f.Type, Data: f.Data, Tags: f.Tags, Metadata: f.Metadata}}, f.Batch, nil
+}
+
+// hasNilID reports whether the event file b has an "id" field that holds
+// the nil UUID, which no writer writes.
+func hasNilID(b []byte) bool {
+	var probe struct {
+		ID *string `json:"id"`
+	}
+	return json.Unmarshal(b, &probe) == nil && probe.ID != nil
 }
 
 // DecodeEventFile parses the content of an event file of this format. It

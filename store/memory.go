@@ -12,8 +12,12 @@ import (
 // the file store is compared with. It is meant for tests, examples and
 // contrast; nothing survives the process.
 type MemoryStore struct {
-	mu      sync.RWMutex
-	events  []StoredEvent
+	mu     sync.RWMutex
+	events []StoredEvent
+	// batchOf[i] is the batch events[i] was appended with; ids maps every
+	// event id to its position.
+	batchOf []batchRange
+	ids     map[EventID]Position
 	closed  bool
 	note    *notifier
 	maxSize int
@@ -24,7 +28,7 @@ var _ EventStore = (*MemoryStore)(nil)
 
 // NewMemory returns an empty memory store.
 func NewMemory() *MemoryStore {
-	return &MemoryStore{note: newNotifier(), now: func() time.Time { return time.Now().UTC() }}
+	return &MemoryStore{ids: map[EventID]Position{}, note: newNotifier(), now: func() time.Time { return time.Now().UTC() }}
 }
 
 // Append implements EventStore.
@@ -44,17 +48,41 @@ func (m *MemoryStore) Append(ctx context.Context, events []Event, cond *AppendCo
 		m.mu.Unlock()
 		return 0, ErrClosed
 	}
+	// A retry is recognised before the condition, which its own events,
+	// stored by the first attempt, would fail.
+	if last, err := batch.resolveRetry(m.find, m.load); err != nil || last > 0 {
+		m.mu.Unlock()
+		return last, err
+	}
 	if err := cond.check(m.lastMatch); err != nil {
 		m.mu.Unlock()
 		return 0, err
 	}
-	for _, e := range batch {
-		m.events = append(m.events, StoredEvent{Position: Position(len(m.events) + 1), Event: e})
+	br := batchRange{First: Position(len(m.events) + 1), Last: Position(len(m.events) + len(batch.events))}
+	for _, e := range batch.events {
+		p := Position(len(m.events) + 1)
+		m.events = append(m.events, StoredEvent{Position: p, Event: e})
+		m.batchOf = append(m.batchOf, br)
+		m.ids[e.ID] = p
 	}
 	head := Position(len(m.events))
 	m.mu.Unlock()
 	m.note.wake()
 	return head, nil
+}
+
+// find and load serve Batch.ResolveRetry; the caller holds m.mu.
+func (m *MemoryStore) find(id EventID) (Position, bool) {
+	p, ok := m.ids[id]
+	return p, ok
+}
+
+func (m *MemoryStore) load(first, last Position) ([]StoredEvent, bool, error) {
+	whole := true
+	for p := first; p <= last; p++ {
+		whole = whole && m.batchOf[p-1] == batchRange{First: first, Last: last}
+	}
+	return m.events[first-1 : last], whole, nil
 }
 
 func (m *MemoryStore) lastMatch(q Query) Position {
@@ -81,6 +109,11 @@ func (m *MemoryStore) Read(ctx context.Context, q Query, opts ...ReadOption) ite
 		m.mu.RUnlock()
 		if closed {
 			yield(StoredEvent{}, ErrClosed)
+			return
+		}
+		// A cancelled context ends the read even when nothing matches.
+		if err := ctx.Err(); err != nil {
+			yield(StoredEvent{}, err)
 			return
 		}
 		n := 0

@@ -103,6 +103,10 @@ func (s *FileStore) loadSnapshotAt(head Position, e uint64) *index {
 		s.log.Warn("index snapshot corrupt; rebuilding the index from the event files", "file", path, "err", err)
 		return newIndex()
 	}
+	if x.oldSnapshot() {
+		s.log.Info("index snapshot of an older version, without event ids; rebuilding the index from the event files", "file", path)
+		return newIndex()
+	}
 	if x.head > 0 {
 		// The snapshot is only written for durable events, but a store
 		// folder can be copied or damaged: its last event must exist.
@@ -210,8 +214,9 @@ func (s *FileStore) settleTail(h Position) error {
 			return stop
 		}
 		problem = stop
-		if !errors.As(stop, new(*CorruptionError)) { // a batch that does not fit
-			problem = &CorruptionError{Path: s.l.event(good + 1), Position: good + 1, Err: stop}
+		var tb *tornBatch
+		if errors.As(stop, &tb) && !errors.As(stop, new(*CorruptionError)) { // a batch that does not fit
+			problem = &CorruptionError{Path: s.l.event(tb.At), Position: tb.At, Err: stop}
 		}
 	}
 	if problem == nil && good < h {

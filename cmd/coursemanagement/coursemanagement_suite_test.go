@@ -6,6 +6,8 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"github.com/onsi/gomega/gexec"
+
+	"github.com/opossum-go/opossum/internal/pgtest"
 )
 
 func TestCourseManagementCommand(t *testing.T) {
@@ -21,4 +23,5 @@ var _ = BeforeSuite(func() {
 	binary, err = gexec.Build("github.com/opossum-go/opossum/cmd/coursemanagement")
 	Expect(err).NotTo(HaveOccurred())
 	DeferCleanup(gexec.CleanupBuildArtifacts)
+	DeferCleanup(pgtest.StopShared)
 })

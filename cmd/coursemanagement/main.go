@@ -12,6 +12,12 @@
 // requests in progress finish, the read models write their checkpoints and
 // the store closes.
 //
+// With OPOSSUM_STORE set to a PostgreSQL connection URL, serve keeps the
+// events in that database instead (package store/postgres) and the read
+// models in the -data folder:
+//
+//	OPOSSUM_STORE='postgres://app@localhost/app?schema=courses' go run ./cmd/coursemanagement serve
+//
 // Fill an empty store with sample data, through the application's command
 // handlers:
 //
@@ -20,7 +26,7 @@
 // Usage:
 //
 //	coursemanagement serve [-addr localhost:8080] [-data ./data/coursemanagement] [-nosync] [-v]
-//	coursemanagement seed [-preset small|medium] [-data ./data/coursemanagement] [-workers 4] [-seed 1]
+//	coursemanagement seed [-preset small|medium|large|prod] [-data ./data/coursemanagement] [-reset | -add] [-workers 4] [-seed 1]
 package main
 
 import (
@@ -37,12 +43,20 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/opossum-go/opossum/internal/courseapp"
 	coursemanagement "github.com/opossum-go/opossum/solutions/05-coursemanagement"
+	"github.com/opossum-go/opossum/store"
+	"github.com/opossum-go/opossum/store/postgres"
 )
 
 // DefaultData is the store folder when -data is not given. The
 // repository's .gitignore ignores /data/.
 const DefaultData = "data/coursemanagement"
+
+// storeEnv names the environment variable that puts serve's events in a
+// PostgreSQL store: a postgres:// URL (its "schema" parameter names the
+// schema, default opossum).
+const storeEnv = "OPOSSUM_STORE"
 
 func main() {
 	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
@@ -81,7 +95,8 @@ func usage(w io.Writer) {
 	fmt.Fprint(w, `Usage:
   coursemanagement serve [-addr localhost:8080] [-data ./data/coursemanagement] [-nosync] [-v]
       Serve the HTTP API. Ctrl-C (SIGINT) or SIGTERM stops it gracefully.
-  coursemanagement seed [-preset small|medium] [-data ./data/coursemanagement] [-workers 4] [-seed 1]
+      OPOSSUM_STORE=postgres://... keeps the events in PostgreSQL (read models in -data).
+  coursemanagement seed [-preset small|medium|large|prod] [-data ./data/coursemanagement] [-reset | -add] [-workers 4] [-seed 1]
       Fill an empty store with sample data through the command handlers.
 `)
 }
@@ -107,7 +122,16 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 
-	app, err := coursemanagement.Open(*data, &coursemanagement.Options{NoSync: *noSync, Logger: logger})
+	opts := &courseapp.Options{NoSync: *noSync, Logger: logger}
+	where := *data
+	if conn := os.Getenv(storeEnv); conn != "" {
+		// The events in PostgreSQL; the read models stay in the folder.
+		opts.OpenStore = func() (store.EventStore, error) {
+			return postgres.Open(ctx, conn, &postgres.Options{Logger: logger})
+		}
+		where = "PostgreSQL, " + storeEnv + "; read models in " + *data
+	}
+	app, err := courseapp.Open(*data, coursemanagement.Domain(), opts)
 	if err != nil {
 		return err
 	}
@@ -116,7 +140,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return errors.Join(err, app.Close())
 	}
 	srv := &http.Server{Handler: app.Handler(), ReadHeaderTimeout: 10 * time.Second}
-	fmt.Fprintf(stdout, "coursemanagement: serving http://%s (store %s); the API is described at /openapi.json\n", ln.Addr(), *data)
+	fmt.Fprintf(stdout, "coursemanagement: serving http://%s (store %s); the API is described at /openapi.json\n", ln.Addr(), where)
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()

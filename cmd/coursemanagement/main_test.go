@@ -19,6 +19,7 @@ import (
 	"github.com/onsi/gomega/gbytes"
 	"github.com/onsi/gomega/gexec"
 
+	"github.com/opossum-go/opossum/internal/courseapp"
 	coursemanagement "github.com/opossum-go/opossum/solutions/05-coursemanagement"
 	"github.com/opossum-go/opossum/store"
 )
@@ -54,7 +55,7 @@ func getJSON(ctx context.Context, url string, min store.Position, into any) int 
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	Expect(err).NotTo(HaveOccurred())
 	if min > 0 {
-		req.Header.Set(coursemanagement.MinPositionHeader, strconv.FormatUint(uint64(min), 10))
+		req.Header.Set(courseapp.MinPositionHeader, strconv.FormatUint(uint64(min), 10))
 	}
 	resp, err := http.DefaultClient.Do(req)
 	Expect(err).NotTo(HaveOccurred())
@@ -168,11 +169,11 @@ var _ = Describe("coursemanagement", func() {
 		})
 
 		It("never puts a student over the tier's limit, and never enrolls a student twice in a course", func() {
-			tier, joined, pairs := map[string]coursemanagement.Tier{}, map[string]int{}, map[string]bool{}
+			tier, joined, pairs := map[string]courseapp.Tier{}, map[string]int{}, map[string]bool{}
 			for _, e := range seeded {
 				switch e.Type {
 				case coursemanagement.StudentRegisteredType:
-					tier[decode[coursemanagement.StudentRegistered](e).StudentID] = coursemanagement.Basic
+					tier[decode[coursemanagement.StudentRegistered](e).StudentID] = courseapp.Basic
 				case coursemanagement.StudentSubscriptionUpdatedType:
 					u := decode[coursemanagement.StudentSubscriptionUpdated](e)
 					Expect(u.EnrollmentTier.Valid()).To(BeTrue())
@@ -221,10 +222,10 @@ var _ = Describe("coursemanagement", func() {
 		It("is served: the read models are built from the seeded events", func(ctx SpecContext) {
 			s, base := serveOn(GinkgoT().TempDir(), "-data", dir)
 			head := seeded[len(seeded)-1].Position
-			var students coursemanagement.Page[coursemanagement.StudentShortInfo]
+			var students courseapp.Page[courseapp.StudentShortInfo]
 			Expect(getJSON(ctx, base+"/students?pageSize=100", head, &students)).To(Equal(http.StatusOK))
 			Expect(students.TotalCount).To(Equal(40))
-			var full coursemanagement.Page[coursemanagement.CourseShortInfo]
+			var full courseapp.Page[courseapp.CourseShortInfo]
 			Expect(getJSON(ctx, base+"/courses?isFull=true", head, &full)).To(Equal(http.StatusOK))
 			for _, c := range full.Items {
 				Expect(c.CurrentEnrollmentCount).To(Equal(c.MaxStudentCount))

@@ -7,12 +7,14 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"os"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/opossum-go/opossum/internal/courseapp"
 	coursemanagement "github.com/opossum-go/opossum/solutions/05-coursemanagement"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/decision"
@@ -29,27 +31,52 @@ type Preset struct {
 var Presets = []Preset{
 	{Name: "small", Students: 40, Courses: 25, Books: 25, Invoices: 30, Orders: 8},
 	{Name: "medium", Students: 7000, Courses: 4000, Books: 4000, Invoices: 2500, Orders: 600},
+	{Name: "large", Students: 70000, Courses: 40000, Books: 40000, Invoices: 15000, Orders: 7000},
+	{Name: "prod", Students: 350000, Courses: 200000, Books: 200000, Invoices: 75000, Orders: 35000},
+}
+
+// presetNames is "small, medium, large or prod".
+func presetNames() string {
+	var b strings.Builder
+	for i, p := range Presets {
+		switch {
+		case i == len(Presets)-1:
+			b.WriteString(" or ")
+		case i > 0:
+			b.WriteString(", ")
+		}
+		b.WriteString(p.Name)
+	}
+	return b.String()
 }
 
 func seedCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	name := fs.String("preset", "small", "size: small (about 1,700 events) or medium (about 265,000)")
-	data := fs.String("data", DefaultData, "store folder; it must be empty or missing")
+	name := fs.String("preset", "small", "size: small (about 1,700 events), medium (about 265,000), large (the reference's ~2.3 million) or prod (~11.6 million)")
+	data := fs.String("data", DefaultData, "store folder; it must be empty or missing, unless -reset or -add")
 	workers := fs.Int("workers", 4, "commands carried out at the same time")
 	seed := fs.Uint64("seed", 1, "random seed: the same seed plans the same data")
+	reset := fs.Bool("reset", false, "delete the store in -data first (no question asked: the flag is the confirmation)")
+	add := fs.Bool("add", false, "add the preset's data to a store that holds events already")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	i := slices.IndexFunc(Presets, func(p Preset) bool { return p.Name == *name })
 	if i < 0 {
-		return fmt.Errorf("unknown preset %q: use small or medium", *name)
+		return fmt.Errorf("unknown preset %q: use %s", *name, presetNames())
 	}
-	sum, err := Seed(ctx, *data, SeedOptions{Preset: Presets[i], Workers: *workers, Seed: *seed, Progress: stderr})
+	if *reset && *add {
+		return errors.New("-reset and -add exclude each other")
+	}
+	sum, err := Seed(ctx, *data, SeedOptions{Preset: Presets[i], Workers: *workers, Seed: *seed, Progress: stderr, Reset: *reset, Add: *add})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "coursemanagement: seeded %s: %d commands appended %d events in %s", *data, sum.Commands, sum.Events, sum.Elapsed.Round(time.Millisecond))
+	if sum.Before > 0 {
+		fmt.Fprintf(stdout, " after the %d events it held", sum.Before)
+	}
 	if sum.Rejected > 0 {
 		fmt.Fprintf(stdout, "; %d commands were rejected by a rule (first: %s)", sum.Rejected, sum.FirstRejection)
 	}
@@ -66,6 +93,13 @@ type SeedOptions struct {
 	Seed uint64
 	// Progress receives the progress bar; nil draws none.
 	Progress io.Writer
+	// Reset deletes the store in dir first (store.DeleteStore: it refuses
+	// a store another process has open, and a folder that is not a store).
+	Reset bool
+	// Add seeds a store that holds events already. The seeded entities are
+	// new ones (new ids, emails made distinct from earlier runs), so every
+	// rule still holds across the old and the new data.
+	Add bool
 }
 
 // SeedSummary says what Seed did.
@@ -73,12 +107,13 @@ type SeedSummary struct {
 	Commands       int
 	Rejected       int
 	FirstRejection string
-	Events         store.Position
+	// Events counts the events appended; Before is the head found.
+	Events, Before store.Position
 	Elapsed        time.Duration
 }
 
 // Seed fills the empty store in dir with sample data. Every event is
-// appended by a command handler (coursemanagement.Commands), under the
+// appended by a command handler (courseapp.Commands), under the
 // same decisions and conditions as a request to the API: the seeder plans
 // commands, it never writes events itself, so the data obeys every rule
 // (no course over capacity, no student over the tier's limit, gap-free
@@ -89,6 +124,13 @@ type SeedSummary struct {
 // its index snapshot written, before Seed returns.
 func Seed(ctx context.Context, dir string, opts SeedOptions) (SeedSummary, error) {
 	start := time.Now()
+	if opts.Reset {
+		if _, err := os.Stat(dir); err == nil {
+			if err := store.DeleteStore(dir, false); err != nil {
+				return SeedSummary{}, fmt.Errorf("reset: %w", err)
+			}
+		}
+	}
 	st, err := store.Open(dir, &store.Options{NoSync: true})
 	if err != nil {
 		return SeedSummary{}, err
@@ -98,23 +140,35 @@ func Seed(ctx context.Context, dir string, opts SeedOptions) (SeedSummary, error
 	if err != nil {
 		return SeedSummary{}, err
 	}
-	if head > 0 {
+	if head > 0 && !opts.Add {
 		return SeedSummary{}, fmt.Errorf("the store in %s holds %d events already; seed an empty one "+
-			"(delete it with DELETE /admin/store?confirm=true, or pick another -data folder)", dir, head)
+			"(-reset deletes it first, -add adds to it, or pick another -data folder)", dir, head)
+	}
+	// The clock starts a year ago, or after the last event of a store
+	// being added to, and advances evenly, so that the last command
+	// happens about a day ago.
+	origin := time.Now().Add(-365 * 24 * time.Hour)
+	emailTag := ""
+	if head > 0 {
+		last, err := st.ReadLast(ctx, store.All())
+		if err != nil {
+			return SeedSummary{}, err
+		}
+		if t := last.Metadata.Timestamp.Add(time.Second); t.After(origin) {
+			origin = t
+		}
+		emailTag = fmt.Sprintf("+%d", head) // distinct from every earlier run's emails
 	}
 
-	phases := plan(opts.Preset, rand.New(rand.NewPCG(opts.Seed, 0x5eed)))
+	phases := plan(opts.Preset, rand.New(rand.NewPCG(opts.Seed, 0x5eed)), emailTag)
 	total := 0
 	for _, p := range phases {
 		total += len(p.commands)
 	}
-	// The clock starts a year ago and advances evenly, so that the last
-	// command happens about a day ago.
 	var tick atomic.Int64
-	origin := time.Now().Add(-365 * 24 * time.Hour)
-	step := 364 * 24 * time.Hour / time.Duration(max(total, 1)*2)
+	step := max(time.Now().Add(-24*time.Hour).Sub(origin)/time.Duration(max(total, 1)*2), time.Millisecond)
 	now := func() time.Time { return origin.Add(time.Duration(tick.Add(1)) * step) }
-	cmds := coursemanagement.NewCommands(st, &coursemanagement.CommandOptions{
+	cmds := courseapp.NewCommands(st, coursemanagement.Decide, &courseapp.CommandOptions{
 		Now:   now,
 		Retry: &decision.Policy{Attempts: 100, BaseDelay: time.Millisecond, MaxDelay: 50 * time.Millisecond},
 	})
@@ -125,10 +179,10 @@ func Seed(ctx context.Context, dir string, opts SeedOptions) (SeedSummary, error
 	var mu sync.Mutex
 	for _, p := range phases {
 		bar.phase(p.name)
-		err := runAll(ctx, max(opts.Workers, 1), p.commands, func(cmd coursemanagement.Command) error {
+		err := runAll(ctx, max(opts.Workers, 1), p.commands, func(cmd courseapp.Command) error {
 			_, err := cmds.Handle(ctx, cmd)
 			bar.add(1)
-			var rule coursemanagement.DomainError
+			var rule courseapp.DomainError
 			if errors.As(err, &rule) {
 				mu.Lock()
 				defer mu.Unlock()
@@ -148,16 +202,17 @@ func Seed(ctx context.Context, dir string, opts SeedOptions) (SeedSummary, error
 	if sum.Events, err = st.Head(ctx); err != nil {
 		return sum, err
 	}
+	sum.Events, sum.Before = sum.Events-head, head
 	sum.Elapsed = time.Since(start)
 	return sum, st.Close()
 }
 
 // runAll runs f for every command with n workers, and returns the first
 // error (the other workers stop taking commands then).
-func runAll(ctx context.Context, n int, commands []coursemanagement.Command, f func(coursemanagement.Command) error) error {
+func runAll(ctx context.Context, n int, commands []courseapp.Command, f func(courseapp.Command) error) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	next := make(chan coursemanagement.Command)
+	next := make(chan courseapp.Command)
 	var wg sync.WaitGroup
 	for range n {
 		wg.Go(func() {
@@ -185,7 +240,7 @@ feed:
 // one after the other.
 type phase struct {
 	name     string
-	commands []coursemanagement.Command
+	commands []courseapp.Command
 }
 
 var (
@@ -200,7 +255,7 @@ var (
 
 type plannedStudent struct {
 	id   string
-	tier coursemanagement.Tier
+	tier courseapp.Tier
 }
 
 type plannedCourse struct {
@@ -212,15 +267,18 @@ type plannedCourse struct {
 type plannedBook struct {
 	id     string
 	course int
-	price  coursemanagement.Money
+	price  courseapp.Money
 }
 
 // plan decides every command of a seeding run. It tracks what the
 // commands will do (tiers, capacities, enrollments, prices) so that they
 // obey the rules; the command handlers enforce them regardless.
-func plan(p Preset, rng *rand.Rand) []phase {
+//
+// emailTag is added to every email's local part ("ada.lovelace+17"), so
+// that a run adding to a store registers no email an earlier run did.
+func plan(p Preset, rng *rand.Rand, emailTag string) []phase {
 	var phases []phase
-	add := func(name string, cmds []coursemanagement.Command) {
+	add := func(name string, cmds []courseapp.Command) {
 		if len(cmds) > 0 {
 			phases = append(phases, phase{name: name, commands: cmds})
 		}
@@ -230,7 +288,7 @@ func plan(p Preset, rng *rand.Rand) []phase {
 	// Standard 40%, Professional 30%, Master 10%); 30% of those below
 	// Master upgrade once more.
 	students := make([]plannedStudent, p.Students)
-	var register, subscribe, upgrade []coursemanagement.Command
+	var register, subscribe, upgrade []courseapp.Command
 	emails := map[string]int{}
 	for i := range students {
 		first, last := firstNames[rng.IntN(len(firstNames))], lastNames[rng.IntN(len(lastNames))]
@@ -239,24 +297,25 @@ func plan(p Preset, rng *rand.Rand) []phase {
 		if n := emails[local]; n > 1 {
 			local += fmt.Sprint(n)
 		}
-		s := plannedStudent{id: coursemanagement.NewID(), tier: coursemanagement.Basic}
-		register = append(register, coursemanagement.RegisterStudent{StudentID: s.id, FirstName: first, LastName: last,
+		local += emailTag
+		s := plannedStudent{id: courseapp.NewID(), tier: courseapp.Basic}
+		register = append(register, courseapp.RegisterStudent{StudentID: s.id, FirstName: first, LastName: last,
 			Email: local + "@privateschool.edu"})
 		switch r := rng.Float64(); {
 		case r < 0.2:
 		case r < 0.6:
-			s.tier = coursemanagement.Standard
+			s.tier = courseapp.Standard
 		case r < 0.9:
-			s.tier = coursemanagement.Professional
+			s.tier = courseapp.Professional
 		default:
-			s.tier = coursemanagement.Master
+			s.tier = courseapp.Master
 		}
-		if s.tier != coursemanagement.Basic {
-			subscribe = append(subscribe, coursemanagement.UpdateStudentSubscription{StudentID: s.id, Tier: s.tier})
+		if s.tier != courseapp.Basic {
+			subscribe = append(subscribe, courseapp.UpdateStudentSubscription{StudentID: s.id, Tier: s.tier})
 		}
-		if s.tier != coursemanagement.Master && rng.Float64() < 0.3 {
-			s.tier = coursemanagement.Tiers[s.tier.Rank()+1]
-			upgrade = append(upgrade, coursemanagement.UpdateStudentSubscription{StudentID: s.id, Tier: s.tier})
+		if s.tier != courseapp.Master && rng.Float64() < 0.3 {
+			s.tier = courseapp.Tiers[s.tier.Rank()+1]
+			upgrade = append(upgrade, courseapp.UpdateStudentSubscription{StudentID: s.id, Tier: s.tier})
 		}
 		students[i] = s
 	}
@@ -268,9 +327,9 @@ func plan(p Preset, rng *rand.Rand) []phase {
 	// (20%, 40-60); 20% change their capacity by ten seats, never below
 	// ten, before anyone enrolls.
 	courses := make([]plannedCourse, p.Courses)
-	var create, resize []coursemanagement.Command
+	var create, resize []courseapp.Command
 	for i := range courses {
-		c := plannedCourse{id: coursemanagement.NewID()}
+		c := plannedCourse{id: courseapp.NewID()}
 		switch r := rng.Float64(); {
 		case r < 0.27:
 			c.capacity = 10 + rng.IntN(6)
@@ -280,11 +339,11 @@ func plan(p Preset, rng *rand.Rand) []phase {
 			c.capacity = 40 + rng.IntN(21)
 		}
 		name := fmt.Sprintf("%s %s %d", levels[rng.IntN(len(levels))], subjects[rng.IntN(len(subjects))], 100+i)
-		create = append(create, coursemanagement.CreateCourse{CourseID: c.id, Name: name,
+		create = append(create, courseapp.CreateCourse{CourseID: c.id, Name: name,
 			Description: "A course of the seeded sample data.", MaxStudentCount: c.capacity})
 		if rng.Float64() < 0.2 {
 			c.capacity = max(10, c.capacity+[]int{-10, 10}[rng.IntN(2)])
-			resize = append(resize, coursemanagement.ModifyCourseStudentLimit{CourseID: c.id, MaxStudentCount: c.capacity})
+			resize = append(resize, courseapp.ModifyCourseStudentLimit{CourseID: c.id, MaxStudentCount: c.capacity})
 		}
 		courses[i] = c
 	}
@@ -292,43 +351,57 @@ func plan(p Preset, rng *rand.Rand) []phase {
 	add("capacity changes", resize)
 
 	// Enrollments: students in random order, each into random courses
-	// with a free seat up to the tier's limit.
-	var enroll []coursemanagement.Command
+	// with a free seat up to the tier's limit. Courses are drawn at random
+	// (a few draws per seat wanted), then, when those find too few free
+	// seats, scanned from a random start: a student's cost does not grow
+	// with the number of courses, which the large presets need.
+	var enroll []courseapp.Command
 	for _, si := range rng.Perm(len(students)) {
 		s := students[si]
 		want := s.tier.MaxCourses()
-		for _, ci := range rng.Perm(len(courses)) {
-			if want == 0 {
-				break
+		tried := map[int]bool{}
+		take := func(ci int) {
+			if tried[ci] {
+				return
 			}
+			tried[ci] = true
 			c := &courses[ci]
 			if len(c.enrolled) >= c.capacity {
-				continue
+				return
 			}
 			c.enrolled = append(c.enrolled, s.id)
-			enroll = append(enroll, coursemanagement.EnrollStudent{CourseID: c.id, StudentID: s.id})
+			enroll = append(enroll, courseapp.EnrollStudent{CourseID: c.id, StudentID: s.id})
 			want--
+		}
+		for range 4 * want {
+			if want == 0 || len(tried) == len(courses) {
+				break
+			}
+			take(rng.IntN(len(courses)))
+		}
+		for i, from := 0, rng.IntN(max(len(courses), 1)); want > 0 && i < len(courses); i++ {
+			take((from + i) % len(courses))
 		}
 	}
 	add("enrollments", enroll)
 
 	// Invoices, to random students.
-	var invoices []coursemanagement.Command
+	var invoices []courseapp.Command
 	for range p.Invoices {
-		invoices = append(invoices, coursemanagement.CreateInvoice{
-			CustomerID: students[rng.IntN(len(students))].id, Amount: coursemanagement.Money(5000 + rng.IntN(45000))})
+		invoices = append(invoices, courseapp.CreateInvoice{
+			CustomerID: students[rng.IntN(len(students))].id, Amount: courseapp.Money(5000 + rng.IntN(45000))})
 	}
 	add("invoices", invoices)
 
 	// Announcements: three per course; about 20% are retracted later.
-	var post, retract []coursemanagement.Command
+	var post, retract []courseapp.Command
 	for _, c := range courses {
 		for k := range 3 {
-			token := coursemanagement.NewID()
-			post = append(post, coursemanagement.PostAnnouncement{AnnouncementID: coursemanagement.NewID(), CourseID: c.id,
+			token := courseapp.NewID()
+			post = append(post, courseapp.PostAnnouncement{AnnouncementID: courseapp.NewID(), CourseID: c.id,
 				Title: fmt.Sprintf("Week %d", k+1), Body: "Reading for this week: chapters 1 to 3.", IdempotencyToken: token})
 			if rng.Float64() < 0.2 {
-				retract = append(retract, coursemanagement.RetractAnnouncement{CourseID: c.id, IdempotencyToken: token})
+				retract = append(retract, courseapp.RetractAnnouncement{CourseID: c.id, IdempotencyToken: token})
 			}
 		}
 	}
@@ -337,18 +410,18 @@ func plan(p Preset, rng *rand.Rand) []phase {
 
 	// Exams: two per course, five tokens each; about 70% are redeemed by
 	// a student of the course, about 10% revoked, the rest stay open.
-	var issue, settle []coursemanagement.Command
+	var issue, settle []courseapp.Command
 	for _, c := range courses {
 		for range 2 {
-			exam := coursemanagement.NewID()
+			exam := courseapp.NewID()
 			for range 5 {
-				token := coursemanagement.NewID()
-				issue = append(issue, coursemanagement.IssueExamToken{TokenID: token, ExamID: exam, CourseID: c.id})
+				token := courseapp.NewID()
+				issue = append(issue, courseapp.IssueExamToken{TokenID: token, ExamID: exam, CourseID: c.id})
 				switch r := rng.Float64(); {
 				case r < 0.7 && len(c.enrolled) > 0:
-					settle = append(settle, coursemanagement.RedeemExamToken{TokenID: token, StudentID: c.enrolled[rng.IntN(len(c.enrolled))]})
+					settle = append(settle, courseapp.RedeemExamToken{TokenID: token, StudentID: c.enrolled[rng.IntN(len(c.enrolled))]})
 				case r >= 0.7 && r < 0.8:
-					settle = append(settle, coursemanagement.RevokeExamToken{TokenID: token})
+					settle = append(settle, courseapp.RevokeExamToken{TokenID: token})
 				}
 			}
 		}
@@ -359,16 +432,16 @@ func plan(p Preset, rng *rand.Rand) []phase {
 	// Books: one per course, cycling through the courses, 9.99 to 99.99;
 	// 40% change their price by up to 20%.
 	books := make([]plannedBook, p.Books)
-	var define, reprice []coursemanagement.Command
+	var define, reprice []courseapp.Command
 	for i := range books {
-		b := plannedBook{id: coursemanagement.NewID(), course: i % len(courses), price: coursemanagement.Money(999 + rng.IntN(9001))}
-		define = append(define, coursemanagement.DefineCourseBook{BookID: b.id, Title: fmt.Sprintf("Companion to course %d", 100+b.course),
+		b := plannedBook{id: courseapp.NewID(), course: i % len(courses), price: courseapp.Money(999 + rng.IntN(9001))}
+		define = append(define, courseapp.DefineCourseBook{BookID: b.id, Title: fmt.Sprintf("Companion to course %d", 100+b.course),
 			Author: lastNames[rng.IntN(len(lastNames))], Isbn: fmt.Sprintf("978-0-%06d-%02d-%d", i, b.course%100, i%10),
 			Price: b.price, CourseID: courses[b.course].id})
 		if rng.Float64() < 0.4 {
 			factor := 80 + rng.IntN(41) // 80% to 120%
-			b.price = max(100, b.price*coursemanagement.Money(factor)/100)
-			reprice = append(reprice, coursemanagement.ChangeCourseBookPrice{BookID: b.id, Price: b.price})
+			b.price = max(100, b.price*courseapp.Money(factor)/100)
+			reprice = append(reprice, courseapp.ChangeCourseBookPrice{BookID: b.id, Price: b.price})
 		}
 		books[i] = b
 	}
@@ -377,20 +450,26 @@ func plan(p Preset, rng *rand.Rand) []phase {
 
 	// Purchases: twenty per book at its current price, by random
 	// students; then multi-book orders of two to four books.
-	var buy []coursemanagement.Command
+	var buy []courseapp.Command
 	for _, b := range books {
 		for range 20 {
-			buy = append(buy, coursemanagement.PurchaseCourseBook{BookID: b.id, StudentID: students[rng.IntN(len(students))].id,
+			buy = append(buy, courseapp.PurchaseCourseBook{BookID: b.id, StudentID: students[rng.IntN(len(students))].id,
 				DisplayedPrice: b.price})
 		}
 	}
 	add("purchases", buy)
-	var order []coursemanagement.Command
+	var order []courseapp.Command
 	for range p.Orders {
-		o := coursemanagement.OrderCourseBooks{OrderID: coursemanagement.NewID(), StudentID: students[rng.IntN(len(students))].id}
+		o := courseapp.OrderCourseBooks{OrderID: courseapp.NewID(), StudentID: students[rng.IntN(len(students))].id}
 		n := min(2+rng.IntN(3), len(books))
-		for _, bi := range rng.Perm(len(books))[:n] {
-			o.Items = append(o.Items, coursemanagement.OrderItem{BookID: books[bi].id, DisplayedPrice: books[bi].price})
+		picked := map[int]bool{}
+		for len(picked) < n {
+			bi := rng.IntN(len(books))
+			if picked[bi] {
+				continue
+			}
+			picked[bi] = true
+			o.Items = append(o.Items, courseapp.OrderItem{BookID: books[bi].id, DisplayedPrice: books[bi].price})
 		}
 		order = append(order, o)
 	}

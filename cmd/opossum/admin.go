@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -30,6 +31,9 @@ every key:value). --json prints it all as one JSON object.`,
 		fs.BoolVar(&asJSON, "json", false, "print as JSON")
 		fs.BoolVar(&values, "values", false, "list the number of events of every tag key:value")
 		return func(ctx context.Context, e *env, args []string) error {
+			if isPostgres(args[0]) {
+				return e.postgresStats(ctx, args[0], asJSON, values)
+			}
 			s, err := e.open(args[0], &sf, false)
 			if err != nil {
 				return err
@@ -46,33 +50,15 @@ every key:value). --json prints it all as one JSON object.`,
 			if b, err := os.ReadFile(filepath.Join(s.Dir(), "opossum.json")); err == nil {
 				_ = json.Unmarshal(b, &m)
 			}
-			tags := map[string]int{}
-			type keyStat struct{ events, values int }
-			keys := map[string]*keyStat{}
-			for t, n := range st.Tags {
-				tags[t.String()] = n
-				k := keys[t.Key]
-				if k == nil {
-					k = &keyStat{}
-					keys[t.Key] = k
-				}
-				k.events += n
-				k.values++
-			}
+			c := countTags(st.Tags)
 			if asJSON {
-				out := struct {
+				return printJSON(e.stdout, struct {
 					Dir       string    `json:"dir"`
 					Format    int       `json:"format"`
 					CreatedAt time.Time `json:"createdAt"`
 					store.Stats
 					Tags map[string]int `json:"tags"`
-				}{s.Dir(), m.Format, m.CreatedAt, st, tags}
-				b, err := json.MarshalIndent(out, "", "  ")
-				if err != nil {
-					return err
-				}
-				_, err = fmt.Fprintf(e.stdout, "%s\n", b)
-				return err
+				}{s.Dir(), m.Format, m.CreatedAt, st, c.tags})
 			}
 			w := e.stdout
 			fmt.Fprintf(w, "store        %s\n", s.Dir())
@@ -80,23 +66,60 @@ every key:value). --json prints it all as one JSON object.`,
 			fmt.Fprintf(w, "head         %d\n", st.Head)
 			fmt.Fprintf(w, "event files  %d in %d shard folder(s), %s\n", st.EventFiles, st.ShardFolders, bytesText(st.EventBytes))
 			fmt.Fprintf(w, "snapshot     %s\n", bytesText(st.SnapshotBytes))
-			fmt.Fprintf(w, "types        %d\n", len(st.Types))
-			for _, t := range byCount(st.Types) {
-				fmt.Fprintf(w, "  %-30s %d\n", t, st.Types[t])
-			}
-			fmt.Fprintf(w, "tag keys     %d\n", len(keys))
-			for _, k := range sortedKeys(keys) {
-				fmt.Fprintf(w, "  %-30s %d events, %d values\n", k, keys[k].events, keys[k].values)
-			}
-			if values {
-				fmt.Fprintf(w, "tags         %d\n", len(tags))
-				for _, t := range byCount(tags) {
-					fmt.Fprintf(w, "  %-30s %d\n", t, tags[t])
-				}
-			}
+			c.print(w, st.Types, values)
 			return nil
 		}
 	},
+}
+
+// tagCounts are the counts stats prints per tag and per tag key.
+type tagCounts struct {
+	tags map[string]int // events per key:value
+	keys map[string]*keyStat
+}
+
+type keyStat struct{ events, values int }
+
+func countTags(tags map[store.Tag]int) tagCounts {
+	c := tagCounts{tags: map[string]int{}, keys: map[string]*keyStat{}}
+	for t, n := range tags {
+		c.tags[t.String()] = n
+		k := c.keys[t.Key]
+		if k == nil {
+			k = &keyStat{}
+			c.keys[t.Key] = k
+		}
+		k.events += n
+		k.values++
+	}
+	return c
+}
+
+// print prints the counts by type, by tag key and (values) by tag.
+func (c tagCounts) print(w io.Writer, types map[string]int, values bool) {
+	fmt.Fprintf(w, "types        %d\n", len(types))
+	for _, t := range byCount(types) {
+		fmt.Fprintf(w, "  %-30s %d\n", t, types[t])
+	}
+	fmt.Fprintf(w, "tag keys     %d\n", len(c.keys))
+	for _, k := range sortedKeys(c.keys) {
+		fmt.Fprintf(w, "  %-30s %d events, %d values\n", k, c.keys[k].events, c.keys[k].values)
+	}
+	if values {
+		fmt.Fprintf(w, "tags         %d\n", len(c.tags))
+		for _, t := range byCount(c.tags) {
+			fmt.Fprintf(w, "  %-30s %d\n", t, c.tags[t])
+		}
+	}
+}
+
+func printJSON(w io.Writer, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "%s\n", b)
+	return err
 }
 
 // byCount returns the keys of m by descending count, then by name.

@@ -203,6 +203,7 @@ var _ = Describe("opossum, the command", func() {
 			Expect(s).To(gexec.Exit(0))
 			out := string(s.Out.Contents())
 			Expect(out).To(ContainSubstring("type         StudentEnrolled"))
+			Expect(out).To(ContainSubstring("id           6f706f73-7375-8000-8000-000000000005"), "a format-1 event reports the id made of its position")
 			Expect(out).To(ContainSubstring("studentId:s-1"))
 			Expect(out).To(ContainSubstring(eventFile(dir, 5)))
 
@@ -211,6 +212,7 @@ var _ = Describe("opossum, the command", func() {
 			var ev map[string]any
 			Expect(json.Unmarshal(s.Out.Contents(), &ev)).To(Succeed())
 			Expect(ev).To(HaveKeyWithValue("position", 2.0))
+			Expect(ev).To(HaveKeyWithValue("id", "6f706f73-7375-8000-8000-000000000002"))
 
 			s = opossum("show", dir, "2", "--raw")
 			Expect(s).To(gexec.Exit(0))
@@ -338,7 +340,7 @@ var _ = Describe("opossum, the command", func() {
 		}
 		newer := func() string {
 			dir := fixture("small")
-			Expect(os.WriteFile(filepath.Join(dir, "opossum.json"), []byte(`{"format": 2, "shardSize": 10000}`), 0o644)).To(Succeed())
+			Expect(os.WriteFile(filepath.Join(dir, "opossum.json"), fmt.Appendf(nil, `{"format": %d, "shardSize": 10000}`, store.FormatVersion+1), 0o644)).To(Succeed())
 			return dir
 		}
 		damaged := func() string {
@@ -374,7 +376,7 @@ var _ = Describe("opossum, the command", func() {
 			Entry("delete-store of a folder that is not a store", notAStore, 2, "not a store folder", "delete-store", "STORE", "--yes", "--force"),
 			Entry("ls of a missing folder", missing, 2, "does not exist", "ls", "STORE"),
 			Entry("add-tags on a missing folder", missing, 2, "does not exist", "add-tags", "STORE", "--type", "A", "--tag", "k:v"),
-			Entry("ls of a newer format", newer, 2, "this opossum reads store format versions up to 1", "ls", "STORE"),
+			Entry("ls of a newer format", newer, 2, fmt.Sprintf("this opossum reads store format versions up to %d", store.FormatVersion), "ls", "STORE"),
 			Entry("check of a newer format", newer, 2, "unsupported format version", "check", "STORE"),
 			Entry("add-tags on a newer format", newer, 2, "unsupported format version", "add-tags", "STORE", "--type", "A", "--tag", "k:v"),
 			Entry("ls of a damaged event file", damaged, 4, "000000000005.json", "ls", "STORE"),

@@ -20,7 +20,22 @@
 //	add-tags STORE      add tags to past events of --type (--tag key:value,
 //	                    --tag-from key=data.field, --dry-run)
 //	delete-store STORE  delete the store for good (asks; --yes, --force)
+//	projections STORE   list the projections and read their read models; with
+//	                    the application stopped, set a checkpoint, save or
+//	                    delete one read model, mark one for a rebuild
+//	import-opossum SRC DST  copy a store of Opossum (.NET) into a new store,
+//	                    with a report (--renumber, --json)
+//	ui STORE            explore the store in a web browser, live (--port);
+//	                    see docs/explorer.md
 //	version             the store format version this opossum reads
+//
+// For ls, show, query, tail and stats, STORE may also be a PostgreSQL store
+// (package store/postgres) named by a connection URL, with its schema as
+// the "schema" parameter (default opossum):
+//
+//	opossum ls 'postgres://app@db.example.com/app?schema=opossum' --type CourseCreated
+//
+// It is opened read-only: nothing is created or migrated.
 //
 // Only add-tags and delete-store write to the store. The other commands
 // open it with store.Options.ReadOnly: they take no lock, run no recovery

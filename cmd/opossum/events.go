@@ -64,6 +64,7 @@ func (o *outputFlags) register(fs *flag.FlagSet) {
 // jsonEvent is the JSON form of an event, one per line with --json.
 type jsonEvent struct {
 	Position store.Position  `json:"position"`
+	ID       store.EventID   `json:"id"`
 	Type     string          `json:"type"`
 	Tags     []store.Tag     `json:"tags"`
 	Data     json.RawMessage `json:"data"`
@@ -75,7 +76,7 @@ func toJSON(e store.StoredEvent) jsonEvent {
 	if tags == nil {
 		tags = []store.Tag{}
 	}
-	return jsonEvent{Position: e.Position, Type: e.Type, Tags: tags, Data: e.Data, Metadata: e.Metadata}
+	return jsonEvent{Position: e.Position, ID: e.ID, Type: e.Type, Tags: tags, Data: e.Data, Metadata: e.Metadata}
 }
 
 // printer prints events as a table or JSON lines, line by line, so that
@@ -164,7 +165,7 @@ types, all of the tags); --from and --to bound the positions (inclusive).`,
 			if to != 0 && to < from {
 				return usageErr("--to %d is before --from %d", to, from)
 			}
-			s, err := e.open(args[0], &sf, false)
+			s, err := e.openEvents(ctx, args[0], &sf)
 			if err != nil {
 				return err
 			}
@@ -213,7 +214,7 @@ stored. Exits with 6 when there is no event at POSITION.`,
 			if err != nil || pos == 0 {
 				return usageErr("POSITION must be a positive number, not %q", args[1])
 			}
-			s, err := e.open(args[0], &sf, false)
+			s, err := e.openEvents(ctx, args[0], &sf)
 			if err != nil {
 				return err
 			}
@@ -227,7 +228,12 @@ stored. Exits with 6 when there is no event at POSITION.`,
 				return &codeError{code: exitNotFound, err: fmt.Errorf("no event at position %d (the head is %d)", pos, h)}
 			}
 			ev := evs[0]
-			file := eventPath(s.Dir(), ev.Position)
+			var file string
+			if fs, ok := s.(*store.FileStore); ok {
+				file = eventPath(fs.Dir(), ev.Position)
+			} else if raw {
+				return usageErr("--raw prints an event file; a PostgreSQL store has none (use --json)")
+			}
 			switch {
 			case raw:
 				b, err := os.ReadFile(file)
@@ -246,6 +252,7 @@ stored. Exits with 6 when there is no event at POSITION.`,
 			}
 			w := e.stdout
 			fmt.Fprintf(w, "position     %d\n", ev.Position)
+			fmt.Fprintf(w, "id           %s\n", ev.ID)
 			fmt.Fprintf(w, "type         %s\n", ev.Type)
 			fmt.Fprintf(w, "time         %s\n", ev.Metadata.Timestamp.Format(time.RFC3339Nano))
 			for i, t := range ev.Tags {
@@ -264,7 +271,9 @@ stored. Exits with 6 when there is no event at POSITION.`,
 			for _, k := range sortedKeys(ev.Metadata.Extra) {
 				fmt.Fprintf(w, "extra        %s=%s\n", k, ev.Metadata.Extra[k])
 			}
-			fmt.Fprintf(w, "file         %s\n", file)
+			if file != "" {
+				fmt.Fprintf(w, "file         %s\n", file)
+			}
 			var data bytes.Buffer
 			if err := json.Indent(&data, ev.Data, "", "  "); err != nil {
 				data.Reset()
@@ -325,7 +334,7 @@ the newest match (ReadLast). Use JSON for tag values with ',' or ']'.`,
 			if err != nil {
 				return err
 			}
-			s, err := e.open(args[0], &sf, false)
+			s, err := e.openEvents(ctx, args[0], &sf)
 			if err != nil {
 				return err
 			}
@@ -444,7 +453,7 @@ other process, until interrupted (Ctrl-C ends it with exit code 0).`,
 				return usageErr("-n must not be negative")
 			}
 			sf.poll = poll
-			s, err := e.open(args[0], &sf, false)
+			s, err := e.openEvents(ctx, args[0], &sf)
 			if err != nil {
 				return err
 			}

@@ -7,6 +7,8 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"github.com/onsi/gomega/gexec"
+
+	"github.com/opossum-go/opossum/internal/pgtest"
 )
 
 // The binaries under test, built once for the suite.
@@ -29,6 +31,6 @@ var _ = SynchronizedBeforeSuite(func() []byte {
 	Expect(ok).To(BeTrue())
 })
 
-var _ = SynchronizedAfterSuite(func() {}, func() {
+var _ = SynchronizedAfterSuite(pgtest.StopShared, func() {
 	gexec.CleanupBuildArtifacts()
 })

@@ -9,6 +9,7 @@
 //	go run ./cmd/workbook watch 1      run them again on every save
 //	go run ./cmd/workbook hint 1       reveal the next hint for the step you are on
 //	go run ./cmd/workbook verify       check every lesson against its solution (trainers, CI)
+//	go run ./cmd/workbook gen          write the lessons' Go files from their solutions (authors)
 //	go run ./cmd/workbook help         show all commands
 //
 // Progress comes from spec results, recorded in the git-ignored .workbook
@@ -53,14 +54,16 @@ var commands []command
 func init() {
 	commands = []command{
 		{"status", "", "list the lessons with your progress and say what to run next (the default)", status},
-		{"run", "[-race] [-all] LESSON", "run one lesson's specs: the first failing spec, its message, the hint", runLesson},
+		{"run", "[-race] [-all] [-keep] LESSON", "run one lesson's specs: the first failing spec, its message, the hint", runLesson},
 		{"watch", "[-race] LESSON", "run a lesson's specs again on every save; keys: h hint, n next, l list, r run, q quit", watch},
 		{"hint", "[-step N] LESSON", "reveal the next hint for the step you are on", hint},
 		{"solution", "[-trainer] LESSON", "show the reference solution, once the lesson passes", solution},
 		{"reset", "[-yes] LESSON", "restore a lesson's files as committed, keeping a backup of yours", reset},
 		{"solve", "[-yes] LESSON", "replace a lesson's files with the solution, keeping a backup (trainer catch-up)", solve},
+		{"ui", "[-port N] [STORE]", "look in a browser at the store run -keep kept (or at STORE)", ui},
 		{"progress", "[-json] [-name NAME]", "print your progress; -json for a trainer's dashboard", progressCmd},
 		{"verify", "[-race auto|on|off] [-parallel N] [LESSON...]", "check lessons against their solutions (trainers and CI)", verify},
+		{"gen", "[-check] [LESSON...]", "for authors: write the lessons' Go files from their solutions; -check only compares", gen},
 		{"help", "", "show this help", help},
 	}
 }
@@ -71,6 +74,8 @@ type app struct {
 	wb             *workbook.Workbook
 	stdin          io.Reader
 	stdout, stderr io.Writer
+	// watching is set inside watch, whose output names keys, not commands.
+	watching bool
 }
 
 func main() {

@@ -17,37 +17,59 @@ import (
 // maxMessageLines bounds how much of a failure message run shows.
 const maxMessageLines = 20
 
-// todoMessage takes apart a TODO marker failure:
+// todoMessage takes apart a TODO marker failure, wherever it is in the
+// message (a panic value, or the body of an HTTP response that carries it):
 // "TODO: implement Func (file:line) — README step 2".
-var todoMessage = regexp.MustCompile(`TODO: implement (\S+) \(([^)]*)\)(?: — (.+))?`)
+var todoMessage = regexp.MustCompile(`TODO: implement ([\w.]+) \(([^()\s]+)\)(?: — (README step \d+))?`)
+
+// unusedImport matches the compiler's message about an unused import.
+var unusedImport = regexp.MustCompile(`(?m)^(\S+\.go):(\d+):\d+: "([^"]+)" imported and not used`)
 
 // runLesson runs one lesson's specs and tells the learner what to do next.
 func runLesson(ctx context.Context, a *app, args []string) int {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	race := fs.Bool("race", false, "build with the race detector (slower; needs cgo)")
 	all := fs.Bool("all", false, "list every failing spec, not just the first")
-	l, ok := a.oneLesson(fs, args, "run [-race] [-all] LESSON")
+	keep := fs.Bool("keep", false, "keep the store of the first failing spec and print its folder (workbook ui shows it)")
+	l, ok := a.oneLesson(fs, args, "run [-race] [-all] [-keep] LESSON")
 	if !ok {
 		return exitProblem
 	}
-	res, err := a.runAndRecord(ctx, l, *race)
+	var kept *keptStores
+	if *keep {
+		kept = newKeptStores()
+	}
+	res, err := a.runAndRecord(ctx, l, *race, kept)
 	if err != nil {
 		return a.fail(err)
 	}
-	return a.report(l, res, *all)
+	code := a.report(l, res, *all)
+	if kept != nil {
+		a.reportKept(l, res, kept)
+	}
+	return code
 }
 
 // runAndRecord runs a lesson's specs, records the results as progress and
-// makes the lesson the current one.
-func (a *app) runAndRecord(ctx context.Context, l workbook.Lesson, race bool) (*workbook.Result, error) {
+// makes the lesson the current one. With kept, the specs keep their store
+// folders and kept collects them.
+func (a *app) runAndRecord(ctx context.Context, l workbook.Lesson, race bool, kept *keptStores) (*workbook.Result, error) {
 	fmt.Fprintf(a.stdout, "Lesson %d: %s (%s)\n", l.Number, l.Title, l.Path())
-	fmt.Fprintln(a.stdout, "Running its specs; the first run also compiles the store and Ginkgo, later ones are quick.")
+	fmt.Fprintln(a.stdout, "Compiling and running its specs. The first run compiles the store, Ginkgo and Gomega first, which takes a while; later runs take seconds.")
+	var env []string
+	if kept != nil {
+		env = []string{keepStoresEnv}
+	}
 	res, err := a.wb.Run(ctx, l, workbook.RunOptions{
 		Race: race,
+		Env:  env,
 		OnReport: func(pkg string, reports []types.Report) {
 			for _, r := range reports {
 				if err := progress.Save(a.wb, l.Name, pkg, r); err != nil {
 					fmt.Fprintf(a.stderr, "workbook: progress not recorded: %v\n", err)
+				}
+				if kept != nil {
+					kept.collect(r)
 				}
 			}
 		},
@@ -67,18 +89,32 @@ func (a *app) runAndRecord(ctx context.Context, l workbook.Lesson, race bool) (*
 }
 
 // report prints the outcome of a lesson run and returns the exit status.
+// Inside watch (a.watching), it names the keys to press rather than the
+// commands to type.
 func (a *app) report(l workbook.Lesson, res *workbook.Result, all bool) int {
 	out := a.stdout
 	again := fmt.Sprintf("go run ./cmd/workbook run %d", l.Number)
+	runAgain := func() {
+		if !a.watching {
+			fmt.Fprintf(out, "Run again:  %s\n", again)
+		}
+	}
 	switch {
 	case res.CompileError != "":
 		fmt.Fprintf(out, "\nLesson %d does not compile:\n\n%s\n", l.Number, indent(firstLines(res.CompileError, maxMessageLines), "    "))
-		fmt.Fprintf(out, "\nFix the code at the first error above, then run again:  %s\n", again)
+		if m := unusedImport.FindStringSubmatch(res.CompileError); m != nil {
+			fmt.Fprintf(out, "\nDelete the line that imports %q in %s (line %s): nothing in the file uses it any more.\n", m[3], m[1], m[2])
+		}
+		if a.watching {
+			fmt.Fprintln(out, "\nFix the code at the first error above and save: the specs run again.")
+		} else {
+			fmt.Fprintf(out, "\nFix the code at the first error above, then run again:  %s\n", again)
+		}
 		return exitFailed
 	case res.Crash != "":
 		fmt.Fprintf(out, "\nThe specs of lesson %d stopped before they could report:\n\n%s\n", l.Number, indent(res.Crash, "    "))
 		fmt.Fprintln(out, "\nA panic outside a spec stops them all: look for a goroutine that calls code that panics.")
-		fmt.Fprintf(out, "Run again:  %s\n", again)
+		runAgain()
 		return exitFailed
 	}
 
@@ -125,8 +161,12 @@ func (a *app) report(l workbook.Lesson, res *workbook.Result, all bool) int {
 			fmt.Fprintf(out, "%s (add -all to list them).\n", workbook.Plural(len(rest)-1, "more failing spec"))
 		}
 	}
-	fmt.Fprintf(out, "Stuck? Reveal a hint:  go run ./cmd/workbook hint %d  (or read %s/hints.md)\n", l.Number, l.Path())
-	fmt.Fprintf(out, "Run again:  %s\n", again)
+	if a.watching {
+		fmt.Fprintf(out, "Stuck? Press h for a hint  (or read %s/hints.md)\n", l.Path())
+	} else {
+		fmt.Fprintf(out, "Stuck? Reveal a hint:  go run ./cmd/workbook hint %d  (or read %s/hints.md)\n", l.Number, l.Path())
+	}
+	runAgain()
 	return exitFailed
 }
 
@@ -142,6 +182,10 @@ func (a *app) nextLesson(l workbook.Lesson) {
 		return
 	}
 	for _, next := range lessons {
+		if next.Number > l.Number && a.watching {
+			fmt.Fprintf(a.stdout, "Next lesson: %s.  Press n to go on to it.\n", next.Title)
+			return
+		}
 		if next.Number > l.Number {
 			fmt.Fprintf(a.stdout, "Next lesson: %s.  go run ./cmd/workbook run %d\n", next.Title, next.Number)
 			return

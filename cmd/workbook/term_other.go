@@ -4,6 +4,7 @@ package main
 
 import (
 	"errors"
+	"io"
 	"os"
 )
 
@@ -11,3 +12,6 @@ import (
 func rawKeys(*os.File) (func(), error) {
 	return nil, errors.New("single-key input is not supported on this system")
 }
+
+// isTerminal reports false: without a portable check, output is plain.
+func isTerminal(io.Writer) bool { return false }

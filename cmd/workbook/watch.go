@@ -22,6 +22,10 @@ const pollInterval = 500 * time.Millisecond
 // editor's save of several files triggers one run.
 const settle = 300 * time.Millisecond
 
+// clearScreen moves the cursor home and clears the terminal, so that each
+// run starts on a clean screen instead of piling up below the last one.
+const clearScreen = "\x1b[H\x1b[2J"
+
 // watch runs a lesson's specs, then again on every save, with single-key
 // controls.
 func watch(ctx context.Context, a *app, args []string) int {
@@ -33,6 +37,7 @@ func watch(ctx context.Context, a *app, args []string) int {
 	}
 	keys, stop := a.keys(ctx)
 	defer stop()
+	a.watching = true
 	run := true
 	last := fingerprint(l.Dir)
 	ticker := time.NewTicker(pollInterval)
@@ -40,7 +45,8 @@ func watch(ctx context.Context, a *app, args []string) int {
 	for {
 		if run {
 			run = false
-			res, err := a.runAndRecord(ctx, l, *race)
+			fmt.Fprint(a.stdout, clearScreen)
+			res, err := a.runAndRecord(ctx, l, *race, nil)
 			if ctx.Err() != nil {
 				return exitOK
 			}

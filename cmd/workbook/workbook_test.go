@@ -37,10 +37,10 @@ var _ = Describe("The workbook command", func() {
 		It("shows the first failing spec, its TODO, the next step and the hints", func() {
 			session := workbookIn(root, "run", "1")
 			Expect(session).To(gexec.Exit(1))
-			Expect(session).To(gbytes.Say(`Lesson 1: A sample lesson \(lessons/01-sample\)`))
+			Expect(session).To(gbytes.Say(`Lesson 1: A sample lesson \(lessons/01-sample\)\nCompiling and running its specs\. The first run compiles the store, Ginkgo and Gomega`))
 			Expect(session).To(gbytes.Say(`1 of 3 specs pass\.`))
 			Expect(session).To(gbytes.Say(`First failing spec:\n  The sample lesson greets by name\n`))
-			Expect(session).To(gbytes.Say(`TODO: implement Greet \(lessons/01-sample/sample.go:7\) — README step 1`))
+			Expect(session).To(gbytes.Say(`TODO: implement Greet \(lessons/01-sample/sample.go:6\) — README step 1`))
 			Expect(session).To(gbytes.Say(`spec: lessons/01-sample/sample_test.go:15`))
 			Expect(session).To(gbytes.Say(`Next: write Greet in lessons/01-sample/sample.go \(README step 1, lessons/01-sample/README.md\)\.`))
 			Expect(session).To(gbytes.Say(`1 more failing spec \(add -all to list them\)\.`))
@@ -86,8 +86,45 @@ func Sum(numbers ...int) int { return 0 }
 			session := workbookIn(root, "run", "1")
 			Expect(session).To(gexec.Exit(1))
 			Expect(session).To(gbytes.Say(`Lesson 1 does not compile:`))
-			Expect(session).To(gbytes.Say(`sample.go:3:\d+: cannot use 42`))
+			Expect(session).To(gbytes.Say(`lessons/01-sample/sample.go:3:\d+: cannot use 42`))
 			Expect(session).To(gbytes.Say(`Fix the code at the first error above`))
+		})
+
+		It("says in one line which import to delete when one is left unused", func() {
+			write(root, "lessons/01-sample/sample.go", "package sample\n\nimport \"strings\"\n\n"+
+				"// Greet greets.\nfunc Greet(name string) string { return name }\n\n// Sum sums.\nfunc Sum(numbers ...int) int { return 0 }\n")
+			session := workbookIn(root, "run", "1")
+			Expect(session).To(gexec.Exit(1))
+			Expect(session).To(gbytes.Say(`lessons/01-sample/sample.go:3:8: "strings" imported and not used`))
+			Expect(session).To(gbytes.Say(`Delete the line that imports "strings" in lessons/01-sample/sample.go \(line 3\): nothing in the file uses it any more\.`))
+		})
+
+		It("takes the TODO marker exactly out of a message that carries it in a JSON body", func() {
+			write(root, "lessons/01-sample/sample_test.go", `package sample_test
+
+import (
+	"fmt"
+
+	. "github.com/onsi/ginkgo/v2"
+
+	sample "github.com/opossum-go/opossum/lessons/01-sample"
+)
+
+var _ = Describe("The sample lesson over HTTP", func() {
+	It("answers a greeting", func() {
+		defer func() {
+			if r := recover(); r != nil {
+				Fail(fmt.Sprintf("POST /greetings answered 500: {\"detail\":%q,\"instance\":\"/greetings\"}", r))
+			}
+		}()
+		sample.Greet("Ada")
+	})
+})
+`)
+			session := workbookIn(root, "run", "1")
+			Expect(session).To(gexec.Exit(1))
+			Expect(session).To(gbytes.Say(`POST /greetings answered 500`))
+			Expect(session).To(gbytes.Say(`Next: write Greet in lessons/01-sample/sample.go \(README step 1, lessons/01-sample/README.md\)\.\n`))
 		})
 
 		It("names the lessons there are when asked for an unknown one", func() {
@@ -99,7 +136,7 @@ func Sum(numbers ...int) int { return 0 }
 		It("says how to call it without a lesson", func() {
 			session := workbookIn(root, "run")
 			Expect(session).To(gexec.Exit(2))
-			Expect(session.Err).To(gbytes.Say(`usage: go run ./cmd/workbook run \[-race\] \[-all\] LESSON`))
+			Expect(session.Err).To(gbytes.Say(`usage: go run ./cmd/workbook run \[-race\] \[-all\] \[-keep\] LESSON`))
 		})
 
 		It("says so when there is no go command", func() {
@@ -123,13 +160,14 @@ func Sum(numbers ...int) int { return 0 }
 			Expect(session).To(gbytes.Say(`verify ok: 1 lesson, 0 problems`))
 		})
 
-		It("fails, naming the problem, when a lesson is already solved as shipped", func() {
+		It("says once that a lesson is solved in place, and checks its solution and specs", func() {
 			solve(root)
 			session := workbookIn(root, "verify", "1")
-			Expect(session).To(gexec.Exit(1))
-			Expect(session).To(gbytes.Say(`01-sample\s+3\s+3/3 passed\s+0 failed, 0 via TODO\s+[0-9.]+s \+ [0-9.]+s\s+2 problems`))
-			Expect(session).To(gbytes.Say(`- 01-sample: files: lessons/01-sample has no TODO`))
-			Expect(session).To(gbytes.Say(`verify FAIL: 1 lesson, 2 problems`))
+			Expect(session).To(gexec.Exit(0))
+			Expect(session).To(gbytes.Say(`01-sample\s+3\s+3/3 passed\s+solved in place\s+[0-9.]+s \+ -\s+ok`))
+			Expect(session).To(gbytes.Say(`Solved in place: lessons/01-sample\. Their files hold a learner's work`))
+			Expect(session).To(gbytes.Say(`verify ok: 1 lesson, 0 problems`))
+			Expect(string(session.Out.Contents())).NotTo(Or(ContainSubstring("has no TODO"), ContainSubstring("no spec fails")), "no misleading problem")
 		})
 
 		It("refuses a race mode it does not know", func() {

@@ -26,7 +26,7 @@ func appendEvent(i int) store.Event {
 // BenchmarkAppend measures one writer appending batches of 1, 10 and 100
 // events, durable and without sync, on both stores.
 func BenchmarkAppend(b *testing.B) {
-	for _, kind := range kinds {
+	for _, kind := range pgKinds {
 		for _, mode := range syncModes {
 			for _, size := range []int{1, 10, 100} {
 				b.Run(fmt.Sprintf("store=%s/sync=%s/batch=%d", kind, mode, size), func(b *testing.B) {
@@ -54,7 +54,7 @@ func BenchmarkAppend(b *testing.B) {
 // one event each per call, as fast as they can. events/s is the aggregate
 // rate, measured from the first append to the last completion.
 func BenchmarkAppendConcurrent(b *testing.B) {
-	for _, kind := range kinds {
+	for _, kind := range pgKinds {
 		for _, mode := range syncModes {
 			for _, writers := range []int{1, 4, 16, 64} {
 				b.Run(fmt.Sprintf("store=%s/sync=%s/writers=%d", kind, mode, writers), func(b *testing.B) {
@@ -111,7 +111,7 @@ func runConcurrent(b *testing.B, writers, perOp int, op func() error) {
 // loop, so that they share the disk's noise: events/s is the conditional
 // rate, uncond-events/s the unconditional one, each over its own time.
 func BenchmarkAppendConditional(b *testing.B) {
-	for _, kind := range kinds {
+	for _, kind := range pgKinds {
 		for _, mode := range syncModes {
 			b.Run(fmt.Sprintf("store=%s/sync=%s", kind, mode), func(b *testing.B) {
 				s := newStore(b, kind, mode)

@@ -35,6 +35,7 @@ func TestMain(m *testing.M) {
 	}
 	code := m.Run()
 	closeFixtures()
+	stopPostgres()
 	if fixtureTemp != "" {
 		os.RemoveAll(fixtureTemp)
 	}
@@ -51,6 +52,8 @@ func openStore(kind, dir string, nosync bool) (store.EventStore, error) {
 			return nil, err
 		}
 		return sqlitestore.Open(filepath.Join(dir, "events.db"), &sqlitestore.Options{NoSync: nosync})
+	case kindPostgres:
+		return openPostgres(dir, nosync)
 	}
 	return nil, fmt.Errorf("unknown store kind %q", kind)
 }
@@ -58,6 +61,7 @@ func openStore(kind, dir string, nosync bool) (store.EventStore, error) {
 // newStore opens a fresh store for one benchmark; it is closed at cleanup.
 func newStore(b *testing.B, kind, mode string) store.EventStore {
 	b.Helper()
+	skipWithoutPostgres(b, kind)
 	s, err := openStore(kind, b.TempDir(), mode == noSync)
 	if err != nil {
 		b.Fatal(err)
@@ -95,6 +99,7 @@ var (
 // it once per run (or once per OPOSSUM_BENCH_DIR) with sync off.
 func fixture(b *testing.B, kind string, n int) store.EventStore {
 	b.Helper()
+	skipWithoutPostgres(b, kind)
 	fixtureMu.Lock()
 	defer fixtureMu.Unlock()
 	key := fmt.Sprint(kind, n)
@@ -126,6 +131,10 @@ func fixtureDir(b *testing.B, kind string, n int) string {
 	}
 	dir := filepath.Join(root, fmt.Sprintf("%s-%d", kind, n))
 	done := filepath.Join(root, fmt.Sprintf("%s-%d.complete", kind, n))
+	if kind == kindPostgres {
+		// The server lives as long as this process: build in every run.
+		done = filepath.Join(root, fmt.Sprintf("%s-%d-%d.complete", kind, n, os.Getpid()))
+	}
 	if _, err := os.Stat(done); err == nil {
 		return dir
 	}
@@ -149,6 +158,11 @@ func fixtureDir(b *testing.B, kind string, n int) string {
 	}
 	if err := s.Close(); err != nil {
 		b.Fatal(err)
+	}
+	if kind == kindPostgres {
+		if err := analyzePostgres(dir); err != nil {
+			b.Fatal(err)
+		}
 	}
 	if err := os.WriteFile(done, nil, 0o644); err != nil {
 		b.Fatal(err)

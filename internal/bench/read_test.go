@@ -35,7 +35,7 @@ func BenchmarkRead(b *testing.B) {
 			if rc.name == "all" && n >= 1_000_000 && os.Getenv("OPOSSUM_BENCH_ALL_1M") != "1" {
 				continue
 			}
-			for _, kind := range kinds {
+			for _, kind := range pgKinds {
 				b.Run(fmt.Sprintf("events=%d/query=%s/store=%s", n, rc.name, kind), func(b *testing.B) {
 					s := fixture(b, kind, n)
 					q := rc.q(n)
@@ -71,7 +71,7 @@ func BenchmarkReadLast(b *testing.B) {
 			{"type", store.Types("Type3")},
 			{"tag", store.Tagged(store.NewTag("entity", "e-7"))},
 		} {
-			for _, kind := range kinds {
+			for _, kind := range pgKinds {
 				b.Run(fmt.Sprintf("events=%d/query=%s/store=%s", n, c.name, kind), func(b *testing.B) {
 					s := fixture(b, kind, n)
 					b.ReportAllocs()

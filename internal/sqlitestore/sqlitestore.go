@@ -6,7 +6,9 @@
 //
 // It uses modernc.org/sqlite (pure Go, no cgo) in WAL mode with
 // synchronous=FULL: a commit is fsynced before Append returns. Events live
-// in one table keyed by position, with an index on (type, position); tags
+// in one table keyed by position, with a unique index on the event id and
+// an index on (type, position); each row records the positions of the
+// batch it was appended with, for the retry check (storeimpl.Batch.ResolveRetry); tags
 // live in a second table keyed by (key, value, position), so that type and tag
 // queries use indexes rather than a scan. A conditional append checks its
 // condition and inserts the events in one IMMEDIATE transaction, which
@@ -78,6 +80,9 @@ var _ store.EventStore = (*Store)(nil)
 const schema = `
 CREATE TABLE IF NOT EXISTS events (
 	position    INTEGER PRIMARY KEY,
+	id          BLOB NOT NULL UNIQUE,
+	batch_first INTEGER NOT NULL,
+	batch_last  INTEGER NOT NULL,
 	type        TEXT NOT NULL,
 	tags        TEXT NOT NULL,
 	data        TEXT NOT NULL,
@@ -165,9 +170,9 @@ func (s *Store) Append(ctx context.Context, events []store.Event, cond *store.Ap
 			return 0, err
 		}
 	}
-	rows := make([][]any, len(batch))
-	for i := range batch {
-		if rows[i], err = encodeRow(&batch[i]); err != nil {
+	rows := make([][]any, len(batch.Events))
+	for i := range batch.Events {
+		if rows[i], err = encodeRow(&batch.Events[i]); err != nil {
 			return 0, err
 		}
 	}
@@ -176,58 +181,108 @@ func (s *Store) Append(ctx context.Context, events []store.Event, cond *store.Ap
 	if s.isClosed() {
 		return 0, store.ErrClosed
 	}
-	last, err := s.appendTx(ctx, batch, rows, cond)
+	last, wrote, err := s.appendTx(ctx, batch, rows, cond)
 	if err != nil {
 		return 0, err
 	}
-	s.note.wake()
+	if wrote {
+		s.note.wake()
+	}
 	return last, nil
 }
 
-func (s *Store) appendTx(ctx context.Context, batch []store.Event, rows [][]any, cond *store.AppendCondition) (store.Position, error) {
-	insEvent, err := s.stmt(ctx, `INSERT INTO events (position, type, tags, data, ts, correlation, causation, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+// appendTx runs the append in one transaction: the retry check, the
+// condition, the inserts. wrote is false for a retry, which writes nothing.
+func (s *Store) appendTx(ctx context.Context, batch storeimpl.Batch, rows [][]any, cond *store.AppendCondition) (last store.Position, wrote bool, err error) {
+	insEvent, err := s.stmt(ctx, `INSERT INTO events (position, id, batch_first, batch_last, type, tags, data, ts, correlation, causation, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
-		return 0, err
+		return 0, false, err
 	}
 	insTag, err := s.stmt(ctx, `INSERT OR IGNORE INTO tags (key, value, position) VALUES (?, ?, ?)`)
 	if err != nil {
-		return 0, err
+		return 0, false, err
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return 0, fmt.Errorf("sqlitestore: begin: %w", err)
+		return 0, false, fmt.Errorf("sqlitestore: begin: %w", err)
 	}
 	defer tx.Rollback()
+	// A retry is recognised before the condition, which its own events,
+	// stored by the first attempt, would fail.
+	var findErr error
+	find := func(id store.EventID) (store.Position, bool) {
+		var p int64
+		err := tx.QueryRowContext(ctx, `SELECT position FROM events WHERE id = ?`, id[:]).Scan(&p)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) && findErr == nil {
+			findErr = fmt.Errorf("sqlitestore: look up event id %s: %w", id, err)
+		}
+		return store.Position(p), err == nil
+	}
+	last, err = batch.ResolveRetry(find, s.loader(ctx, tx))
+	if err == nil {
+		err = findErr
+	}
+	if err != nil || last > 0 {
+		return last, false, err
+	}
 	if cond != nil {
 		last, err := s.lastPosition(ctx, tx, cond.FailIfEventsMatch)
 		if err != nil {
-			return 0, err
+			return 0, false, err
 		}
 		if last > 0 && last > cond.After {
-			return 0, &store.ConditionError{Query: cond.FailIfEventsMatch, After: cond.After, Conflict: last}
+			return 0, false, &store.ConditionError{Query: cond.FailIfEventsMatch, After: cond.After, Conflict: last}
 		}
 	}
 	var head int64
 	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(position), 0) FROM events`).Scan(&head); err != nil {
-		return 0, fmt.Errorf("sqlitestore: head: %w", err)
+		return 0, false, fmt.Errorf("sqlitestore: head: %w", err)
 	}
+	n := int64(len(batch.Events))
 	ie, it := tx.StmtContext(ctx, insEvent), tx.StmtContext(ctx, insTag)
-	for i := range batch {
+	for i := range batch.Events {
 		p := head + 1 + int64(i)
-		args := append([]any{p}, rows[i]...)
+		args := append([]any{p, batch.Events[i].ID[:], head + 1, head + n}, rows[i]...)
 		if _, err := ie.ExecContext(ctx, args...); err != nil {
-			return 0, fmt.Errorf("sqlitestore: insert event %d: %w", p, err)
+			return 0, false, fmt.Errorf("sqlitestore: insert event %d: %w", p, err)
 		}
-		for _, t := range batch[i].Tags {
+		for _, t := range batch.Events[i].Tags {
 			if _, err := it.ExecContext(ctx, t.Key, t.Value, p); err != nil {
-				return 0, fmt.Errorf("sqlitestore: insert tag of event %d: %w", p, err)
+				return 0, false, fmt.Errorf("sqlitestore: insert tag of event %d: %w", p, err)
 			}
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		return 0, fmt.Errorf("sqlitestore: commit: %w", err)
+		return 0, false, fmt.Errorf("sqlitestore: commit: %w", err)
 	}
-	return store.Position(head + int64(len(batch))), nil
+	return store.Position(head + n), true, nil
+}
+
+// loader returns the stored events at first..last and whether they are
+// one whole batch, for storeimpl.Batch.ResolveRetry.
+func (s *Store) loader(ctx context.Context, tx *sql.Tx) func(first, last store.Position) ([]store.StoredEvent, bool, error) {
+	return func(first, last store.Position) ([]store.StoredEvent, bool, error) {
+		rows, err := tx.QueryContext(ctx, `SELECT `+columns+`, batch_first, batch_last FROM events WHERE position BETWEEN ? AND ? ORDER BY position`, int64(first), int64(last))
+		if err != nil {
+			return nil, false, fmt.Errorf("sqlitestore: read batch %d..%d: %w", first, last, err)
+		}
+		defer rows.Close()
+		var out []store.StoredEvent
+		whole := true
+		for rows.Next() {
+			var bf, bl int64
+			e, err := scanEvent(rows, &bf, &bl)
+			if err != nil {
+				return nil, false, err
+			}
+			whole = whole && store.Position(bf) == first && store.Position(bl) == last
+			out = append(out, e)
+		}
+		if err := rows.Err(); err != nil {
+			return nil, false, fmt.Errorf("sqlitestore: read batch %d..%d: %w", first, last, err)
+		}
+		return out, whole, nil
+	}
 }
 
 // encodeRow returns the columns after position for one event.
@@ -252,7 +307,7 @@ func encodeRow(e *store.Event) ([]any, error) {
 		e.Metadata.CorrelationID, e.Metadata.CausationID, extra}, nil
 }
 
-const columns = `position, type, tags, data, ts, correlation, causation, extra`
+const columns = `position, id, type, tags, data, ts, correlation, causation, extra`
 
 // where renders the condition selecting q's matches, appending its
 // arguments. All renders an always-true condition.
@@ -386,17 +441,23 @@ func (s *Store) readErr(ctx context.Context, err error) error {
 
 type scanner interface{ Scan(dest ...any) error }
 
-func scanEvent(r scanner) (store.StoredEvent, error) {
+// scanEvent scans the columns, then more (extra destinations after them).
+func scanEvent(r scanner, more ...any) (store.StoredEvent, error) {
 	var (
 		p                 int64
+		id                []byte
 		typ, ts, cor, cau string
 		tags, data        []byte
 		extra             sql.NullString
 	)
-	if err := r.Scan(&p, &typ, &tags, &data, &ts, &cor, &cau, &extra); err != nil {
+	if err := r.Scan(append([]any{&p, &id, &typ, &tags, &data, &ts, &cor, &cau, &extra}, more...)...); err != nil {
 		return store.StoredEvent{}, fmt.Errorf("sqlitestore: scan: %w", err)
 	}
 	e := store.StoredEvent{Position: store.Position(p)}
+	if len(id) != len(e.ID) {
+		return store.StoredEvent{}, fmt.Errorf("sqlitestore: event %d has an id of %d bytes", p, len(id))
+	}
+	copy(e.ID[:], id)
 	e.Type, e.Data = typ, json.RawMessage(data)
 	if err := json.Unmarshal(tags, &e.Tags); err != nil {
 		return store.StoredEvent{}, fmt.Errorf("sqlitestore: event %d tags: %w", p, err)

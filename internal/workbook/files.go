@@ -3,30 +3,23 @@ package workbook
 import (
 	"bytes"
 	"fmt"
-	"go/ast"
 	"go/format"
 	"go/parser"
 	"go/token"
-	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 )
-
-// todoImport is the import path of the package whose Implement call marks
-// a TODO.
-const todoImport = "github.com/opossum-go/opossum/specs/todo"
 
 // SourceFile is a non-test .go file of a lesson.
 type SourceFile struct {
 	// Rel is the file's path relative to the lesson folder, with forward
 	// slashes: register.go, or api/http.go in a sub-package.
 	Rel string
-	// TODOs counts the todo.Implement calls in the file. A file with none
-	// is given code.
+	// TODOs counts the stubs in the file (see [GenerateGo]). A file with
+	// none is given code.
 	TODOs int
 }
 
@@ -69,52 +62,24 @@ func (l Lesson) TestPackages() ([]string, error) {
 	return dirs, nil
 }
 
-// countTODOs parses a Go file and counts its calls to todo.Implement,
-// however the todo package is imported.
+// countTODOs parses a Go file and counts its stubs (see [GenerateGo]).
 func countTODOs(file string) (int, error) {
 	f, err := parser.ParseFile(token.NewFileSet(), file, nil, parser.SkipObjectResolution)
 	if err != nil {
 		return 0, err
 	}
-	name := ""
-	for _, imp := range f.Imports {
-		if p, _ := strconv.Unquote(imp.Path.Value); p == todoImport {
-			name = "todo"
-			if imp.Name != nil {
-				name = imp.Name.Name
-			}
-		}
-	}
-	if name == "" || name == "_" {
-		return 0, nil
-	}
-	n := 0
-	ast.Inspect(f, func(node ast.Node) bool {
-		call, ok := node.(*ast.CallExpr)
-		if !ok {
-			return true
-		}
-		switch fun := call.Fun.(type) {
-		case *ast.SelectorExpr:
-			if x, ok := fun.X.(*ast.Ident); ok && x.Name == name && fun.Sel.Name == "Implement" {
-				n++
-			}
-		case *ast.Ident:
-			if name == "." && fun.Name == "Implement" {
-				n++
-			}
-		}
-		return true
-	})
-	return n, nil
+	return countStubs(f), nil
 }
 
 // CheckFiles makes the static checks of a lesson, without running
 // anything: README.md and hints.md exist and are not empty; the lesson has
-// specs and at least one TODO; every non-test .go file of the lesson has a
-// solution counterpart that is byte-identical for given files, and solved
-// (no todo.Implement call) and gofmt-clean for TODO files; the solution
-// folder holds nothing else.
+// specs and at least one TODO; its solution folder exists, holds no test
+// file, and is gofmt-clean with no stub left; and the lesson's Go files and
+// assets are what gen writes from the solution ([Workbook.CheckGenerated]).
+//
+// A lesson a learner has solved in place (see [Workbook.SolvedInPlace]) is
+// not compared with what gen writes, nor expected to have a TODO left:
+// [Workbook.Verify] says so once, in its report.
 func (w *Workbook) CheckFiles(l Lesson) []Problem {
 	var problems []Problem
 	add := func(format string, args ...any) {
@@ -135,6 +100,42 @@ func (w *Workbook) CheckFiles(l Lesson) []Problem {
 	} else if len(pkgs) == 0 {
 		add("%s has no _test.go files: a lesson's specs are its documentation", l.Path())
 	}
+	if info, err := os.Stat(l.SolutionDir); err != nil || !info.IsDir() {
+		add("%s is missing: every lesson needs a solution", l.SolutionPath())
+		return problems
+	}
+	err = walkGo(l.SolutionDir, func(rel string) error {
+		solutionFile := l.SolutionPath() + "/" + rel
+		if strings.HasSuffix(rel, "_test.go") {
+			add("%s is a test file: specs live only in the lesson, solutions hold its non-test files", solutionFile)
+			return nil
+		}
+		src, err := os.ReadFile(filepath.Join(l.SolutionDir, filepath.FromSlash(rel)))
+		if err != nil {
+			return err
+		}
+		if formatted, err := format.Source(src); err != nil {
+			add("%s does not parse: %v", solutionFile, err)
+		} else if !bytes.Equal(formatted, src) {
+			add("%s is not gofmt-clean: run gofmt -w %s", solutionFile, solutionFile)
+		}
+		if n, err := countTODOs(filepath.Join(l.SolutionDir, filepath.FromSlash(rel))); err == nil && n > 0 {
+			add("%s still has %d stub(s): a solution solves every TODO", solutionFile, n)
+		}
+		return nil
+	})
+	if err != nil {
+		add("%v", err)
+	}
+
+	solved, err := w.SolvedInPlace(l)
+	if err != nil {
+		add("%v", err)
+		return problems
+	}
+	if len(solved) > 0 {
+		return problems
+	}
 	sources, err := l.Sources()
 	if err != nil {
 		add("%v", err)
@@ -145,65 +146,11 @@ func (w *Workbook) CheckFiles(l Lesson) []Problem {
 		todos += s.TODOs
 	}
 	if todos == 0 {
-		add("%s has no TODO: no file calls todo.Implement", l.Path())
+		add("%s has no TODO: mark an exercise in %s with a //workbook:todo directive and run go run ./cmd/workbook gen", l.Path(), l.SolutionPath())
 	}
-	if info, err := os.Stat(l.SolutionDir); err != nil || !info.IsDir() {
-		add("%s is missing: every lesson needs a solution", l.SolutionPath())
-		return problems
-	}
-
-	inLesson := make(map[string]bool, len(sources))
-	for _, s := range sources {
-		inLesson[s.Rel] = true
-		lessonFile := l.Path() + "/" + s.Rel
-		solutionFile := l.SolutionPath() + "/" + s.Rel
-		want, err := os.ReadFile(filepath.Join(l.Dir, filepath.FromSlash(s.Rel)))
-		if err != nil {
-			add("%v", err)
-			continue
-		}
-		got, err := os.ReadFile(filepath.Join(l.SolutionDir, filepath.FromSlash(s.Rel)))
-		switch {
-		case err != nil && s.TODOs > 0:
-			add("%s has %d TODO(s) but %s does not exist", lessonFile, s.TODOs, solutionFile)
-			continue
-		case err != nil:
-			add("given file %s is missing from the solution: copy it unchanged to %s", lessonFile, solutionFile)
-			continue
-		case s.TODOs == 0 && !bytes.Equal(want, got):
-			add("given file %s differs from %s: given code must be byte-identical in lesson and solution", lessonFile, solutionFile)
-		}
-		if formatted, err := format.Source(got); err != nil {
-			add("%s does not parse: %v", solutionFile, err)
-		} else if !bytes.Equal(formatted, got) {
-			add("%s is not gofmt-clean: run gofmt -w %s", solutionFile, solutionFile)
-		}
-		if n, err := countTODOs(filepath.Join(l.SolutionDir, filepath.FromSlash(s.Rel))); err == nil && n > 0 {
-			add("%s still calls todo.Implement %d time(s): a solution solves every TODO", solutionFile, n)
-		}
-	}
-
-	err = filepath.WalkDir(l.SolutionDir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, err := filepath.Rel(l.SolutionDir, p)
-		if err != nil {
-			return err
-		}
-		rel = filepath.ToSlash(rel)
-		switch {
-		case strings.HasSuffix(rel, "_test.go"):
-			add("%s/%s is a test file: specs live only in the lesson, solutions hold its non-test .go files", l.SolutionPath(), rel)
-		case !strings.HasSuffix(rel, ".go"):
-			add("%s/%s is not a Go file: solutions hold only the lesson's non-test .go files", l.SolutionPath(), rel)
-		case !inLesson[rel]:
-			add("%s/%s has no lesson counterpart %s/%s", l.SolutionPath(), rel, l.Path(), rel)
-		}
-		return nil
-	})
-	if err != nil {
-		add("%v", err)
+	for _, p := range w.CheckGenerated(l) {
+		p.Check = Files
+		problems = append(problems, p)
 	}
 	return problems
 }

@@ -43,37 +43,36 @@ var _ = Describe("The static checks of a lesson", func() {
 		Entry("empty hints", func() { write(wb, "lessons/01-sample/hints.md", "") },
 			"lessons/01-sample/hints.md is empty"),
 		Entry("a lesson without TODO", func() {
-			write(wb, "lessons/01-sample/sample.go", "package sample\n")
 			write(wb, "solutions/01-sample/sample.go", "package sample\n")
-		}, "lessons/01-sample has no TODO"),
+			write(wb, "lessons/01-sample/sample.go", "package sample\n")
+		}, "lessons/01-sample has no TODO: mark an exercise in solutions/01-sample"),
 		Entry("a lesson without specs", func() {
 			remove(wb, "lessons/01-sample/sample_test.go")
 			remove(wb, "lessons/01-sample/sample_suite_test.go")
 		}, "lessons/01-sample has no _test.go files"),
 		Entry("a missing solution folder", func() { remove(wb, "solutions/01-sample") },
 			"solutions/01-sample is missing"),
-		Entry("a TODO file without solution", func() { remove(wb, "solutions/01-sample/sample.go") },
-			"lessons/01-sample/sample.go has 2 TODO(s) but solutions/01-sample/sample.go does not exist"),
-		Entry("a given file missing from the solution", func() { remove(wb, "solutions/01-sample/given.go") },
-			"given file lessons/01-sample/given.go is missing from the solution"),
+		Entry("a lesson file the solution does not generate", func() { remove(wb, "solutions/01-sample/given.go") },
+			"lessons/01-sample/given.go is not generated from the solution"),
 		Entry("given code that differs", func() {
 			write(wb, "solutions/01-sample/given.go", "package sample\n\n// Double doubles.\nfunc Double(n int) int { return n + n }\n")
-		}, "given file lessons/01-sample/given.go differs from solutions/01-sample/given.go"),
+		}, "lessons/01-sample/given.go:1 is not what gen writes from solutions/01-sample/given.go"),
 		Entry("a solution that is not gofmt-clean", func() {
 			write(wb, "solutions/01-sample/sample.go", "package sample\nfunc Greet(name string) string {return name}\nfunc Sum(n ...int) int { return 0 }\n")
 		}, "solutions/01-sample/sample.go is not gofmt-clean"),
-		Entry("a solution that still has a TODO", func() {
-			write(wb, "solutions/01-sample/sample.go", "package sample\n\nimport \"github.com/opossum-go/opossum/specs/todo\"\n\n"+
-				"func Greet(name string) string { todo.Implement(\"x\"); return name }\n\nfunc Sum(n ...int) int { return 0 }\n")
-		}, "solutions/01-sample/sample.go still calls todo.Implement 1 time(s)"),
+		Entry("a solution that still has a stub", func() {
+			write(wb, "solutions/01-sample/sample.go", "package sample\n\n"+
+				"func Greet(name string) string { panic(\"TODO: implement Greet (x.go:1)\") }\n\nfunc Sum(n ...int) int { return 0 }\n")
+		}, "solutions/01-sample/sample.go still has 1 stub(s)"),
 		Entry("a solution file without lesson counterpart", func() {
 			write(wb, "solutions/01-sample/extra.go", "package sample\n")
-		}, "solutions/01-sample/extra.go has no lesson counterpart lessons/01-sample/extra.go"),
+		}, "lessons/01-sample/extra.go is missing: run go run ./cmd/workbook gen"),
 		Entry("a spec in the solution", func() {
 			write(wb, "solutions/01-sample/sample_test.go", "package sample_test\n")
 		}, "solutions/01-sample/sample_test.go is a test file"),
-		Entry("a file that is not Go in the solution", func() {
-			write(wb, "solutions/01-sample/NOTES.md", "notes\n")
-		}, "solutions/01-sample/NOTES.md is not a Go file"),
+		Entry("an embedded asset that differs", func() {
+			write(wb, "solutions/01-sample/api.json", "{}\n")
+			write(wb, "lessons/01-sample/api.json", "[]\n")
+		}, "lessons/01-sample/api.json:1 is not what gen writes from solutions/01-sample/api.json"),
 	)
 })

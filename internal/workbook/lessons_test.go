@@ -1,12 +1,18 @@
 package workbook_test
 
 import (
+	"context"
+	"encoding/json"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/types"
 	. "github.com/onsi/gomega"
 
 	"github.com/opossum-go/opossum/internal/workbook"
@@ -35,6 +41,29 @@ var _ = Describe("The workbook's lessons", Label("lessons"), func() {
 		AddReportEntry("verify", text.String())
 		Expect(report.OK()).To(BeTrue(), text.String())
 	}, SpecTimeout(15*workbook.DefaultTimeout/4))
+
+	It("run their specs in README step order whatever the seed, each step labelled so that a label filter runs it alone", func(ctx SpecContext) {
+		root := workbooktest.RepoRoot()
+		wb, err := workbook.Open(root)
+		Expect(err).NotTo(HaveOccurred())
+		lessons, err := wb.Lessons()
+		Expect(err).NotTo(HaveOccurred())
+		for _, l := range lessons {
+			// A dry run reports every spec in the order it would run,
+			// those the filter leaves out as skipped.
+			specs := dryRun(ctx, wb, l, "-ginkgo.seed="+strconv.Itoa(l.Number), "-ginkgo.label-filter=step-2")
+			Expect(specs).NotTo(BeEmpty())
+			Expect(specs[0].Step).To(Equal(1), "%s: the first spec checks step 1", l.Name)
+			for i, s := range specs {
+				if i > 0 {
+					Expect(s.Step).To(BeNumerically(">=", specs[i-1].Step), "%s: %q runs after %q", l.Name, s.Text, specs[i-1].Text)
+				}
+				if s.State != "skipped" {
+					Expect(s.Step).To(Equal(2), "%s: --label-filter=step-2 runs %q", l.Name, s.Text)
+				}
+			}
+		}
+	}, SpecTimeout(5*time.Minute))
 
 	It("are each listed in the README", func() {
 		root := workbooktest.RepoRoot()
@@ -69,10 +98,31 @@ func statInputs(root string) {
 			return nil
 		}
 		if strings.HasSuffix(name, ".go") || name == "go.mod" || name == "go.sum" || name == "go.work" ||
-			strings.HasSuffix(name, ".md") {
+			strings.HasSuffix(name, ".md") || strings.HasSuffix(name, ".json") {
 			_, err = os.Stat(path)
 		}
 		return err
 	})
 	Expect(err).NotTo(HaveOccurred())
+}
+
+// dryRun lists the specs of a lesson in the order Ginkgo would run them,
+// without running them.
+func dryRun(ctx context.Context, wb *workbook.Workbook, l workbook.Lesson, args ...string) []workbook.Spec {
+	GinkgoHelper()
+	report := filepath.Join(GinkgoT().TempDir(), "report.json")
+	args = append([]string{"test", "-count=1", "./" + l.Name, "-args", "-ginkgo.dry-run", "-ginkgo.json-report=" + report}, args...)
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = filepath.Join(wb.Root, workbook.LessonsDir)
+	out, err := cmd.CombinedOutput()
+	Expect(err).NotTo(HaveOccurred(), "%s", out)
+	data, err := os.ReadFile(report)
+	Expect(err).NotTo(HaveOccurred())
+	var reports []types.Report
+	Expect(json.Unmarshal(data, &reports)).To(Succeed())
+	var specs []workbook.Spec
+	for _, r := range reports {
+		specs = append(specs, wb.SuiteSpecs(r)...)
+	}
+	return specs
 }

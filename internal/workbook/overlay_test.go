@@ -98,7 +98,7 @@ var _ = Describe("The solution overlay", func() {
 		Expect(report.OK()).To(BeFalse())
 		messages := problemsOf(report, "01-sample")
 		Expect(messages).To(ContainElements(
-			HaveField("Message", ContainSubstring("solutions/01-sample/sample.go does not exist")),
+			HaveField("Message", ContainSubstring("lessons/01-sample/sample.go is not generated from the solution")),
 			HaveField("Message", ContainSubstring("the overlay did not apply")),
 		))
 	}, SpecTimeout(runTimeout))

@@ -8,34 +8,37 @@ import (
 )
 
 var _ = Describe("A lesson run's result", func() {
-	result := &workbook.Result{Declared: 7, Specs: []workbook.Spec{
-		{Text: "step 2 b", State: "panicked", TODO: true, SpecLocation: "lessons/x/b_test.go:9",
+	// The specs in the order they ran, which is the order they are
+	// declared in: a lesson keeps its steps in one container.
+	result := &workbook.Result{Declared: 8, Specs: []workbook.Spec{
+		{Text: "no step", State: "panicked", TODO: true, Message: "TODO: implement C (lessons/x/c.go:3)"},
+		{Text: "Step 1 first", State: "passed", Step: 1},
+		{Text: "Step 1 second", State: "panicked", TODO: true, Step: 1, SpecLocation: "lessons/x/z_test.go:30",
+			Message: "TODO: implement A (lessons/x/a.go:3) — README step 1"},
+		{Text: "Step 1 third", State: "failed", Step: 1, SpecLocation: "lessons/x/a_test.go:5", Message: "Expected 1 to equal 2"},
+		{Text: "Step 2 b", State: "panicked", TODO: true, Step: 2,
 			Message: "TODO: implement B (lessons/x/b.go:3) — README step 2"},
-		{Text: "passes", State: "passed", SpecLocation: "lessons/x/a_test.go:1"},
-		{Text: "step 1 later", State: "panicked", TODO: true, SpecLocation: "lessons/x/a_test.go:30",
-			Message: "TODO: implement A (lessons/x/a.go:3) — README step 1"},
-		{Text: "no step", State: "panicked", TODO: true, SpecLocation: "lessons/x/a_test.go:2",
-			Message: "TODO: implement C (lessons/x/c.go:3)"},
-		{Text: "step 1 earlier", State: "panicked", TODO: true, SpecLocation: "lessons/x/a_test.go:12",
-			Message: "TODO: implement A (lessons/x/a.go:3) — README step 1"},
-		{Text: "wrong answer", State: "failed", SpecLocation: "lessons/x/z_test.go:5", Message: "Expected 1 to equal 2"},
-		{Text: "pending", State: "pending"},
+		{Text: "Step 10 over HTTP", State: "failed", TODO: true, Step: 10, SpecLocation: "lessons/x/a_test.go:1",
+			Message: `POST /students answered 500: {"detail":"TODO: implement A (lessons/x/a.go:3) — README step 1","instance":"/students"}`},
+		{Text: "Step 10 pending", State: "pending", Step: 10},
+		{Text: "Step 3 c", State: "panicked", TODO: true, Step: 3,
+			Message: "TODO: implement C (lessons/x/c.go:3) — README step 3"},
 	}}
 
 	It("counts specs by state", func() {
-		Expect(result.Count()).To(Equal(workbook.Counts{Passed: 1, Failed: 5, Pending: 1, TODO: 4}))
-		Expect(result.Count().Ran()).To(Equal(6))
+		Expect(result.Count()).To(Equal(workbook.Counts{Passed: 1, Failed: 6, Pending: 1, TODO: 5}))
+		Expect(result.Count().Ran()).To(Equal(7))
 	})
 
-	It("orders failures for a learner: wrong code first, then TODOs by README step, then by declaration", func() {
+	It("orders failures by the README step of the spec, then in declaration order, whatever step a TODO names", func() {
 		var texts []string
 		for _, s := range result.Failures() {
 			texts = append(texts, s.Text)
 		}
-		Expect(texts).To(Equal([]string{"wrong answer", "step 1 earlier", "step 1 later", "step 2 b", "no step"}))
+		Expect(texts).To(Equal([]string{"Step 1 second", "Step 1 third", "Step 2 b", "Step 3 c", "Step 10 over HTTP", "no step"}))
 		first, ok := result.FirstFailure()
 		Expect(ok).To(BeTrue())
-		Expect(first.Text).To(Equal("wrong answer"))
+		Expect(first.Text).To(Equal("Step 1 second"))
 	})
 
 	It("has no first failure when nothing fails", func() {

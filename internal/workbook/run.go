@@ -64,6 +64,10 @@ type Spec struct {
 	Location string
 	// SpecLocation is where the spec is declared (file:line).
 	SpecLocation string
+	// Step is the README step the spec checks: the N of its step-N label
+	// (see package specs/steps), or of "Step N" in its text; 0 when
+	// neither names one.
+	Step int
 	// TODO reports that the failure is a TODO marker failure: the panic
 	// (or the message) carries todo.Prefix.
 	TODO bool
@@ -149,10 +153,11 @@ func (r *Result) FirstFailure() (Spec, bool) {
 }
 
 // Failures returns the failing specs in the order a learner should take
-// them, which does not depend on Ginkgo's random order: first the failures
-// that are not TODO markers (the code written so far is wrong), then the
-// TODO failures by the README step their marker names; within each group,
-// in declaration order (file, then line).
+// them: by the README step each spec checks (a spec that names no step
+// last), and within a step in the order the specs ran, which is the order
+// they are declared in when the lesson keeps its steps in one container
+// (package specs/steps). The step a TODO marker names plays no part: a
+// spec of step 10 can run into the TODO of step 1.
 func (r *Result) Failures() []Spec {
 	var failures []Spec
 	for _, s := range r.Specs {
@@ -161,47 +166,37 @@ func (r *Result) Failures() []Spec {
 		}
 	}
 	slices.SortStableFunc(failures, func(a, b Spec) int {
-		return cmp.Or(
-			cmp.Compare(boolInt(a.TODO), boolInt(b.TODO)),
-			cmp.Compare(todoStep(a), todoStep(b)),
-			cmp.Compare(locFile(a.SpecLocation), locFile(b.SpecLocation)),
-			cmp.Compare(locLine(a.SpecLocation), locLine(b.SpecLocation)),
-		)
+		return cmp.Compare(stepOrder(a), stepOrder(b))
 	})
 	return failures
 }
 
-// stepNumber finds the step a TODO marker names: "README step 2".
-var stepNumber = regexp.MustCompile(`(?i)step (\d+)`)
-
-// todoStep returns the step number a TODO failure names, or a large number
-// when it names none.
-func todoStep(s Spec) int {
-	if !s.TODO {
-		return 0
+// stepOrder sorts a spec that names no step after the others.
+func stepOrder(s Spec) int {
+	if s.Step == 0 {
+		return math.MaxInt
 	}
-	i := strings.Index(s.Message, todo.Prefix)
-	if m := stepNumber.FindStringSubmatch(s.Message[max(i, 0):]); m != nil {
+	return s.Step
+}
+
+// stepLabel matches the label of a step (package specs/steps), and
+// stepInText a step named in a spec's text.
+var (
+	stepLabel  = regexp.MustCompile(`^step-(\d+)$`)
+	stepInText = regexp.MustCompile(`\bStep (\d+)\b`)
+)
+
+// specStep returns the README step a spec checks, or 0.
+func specStep(sr types.SpecReport) int {
+	for _, l := range sr.Labels() {
+		if m := stepLabel.FindStringSubmatch(l); m != nil {
+			n, _ := strconv.Atoi(m[1])
+			return n
+		}
+	}
+	if m := stepInText.FindStringSubmatch(sr.FullText()); m != nil {
 		n, _ := strconv.Atoi(m[1])
 		return n
-	}
-	return math.MaxInt
-}
-
-func locFile(loc string) string {
-	file, _, _ := strings.Cut(loc, ":")
-	return file
-}
-
-func locLine(loc string) int {
-	_, line, _ := strings.Cut(loc, ":")
-	n, _ := strconv.Atoi(line)
-	return n
-}
-
-func boolInt(b bool) int {
-	if b {
-		return 1
 	}
 	return 0
 }
@@ -283,7 +278,7 @@ func (w *Workbook) readReport(res *Result, reportFile, output string, runErr err
 	data, err := os.ReadFile(reportFile)
 	if err != nil {
 		if isBuildFailure(output) {
-			res.CompileError = joinNonEmpty(res.CompileError, compileErrors(output))
+			res.CompileError = joinNonEmpty(res.CompileError, w.rootPaths(compileErrors(output)))
 		} else {
 			res.Crash = joinNonEmpty(res.Crash, tail(output, 30))
 		}
@@ -336,6 +331,7 @@ func (w *Workbook) spec(sr types.SpecReport) Spec {
 		Text:         sr.FullText(),
 		State:        sr.State.String(),
 		SpecLocation: w.relLocation(sr.LeafNodeLocation),
+		Step:         specStep(sr),
 	}
 	if sr.State.Is(types.SpecStateFailureStates) {
 		s.Message = failureText(sr.Failure)
@@ -452,6 +448,24 @@ func compileErrors(output string) string {
 		keep = append(keep, line)
 	}
 	return strings.Join(keep, "\n")
+}
+
+// compilerPath matches the file a compiler or vet message starts with; the
+// go command prints it relative to the lessons folder, where it runs.
+var compilerPath = regexp.MustCompile(`(?m)^(vet: )?(\S+\.go)(:\d+)`)
+
+// rootPaths rewrites the relative file paths that start compiler messages
+// to paths from the workbook root: lessons/01-append/events.go, like every
+// other pointer the workbook shows.
+func (w *Workbook) rootPaths(messages string) string {
+	return compilerPath.ReplaceAllStringFunc(messages, func(m string) string {
+		sub := compilerPath.FindStringSubmatch(m)
+		file := sub[2]
+		if !filepath.IsAbs(file) {
+			file = filepath.Join(w.Root, LessonsDir, filepath.FromSlash(file))
+		}
+		return sub[1] + w.Rel(file) + sub[3]
+	})
 }
 
 // raceReport returns the first data race report in output, or "".

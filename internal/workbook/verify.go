@@ -95,6 +95,10 @@ type LessonReport struct {
 	// Problems lists everything wrong with the lesson; empty means the
 	// lesson is verified.
 	Problems []Problem
+	// SolvedInPlace lists the lesson's files in which a learner solved an
+	// exercise (see [Workbook.SolvedInPlace]). Such a lesson is not run as
+	// shipped, nor compared with what gen writes: Unsolved stays nil.
+	SolvedInPlace []string
 }
 
 // OK reports whether the lesson has no problem.
@@ -135,7 +139,7 @@ func (r *Report) Problems() []Problem {
 // context, the race detector required but unavailable).
 func (w *Workbook) Verify(ctx context.Context, opts VerifyOptions) (*Report, error) {
 	start := time.Now()
-	lessons, err := w.selectLessons(opts.Lessons)
+	lessons, err := w.Select(opts.Lessons)
 	if err != nil {
 		return nil, err
 	}
@@ -180,8 +184,11 @@ func (w *Workbook) Verify(ctx context.Context, opts VerifyOptions) (*Report, err
 		rep := &reports[i]
 		rep.Lesson = l
 		rep.Problems = w.CheckFiles(l)
-		unsolvedJobs = append(unsolvedJobs, job{rep: rep})
-		pending[rep]++
+		rep.SolvedInPlace, _ = w.SolvedInPlace(l) // CheckFiles reports the error
+		if len(rep.SolvedInPlace) == 0 {
+			unsolvedJobs = append(unsolvedJobs, job{rep: rep})
+			pending[rep]++
+		}
 		overlay := filepath.Join(tmp, l.Name+".overlay.json")
 		o, err := w.SolutionOverlay(l)
 		if err == nil {
@@ -250,8 +257,9 @@ func (w *Workbook) Verify(ctx context.Context, opts VerifyOptions) (*Report, err
 	return &Report{Lessons: reports, Race: race, Elapsed: time.Since(start)}, nil
 }
 
-// selectLessons returns the lessons named by refs, or all of them.
-func (w *Workbook) selectLessons(refs []string) ([]Lesson, error) {
+// Select returns the lessons named by refs, in that order, or all of them
+// when refs is empty.
+func (w *Workbook) Select(refs []string) ([]Lesson, error) {
 	if len(refs) == 0 {
 		return w.Lessons()
 	}
@@ -388,6 +396,17 @@ func (r *Report) WriteText(w io.Writer) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	var solved []string
+	for _, l := range r.Lessons {
+		if len(l.SolvedInPlace) > 0 {
+			solved = append(solved, l.Lesson.Path())
+		}
+	}
+	if len(solved) > 0 {
+		fmt.Fprintf(w, "\nSolved in place: %s. Their files hold a learner's work, so verify checked their\n"+
+			"solutions and specs and skipped the checks of a lesson as shipped (that it fails only through\n"+
+			"its TODOs and is what gen writes from its solution).\n", strings.Join(solved, ", "))
+	}
 	for _, l := range r.Lessons {
 		for _, p := range l.Problems {
 			fmt.Fprintf(w, "\n%s\n", indent(p.String(), "  "))
@@ -432,6 +451,8 @@ func solvedColumn(l LessonReport) string {
 
 func unsolvedColumn(l LessonReport) string {
 	switch u := l.Unsolved; {
+	case len(l.SolvedInPlace) > 0:
+		return "solved in place"
 	case u == nil:
 		return "not run"
 	case u.CompileError != "":

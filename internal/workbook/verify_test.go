@@ -35,7 +35,7 @@ var _ = Describe("Verifying a workbook", func() {
 		Expect(failure).To(MatchFields(IgnoreExtras, Fields{
 			"Text":         Equal("The sample lesson greets by name"),
 			"State":        Equal("panicked"),
-			"Message":      Equal("TODO: implement Greet (lessons/01-sample/sample.go:7) — README step 1"),
+			"Message":      Equal("TODO: implement Greet (lessons/01-sample/sample.go:6) — README step 1"),
 			"SpecLocation": Equal("lessons/01-sample/sample_test.go:15"),
 			"TODO":         BeTrue(),
 		}))
@@ -124,7 +124,7 @@ var _ = It("calls a stub from a goroutine without GinkgoRecover", func() {
 			problem(workbook.Solved, "", "6 of 6 declared specs ran and 3 passed"),
 		))
 		Expect(problemsOf(report, "03-broken")).To(ConsistOf(
-			problem(workbook.Files, "", "given file lessons/03-broken/broken.go differs"),
+			problem(workbook.Files, "", "lessons/03-broken/broken.go:3 is not what gen writes from solutions/03-broken/broken.go"),
 			problem(workbook.Unsolved, "", "does not compile as shipped; every stub must compile:\n# github.com/opossum-go/opossum/lessons/03-broken"),
 		))
 		Expect(problemsOf(report, "03-broken")[1].Message).To(ContainSubstring(`broken.go:3:18: cannot use "not an int"`))
@@ -134,20 +134,24 @@ var _ = It("calls a stub from a goroutine without GinkgoRecover", func() {
 			problem(workbook.Solved, "", "only 1 of 5 specs were to run: is a spec focused"),
 			problem(workbook.Solved, "", "a spec is focused (FIt, FDescribe, Focus)"),
 		))
-		Expect(problemsOf(report, "05-solved")).To(ContainElements(
-			problem(workbook.Files, "", "lessons/05-solved has no TODO"),
-			problem(workbook.Unsolved, "", "no spec fails as shipped"),
-		))
+		By("saying once that a lesson is solved in place, and checking its solution and specs")
+		Expect(problemsOf(report, "05-solved")).To(BeEmpty())
+		Expect(report.Lessons[3].SolvedInPlace).To(Equal([]string{"lessons/05-solved/sample.go"}))
+		Expect(report.Lessons[3].Unsolved).To(BeNil())
+		Expect(report.Lessons[3].Solved.Count()).To(Equal(workbook.Counts{Passed: 3}))
 		Expect(problemsOf(report, "06-crash")).To(ConsistOf(
 			problem(workbook.Unsolved, "", "the specs stopped without a report"),
 		))
-		Expect(problemsOf(report, "06-crash")[0].Message).To(ContainSubstring("panic: TODO: implement Greet (lessons/06-crash/sample.go:7)"))
+		Expect(problemsOf(report, "06-crash")[0].Message).To(ContainSubstring("panic: TODO: implement Greet (lessons/06-crash/sample.go:6)"))
 
 		var text strings.Builder
 		Expect(report.WriteText(&text)).To(Succeed())
 		Expect(text.String()).To(MatchRegexp(`03-broken\s+3\s+3/3 passed\s+compile error\s+[0-9.]+s \+ [0-9.]+s\s+2 problems`))
 		Expect(text.String()).To(MatchRegexp(`06-crash\s+4\s+4/4 passed\s+crashed\s+[0-9.]+s \+ [0-9.]+s\s+1 problem\n`))
 		Expect(text.String()).To(ContainSubstring(`- 02-defects: unsolved: spec "A lesson with defects asserts what is not so": failed, not through a TODO marker: Expected`))
+		Expect(text.String()).To(MatchRegexp(`05-solved\s+3\s+3/3 passed\s+solved in place\s+[0-9.]+s \+ -\s+ok\n`))
+		Expect(strings.Count(strings.ToLower(text.String()), "solved in place")).To(Equal(2), "once in the table, once in the note")
+		Expect(text.String()).To(ContainSubstring("\nSolved in place: lessons/05-solved. Their files hold a learner's work"))
 		Expect(text.String()).To(MatchRegexp(`verify FAIL: 5 lessons, \d+ problems`))
 	}, SpecTimeout(runTimeout))
 

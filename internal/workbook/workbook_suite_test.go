@@ -61,7 +61,8 @@ func remove(wb *workbook.Workbook, rel string) {
 }
 
 // copyLesson copies lesson 01-sample, with its solution, to a new lesson
-// name; the copied specs import the copy.
+// name; the copied specs import the copy, and the copy's stubs are
+// generated again so that they name it.
 func copyLesson(wb *workbook.Workbook, name string) {
 	GinkgoHelper()
 	for _, tree := range []string{workbook.LessonsDir, workbook.SolutionsDir} {
@@ -75,6 +76,10 @@ func copyLesson(wb *workbook.Workbook, name string) {
 		data = []byte(strings.ReplaceAll(string(data), "lessons/01-sample", "lessons/"+name))
 		Expect(os.WriteFile(path, data, 0o644)).To(Succeed())
 	}
+	l, err := wb.Lesson(name)
+	Expect(err).NotTo(HaveOccurred())
+	_, err = wb.WriteGenerated(l)
+	Expect(err).NotTo(HaveOccurred())
 }
 
 // verify verifies the workbook's lessons with the environment its copy

@@ -10,10 +10,11 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/opossum-go/opossum/internal/workbook/progress"
+	"github.com/opossum-go/opossum/internal/workbook/progress/hook"
 
 	appending "github.com/opossum-go/opossum/lessons/01-append"
 	"github.com/opossum-go/opossum/specs/matchers"
+	"github.com/opossum-go/opossum/specs/steps"
 	"github.com/opossum-go/opossum/store"
 )
 
@@ -24,7 +25,11 @@ func TestAppending(t *testing.T) {
 
 // The workbook records this suite's results as your progress, however you
 // run it (go test, go tool ginkgo, an editor).
-var _ = progress.Hook()
+var _ = hook.Progress()
+
+// The lesson's specs, in the order of its README steps; each step is
+// labelled step-N, so --label-filter=step-2 runs step 2 alone.
+var _ = steps.Lesson("Lesson 01")
 
 // The students of the specs.
 var (

@@ -10,10 +10,11 @@ import (
 
 	appending "github.com/opossum-go/opossum/lessons/01-append"
 	"github.com/opossum-go/opossum/specs/matchers"
+	"github.com/opossum-go/opossum/specs/steps"
 	"github.com/opossum-go/opossum/store"
 )
 
-var _ = Describe("Step 5: a store is a folder on disk", func() {
+var _ = steps.Describe("Step 5: a store is a folder on disk", func() {
 	var dir string
 
 	BeforeEach(func() {

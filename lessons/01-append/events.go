@@ -1,7 +1,6 @@
 package appending
 
 import (
-	"github.com/opossum-go/opossum/specs/todo"
 	"github.com/opossum-go/opossum/store"
 )
 
@@ -38,8 +37,7 @@ type CourseDefined struct {
 // Event returns the fact as a CourseDefined event.
 func (c CourseDefined) Event() store.Event {
 	// TODO: build the event like StudentRegistered.Event does.
-	todo.Implement("README step 1")
-	return store.Event{}
+	panic("TODO: implement CourseDefined.Event (lessons/01-append/events.go:40) — README step 1")
 }
 
 // StudentEnrolled is the data of a StudentEnrolled event: a student took a
@@ -52,6 +50,5 @@ type StudentEnrolled struct {
 // Event returns the fact as a StudentEnrolled event.
 func (e StudentEnrolled) Event() store.Event {
 	// TODO: build the event like StudentRegistered.Event does.
-	todo.Implement("README step 1")
-	return store.Event{}
+	panic("TODO: implement StudentEnrolled.Event (lessons/01-append/events.go:53) — README step 1")
 }

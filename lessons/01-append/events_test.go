@@ -5,12 +5,13 @@ import (
 	. "github.com/onsi/gomega"
 
 	appending "github.com/opossum-go/opossum/lessons/01-append"
+	"github.com/opossum-go/opossum/specs/steps"
 )
 
 // dcb is the course of the specs.
 var dcb = appending.CourseDefined{CourseID: "c-dcb", Title: "Dynamic Consistency Boundaries", Capacity: 20}
 
-var _ = Describe("Step 1: events are facts", func() {
+var _ = steps.Describe("Step 1: events are facts", func() {
 	It("names a new course as a fact, in the past tense: CourseDefined", func() {
 		e := dcb.Event()
 		Expect(e.Type).To(Equal("CourseDefined"),

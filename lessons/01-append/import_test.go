@@ -8,10 +8,11 @@ import (
 
 	appending "github.com/opossum-go/opossum/lessons/01-append"
 	"github.com/opossum-go/opossum/specs/matchers"
+	"github.com/opossum-go/opossum/specs/steps"
 	"github.com/opossum-go/opossum/store"
 )
 
-var _ = Describe("Step 3: appending several events atomically", func() {
+var _ = steps.Describe("Step 3: appending several events atomically", func() {
 	var s *store.FileStore
 
 	BeforeEach(func() {

@@ -3,7 +3,6 @@ package appending
 import (
 	"context"
 
-	"github.com/opossum-go/opossum/specs/todo"
 	"github.com/opossum-go/opossum/store"
 )
 
@@ -11,8 +10,7 @@ import (
 // StudentRegistered event to s and returns the position the store gave it.
 func RegisterStudent(ctx context.Context, s store.EventStore, student StudentRegistered) (store.Position, error) {
 	// TODO: append student.Event() and return the position Append returns.
-	todo.Implement("README step 2")
-	return 0, nil
+	panic("TODO: implement RegisterStudent (lessons/01-append/register.go:13) — README step 2")
 }
 
 // ImportStudents records a whole class list at once: one StudentRegistered
@@ -22,6 +20,5 @@ func RegisterStudent(ctx context.Context, s store.EventStore, student StudentReg
 // the list is empty (nothing is appended then, and that is not an error).
 func ImportStudents(ctx context.Context, s store.EventStore, importID string, students []StudentRegistered) (store.Position, error) {
 	// TODO: build all the events first, then append them with ONE call.
-	todo.Implement("README step 3")
-	return 0, nil
+	panic("TODO: implement ImportStudents (lessons/01-append/register.go:23) — README step 3")
 }

@@ -5,10 +5,11 @@ import (
 	. "github.com/onsi/gomega"
 
 	appending "github.com/opossum-go/opossum/lessons/01-append"
+	"github.com/opossum-go/opossum/specs/steps"
 	"github.com/opossum-go/opossum/store"
 )
 
-var _ = Describe("Step 4: reading everything back", func() {
+var _ = steps.Describe("Step 4: reading everything back", func() {
 	var s *store.FileStore
 
 	BeforeEach(func() {
@@ -34,7 +35,7 @@ var _ = Describe("Step 4: reading everything back", func() {
 		Expect(appending.Roster(ctx, s)).To(BeEmpty())
 	})
 
-	It("counts the events with Head: positions have no gaps, so the last position is the number of events", func(ctx SpecContext) {
+	It("counts the events with Head: this store's positions have no gaps (DCB allows gaps), so the last position is the number of events", func(ctx SpecContext) {
 		Expect(appending.EventCount(ctx, s)).To(BeZero(), "an empty store has Head 0")
 
 		appendRaw(ctx, s, ada.Event(), bob.Event())

@@ -5,10 +5,11 @@ import (
 	. "github.com/onsi/gomega"
 
 	tagging "github.com/opossum-go/opossum/lessons/02-tags"
+	"github.com/opossum-go/opossum/specs/steps"
 	"github.com/opossum-go/opossum/store"
 )
 
-var _ = Describe("Step 4: ReadLast finds the newest matching event", func() {
+var _ = steps.Describe("Step 4: ReadLast finds the newest matching event", func() {
 	var s *store.FileStore
 
 	BeforeEach(func(ctx SpecContext) {

@@ -1,9 +1,6 @@
 package tagging
 
-import (
-	"github.com/opossum-go/opossum/specs/todo"
-	"github.com/opossum-go/opossum/store"
-)
+import "github.com/opossum-go/opossum/store"
 
 // Registrations selects every StudentRegistered event, whatever its tags:
 // a query by type only. It is the example for README step 2.
@@ -15,24 +12,21 @@ func Registrations() store.Query {
 // CourseDefined and every CourseCapacityChanged event, of any course.
 func CourseDefinitions() store.Query {
 	// TODO: one item, two types.
-	todo.Implement("README step 2")
-	return store.Query{}
+	panic("TODO: implement CourseDefinitions (lessons/02-tags/queries.go:15) — README step 2")
 }
 
 // CourseHistory selects everything that happened to the course courseID:
 // every event tagged with it, whatever its type.
 func CourseHistory(courseID string) store.Query {
 	// TODO: one item, one tag, no types.
-	todo.Implement("README step 2")
-	return store.Query{}
+	panic("TODO: implement CourseHistory (lessons/02-tags/queries.go:22) — README step 2")
 }
 
 // Enrolment selects the StudentEnrolled events of one student in
 // one course.
 func Enrolment(studentID, courseID string) store.Query {
 	// TODO: one item with a type and two tags.
-	todo.Implement("README step 2")
-	return store.Query{}
+	panic("TODO: implement Enrolment (lessons/02-tags/queries.go:29) — README step 2")
 }
 
 // EnrolmentDecision selects what a decision to enrol studentID in courseID
@@ -41,6 +35,5 @@ func Enrolment(studentID, courseID string) store.Query {
 // StudentEnrolled events.
 func EnrolmentDecision(studentID, courseID string) store.Query {
 	// TODO: two items, one for the course and one for the student.
-	todo.Implement("README step 2")
-	return store.Query{}
+	panic("TODO: implement EnrolmentDecision (lessons/02-tags/queries.go:38) — README step 2")
 }

@@ -6,10 +6,11 @@ import (
 
 	tagging "github.com/opossum-go/opossum/lessons/02-tags"
 	"github.com/opossum-go/opossum/specs/matchers"
+	"github.com/opossum-go/opossum/specs/steps"
 	"github.com/opossum-go/opossum/store"
 )
 
-var _ = Describe("Step 2: queries select events by type and tag", func() {
+var _ = steps.Describe("Step 2: queries select events by type and tag", func() {
 	var s *store.FileStore
 
 	BeforeEach(func(ctx SpecContext) {

@@ -3,7 +3,6 @@ package tagging
 import (
 	"context"
 
-	"github.com/opossum-go/opossum/specs/todo"
 	"github.com/opossum-go/opossum/store"
 )
 
@@ -11,22 +10,19 @@ import (
 // first: what happened since you last looked.
 func EventsSince(ctx context.Context, s store.EventStore, after store.Position) ([]store.StoredEvent, error) {
 	// TODO: read store.All() with the After option.
-	todo.Implement("README step 3")
-	return nil, nil
+	panic("TODO: implement EventsSince (lessons/02-tags/reading.go:13) — README step 3")
 }
 
 // FirstEnrolments returns the ids of the first n students who enrolled in
 // courseID, in the order they enrolled.
 func FirstEnrolments(ctx context.Context, s store.EventStore, courseID string, n int) ([]string, error) {
 	// TODO: read the course's enrolments with a Limit.
-	todo.Implement("README step 3")
-	return nil, nil
+	panic("TODO: implement FirstEnrolments (lessons/02-tags/reading.go:20) — README step 3")
 }
 
 // RecentEnrolments returns the ids of the n students who enrolled in
 // courseID most recently, the newest first.
 func RecentEnrolments(ctx context.Context, s store.EventStore, courseID string, n int) ([]string, error) {
 	// TODO: like FirstEnrolments, but Backwards.
-	todo.Implement("README step 3")
-	return nil, nil
+	panic("TODO: implement RecentEnrolments (lessons/02-tags/reading.go:27) — README step 3")
 }

@@ -6,10 +6,11 @@ import (
 
 	tagging "github.com/opossum-go/opossum/lessons/02-tags"
 	"github.com/opossum-go/opossum/specs/matchers"
+	"github.com/opossum-go/opossum/specs/steps"
 	"github.com/opossum-go/opossum/store"
 )
 
-var _ = Describe("Step 3: reading after a position, backwards, with a limit", func() {
+var _ = steps.Describe("Step 3: reading after a position, backwards, with a limit", func() {
 	var (
 		s    *store.FileStore
 		head store.Position

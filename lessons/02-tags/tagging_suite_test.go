@@ -9,10 +9,11 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/opossum-go/opossum/internal/workbook/progress"
+	"github.com/opossum-go/opossum/internal/workbook/progress/hook"
 
 	tagging "github.com/opossum-go/opossum/lessons/02-tags"
 	"github.com/opossum-go/opossum/specs/matchers"
+	"github.com/opossum-go/opossum/specs/steps"
 	"github.com/opossum-go/opossum/store"
 )
 
@@ -23,7 +24,11 @@ func TestTagging(t *testing.T) {
 
 // The workbook records this suite's results as your progress, however you
 // run it (go test, go tool ginkgo, an editor).
-var _ = progress.Hook()
+var _ = hook.Progress()
+
+// The lesson's specs, in the order of its README steps; each step is
+// labelled step-N, so --label-filter=step-2 runs step 2 alone.
+var _ = steps.Lesson("Lesson 02")
 
 // newStore opens a file store in a fresh folder for one spec and closes it
 // when the spec ends. When the spec fails, it prints the store's events.

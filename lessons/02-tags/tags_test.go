@@ -5,10 +5,11 @@ import (
 	. "github.com/onsi/gomega"
 
 	tagging "github.com/opossum-go/opossum/lessons/02-tags"
+	"github.com/opossum-go/opossum/specs/steps"
 	"github.com/opossum-go/opossum/store"
 )
 
-var _ = Describe("Step 1: tags link events to the entities they are about", func() {
+var _ = steps.Describe("Step 1: tags link events to the entities they are about", func() {
 	It("tags a capacity change with the course it changes", func() {
 		tags := tagging.CourseCapacityChanged{CourseID: "c-dcb", Capacity: 3}.Tags()
 

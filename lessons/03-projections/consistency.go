@@ -3,7 +3,6 @@ package projections
 import (
 	"context"
 
-	"github.com/opossum-go/opossum/specs/todo"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/projection"
 )
@@ -16,6 +15,5 @@ import (
 // no read model.
 func CourseAfter(ctx context.Context, r *projection.Runner, courses *projection.ReadModels[Course], pos store.Position, courseID string) (Course, error) {
 	// TODO: wait for the projection (r.WaitFor), then read (courses.Get).
-	todo.Implement("README step 5")
-	return Course{}, nil
+	panic("TODO: implement CourseAfter (lessons/03-projections/consistency.go:18) — README step 5")
 }

@@ -7,10 +7,11 @@ import (
 	. "github.com/onsi/gomega"
 
 	projections "github.com/opossum-go/opossum/lessons/03-projections"
+	"github.com/opossum-go/opossum/specs/steps"
 	"github.com/opossum-go/opossum/store/projection"
 )
 
-var _ = Describe("Step 5: read models are eventually consistent", func() {
+var _ = steps.Describe("Step 5: read models are eventually consistent", func() {
 	name := projections.CourseSummariesName
 
 	It("catches up with an append shortly after it, not at the same moment: assert with Eventually", func(ctx SpecContext) {

@@ -3,7 +3,6 @@ package projections
 import (
 	"context"
 
-	"github.com/opossum-go/opossum/specs/todo"
 	"github.com/opossum-go/opossum/store"
 )
 
@@ -26,16 +25,16 @@ func NewEnrolmentCounter() *EnrolmentCounter {
 // checkpoint has been counted already, and Handle ignores it. It reports
 // whether it counted e.
 func (c *EnrolmentCounter) Handle(e store.StoredEvent) bool {
-	// TODO: compare e.Position with c.Checkpoint first; the course is in the courseId tag.
-	todo.Implement("README step 2")
-	return false
+	// TODO: compare e.Position with c.Checkpoint first; the course is in the
+	// courseId tag.
+	panic("TODO: implement EnrolmentCounter.Handle (lessons/03-projections/counter.go:30) — README step 2")
 }
 
 // CatchUp reads the StudentEnrolled events after the checkpoint, oldest
 // first, and hands each to Handle: after a restart, a projection continues
 // where it stopped instead of starting over.
 func (c *EnrolmentCounter) CatchUp(ctx context.Context, s store.EventStore) error {
-	// TODO: one Read with the StudentEnrolled type and store.After(c.Checkpoint).
-	todo.Implement("README step 2")
-	return nil
+	// TODO: one Read with the StudentEnrolled type and
+	// store.After(c.Checkpoint).
+	panic("TODO: implement EnrolmentCounter.CatchUp (lessons/03-projections/counter.go:39) — README step 2")
 }

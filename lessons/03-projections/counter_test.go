@@ -5,10 +5,11 @@ import (
 	. "github.com/onsi/gomega"
 
 	projections "github.com/opossum-go/opossum/lessons/03-projections"
+	"github.com/opossum-go/opossum/specs/steps"
 	"github.com/opossum-go/opossum/store"
 )
 
-var _ = Describe("Step 2: a checkpoint says what a projection has seen", func() {
+var _ = steps.Describe("Step 2: a checkpoint says what a projection has seen", func() {
 	var events []store.StoredEvent
 	BeforeEach(func() {
 		events = history(dcb, golang, enrol("s-ada", "c-dcb"), enrol("s-bob", "c-dcb"), enrol("s-ada", "c-go"))
@@ -63,5 +64,22 @@ var _ = Describe("Step 2: a checkpoint says what a projection has seen", func() 
 		Expect(again.CatchUp(ctx, s)).To(Succeed())
 		Expect(again.CatchUp(ctx, s)).To(Succeed(), "catching up twice changes nothing")
 		Expect(again.Counts).To(Equal(map[string]int{"c-dcb": 2, "c-go": 1}))
+	})
+
+	It("THE CRASH: counts saved without their checkpoint are counted again on restart, so state and position are saved together", func(ctx SpecContext) {
+		s := newStore()
+		record(ctx, s, dcb, golang, enrol("s-ada", "c-dcb"))
+		first := projections.NewEnrolmentCounter()
+		Expect(first.CatchUp(ctx, s)).To(Succeed())
+
+		By("the process saved its counts, then crashed before it saved its checkpoint")
+		torn := &projections.EnrolmentCounter{Checkpoint: 0, Counts: map[string]int{}}
+		for k, v := range first.Counts {
+			torn.Counts[k] = v
+		}
+		Expect(torn.CatchUp(ctx, s)).To(Succeed())
+		Expect(torn.Counts).To(Equal(map[string]int{"c-dcb": 2}),
+			"the checkpoint comparison cannot tell that the saved counts already hold position 3: "+
+				"only a state saved with its own position (one write, as the runner does) avoids this")
 	})
 })

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 
-	"github.com/opossum-go/opossum/specs/todo"
 	"github.com/opossum-go/opossum/store"
 )
 
@@ -38,9 +37,9 @@ func (c *Course) Full() bool { return c.Enrolled >= c.Capacity }
 //     (current is nil) is an error wrapping ErrUnknownCourse.
 //   - Any other event leaves the state as it is.
 func EvolveCourse(current *Course, e store.StoredEvent) (*Course, error) {
-	// TODO: switch on e.Type; decode the data with store.Decode[CourseDefined](e.Event) and friends.
-	todo.Implement("README step 1")
-	return nil, nil
+	// TODO: switch on e.Type; decode the data with
+	// store.Decode[CourseDefined](e.Event) and friends.
+	panic("TODO: implement EvolveCourse (lessons/03-projections/course.go:42) — README step 1")
 }
 
 // FoldCourse folds a history, oldest event first, starting from nothing:

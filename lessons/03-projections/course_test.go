@@ -5,6 +5,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	projections "github.com/opossum-go/opossum/lessons/03-projections"
+	"github.com/opossum-go/opossum/specs/steps"
 	"github.com/opossum-go/opossum/store"
 )
 
@@ -18,7 +19,7 @@ func history(facts ...projections.Fact) []store.StoredEvent {
 	return out
 }
 
-var _ = Describe("Step 1: the state of a course is a fold of its events", func() {
+var _ = steps.Describe("Step 1: the state of a course is a fold of its events", func() {
 	It("starts a course with its definition: title and capacity, nobody enrolled", func() {
 		c, err := projections.FoldCourse(history(dcb))
 		Expect(err).NotTo(HaveOccurred())

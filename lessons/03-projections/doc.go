@@ -4,8 +4,8 @@
 // up to date with the store, findable by key and by tag, rebuilt when the
 // fold changes.
 //
-// Start with README.md in this folder. Each function that calls
-// todo.Implement is yours to write; the specs in the *_test.go files say
+// Start with README.md in this folder. Each function that panics
+// with a TODO is yours to write; the specs in the *_test.go files say
 // what it must do, and hints.md helps when you are stuck. The code of
 // lessons 01 and 02 is already here (events.go, record.go), so you can
 // start with this lesson.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"strconv"
 
-	"github.com/opossum-go/opossum/specs/todo"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/projection"
 )
@@ -20,14 +19,13 @@ func FullTag(full bool) store.Tag { return store.NewTag(FullKey, strconv.FormatB
 // one, FullTag of whether the course is full.
 func CourseTags(c *Course) []store.Tag {
 	// TODO: one tag.
-	todo.Implement("README step 4")
-	return nil
+	panic("TODO: implement CourseTags (lessons/03-projections/queries.go:22) — README step 4")
 }
 
 // FullCourses returns the courses with no seat left, in the order the
 // query yields them, from the read models' tag index: no event is read.
 func FullCourses(ctx context.Context, courses *projection.ReadModels[Course]) ([]Course, error) {
-	// TODO: range over courses.Query(ctx, FullTag(true)); each item's State is a Course.
-	todo.Implement("README step 4")
-	return nil, nil
+	// TODO: range over courses.Query(ctx, FullTag(true)); each item's State is
+	// a Course.
+	panic("TODO: implement FullCourses (lessons/03-projections/queries.go:30) — README step 4")
 }

@@ -5,10 +5,11 @@ import (
 	. "github.com/onsi/gomega"
 
 	projections "github.com/opossum-go/opossum/lessons/03-projections"
+	"github.com/opossum-go/opossum/specs/steps"
 	"github.com/opossum-go/opossum/store"
 )
 
-var _ = Describe("Step 4: tags find read models without reading events", func() {
+var _ = steps.Describe("Step 4: tags find read models without reading events", func() {
 	name := projections.CourseSummariesName
 
 	DescribeTable("a course's read model carries one tag: whether it is full",

@@ -2,17 +2,20 @@ package projections_test
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
 	projections "github.com/opossum-go/opossum/lessons/03-projections"
+	"github.com/opossum-go/opossum/specs/steps"
 	"github.com/opossum-go/opossum/store/projection"
 )
 
-var _ = Describe("Step 3: a read model is the fold, kept on disk and up to date", func() {
+var _ = steps.Describe("Step 3: a read model is the fold, kept on disk and up to date", func() {
 	name := projections.CourseSummariesName
 
 	It("keeps one read model per course, under the course id, equal to the fold of its history", func(ctx SpecContext) {
@@ -92,4 +95,30 @@ var _ = Describe("Step 3: a read model is the fold, kept on disk and up to date"
 		Expect(st.Rebuilds).To(BeZero(), "with a checkpoint, nothing is rebuilt")
 		Expect(st.Position).To(Equal(p))
 	})
+
+	It("stops at an enrolment in a course that was never defined: the read models keep their state, and the status names the event", func(ctx SpecContext) {
+		s := newStore()
+		r := newRunner(s)
+		courses := register(r, withoutTags(projections.CourseSummaries()))
+		Expect(r.Start()).To(Succeed())
+		good := record(ctx, s, dcb, enrol("s-ada", "c-dcb"))
+		waitFor(r, name, good)
+
+		poison := record(ctx, s, enrol("s-bob", "c-ghost"))
+		record(ctx, s, enrol("s-cyd", "c-dcb"))
+		err := r.WaitFor(ctx, name, poison)
+		surfaceTODO(err)
+		var failed *projection.FoldError
+		Expect(errors.As(err, &failed)).To(BeTrue(), "the fold's error must stop the projection, got %v", err)
+		Expect(failed.Position).To(Equal(poison), "the status names the event the fold refused")
+		Expect(err).To(MatchError(projections.ErrUnknownCourse))
+
+		st, err := r.StatusOf(name)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(st.State).To(Equal(projection.Failed))
+		Expect(st.Position).To(Equal(good), "readers see the state before the poison event: old, never wrong")
+		it, err := courses.Get("c-dcb")
+		Expect(err).NotTo(HaveOccurred())
+		Expect(it.State.Students).To(Equal([]string{"s-ada"}), "nothing after the poison event is applied")
+	}, SpecTimeout(10*time.Second))
 })

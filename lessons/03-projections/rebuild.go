@@ -1,7 +1,6 @@
 package projections
 
 import (
-	"github.com/opossum-go/opossum/specs/todo"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/projection"
 )
@@ -11,16 +10,16 @@ import (
 // in the same course (a command retried after a timeout appended it twice)
 // changes nothing. Every other rule is EvolveCourse's.
 func EvolveCourseV2(current *Course, e store.StoredEvent) (*Course, error) {
-	// TODO: handle the repeated enrolment, and hand everything else to EvolveCourse.
-	todo.Implement("README step 7")
-	return nil, nil
+	// TODO: handle the repeated enrolment, and hand everything else to
+	// EvolveCourse.
+	panic("TODO: implement EvolveCourseV2 (lessons/03-projections/rebuild.go:15) — README step 7")
 }
 
 // CourseSummariesV2 is CourseSummaries folded with EvolveCourseV2. The
 // read models on disk were computed by the old fold, so it must tell the
 // runner to rebuild them.
 func CourseSummariesV2() projection.Definition[Course] {
-	// TODO: start from CourseSummaries(); change the fold and what tells the runner the fold changed.
-	todo.Implement("README step 7")
-	return projection.Definition[Course]{}
+	// TODO: start from CourseSummaries(); change the fold and what tells the
+	// runner the fold changed.
+	panic("TODO: implement CourseSummariesV2 (lessons/03-projections/rebuild.go:24) — README step 7")
 }

@@ -9,6 +9,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	projections "github.com/opossum-go/opossum/lessons/03-projections"
+	"github.com/opossum-go/opossum/specs/steps"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/projection"
 )
@@ -29,7 +30,7 @@ func pausedAt(d projection.Definition[projections.Course], at store.Position) (d
 	return d, r, func() { once2.Do(func() { close(gate) }) }
 }
 
-var _ = Describe("Step 7: a changed fold means a new version, and a rebuild", func() {
+var _ = steps.Describe("Step 7: a changed fold means a new version, and a rebuild", func() {
 	name := projections.CourseSummariesName
 
 	It("counts a student once per course, however often the enrolment was recorded", func() {

@@ -4,7 +4,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/opossum-go/opossum/specs/todo"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/projection"
 )
@@ -61,14 +60,12 @@ func StudentSchedules() projection.Definition[Schedule] {
 // without that tag is an error.
 func ScheduleKey(e store.StoredEvent) (string, error) {
 	// TODO: e.TagValue(StudentIDKey), or projection.KeyByTag.
-	todo.Implement("README step 6")
-	return "", nil
+	panic("TODO: implement ScheduleKey (lessons/03-projections/schedule.go:63) — README step 6")
 }
 
 // EvolveSchedule folds an enrolment into the student's schedule: a new
 // schedule for the first one, the course appended for every one.
 func EvolveSchedule(current *Schedule, e store.StoredEvent) (*Schedule, error) {
 	// TODO: decode StudentEnrolled; start a Schedule when current is nil.
-	todo.Implement("README step 6")
-	return nil, nil
+	panic("TODO: implement EvolveSchedule (lessons/03-projections/schedule.go:70) — README step 6")
 }

@@ -7,10 +7,11 @@ import (
 	. "github.com/onsi/gomega"
 
 	projections "github.com/opossum-go/opossum/lessons/03-projections"
+	"github.com/opossum-go/opossum/specs/steps"
 	"github.com/opossum-go/opossum/store"
 )
 
-var _ = Describe("Step 6: a key is an entity, never something unbounded", func() {
+var _ = steps.Describe("Step 6: key by what readers look up", func() {
 	// busyTerm records 3 courses and 60 enrolments of 4 students.
 	busyTerm := func(ctx SpecContext, s store.EventStore) store.Position {
 		facts := []projections.Fact{dcb, golang, projections.CourseDefined{CourseID: "c-zig", Title: "Zig", Capacity: 99}}

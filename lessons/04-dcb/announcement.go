@@ -3,7 +3,6 @@ package dcb
 import (
 	"context"
 
-	"github.com/opossum-go/opossum/specs/todo"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/decision"
 )
@@ -22,9 +21,8 @@ func CourseExists(courseID string) decision.Projection[bool] {
 // requests race. A course that does not exist returns ErrCourseNotFound.
 // Requests with different tokens never get in each other's way.
 func PostAnnouncement(ctx context.Context, s store.EventStore, a AnnouncementPosted) error {
-	// TODO: a projection "was a.Token used?" beside CourseExists, both
-	// built in one read inside decision.Execute (with Retry); reject, or
-	// append a.Event() with the model's condition.
-	todo.Implement("README step 7")
-	return nil
+	// TODO: a projection "was a.Token used?" beside CourseExists, both built
+	// in one read inside decision.Execute (with Retry); reject, or append
+	// a.Event() with the model's condition.
+	panic("TODO: implement PostAnnouncement (lessons/04-dcb/announcement.go:27) — README step 7")
 }

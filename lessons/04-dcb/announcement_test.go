@@ -12,6 +12,7 @@ import (
 	dcb "github.com/opossum-go/opossum/lessons/04-dcb"
 	"github.com/opossum-go/opossum/specs/gwt"
 	"github.com/opossum-go/opossum/specs/matchers"
+	"github.com/opossum-go/opossum/specs/steps"
 	"github.com/opossum-go/opossum/store"
 )
 
@@ -23,7 +24,7 @@ func post(a dcb.AnnouncementPosted) func(context.Context, store.EventStore) erro
 	return func(ctx context.Context, s store.EventStore) error { return dcb.PostAnnouncement(ctx, s, a) }
 }
 
-var _ = Describe("Step 7: an idempotency token", func() {
+var _ = steps.Describe("Step 7: an idempotency token", func() {
 	It("posts an announcement to a course, tagged with the course and the token", func(ctx SpecContext) {
 		sc := gwt.NewScenario(ctx).
 			Given(course("c-1", 5)).

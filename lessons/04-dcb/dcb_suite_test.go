@@ -11,10 +11,12 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/opossum-go/opossum/internal/workbook/progress"
+	"github.com/opossum-go/opossum/internal/workbook/progress/hook"
 
 	dcb "github.com/opossum-go/opossum/lessons/04-dcb"
 	"github.com/opossum-go/opossum/specs/gwt"
+	"github.com/opossum-go/opossum/specs/steps"
+	"github.com/opossum-go/opossum/specs/storeenv"
 	"github.com/opossum-go/opossum/store"
 )
 
@@ -25,11 +27,16 @@ func TestDCB(t *testing.T) {
 
 // The workbook records this suite's results as your progress, however you
 // run it (go test, go tool ginkgo, an editor).
-var _ = progress.Hook()
+var _ = hook.Progress()
+
+// The lesson's specs, in the order of its README steps; each step is
+// labelled step-N, so --label-filter=step-2 runs step 2 alone.
+var _ = steps.Lesson("Lesson 04")
 
 // Every spec runs on a real file store in a fresh folder. Set KEEP_STORES=1
 // to keep the folders: each spec's report then says where its store is, so
-// you can look at the event files.
+// you can look at the event files. OPOSSUM_STORE=postgres://... runs them on
+// PostgreSQL instead (see specs/storeenv).
 var _ = BeforeSuite(func() {
 	gwt.OpenStore = func(dir string) (store.EventStore, error) {
 		if os.Getenv("KEEP_STORES") != "" {
@@ -40,9 +47,10 @@ var _ = BeforeSuite(func() {
 			AddReportEntry("store folder (kept because KEEP_STORES is set)", kept)
 			dir = kept
 		}
-		return store.Open(dir, nil)
+		return storeenv.Open(dir, nil)
 	}
 	DeferCleanup(func() { gwt.OpenStore = gwt.Memory })
+	DeferCleanup(storeenv.Close)
 })
 
 // newStore opens a fresh store for one spec; when the spec fails, its

@@ -11,10 +11,11 @@ import (
 	dcb "github.com/opossum-go/opossum/lessons/04-dcb"
 	"github.com/opossum-go/opossum/specs/gwt"
 	"github.com/opossum-go/opossum/specs/matchers"
+	"github.com/opossum-go/opossum/specs/steps"
 	"github.com/opossum-go/opossum/store"
 )
 
-var _ = Describe("Step 1: a unique email", func() {
+var _ = steps.Describe("Step 1: a unique email", func() {
 	register := func(r dcb.StudentRegistered) func(context.Context, store.EventStore) error {
 		return func(ctx context.Context, s store.EventStore) error { return dcb.RegisterStudent(ctx, s, r) }
 	}

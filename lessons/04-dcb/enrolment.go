@@ -3,7 +3,6 @@ package dcb
 import (
 	"context"
 
-	"github.com/opossum-go/opossum/specs/todo"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/decision"
 )
@@ -51,10 +50,9 @@ func AlreadyEnrolled(courseID, studentID string) decision.Projection[bool] {
 // StudentEnrolled events, and its fold counts them into Seats.
 func CourseSeats(courseID string) decision.Projection[Seats] {
 	// TODO: select this course's CourseDefined, CourseCapacityChanged and
-	// StudentEnrolled events, and fold them into Seats. AlreadyEnrolled
-	// above is the example to imitate.
-	todo.Implement("README step 2")
-	return decision.Projection[Seats]{}
+	// StudentEnrolled events, and fold them into Seats. AlreadyEnrolled above
+	// is the example to imitate.
+	panic("TODO: implement CourseSeats (lessons/04-dcb/enrolment.go:55) — README step 2")
 }
 
 // StudentCourses is the decision projection of a student's courses: its
@@ -63,8 +61,7 @@ func CourseSeats(courseID string) decision.Projection[Seats] {
 func StudentCourses(studentID string) decision.Projection[Courses] {
 	// TODO: select this student's StudentRegistered and StudentEnrolled
 	// events, and fold them into Courses.
-	todo.Implement("README step 2")
-	return decision.Projection[Courses]{}
+	panic("TODO: implement StudentCourses (lessons/04-dcb/enrolment.go:64) — README step 2")
 }
 
 // DecideEnrolment decides whether the student may take a seat in the
@@ -81,8 +78,7 @@ func DecideEnrolment(ctx context.Context, s store.EventStore, courseID, studentI
 	// TODO: build the three projections in ONE read (decision.Build3), check
 	// the rules in the order above, and return the model's Append of one
 	// StudentEnrolled event.
-	todo.Implement("README step 3")
-	return decision.Decision{}, nil
+	panic("TODO: implement DecideEnrolment (lessons/04-dcb/enrolment.go:81) — README step 3")
 }
 
 // Enrol enrols the student in the course: it runs DecideEnrolment and
@@ -93,6 +89,5 @@ func DecideEnrolment(ctx context.Context, s store.EventStore, courseID, studentI
 func Enrol(ctx context.Context, s store.EventStore, courseID, studentID string) error {
 	// TODO: run DecideEnrolment through decision.Execute with the Retry
 	// policy.
-	todo.Implement("README step 4")
-	return nil
+	panic("TODO: implement Enrol (lessons/04-dcb/enrolment.go:92) — README step 4")
 }

@@ -12,11 +12,12 @@ import (
 	dcb "github.com/opossum-go/opossum/lessons/04-dcb"
 	"github.com/opossum-go/opossum/specs/gwt"
 	"github.com/opossum-go/opossum/specs/matchers"
+	"github.com/opossum-go/opossum/specs/steps"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/decision"
 )
 
-var _ = Describe("Step 2: the two halves of an enrolment", func() {
+var _ = steps.Describe("Step 2: the two halves of an enrolment", func() {
 	DescribeTable("a course's seats",
 		func(ctx SpecContext, history []store.Event, want dcb.Seats) {
 			s := newStore()
@@ -69,7 +70,7 @@ func decideAndAppend(courseID, studentID string) func(context.Context, store.Eve
 	}
 }
 
-var _ = Describe("Step 3: one decision across a course and a student", func() {
+var _ = steps.Describe("Step 3: one decision across a course and a student", func() {
 	It("enrols a registered student in a course with a free seat, with ONE event tagged for both", func(ctx SpecContext) {
 		sc := gwt.NewScenario(ctx).
 			Given(course("c-1", 1)).
@@ -121,7 +122,7 @@ var _ = Describe("Step 3: one decision across a course and a student", func() {
 	})
 })
 
-var _ = Describe("Step 4: racing writers", func() {
+var _ = steps.Describe("Step 4: racing writers", func() {
 	It("decides again after losing a race, and then reports the course full", func(ctx SpecContext) {
 		s := newStore()
 		given(ctx, s, append(registered(ada, bob), course("c-1", 1))...)

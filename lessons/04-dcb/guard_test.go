@@ -7,11 +7,12 @@ import (
 	. "github.com/onsi/gomega"
 
 	dcb "github.com/opossum-go/opossum/lessons/04-dcb"
+	"github.com/opossum-go/opossum/specs/steps"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/decision"
 )
 
-var _ = Describe("Step 5: guard with the query you read with", func() {
+var _ = steps.Describe("Step 5: guard with the query you read with", func() {
 	type decide func(ctx context.Context, s store.EventStore, courseID, studentID string) (decision.Decision, error)
 
 	// twoForTheLastSeat lets ada and bob both decide on a course with one

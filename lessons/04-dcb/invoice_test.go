@@ -8,6 +8,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	dcb "github.com/opossum-go/opossum/lessons/04-dcb"
+	"github.com/opossum-go/opossum/specs/steps"
 	"github.com/opossum-go/opossum/store"
 )
 
@@ -27,7 +28,7 @@ func invoice(n int) store.Event {
 	return dcb.InvoiceCreated{Number: n, CustomerID: "cust-old", AmountCents: 100}.Event()
 }
 
-var _ = Describe("Step 6: gap-free invoice numbers", func() {
+var _ = steps.Describe("Step 6: gap-free invoice numbers", func() {
 	It("numbers the first invoice of the store 1", func(ctx SpecContext) {
 		s := newStore()
 		given(ctx, s, registered(ada)...)

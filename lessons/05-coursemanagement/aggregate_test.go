@@ -7,8 +7,10 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/opossum-go/opossum/internal/courseapp"
 	cm "github.com/opossum-go/opossum/lessons/05-coursemanagement"
 	"github.com/opossum-go/opossum/specs/gwt"
+	"github.com/opossum-go/opossum/specs/steps"
 	"github.com/opossum-go/opossum/store"
 )
 
@@ -21,7 +23,7 @@ type capacityChange func(ctx context.Context, s store.EventStore, courseID strin
 
 var (
 	dcbCapacity capacityChange = func(ctx context.Context, s store.EventStore, courseID string, n int) error {
-		_, err := commandsOn(s).Handle(ctx, cm.ModifyCourseStudentLimit{CourseID: courseID, MaxStudentCount: n})
+		_, err := commandsOn(s).Handle(ctx, courseapp.ModifyCourseStudentLimit{CourseID: courseID, MaxStudentCount: n})
 		return err
 	}
 	aggregateCapacity capacityChange = func(ctx context.Context, s store.EventStore, courseID string, n int) error {
@@ -30,7 +32,7 @@ var (
 	}
 )
 
-var _ = Describe("Step 9: the aggregate variant, for contrast", func() {
+var _ = steps.Describe("Step 9: the aggregate variant, for contrast", func() {
 	DescribeTable("follows the same capacity rule as the DCB path (Q2)",
 		func(ctx SpecContext, change capacityChange, n int, want error) {
 			gwt.NewScenario(ctx).
@@ -39,10 +41,10 @@ var _ = Describe("Step 9: the aggregate variant, for contrast", func() {
 				ThenError(want).
 				ThenNothingAppended()
 		},
-		Entry("DCB: below the students enrolled", dcbCapacity, 1, cm.CapacityBelowEnrollmentsError{CourseID: c1, Count: 2}),
-		Entry("aggregate: below the students enrolled", aggregateCapacity, 1, cm.CapacityBelowEnrollmentsError{CourseID: c1, Count: 2}),
-		Entry("DCB: no seats", dcbCapacity, 0, cm.ErrInvalidMaxStudentCount),
-		Entry("aggregate: no seats", aggregateCapacity, 0, cm.ErrInvalidMaxStudentCount),
+		Entry("DCB: below the students enrolled", dcbCapacity, 1, courseapp.CapacityBelowEnrollmentsError{CourseID: c1, Count: 2}),
+		Entry("aggregate: below the students enrolled", aggregateCapacity, 1, courseapp.CapacityBelowEnrollmentsError{CourseID: c1, Count: 2}),
+		Entry("DCB: no seats", dcbCapacity, 0, courseapp.ErrInvalidMaxStudentCount),
+		Entry("aggregate: no seats", aggregateCapacity, 0, courseapp.ErrInvalidMaxStudentCount),
 		Entry("DCB: the same capacity, which changes nothing", dcbCapacity, 5, nil),
 		Entry("aggregate: the same capacity, which changes nothing", aggregateCapacity, 5, nil),
 	)
@@ -78,11 +80,11 @@ var _ = Describe("Step 9: the aggregate variant, for contrast", func() {
 				_, err := aggregates(s).Subscribe(ctx, c1, ada)
 				return err
 			}).
-			ThenError(cm.EnrollmentLimitError{Max: 2, Tier: cm.Basic})
+			ThenError(courseapp.EnrollmentLimitError{Max: 2, Tier: courseapp.Basic})
 		gwt.NewScenario(ctx).
 			Given(history...).
 			When(handle(enroll(c1, ada))).
-			ThenError(cm.ErrAlreadyEnrolled)
+			ThenError(courseapp.ErrAlreadyEnrolled)
 	})
 
 	It("writes the same events, with the same tags, to the same log", func(ctx SpecContext) {
@@ -92,7 +94,7 @@ var _ = Describe("Step 9: the aggregate variant, for contrast", func() {
 		Expect(err).NotTo(HaveOccurred())
 		Expect(eventsOf(ctx, s, cm.StudentEnrolledToCourseType)).To(beEvents(enrolled(c1, ada)))
 		_, err = commandsOn(s).Handle(ctx, enroll(c1, ada))
-		Expect(err).To(MatchError(cm.ErrAlreadyEnrolled), "the DCB path sees the aggregate's enrollment")
+		Expect(err).To(MatchError(courseapp.ErrAlreadyEnrolled), "the DCB path sees the aggregate's enrollment")
 	})
 
 	DescribeTable("has rules and messages of its own",
@@ -108,13 +110,13 @@ var _ = Describe("Step 9: the aggregate variant, for contrast", func() {
 			Expect(want.Error()).To(Equal(message))
 		},
 		Entry("a course that does not exist", events(registered(ada)), ada,
-			cm.AggregateCourseNotFoundError{CourseID: c1}, "Course 'c-1' does not exist."),
+			courseapp.AggregateCourseNotFoundError{CourseID: c1}, "Course 'c-1' does not exist."),
 		Entry("a student who is not registered", events(course(c1, 5)), ada,
-			cm.AggregateStudentNotFoundError{StudentID: ada}, "Student 's-ada' is not registered."),
+			courseapp.AggregateStudentNotFoundError{StudentID: ada}, "Student 's-ada' is not registered."),
 		Entry("a student subscribed already", events(course(c1, 5), registered(ada), enrolled(c1, ada)), ada,
-			cm.AlreadySubscribedError{StudentID: ada, CourseID: c1}, `Student "s-ada" is already subscribed to course "c-1".`),
+			courseapp.AlreadySubscribedError{StudentID: ada, CourseID: c1}, `Student "s-ada" is already subscribed to course "c-1".`),
 		Entry("a full course", events(course(c1, 1), registered(ada), registered(bob), enrolled(c1, bob)), ada,
-			cm.FullyBookedError{CourseID: c1}, `Course "c-1" is already fully booked.`),
+			courseapp.FullyBookedError{CourseID: c1}, `Course "c-1" is already fully booked.`),
 	)
 
 	It("versions a course by the global position of its last event, whatever its type", func() {
@@ -131,7 +133,7 @@ var _ = Describe("Step 9: the aggregate variant, for contrast", func() {
 		c, err := cm.NewCourseAggregate(c1, "Algebra", "", 2)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(c.SubscribeStudent(ada)).To(Succeed())
-		Expect(c.SubscribeStudent(ada)).To(MatchError(cm.AlreadySubscribedError{StudentID: ada, CourseID: c1}))
+		Expect(c.SubscribeStudent(ada)).To(MatchError(courseapp.AlreadySubscribedError{StudentID: ada, CourseID: c1}))
 		Expect(c.PullRecordedEvents()).To(beEvents(cm.CourseCreated{CourseID: c1, Name: "Algebra", MaxStudentCount: 2}.Event(), enrolled(c1, ada)))
 		Expect(c.PullRecordedEvents()).To(BeEmpty())
 	})

@@ -1,7 +1,7 @@
 package coursemanagement
 
 import (
-	"github.com/opossum-go/opossum/specs/todo"
+	"github.com/opossum-go/opossum/internal/courseapp"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/decision"
 )
@@ -19,10 +19,9 @@ type Announcement struct {
 // token; a retraction frees it. The fold follows the events in order:
 // posted, retracted, posted again means used.
 func IdempotencyTokenWasUsed(token string) decision.Projection[bool] {
-	// TODO: posts and retractions tagged IdempotencyTag(token); the last
-	// one decides.
-	todo.Implement("README step 5")
-	return decision.Projection[bool]{}
+	// TODO: posts and retractions tagged IdempotencyTag(token); the last one
+	// decides.
+	panic("TODO: implement IdempotencyTokenWasUsed (lessons/05-coursemanagement/announcements.go:24) — README step 5")
 }
 
 // RetractableAnnouncement is the decision projection of the announcement
@@ -32,17 +31,15 @@ func IdempotencyTokenWasUsed(token string) decision.Projection[bool] {
 func RetractableAnnouncement(token string) decision.Projection[*Announcement] {
 	// TODO: the same query as IdempotencyTokenWasUsed; a post decodes the
 	// announcement's id and course.
-	todo.Implement("README step 5")
-	return decision.Projection[*Announcement]{}
+	panic("TODO: implement RetractableAnnouncement (lessons/05-coursemanagement/announcements.go:34) — README step 5")
 }
 
 // DecideAnnouncement decides PostAnnouncement (README step 5): the course
 // exists (ErrCourseNotFound), the token is not in use (ErrResubmission).
 // It returns one CourseAnnouncementPosted.
-func DecideAnnouncement(courseExists, tokenUsed bool, cmd PostAnnouncement) ([]store.Event, error) {
+func DecideAnnouncement(courseExists, tokenUsed bool, cmd courseapp.PostAnnouncement) ([]store.Event, error) {
 	// TODO: two checks, then the posted event.
-	todo.Implement("README step 5")
-	return nil, nil
+	panic("TODO: implement DecideAnnouncement (lessons/05-coursemanagement/announcements.go:42) — README step 5")
 }
 
 // DecideRetraction decides RetractAnnouncement (README step 5): an
@@ -50,8 +47,7 @@ func DecideAnnouncement(courseExists, tokenUsed bool, cmd PostAnnouncement) ([]s
 // (ErrAnnouncementNotFound), and it is not retracted yet
 // (ErrAnnouncementRetracted). It returns one CourseAnnouncementRetracted
 // with the announcement's id and course taken from the state.
-func DecideRetraction(a *Announcement, cmd RetractAnnouncement) ([]store.Event, error) {
+func DecideRetraction(a *Announcement, cmd courseapp.RetractAnnouncement) ([]store.Event, error) {
 	// TODO: two checks, then the retracted event built from the state.
-	todo.Implement("README step 5")
-	return nil, nil
+	panic("TODO: implement DecideRetraction (lessons/05-coursemanagement/announcements.go:52) — README step 5")
 }

@@ -4,19 +4,21 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/opossum-go/opossum/internal/courseapp"
 	cm "github.com/opossum-go/opossum/lessons/05-coursemanagement"
 	"github.com/opossum-go/opossum/specs/gwt"
+	"github.com/opossum-go/opossum/specs/steps"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/decision"
 )
 
 const tok2 = "t-2"
 
-func post(courseID, token string) cm.PostAnnouncement {
-	return cm.PostAnnouncement{AnnouncementID: "a-" + token, CourseID: courseID, Title: "Welcome", Body: "Hello", IdempotencyToken: token}
+func post(courseID, token string) courseapp.PostAnnouncement {
+	return courseapp.PostAnnouncement{AnnouncementID: "a-" + token, CourseID: courseID, Title: "Welcome", Body: "Hello", IdempotencyToken: token}
 }
 
-var _ = Describe("Step 5: idempotent announcements", func() {
+var _ = steps.Describe("Step 5: idempotent announcements", func() {
 	DescribeTable("whether a token is in use (IdempotencyTokenWasUsed)",
 		func(ctx SpecContext, history []store.Event, want bool) {
 			s := newStore()
@@ -59,15 +61,15 @@ var _ = Describe("Step 5: idempotent announcements", func() {
 		gwt.NewScenario(ctx).
 			Given(course(c1, 5), posted(c1, tok1)).
 			When(handle(post(c1, tok1))).
-			ThenError(cm.ErrResubmission).
+			ThenError(courseapp.ErrResubmission).
 			ThenNothingAppended()
-		Expect(cm.ErrResubmission.Error()).To(Equal("Re-submission detected: this request has already been processed."))
+		Expect(courseapp.ErrResubmission.Error()).To(Equal("Re-submission detected: this request has already been processed."))
 	})
 
 	It("refuses an announcement for a course that does not exist", func(ctx SpecContext) {
 		gwt.NewScenario(ctx).
 			When(handle(post(c1, tok1))).
-			ThenError(cm.ErrCourseNotFound)
+			ThenError(courseapp.ErrCourseNotFound)
 	})
 
 	It("accepts the token again once its announcement was retracted", func(ctx SpecContext) {
@@ -91,7 +93,7 @@ var _ = Describe("Step 5: idempotent announcements", func() {
 		It("retracts the announcement, with its id and course taken from the post", func(ctx SpecContext) {
 			sc := gwt.NewScenario(ctx).
 				Given(course(c1, 5), posted(c1, tok1)).
-				When(handle(cm.RetractAnnouncement{CourseID: c1, IdempotencyToken: tok1})).
+				When(handle(courseapp.RetractAnnouncement{CourseID: c1, IdempotencyToken: tok1})).
 				ThenAppended(cm.CourseAnnouncementRetractedType)
 			thenEvents(sc, retracted(c1, tok1))
 		})
@@ -100,17 +102,17 @@ var _ = Describe("Step 5: idempotent announcements", func() {
 			func(ctx SpecContext, history []store.Event, courseID string, want error, message string) {
 				gwt.NewScenario(ctx).
 					Given(history...).
-					When(handle(cm.RetractAnnouncement{CourseID: courseID, IdempotencyToken: tok1})).
+					When(handle(courseapp.RetractAnnouncement{CourseID: courseID, IdempotencyToken: tok1})).
 					ThenError(want).
 					ThenNothingAppended()
 				Expect(want.Error()).To(Equal(message))
 			},
 			Entry("no announcement with the token", events(course(c1, 5), posted(c1, tok2)), c1,
-				cm.ErrAnnouncementNotFound, "Announcement not found."),
+				courseapp.ErrAnnouncementNotFound, "Announcement not found."),
 			Entry("the announcement of another course (Q9: the course in the URL counts)",
-				events(course(c1, 5), course(c2, 5), posted(c1, tok1)), c2, cm.ErrAnnouncementNotFound, "Announcement not found."),
+				events(course(c1, 5), course(c2, 5), posted(c1, tok1)), c2, courseapp.ErrAnnouncementNotFound, "Announcement not found."),
 			Entry("an announcement retracted already", events(course(c1, 5), posted(c1, tok1), retracted(c1, tok1)), c1,
-				cm.ErrAnnouncementRetracted, "Announcement has already been retracted."),
+				courseapp.ErrAnnouncementRetracted, "Announcement has already been retracted."),
 		)
 	})
 })

@@ -3,7 +3,7 @@ package coursemanagement
 import (
 	"time"
 
-	"github.com/opossum-go/opossum/specs/todo"
+	"github.com/opossum-go/opossum/internal/courseapp"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/decision"
 )
@@ -14,15 +14,15 @@ type BookPrice struct {
 	// CourseID is the book's course, from its definition.
 	CourseID string
 	// Current is the book's price.
-	Current Money
+	Current courseapp.Money
 	// Previous is the price before the latest change while that change is
 	// at most the grace period old, else nil.
-	Previous *Money
+	Previous *courseapp.Money
 }
 
 // IsValid reports whether a student shown price p may buy at it: p is
 // the current price, or the previous one within the grace period.
-func (b *BookPrice) IsValid(p Money) bool {
+func (b *BookPrice) IsValid(p courseapp.Money) bool {
 	return p == b.Current || (b.Previous != nil && p == *b.Previous)
 }
 
@@ -30,8 +30,7 @@ func (b *BookPrice) IsValid(p Money) bool {
 // step 7).
 func BookExists(bookID string) decision.Projection[bool] {
 	// TODO: like CourseExists, for the book's CourseBookDefined.
-	todo.Implement("README step 7")
-	return decision.Projection[bool]{}
+	panic("TODO: implement BookExists (lessons/05-coursemanagement/books.go:33) — README step 7")
 }
 
 // PriceWithGracePeriod is the time-aware decision projection of a book's
@@ -43,27 +42,24 @@ func BookExists(bookID string) decision.Projection[bool] {
 // change is recent.
 func PriceWithGracePeriod(bookID string, grace time.Duration) decision.Projection[*BookPrice] {
 	// TODO: set ApplyAt, not Apply: the fold needs the build's now.
-	todo.Implement("README step 7")
-	return decision.Projection[*BookPrice]{}
+	panic("TODO: implement PriceWithGracePeriod (lessons/05-coursemanagement/books.go:45) — README step 7")
 }
 
 // DecideBookDefinition decides DefineCourseBook (README step 7): a
 // positive price (ErrInvalidPrice), a book id not used yet
 // (BookExistsError), an existing course (ErrCourseNotFound). It returns
 // one CourseBookDefined.
-func DecideBookDefinition(bookExists, courseExists bool, cmd DefineCourseBook) ([]store.Event, error) {
+func DecideBookDefinition(bookExists, courseExists bool, cmd courseapp.DefineCourseBook) ([]store.Event, error) {
 	// TODO: three checks in this order, then the defined event.
-	todo.Implement("README step 7")
-	return nil, nil
+	panic("TODO: implement DecideBookDefinition (lessons/05-coursemanagement/books.go:54) — README step 7")
 }
 
 // DecidePriceChange decides ChangeCourseBookPrice (README step 7): the
 // book exists (BookNotFoundError), the price is positive
 // (ErrInvalidPrice). It returns one CourseBookPriceChanged.
-func DecidePriceChange(bookExists bool, cmd ChangeCourseBookPrice) ([]store.Event, error) {
+func DecidePriceChange(bookExists bool, cmd courseapp.ChangeCourseBookPrice) ([]store.Event, error) {
 	// TODO: two checks, then the price change.
-	todo.Implement("README step 7")
-	return nil, nil
+	panic("TODO: implement DecidePriceChange (lessons/05-coursemanagement/books.go:62) — README step 7")
 }
 
 // DecidePurchase decides PurchaseCourseBook (README step 7): the book
@@ -71,10 +67,9 @@ func DecidePriceChange(bookExists bool, cmd ChangeCourseBookPrice) ([]store.Even
 // (ErrStudentNotRegistered), the displayed price is valid
 // (StalePriceError). It returns one CourseBookPurchased at the displayed
 // price, for the book's course.
-func DecidePurchase(book *BookPrice, studentExists bool, cmd PurchaseCourseBook) ([]store.Event, error) {
+func DecidePurchase(book *BookPrice, studentExists bool, cmd courseapp.PurchaseCourseBook) ([]store.Event, error) {
 	// TODO: three checks in this order, then the purchase.
-	todo.Implement("README step 7")
-	return nil, nil
+	panic("TODO: implement DecidePurchase (lessons/05-coursemanagement/books.go:72) — README step 7")
 }
 
 // DecideOrder decides OrderCourseBooks (README step 7), all or nothing:
@@ -87,8 +82,7 @@ func DecidePurchase(book *BookPrice, studentExists bool, cmd PurchaseCourseBook)
 // It returns one CourseBooksOrdered per course of the order, in the order
 // the courses first appear among the items, each with that course's items
 // in item order, all with the command's OrderID.
-func DecideOrder(studentExists bool, prices map[string]*BookPrice, cmd OrderCourseBooks) ([]store.Event, error) {
+func DecideOrder(studentExists bool, prices map[string]*BookPrice, cmd courseapp.OrderCourseBooks) ([]store.Event, error) {
 	// TODO: check, then group the items by the course of their book.
-	todo.Implement("README step 7")
-	return nil, nil
+	panic("TODO: implement DecideOrder (lessons/05-coursemanagement/books.go:87) — README step 7")
 }

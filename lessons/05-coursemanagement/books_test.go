@@ -6,81 +6,83 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/opossum-go/opossum/internal/courseapp"
 	cm "github.com/opossum-go/opossum/lessons/05-coursemanagement"
 	"github.com/opossum-go/opossum/specs/gwt"
 	"github.com/opossum-go/opossum/specs/matchers"
+	"github.com/opossum-go/opossum/specs/steps"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/decision"
 )
 
-func money(m cm.Money) *cm.Money { return &m }
+func money(m courseapp.Money) *courseapp.Money { return &m }
 
-func purchase(bookID, studentID string, displayed cm.Money) cm.PurchaseCourseBook {
-	return cm.PurchaseCourseBook{BookID: bookID, StudentID: studentID, DisplayedPrice: displayed}
+func purchase(bookID, studentID string, displayed courseapp.Money) courseapp.PurchaseCourseBook {
+	return courseapp.PurchaseCourseBook{BookID: bookID, StudentID: studentID, DisplayedPrice: displayed}
 }
 
-func order(studentID string, items ...cm.OrderItem) cm.OrderCourseBooks {
-	return cm.OrderCourseBooks{OrderID: "o-1", StudentID: studentID, Items: items}
+func order(studentID string, items ...courseapp.OrderItem) courseapp.OrderCourseBooks {
+	return courseapp.OrderCourseBooks{OrderID: "o-1", StudentID: studentID, Items: items}
 }
 
-func item(bookID string, displayed cm.Money) cm.OrderItem {
-	return cm.OrderItem{BookID: bookID, DisplayedPrice: displayed}
+func item(bookID string, displayed courseapp.Money) courseapp.OrderItem {
+	return courseapp.OrderItem{BookID: bookID, DisplayedPrice: displayed}
 }
 
 func ordered(studentID, courseID string, lines ...cm.OrderLine) store.Event {
 	return cm.CourseBooksOrdered{OrderID: "o-1", StudentID: studentID, CourseID: courseID, Items: lines}.Event()
 }
 
-func line(bookID string, paid cm.Money) cm.OrderLine {
+func line(bookID string, paid courseapp.Money) cm.OrderLine {
 	return cm.OrderLine{BookID: bookID, PricePaid: paid}
 }
 
-func purchased(bookID, studentID, courseID string, paid cm.Money) store.Event {
+func purchased(bookID, studentID, courseID string, paid courseapp.Money) store.Event {
 	return cm.CourseBookPurchased{BookID: bookID, StudentID: studentID, CourseID: courseID, PricePaid: paid}.Event()
 }
 
-var _ = Describe("Step 7: course books", func() {
+var _ = steps.Describe("Step 7: course books", func() {
 	Describe("defining books and prices", func() {
 		It("defines a book of an existing course, tagged with the book and the course", func(ctx SpecContext) {
 			sc := gwt.NewScenario(ctx).
 				Given(course(c1, 5)).
-				When(handle(cm.DefineCourseBook{BookID: b1, Title: "Book b-1", Author: "Knuth", Isbn: "978-b-1", Price: 2000, CourseID: c1})).
+				When(handle(courseapp.DefineCourseBook{BookID: b1, Title: "Book b-1", Author: "Knuth", Isbn: "978-b-1", Price: 2000, CourseID: c1})).
 				ThenAppended(cm.CourseBookDefinedType)
 			thenEvents(sc, book(b1, c1, 2000))
 		})
 
 		DescribeTable("refuses a book that cannot be sold",
-			func(ctx SpecContext, history []store.Event, price cm.Money, want error) {
+			func(ctx SpecContext, history []store.Event, price courseapp.Money, want error) {
 				gwt.NewScenario(ctx).
 					Given(history...).
-					When(handle(cm.DefineCourseBook{BookID: b1, Title: "T", Price: price, CourseID: c1})).
+					When(handle(courseapp.DefineCourseBook{BookID: b1, Title: "T", Price: price, CourseID: c1})).
 					ThenError(want).
 					ThenNothingAppended()
 			},
-			Entry("no price", events(course(c1, 5)), cm.Money(0), cm.ErrInvalidPrice),
-			Entry("a book defined already", events(course(c1, 5), book(b1, c1, 1000)), cm.Money(1000), cm.BookExistsError{BookID: b1}),
-			Entry("a course that does not exist (Q4)", events(course(c2, 5)), cm.Money(1000), cm.ErrCourseNotFound),
+			Entry("no price", events(course(c1, 5)), courseapp.Money(0), courseapp.ErrInvalidPrice),
+			Entry("a book defined already", events(course(c1, 5), book(b1, c1, 1000)), courseapp.Money(1000), courseapp.BookExistsError{BookID: b1}),
+			Entry("a course that does not exist (Q4)", events(course(c2, 5)), courseapp.Money(1000), courseapp.ErrCourseNotFound),
 		)
 
 		It("changes a book's price", func(ctx SpecContext) {
 			sc := gwt.NewScenario(ctx).
 				Given(course(c1, 5), book(b1, c1, 2000)).
-				When(handle(cm.ChangeCourseBookPrice{BookID: b1, Price: 2500})).
+				When(handle(courseapp.ChangeCourseBookPrice{BookID: b1, Price: 2500})).
 				ThenAppended(cm.CourseBookPriceChangedType)
 			thenEvents(sc, priceChanged(b1, 2500))
 		})
 
 		DescribeTable("refuses a price change that cannot be",
-			func(ctx SpecContext, history []store.Event, price cm.Money, want error, message string) {
+			func(ctx SpecContext, history []store.Event, price courseapp.Money, want error, message string) {
 				gwt.NewScenario(ctx).
 					Given(history...).
-					When(handle(cm.ChangeCourseBookPrice{BookID: b1, Price: price})).
+					When(handle(courseapp.ChangeCourseBookPrice{BookID: b1, Price: price})).
 					ThenError(want)
 				Expect(want.Error()).To(Equal(message))
 			},
-			Entry("a book that does not exist", events(course(c1, 5)), cm.Money(100), cm.BookNotFoundError{BookID: b1},
+			Entry("a book that does not exist", events(course(c1, 5)), courseapp.Money(100), courseapp.BookNotFoundError{BookID: b1},
 				"Course book 'b-1' does not exist."),
-			Entry("no price", events(course(c1, 5), book(b1, c1, 1000)), cm.Money(0), cm.ErrInvalidPrice,
+			Entry("no price", events(course(c1, 5), book(b1, c1, 1000)), courseapp.Money(0), courseapp.ErrInvalidPrice,
 				"Price must be greater than zero."),
 		)
 	})
@@ -129,9 +131,9 @@ var _ = Describe("Step 7: course books", func() {
 			gwt.NewScenario(ctx).
 				Given(history()...).
 				When(handleAt(now.Add(26*time.Minute), purchase(b1, ada, 2000))).
-				ThenError(cm.StalePriceError{Displayed: 2000}).
+				ThenError(courseapp.StalePriceError{Displayed: 2000}).
 				ThenNothingAppended()
-			Expect(cm.StalePriceError{Displayed: 2000}.Error()).To(Equal("The displayed price 20.00 is no longer valid. Please refresh and try again."))
+			Expect(courseapp.StalePriceError{Displayed: 2000}.Error()).To(Equal("The displayed price 20.00 is no longer valid. Please refresh and try again."))
 		})
 
 		It("sells at the new price", func(ctx SpecContext) {
@@ -147,20 +149,20 @@ var _ = Describe("Step 7: course books", func() {
 					at(now.Add(-20*time.Minute), book(b1, c1, 1000)), at(now.Add(-10*time.Minute), priceChanged(b1, 2000)),
 					at(now.Add(-time.Minute), priceChanged(b1, 3000))).
 				When(handleAt(now, purchase(b1, ada, 1000))).
-				ThenError(cm.StalePriceError{Displayed: 1000})
+				ThenError(courseapp.StalePriceError{Displayed: 1000})
 		})
 
 		DescribeTable("refuses a purchase that cannot be, the first broken rule in order",
-			func(ctx SpecContext, history []store.Event, cmd cm.PurchaseCourseBook, want error) {
+			func(ctx SpecContext, history []store.Event, cmd courseapp.PurchaseCourseBook, want error) {
 				gwt.NewScenario(ctx).
 					Given(history...).
 					When(handle(cmd)).
 					ThenError(want).
 					ThenNothingAppended()
 			},
-			Entry("a book that does not exist, before the student", events(course(c1, 5)), purchase(b1, bob, 100), cm.BookNotFoundError{BookID: b1}),
-			Entry("a student who is not registered (Q4)", events(course(c1, 5), book(b1, c1, 100)), purchase(b1, bob, 100), cm.ErrStudentNotRegistered),
-			Entry("a price never shown", events(course(c1, 5), book(b1, c1, 100), registered(ada)), purchase(b1, ada, 99), cm.StalePriceError{Displayed: 99}),
+			Entry("a book that does not exist, before the student", events(course(c1, 5)), purchase(b1, bob, 100), courseapp.BookNotFoundError{BookID: b1}),
+			Entry("a student who is not registered (Q4)", events(course(c1, 5), book(b1, c1, 100)), purchase(b1, bob, 100), courseapp.ErrStudentNotRegistered),
+			Entry("a price never shown", events(course(c1, 5), book(b1, c1, 100), registered(ada)), purchase(b1, ada, 99), courseapp.StalePriceError{Displayed: 99}),
 		)
 
 		It("decides again when the price changes meanwhile", func(ctx SpecContext) {
@@ -168,7 +170,7 @@ var _ = Describe("Step 7: course books", func() {
 			given(ctx, s, course(c1, 5), registered(ada), at(now.Add(-time.Hour), book(b1, c1, 2000)))
 			w := interleave(s, at(now.Add(-time.Hour), priceChanged(b1, 2500)))
 			_, err := commandsOn(w).Handle(ctx, purchase(b1, ada, 2000))
-			Expect(err).To(MatchError(cm.StalePriceError{Displayed: 2000}), "the change is an hour old: its grace is over")
+			Expect(err).To(MatchError(courseapp.StalePriceError{Displayed: 2000}), "the change is an hour old: its grace is over")
 			Expect(w.Conflicts).To(Equal(1))
 		})
 	})
@@ -191,24 +193,24 @@ var _ = Describe("Step 7: course books", func() {
 			gwt.NewScenario(ctx).
 				Given(cart()...).
 				When(handle(order(ada, item(b1, 2000), item(b2, 9900)))).
-				ThenError(cm.StaleOrderPriceError{Displayed: 9900, BookID: b2}).
+				ThenError(courseapp.StaleOrderPriceError{Displayed: 9900, BookID: b2}).
 				ThenNothingAppended()
-			Expect(cm.StaleOrderPriceError{Displayed: 9900, BookID: b2}.Error()).
+			Expect(courseapp.StaleOrderPriceError{Displayed: 9900, BookID: b2}.Error()).
 				To(Equal("The displayed price 99.00 for book 'b-2' is no longer valid. Please refresh and try again."))
 		})
 
 		DescribeTable("refuses an order that cannot be, the first broken rule in order",
-			func(ctx SpecContext, cmd cm.OrderCourseBooks, want error) {
+			func(ctx SpecContext, cmd courseapp.OrderCourseBooks, want error) {
 				gwt.NewScenario(ctx).
 					Given(cart()...).
 					When(handle(cmd)).
 					ThenError(want).
 					ThenNothingAppended()
 			},
-			Entry("no item", order(bob), cm.ErrEmptyOrder),
-			Entry("a student who is not registered (Q4)", order(bob, item("b-404", 100)), cm.ErrStudentNotRegistered),
-			Entry("a book that does not exist, in item order", order(ada, item("b-404", 100), item(b1, 1)), cm.BookNotFoundError{BookID: "b-404"}),
-			Entry("a stale price, in item order", order(ada, item(b1, 1), item("b-404", 100)), cm.StaleOrderPriceError{Displayed: 1, BookID: b1}),
+			Entry("no item", order(bob), courseapp.ErrEmptyOrder),
+			Entry("a student who is not registered (Q4)", order(bob, item("b-404", 100)), courseapp.ErrStudentNotRegistered),
+			Entry("a book that does not exist, in item order", order(ada, item("b-404", 100), item(b1, 1)), courseapp.BookNotFoundError{BookID: "b-404"}),
+			Entry("a stale price, in item order", order(ada, item(b1, 1), item("b-404", 100)), courseapp.StaleOrderPriceError{Displayed: 1, BookID: b1}),
 		)
 
 		It("records an order across courses as one event per course, in ONE atomic append (Q5)", func(ctx SpecContext) {

@@ -14,11 +14,14 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/onsi/gomega/types"
-	"github.com/opossum-go/opossum/internal/workbook/progress"
+	"github.com/opossum-go/opossum/internal/courseapp"
+	"github.com/opossum-go/opossum/internal/workbook/progress/hook"
 
 	cm "github.com/opossum-go/opossum/lessons/05-coursemanagement"
 	"github.com/opossum-go/opossum/specs/gwt"
 	"github.com/opossum-go/opossum/specs/matchers"
+	"github.com/opossum-go/opossum/specs/steps"
+	"github.com/opossum-go/opossum/specs/storeenv"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/decision"
 	"github.com/opossum-go/opossum/store/projection"
@@ -31,16 +34,23 @@ func TestCourseManagement(t *testing.T) {
 
 // The workbook records this suite's results as your progress, however you
 // run it (go test, go tool ginkgo, an editor).
-var _ = progress.Hook()
+var _ = hook.Progress()
+
+// The lesson's specs, in the order of its README steps; each step is
+// labelled step-N, so --label-filter=step-2 runs step 2 alone.
+var _ = steps.Lesson("Lesson 05")
 
 // Every spec runs on a real file store in a fresh folder (without fsync:
 // the specs are about decisions, not power cuts). Set KEEP_STORES=1 to keep
 // the folders; each spec's report then says where its store is.
+// OPOSSUM_STORE=postgres://... runs them on PostgreSQL instead (see
+// specs/storeenv).
 var _ = BeforeSuite(func() {
 	gwt.OpenStore = func(dir string) (store.EventStore, error) {
-		return store.Open(keepDir(dir), &store.Options{NoSync: true})
+		return storeenv.Open(keepDir(dir), &store.Options{NoSync: true})
 	}
 	DeferCleanup(func() { gwt.OpenStore = gwt.Memory })
+	DeferCleanup(storeenv.Close)
 })
 
 // keepDir returns dir, or a folder that outlives the spec when
@@ -61,21 +71,21 @@ var now = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 
 // fastRetry is the retry policy of the specs: the default's attempts,
 // without the waits.
-var fastRetry = &decision.Policy{Attempts: cm.DefaultRetry.Attempts, BaseDelay: time.Microsecond, MaxDelay: time.Millisecond}
+var fastRetry = &decision.Policy{Attempts: courseapp.DefaultRetry.Attempts, BaseDelay: time.Microsecond, MaxDelay: time.Millisecond}
 
 // commandsOn returns the command handlers on s, at the specs' clock.
-func commandsOn(s store.EventStore) *cm.Commands {
-	return cm.NewCommands(s, &cm.CommandOptions{Now: func() time.Time { return now }, Retry: fastRetry})
+func commandsOn(s store.EventStore) *courseapp.Commands {
+	return courseapp.NewCommands(s, cm.Decide, &courseapp.CommandOptions{Now: func() time.Time { return now }, Retry: fastRetry})
 }
 
 // commandsAt returns the command handlers on s with the clock at t.
-func commandsAt(s store.EventStore, t time.Time) *cm.Commands {
-	return cm.NewCommands(s, &cm.CommandOptions{Now: func() time.Time { return t }, Retry: fastRetry})
+func commandsAt(s store.EventStore, t time.Time) *courseapp.Commands {
+	return courseapp.NewCommands(s, cm.Decide, &courseapp.CommandOptions{Now: func() time.Time { return t }, Retry: fastRetry})
 }
 
 // handle is the When of a scenario: carry out cmd with the command
 // handlers.
-func handle(cmd cm.Command) func(context.Context, store.EventStore) error {
+func handle(cmd courseapp.Command) func(context.Context, store.EventStore) error {
 	return func(ctx context.Context, s store.EventStore) error {
 		_, err := commandsOn(s).Handle(ctx, cmd)
 		return err
@@ -83,7 +93,7 @@ func handle(cmd cm.Command) func(context.Context, store.EventStore) error {
 }
 
 // handleAt is handle with the clock at t.
-func handleAt(t time.Time, cmd cm.Command) func(context.Context, store.EventStore) error {
+func handleAt(t time.Time, cmd courseapp.Command) func(context.Context, store.EventStore) error {
 	return func(ctx context.Context, s store.EventStore) error {
 		_, err := commandsAt(s, t).Handle(ctx, cmd)
 		return err
@@ -253,14 +263,14 @@ func (w *interleaved) Append(ctx context.Context, events []store.Event, cond *st
 
 // openApp opens the application on a fresh folder; it is closed when the
 // spec ends.
-func openApp(opts *cm.Options) *cm.App {
+func openApp(opts *courseapp.Options) *courseapp.App {
 	GinkgoHelper()
-	o := cm.Options{NoSync: true}
+	o := courseapp.Options{NoSync: true}
 	if opts != nil {
 		o = *opts
 		o.NoSync = true
 	}
-	app, err := cm.Open(keepDir(GinkgoT().TempDir()), &o)
+	app, err := courseapp.Open(keepDir(GinkgoT().TempDir()), cm.Domain(), &o)
 	Expect(err).NotTo(HaveOccurred())
 	DeferCleanup(app.Close)
 	DeferCleanup(func(ctx SpecContext) {
@@ -275,7 +285,7 @@ func openApp(opts *cm.Options) *cm.App {
 }
 
 // caughtUp waits until every read model of app reflects every event.
-func caughtUp(ctx context.Context, app *cm.App) {
+func caughtUp(ctx context.Context, app *courseapp.App) {
 	GinkgoHelper()
 	Expect(app.WaitForViews(ctx)).To(Succeed(), "the read models must follow the events; a read model whose fold failed stops")
 }
@@ -317,7 +327,7 @@ func registeredWith(studentID, email string) store.Event {
 	return cm.StudentRegistered{StudentID: studentID, FirstName: "Ada", LastName: "Lovelace", Email: email}.Event()
 }
 
-func subscribed(studentID string, tier cm.Tier) store.Event {
+func subscribed(studentID string, tier courseapp.Tier) store.Event {
 	return cm.StudentSubscriptionUpdated{StudentID: studentID, EnrollmentTier: tier}.Event()
 }
 
@@ -348,11 +358,11 @@ func invoice(number int) store.Event {
 // customer is the invoices' customer.
 const customer = "0b9f6d3e-5c1a-4e2b-9f00-7a1c2d3e4f50"
 
-func book(bookID, courseID string, price cm.Money) store.Event {
+func book(bookID, courseID string, price courseapp.Money) store.Event {
 	return cm.CourseBookDefined{BookID: bookID, Title: "Book " + bookID, Author: "Knuth", Isbn: "978-" + bookID, Price: price, CourseID: courseID}.Event()
 }
 
-func priceChanged(bookID string, price cm.Money) store.Event {
+func priceChanged(bookID string, price courseapp.Money) store.Event {
 	return cm.CourseBookPriceChanged{BookID: bookID, NewPrice: price}.Event()
 }
 

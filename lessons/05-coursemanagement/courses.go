@@ -1,7 +1,7 @@
 package coursemanagement
 
 import (
-	"github.com/opossum-go/opossum/specs/todo"
+	"github.com/opossum-go/opossum/internal/courseapp"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/decision"
 )
@@ -22,18 +22,16 @@ func (c *Capacity) IsFull() bool { return c.Enrolled >= c.Max }
 // (README step 2).
 func CourseExists(courseID string) decision.Projection[bool] {
 	// TODO: like StudentExists, for the course's CourseCreated.
-	todo.Implement("README step 2")
-	return decision.Projection[bool]{}
+	panic("TODO: implement CourseExists (lessons/05-coursemanagement/courses.go:25) — README step 2")
 }
 
 // DecideCourseCreation decides CreateCourse (README step 2): a name that
 // is not blank (ErrCourseNameRequired), a positive capacity
 // (ErrInvalidMaxStudentCount), an id not used yet (ErrCourseExists). It
 // returns one CourseCreated with the name trimmed.
-func DecideCourseCreation(courseExists bool, cmd CreateCourse) ([]store.Event, error) {
+func DecideCourseCreation(courseExists bool, cmd courseapp.CreateCourse) ([]store.Event, error) {
 	// TODO: three checks in this order, then the CourseCreated event.
-	todo.Implement("README step 2")
-	return nil, nil
+	panic("TODO: implement DecideCourseCreation (lessons/05-coursemanagement/courses.go:34) — README step 2")
 }
 
 // CourseCapacity is the decision projection of a course's seats (README
@@ -42,10 +40,9 @@ func DecideCourseCreation(courseExists bool, cmd CreateCourse) ([]store.Event, e
 // other two events change an existing state only.
 func CourseCapacity(courseID string) decision.Projection[*Capacity] {
 	// TODO: three types and the course tag in one query item; a fold that
-	// starts the state on CourseCreated, and updates Max or Enrolled only
-	// when the state is not nil.
-	todo.Implement("README step 2")
-	return decision.Projection[*Capacity]{}
+	// starts the state on CourseCreated, and updates Max or Enrolled only when
+	// the state is not nil.
+	panic("TODO: implement CourseCapacity (lessons/05-coursemanagement/courses.go:45) — README step 2")
 }
 
 // DecideStudentLimitChange decides ModifyCourseStudentLimit (README step
@@ -54,9 +51,8 @@ func CourseCapacity(courseID string) decision.Projection[*Capacity] {
 // is positive (ErrInvalidMaxStudentCount) and not below the students
 // enrolled (CapacityBelowEnrollmentsError). The same limit again is not an
 // error and appends nothing.
-func DecideStudentLimitChange(course *Capacity, cmd ModifyCourseStudentLimit) ([]store.Event, error) {
-	// TODO: the checks in this order; no events for the same limit; else
-	// one CourseStudentLimitModified.
-	todo.Implement("README step 2")
-	return nil, nil
+func DecideStudentLimitChange(course *Capacity, cmd courseapp.ModifyCourseStudentLimit) ([]store.Event, error) {
+	// TODO: the checks in this order; no events for the same limit; else one
+	// CourseStudentLimitModified.
+	panic("TODO: implement DecideStudentLimitChange (lessons/05-coursemanagement/courses.go:57) — README step 2")
 }

@@ -4,16 +4,18 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/opossum-go/opossum/internal/courseapp"
 	cm "github.com/opossum-go/opossum/lessons/05-coursemanagement"
 	"github.com/opossum-go/opossum/specs/gwt"
+	"github.com/opossum-go/opossum/specs/steps"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/decision"
 )
 
-var _ = Describe("Step 2: courses", func() {
+var _ = steps.Describe("Step 2: courses", func() {
 	It("creates a course with its name trimmed", func(ctx SpecContext) {
 		sc := gwt.NewScenario(ctx).
-			When(handle(cm.CreateCourse{CourseID: c1, Name: "  Course c-1 ", Description: "About c-1", MaxStudentCount: 10})).
+			When(handle(courseapp.CreateCourse{CourseID: c1, Name: "  Course c-1 ", Description: "About c-1", MaxStudentCount: 10})).
 			ThenAppended(cm.CourseCreatedType)
 		thenEvents(sc, course(c1, 10))
 	})
@@ -21,21 +23,21 @@ var _ = Describe("Step 2: courses", func() {
 	DescribeTable("refuses a course that would be unusable (Q3)",
 		func(ctx SpecContext, name string, max int, want error) {
 			gwt.NewScenario(ctx).
-				When(handle(cm.CreateCourse{CourseID: c1, Name: name, MaxStudentCount: max})).
+				When(handle(courseapp.CreateCourse{CourseID: c1, Name: name, MaxStudentCount: max})).
 				ThenError(want).
 				ThenNothingAppended()
 		},
-		Entry("no name", "", 10, cm.ErrCourseNameRequired),
-		Entry("a blank name, before the capacity", "  ", 0, cm.ErrCourseNameRequired),
-		Entry("no seats", "Algebra", 0, cm.ErrInvalidMaxStudentCount),
-		Entry("fewer than no seats", "Algebra", -3, cm.ErrInvalidMaxStudentCount),
+		Entry("no name", "", 10, courseapp.ErrCourseNameRequired),
+		Entry("a blank name, before the capacity", "  ", 0, courseapp.ErrCourseNameRequired),
+		Entry("no seats", "Algebra", 0, courseapp.ErrInvalidMaxStudentCount),
+		Entry("fewer than no seats", "Algebra", -3, courseapp.ErrInvalidMaxStudentCount),
 	)
 
 	It("refuses to create a course twice", func(ctx SpecContext) {
 		gwt.NewScenario(ctx).
 			Given(course(c1, 5)).
-			When(handle(cm.CreateCourse{CourseID: c1, Name: "Again", MaxStudentCount: 5})).
-			ThenError(cm.ErrCourseExists)
+			When(handle(courseapp.CreateCourse{CourseID: c1, Name: "Again", MaxStudentCount: 5})).
+			ThenError(courseapp.ErrCourseExists)
 	})
 
 	DescribeTable("a course's seats (CourseCapacity)",
@@ -62,7 +64,7 @@ var _ = Describe("Step 2: courses", func() {
 		It("sets a new limit", func(ctx SpecContext) {
 			sc := gwt.NewScenario(ctx).
 				Given(course(c1, 5)).
-				When(handle(cm.ModifyCourseStudentLimit{CourseID: c1, MaxStudentCount: 8})).
+				When(handle(courseapp.ModifyCourseStudentLimit{CourseID: c1, MaxStudentCount: 8})).
 				ThenAppended(cm.CourseStudentLimitModifiedType)
 			thenEvents(sc, limit(c1, 8))
 		})
@@ -70,14 +72,14 @@ var _ = Describe("Step 2: courses", func() {
 		It("allows a limit equal to the students enrolled", func(ctx SpecContext) {
 			gwt.NewScenario(ctx).
 				Given(course(c1, 5), enrolled(c1, ada), enrolled(c1, bob)).
-				When(handle(cm.ModifyCourseStudentLimit{CourseID: c1, MaxStudentCount: 2})).
+				When(handle(courseapp.ModifyCourseStudentLimit{CourseID: c1, MaxStudentCount: 2})).
 				ThenAppended(cm.CourseStudentLimitModifiedType)
 		})
 
 		It("appends nothing, and fails nothing, for the same limit again", func(ctx SpecContext) {
 			gwt.NewScenario(ctx).
 				Given(course(c1, 5)).
-				When(handle(cm.ModifyCourseStudentLimit{CourseID: c1, MaxStudentCount: 5})).
+				When(handle(courseapp.ModifyCourseStudentLimit{CourseID: c1, MaxStudentCount: 5})).
 				ThenError(nil).
 				ThenNothingAppended()
 		})
@@ -86,17 +88,17 @@ var _ = Describe("Step 2: courses", func() {
 			func(ctx SpecContext, history []store.Event, max int, want error, message string) {
 				gwt.NewScenario(ctx).
 					Given(history...).
-					When(handle(cm.ModifyCourseStudentLimit{CourseID: c1, MaxStudentCount: max})).
+					When(handle(courseapp.ModifyCourseStudentLimit{CourseID: c1, MaxStudentCount: max})).
 					ThenError(want).
 					ThenNothingAppended()
 				Expect(want.Error()).To(Equal(message))
 			},
 			Entry("a course that does not exist, checked first", events(course(c2, 5)), 0,
-				cm.CourseNotFoundError{CourseID: c1}, "Course with ID c-1 does not exist."),
+				courseapp.CourseNotFoundError{CourseID: c1}, "Course with ID c-1 does not exist."),
 			Entry("no seats", events(course(c1, 5)), 0,
-				cm.ErrInvalidMaxStudentCount, "Maximum student count must be greater than zero."),
+				courseapp.ErrInvalidMaxStudentCount, "Maximum student count must be greater than zero."),
 			Entry("fewer seats than students enrolled", events(course(c1, 5), enrolled(c1, ada), enrolled(c1, bob)), 1,
-				cm.CapacityBelowEnrollmentsError{CourseID: c1, Count: 2},
+				courseapp.CapacityBelowEnrollmentsError{CourseID: c1, Count: 2},
 				`Course "c-1" already has 2 active subscriptions, can't set the capacity below that.`),
 		)
 
@@ -105,9 +107,9 @@ var _ = Describe("Step 2: courses", func() {
 			given(ctx, s, course(c1, 3), enrolled(c1, ada))
 			w := interleave(s, enrolled(c1, bob))
 
-			_, err := commandsOn(w).Handle(ctx, cm.ModifyCourseStudentLimit{CourseID: c1, MaxStudentCount: 1})
+			_, err := commandsOn(w).Handle(ctx, courseapp.ModifyCourseStudentLimit{CourseID: c1, MaxStudentCount: 1})
 
-			Expect(err).To(MatchError(cm.CapacityBelowEnrollmentsError{CourseID: c1, Count: 2}))
+			Expect(err).To(MatchError(courseapp.CapacityBelowEnrollmentsError{CourseID: c1, Count: 2}))
 			Expect(w.Conflicts).To(Equal(1), "the enrollment is inside the decision's boundary: the first append must be rejected")
 		})
 	})

@@ -1,7 +1,7 @@
 package coursemanagement
 
 import (
-	"github.com/opossum-go/opossum/specs/todo"
+	"github.com/opossum-go/opossum/internal/courseapp"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/decision"
 )
@@ -11,7 +11,7 @@ import (
 type EnrollmentLimit struct {
 	// Tier is the student's tier: Basic at registration, then the last
 	// StudentSubscriptionUpdated's.
-	Tier Tier
+	Tier courseapp.Tier
 	// Enrolled is the number of courses the student is enrolled in.
 	Enrolled int
 }
@@ -29,8 +29,7 @@ func (l *EnrollmentLimit) IsAtLimit() bool { return l.Enrolled >= l.MaxAllowed()
 func StudentEnrollmentLimit(studentID string) decision.Projection[*EnrollmentLimit] {
 	// TODO: like CourseCapacity, for the student: Basic and no course at
 	// registration, then the tier and the count.
-	todo.Implement("README step 3")
-	return decision.Projection[*EnrollmentLimit]{}
+	panic("TODO: implement StudentEnrollmentLimit (lessons/05-coursemanagement/enrollment.go:32) — README step 3")
 }
 
 // AlreadyEnrolled is the decision projection "is this student enrolled in
@@ -38,8 +37,7 @@ func StudentEnrollmentLimit(studentID string) decision.Projection[*EnrollmentLim
 // tags.
 func AlreadyEnrolled(courseID, studentID string) decision.Projection[bool] {
 	// TODO: one type, two tags in one item: the event must carry both.
-	todo.Implement("README step 3")
-	return decision.Projection[bool]{}
+	panic("TODO: implement AlreadyEnrolled (lessons/05-coursemanagement/enrollment.go:40) — README step 3")
 }
 
 // DecideEnrollment decides EnrollStudent (README step 3). It checks, in
@@ -49,8 +47,7 @@ func AlreadyEnrolled(courseID, studentID string) decision.Projection[bool] {
 // (ErrAlreadyEnrolled), a seat is free (CourseFullError), the student is
 // below the tier's limit (EnrollmentLimitError). It returns one
 // StudentEnrolledToCourse.
-func DecideEnrollment(course *Capacity, student *EnrollmentLimit, enrolled bool, cmd EnrollStudent) ([]store.Event, error) {
+func DecideEnrollment(course *Capacity, student *EnrollmentLimit, enrolled bool, cmd courseapp.EnrollStudent) ([]store.Event, error) {
 	// TODO: five checks in this order, then the enrollment event.
-	todo.Implement("README step 3")
-	return nil, nil
+	panic("TODO: implement DecideEnrollment (lessons/05-coursemanagement/enrollment.go:52) — README step 3")
 }

@@ -6,18 +6,20 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/opossum-go/opossum/internal/courseapp"
 	cm "github.com/opossum-go/opossum/lessons/05-coursemanagement"
 	"github.com/opossum-go/opossum/specs/gwt"
 	"github.com/opossum-go/opossum/specs/matchers"
+	"github.com/opossum-go/opossum/specs/steps"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/decision"
 )
 
-func enroll(courseID, studentID string) cm.EnrollStudent {
-	return cm.EnrollStudent{CourseID: courseID, StudentID: studentID}
+func enroll(courseID, studentID string) courseapp.EnrollStudent {
+	return courseapp.EnrollStudent{CourseID: courseID, StudentID: studentID}
 }
 
-var _ = Describe("Step 3: enrollment", func() {
+var _ = steps.Describe("Step 3: enrollment", func() {
 	DescribeTable("a student's tier and courses (StudentEnrollmentLimit)",
 		func(ctx SpecContext, history []store.Event, want *cm.EnrollmentLimit) {
 			s := newStore()
@@ -28,14 +30,14 @@ var _ = Describe("Step 3: enrollment", func() {
 		},
 		Entry("are nil while the student is not registered", events(registered(bob)), nil),
 		Entry("stay nil for a tier or an enrollment without a registration",
-			events(subscribed(ada, cm.Master), enrolled(c1, ada)), nil),
-		Entry("are Basic and none at registration", events(registered(ada)), &cm.EnrollmentLimit{Tier: cm.Basic}),
-		Entry("follow the last subscription", events(registered(ada), subscribed(ada, cm.Master), subscribed(ada, cm.Standard)),
-			&cm.EnrollmentLimit{Tier: cm.Standard}),
+			events(subscribed(ada, courseapp.Master), enrolled(c1, ada)), nil),
+		Entry("are Basic and none at registration", events(registered(ada)), &cm.EnrollmentLimit{Tier: courseapp.Basic}),
+		Entry("follow the last subscription", events(registered(ada), subscribed(ada, courseapp.Master), subscribed(ada, courseapp.Standard)),
+			&cm.EnrollmentLimit{Tier: courseapp.Standard}),
 		Entry("count enrollments in any course", events(registered(ada), enrolled(c1, ada), enrolled(c2, ada)),
-			&cm.EnrollmentLimit{Tier: cm.Basic, Enrolled: 2}),
-		Entry("ignore other students", events(registered(ada), registered(bob), enrolled(c1, bob), subscribed(bob, cm.Master)),
-			&cm.EnrollmentLimit{Tier: cm.Basic}),
+			&cm.EnrollmentLimit{Tier: courseapp.Basic, Enrolled: 2}),
+		Entry("ignore other students", events(registered(ada), registered(bob), enrolled(c1, bob), subscribed(bob, courseapp.Master)),
+			&cm.EnrollmentLimit{Tier: courseapp.Basic}),
 	)
 
 	DescribeTable("whether a student is enrolled in a course (AlreadyEnrolled)",
@@ -63,13 +65,14 @@ var _ = Describe("Step 3: enrollment", func() {
 		Expect(d.Events[0].Tags).To(Equal([]store.Tag{cm.CourseTag(c1), cm.StudentTag(ada)}))
 		Expect(d.Condition.FailIfEventsMatch.QueryItems()).To(HaveLen(3), "one item per decision projection")
 		Expect(d.Condition.After).To(Equal(store.Position(2)),
-			"position 3 (another course) was not read; the store's head is not the right After")
+			"After is the highest position your projections read; position 3 is the creation of another course (c-9), "+
+				"so one of your queries is too wide: check that each names this course's or this student's tag")
 		guard := d.Condition.FailIfEventsMatch
 		matches := func(e store.Event) bool { return guard.Matches(&e) }
 		Expect(matches(enrolled(c1, bob))).To(BeTrue(), "another student taking a seat in the course")
 		Expect(matches(limit(c1, 1))).To(BeTrue(), "a limit change of the course")
 		Expect(matches(enrolled(c2, ada))).To(BeTrue(), "the student joining another course")
-		Expect(matches(subscribed(ada, cm.Basic))).To(BeTrue(), "a tier change of the student")
+		Expect(matches(subscribed(ada, courseapp.Basic))).To(BeTrue(), "a tier change of the student")
 		Expect(matches(enrolled(c9, bob))).To(BeFalse(), "another student in another course")
 		Expect(matches(posted(c1, tok1))).To(BeFalse(), "an announcement on the course")
 	})
@@ -92,25 +95,25 @@ var _ = Describe("Step 3: enrollment", func() {
 			Expect(want.Error()).To(Equal(message))
 		},
 		Entry("a course that does not exist, before the student is looked at",
-			nil, cm.ErrCourseNotFound, "Course does not exist."),
+			nil, courseapp.ErrCourseNotFound, "Course does not exist."),
 		Entry("a student who is not registered",
-			events(course(c1, 5)), cm.ErrStudentNotRegistered, "Student is not registered."),
+			events(course(c1, 5)), courseapp.ErrStudentNotRegistered, "Student is not registered."),
 		Entry("a student enrolled already, before the course is found full",
-			events(course(c1, 1), registered(ada), enrolled(c1, ada)), cm.ErrAlreadyEnrolled, "Student is already enrolled in this course."),
+			events(course(c1, 1), registered(ada), enrolled(c1, ada)), courseapp.ErrAlreadyEnrolled, "Student is already enrolled in this course."),
 		Entry("a full course, counting a limit change",
 			events(course(c1, 1), limit(c1, 2), registered(bob), registered(cyd), enrolled(c1, bob), enrolled(c1, cyd), registered(ada)),
-			cm.CourseFullError{Max: 2}, "Course is at maximum capacity (2 students)."),
+			courseapp.CourseFullError{Max: 2}, "Course is at maximum capacity (2 students)."),
 		Entry("a student at the tier's limit",
 			events(registered(ada), enrolled(c2, ada), enrolled(c3, ada), course(c1, 30)),
-			cm.EnrollmentLimitError{Max: 2, Tier: cm.Basic}, "Student has reached their enrollment limit (2 courses for Basic tier)."),
+			courseapp.EnrollmentLimitError{Max: 2, Tier: courseapp.Basic}, "Student has reached their enrollment limit (2 courses for Basic tier)."),
 		Entry("a full course before the tier's limit",
 			events(registered(ada), enrolled(c2, ada), enrolled(c3, ada), course(c1, 1), registered(bob), enrolled(c1, bob)),
-			cm.CourseFullError{Max: 1}, "Course is at maximum capacity (1 students)."),
+			courseapp.CourseFullError{Max: 1}, "Course is at maximum capacity (1 students)."),
 	)
 
 	It("lets an upgraded student join more courses", func(ctx SpecContext) {
 		gwt.NewScenario(ctx).
-			Given(registered(ada), enrolled(c2, ada), enrolled(c3, ada), course(c1, 30), subscribed(ada, cm.Standard)).
+			Given(registered(ada), enrolled(c2, ada), enrolled(c3, ada), course(c1, 30), subscribed(ada, courseapp.Standard)).
 			When(handle(enroll(c1, ada))).
 			ThenAppended(cm.StudentEnrolledToCourseType)
 	})
@@ -130,7 +133,7 @@ var _ = Describe("Step 3: enrollment", func() {
 		Expect(err).To(matchers.BeRejectedByCondition())
 
 		_, err = cmds.Handle(ctx, enroll(c1, bob))
-		Expect(err).To(MatchError(cm.CourseFullError{Max: 1}))
+		Expect(err).To(MatchError(courseapp.CourseFullError{Max: 1}))
 		Expect(err).To(MatchError("Course is at maximum capacity (1 students)."))
 	})
 
@@ -160,11 +163,11 @@ var _ = Describe("Step 3: enrollment", func() {
 	It("gives up with the enrollment's conflict message when every attempt conflicts", func(ctx SpecContext) {
 		s := newStore()
 		given(ctx, s, course(c1, 5), registered(ada))
-		w := interleaveAlways(s, func(int) []store.Event { return []store.Event{subscribed(ada, cm.Master)} })
+		w := interleaveAlways(s, func(int) []store.Event { return []store.Event{subscribed(ada, courseapp.Master)} })
 		_, err := commandsOn(w).Handle(ctx, enroll(c1, ada))
 		Expect(err).To(MatchError("Failed to enroll student due to concurrent updates. Please try again."))
 		Expect(err).To(MatchError(store.ErrAppendConditionFailed))
-		Expect(w.Conflicts).To(Equal(cm.DefaultRetry.Attempts))
+		Expect(w.Conflicts).To(Equal(courseapp.DefaultRetry.Attempts))
 	})
 
 	It("fills a course of 5 seats with exactly 5 of 20 racing students; every other one hears that it is full", func(ctx SpecContext) {
@@ -181,7 +184,7 @@ var _ = Describe("Step 3: enrollment", func() {
 		Expect(succeeded(errs)).To(Equal(5))
 		for _, err := range errs {
 			if err != nil {
-				Expect(err).To(MatchError(cm.CourseFullError{Max: 5}))
+				Expect(err).To(MatchError(courseapp.CourseFullError{Max: 5}))
 			}
 		}
 		Expect(eventsOf(ctx, s, cm.StudentEnrolledToCourseType)).To(HaveLen(5))

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/opossum-go/opossum/internal/courseapp"
 	"github.com/opossum-go/opossum/store"
 )
 
@@ -91,8 +92,8 @@ func (e StudentRegistered) Event() store.Event {
 
 // StudentSubscriptionUpdated: the student's tier changed.
 type StudentSubscriptionUpdated struct {
-	StudentID      string `json:"studentId"`
-	EnrollmentTier Tier   `json:"enrollmentTier"`
+	StudentID      string         `json:"studentId"`
+	EnrollmentTier courseapp.Tier `json:"enrollmentTier"`
 }
 
 // Event returns the fact tagged with the student.
@@ -142,10 +143,10 @@ func (e StudentEnrolledToCourse) Event() store.Event {
 // have no gaps. The customer is any party with an id; it is not checked
 // against the students.
 type InvoiceCreated struct {
-	InvoiceNumber int       `json:"invoiceNumber"`
-	CustomerID    string    `json:"customerId"`
-	Amount        Money     `json:"amount"`
-	IssuedAt      time.Time `json:"issuedAt"`
+	InvoiceNumber int             `json:"invoiceNumber"`
+	CustomerID    string          `json:"customerId"`
+	Amount        courseapp.Money `json:"amount"`
+	IssuedAt      time.Time       `json:"issuedAt"`
 }
 
 // Event returns the fact tagged with its number (and nothing else: the
@@ -222,12 +223,12 @@ func (e ExamRegistrationTokenRevoked) Event() store.Event {
 
 // CourseBookDefined: a book for a course went on sale at Price.
 type CourseBookDefined struct {
-	BookID   string `json:"bookId"`
-	Title    string `json:"title"`
-	Author   string `json:"author"`
-	Isbn     string `json:"isbn"`
-	Price    Money  `json:"price"`
-	CourseID string `json:"courseId"`
+	BookID   string          `json:"bookId"`
+	Title    string          `json:"title"`
+	Author   string          `json:"author"`
+	Isbn     string          `json:"isbn"`
+	Price    courseapp.Money `json:"price"`
+	CourseID string          `json:"courseId"`
 }
 
 // Event returns the fact tagged with the book and its course.
@@ -238,8 +239,8 @@ func (e CourseBookDefined) Event() store.Event {
 // CourseBookPriceChanged: the book now costs NewPrice. The previous price
 // stays valid for a grace period (see PriceWithGracePeriod).
 type CourseBookPriceChanged struct {
-	BookID   string `json:"bookId"`
-	NewPrice Money  `json:"newPrice"`
+	BookID   string          `json:"bookId"`
+	NewPrice courseapp.Money `json:"newPrice"`
 }
 
 // Event returns the fact tagged with the book.
@@ -251,10 +252,10 @@ func (e CourseBookPriceChanged) Event() store.Event {
 // the student was shown. CourseID is the book's course, copied from its
 // definition when the purchase was decided.
 type CourseBookPurchased struct {
-	BookID    string `json:"bookId"`
-	StudentID string `json:"studentId"`
-	CourseID  string `json:"courseId"`
-	PricePaid Money  `json:"pricePaid"`
+	BookID    string          `json:"bookId"`
+	StudentID string          `json:"studentId"`
+	CourseID  string          `json:"courseId"`
+	PricePaid courseapp.Money `json:"pricePaid"`
 }
 
 // Event returns the fact tagged with the book, the student and the course.
@@ -264,8 +265,8 @@ func (e CourseBookPurchased) Event() store.Event {
 
 // OrderLine is one book of an order and the price paid for it.
 type OrderLine struct {
-	BookID    string `json:"bookId"`
-	PricePaid Money  `json:"pricePaid"`
+	BookID    string          `json:"bookId"`
+	PricePaid courseapp.Money `json:"pricePaid"`
 }
 
 // CourseBooksOrdered: a student ordered books of one course in a shopping

@@ -1,7 +1,7 @@
 package coursemanagement
 
 import (
-	"github.com/opossum-go/opossum/specs/todo"
+	"github.com/opossum-go/opossum/internal/courseapp"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/decision"
 )
@@ -29,18 +29,16 @@ type ExamToken struct {
 // Issued, Redeemed and Revoked events tagged with it. It starts NotIssued;
 // Issued records the exam, which the later states keep.
 func TokenStatus(tokenID string) decision.Projection[ExamToken] {
-	// TODO: Initial is ExamToken{State: NotIssued}; the fold moves the
-	// state and keeps the ExamID of the Issued event.
-	todo.Implement("README step 6")
-	return decision.Projection[ExamToken]{}
+	// TODO: Initial is ExamToken{State: NotIssued}; the fold moves the state
+	// and keeps the ExamID of the Issued event.
+	panic("TODO: implement TokenStatus (lessons/05-coursemanagement/examtokens.go:34) — README step 6")
 }
 
 // DecideTokenIssue decides IssueExamToken (README step 6): the course
 // exists (ErrCourseNotFound). It returns one ExamRegistrationTokenIssued.
-func DecideTokenIssue(courseExists bool, cmd IssueExamToken) ([]store.Event, error) {
+func DecideTokenIssue(courseExists bool, cmd courseapp.IssueExamToken) ([]store.Event, error) {
 	// TODO: one check, then the issued event.
-	todo.Implement("README step 6")
-	return nil, nil
+	panic("TODO: implement DecideTokenIssue (lessons/05-coursemanagement/examtokens.go:41) — README step 6")
 }
 
 // DecideTokenRedemption decides RedeemExamToken (README step 6). By the
@@ -48,18 +46,16 @@ func DecideTokenIssue(courseExists bool, cmd IssueExamToken) ([]store.Event, err
 // Redeemed is ErrTokenUsed; an Issued token still needs a registered
 // student (ErrStudentNotRegistered). It returns one
 // ExamRegistrationTokenRedeemed for the token's exam.
-func DecideTokenRedemption(token ExamToken, studentExists bool, cmd RedeemExamToken) ([]store.Event, error) {
+func DecideTokenRedemption(token ExamToken, studentExists bool, cmd courseapp.RedeemExamToken) ([]store.Event, error) {
 	// TODO: a switch on the state, the student, then the redeemed event.
-	todo.Implement("README step 6")
-	return nil, nil
+	panic("TODO: implement DecideTokenRedemption (lessons/05-coursemanagement/examtokens.go:51) — README step 6")
 }
 
 // DecideTokenRevocation decides RevokeExamToken (README step 6). By the
 // token's state: NotIssued is ErrTokenNotFound, Revoked is
 // ErrTokenAlreadyRevoked, Redeemed is ErrTokenRedeemed. It returns one
 // ExamRegistrationTokenRevoked for the token's exam.
-func DecideTokenRevocation(token ExamToken, cmd RevokeExamToken) ([]store.Event, error) {
+func DecideTokenRevocation(token ExamToken, cmd courseapp.RevokeExamToken) ([]store.Event, error) {
 	// TODO: a switch on the state, then the revoked event.
-	todo.Implement("README step 6")
-	return nil, nil
+	panic("TODO: implement DecideTokenRevocation (lessons/05-coursemanagement/examtokens.go:60) — README step 6")
 }

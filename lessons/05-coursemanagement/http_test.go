@@ -19,7 +19,8 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	cm "github.com/opossum-go/opossum/lessons/05-coursemanagement"
+	"github.com/opossum-go/opossum/internal/courseapp"
+	"github.com/opossum-go/opossum/specs/steps"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/decision"
 )
@@ -47,7 +48,7 @@ func (r reply) String() string {
 }
 
 // serve starts the application's HTTP API on a loopback port.
-func serve(opts *cm.Options) (*api, *cm.App) {
+func serve(opts *courseapp.Options) (*api, *courseapp.App) {
 	GinkgoHelper()
 	app := openApp(opts)
 	srv := httptest.NewServer(app.Handler())
@@ -82,7 +83,7 @@ func (a *api) try(ctx context.Context, method, path string, body any) (reply, er
 	if method == http.MethodGet {
 		a.mu.Lock()
 		if a.position > 0 {
-			req.Header.Set(cm.MinPositionHeader, strconv.FormatUint(a.position, 10))
+			req.Header.Set(courseapp.MinPositionHeader, strconv.FormatUint(a.position, 10))
 		}
 		a.mu.Unlock()
 	}
@@ -95,7 +96,7 @@ func (a *api) try(ctx context.Context, method, path string, body any) (reply, er
 	if err != nil {
 		return reply{}, err
 	}
-	if p, err := strconv.ParseUint(resp.Header.Get(cm.PositionHeader), 10, 64); err == nil {
+	if p, err := strconv.ParseUint(resp.Header.Get(courseapp.PositionHeader), 10, 64); err == nil {
 		a.mu.Lock()
 		a.position = max(a.position, p)
 		a.mu.Unlock()
@@ -137,7 +138,7 @@ func expectProblem(r reply, status int, detail string) {
 	GinkgoHelper()
 	expectStatus(r, status)
 	Expect(r.Header.Get("Content-Type")).To(Equal("application/problem+json"))
-	p := decodeAs[cm.Problem](r)
+	p := decodeAs[courseapp.Problem](r)
 	Expect(p.Status).To(Equal(status))
 	Expect(p.Detail).To(Equal(detail))
 	Expect(p.Instance).To(Equal(strings.Split(r.Path, "?")[0]))
@@ -198,9 +199,9 @@ var endpoints = []string{
 	"GET /openapi.json",
 }
 
-var _ = Describe("Step 10: the application over HTTP", func() {
+var _ = steps.Describe("Step 10: the application over HTTP", func() {
 	var a *api
-	var app *cm.App
+	var app *courseapp.App
 
 	BeforeEach(func() {
 		a, app = serve(nil)
@@ -235,18 +236,18 @@ var _ = Describe("Step 10: the application over HTTP", func() {
 			r := a.post(ctx, "/students", map[string]string{"firstName": "Ada", "lastName": "Lovelace", "email": "ada@example.com"})
 			id := idOf(r, "id")
 			Expect(r.Header.Get("Location")).To(Equal("/students/" + id))
-			Expect(r.Header.Get(cm.PositionHeader)).NotTo(BeEmpty())
+			Expect(r.Header.Get(courseapp.PositionHeader)).NotTo(BeEmpty())
 
-			s := decodeAs[cm.StudentShortInfo](a.get(ctx, "/students/"+id))
-			Expect(s).To(Equal(cm.StudentShortInfo{StudentID: id, FirstName: "Ada", LastName: "Lovelace", Email: "ada@example.com",
-				EnrollmentTier: cm.Basic, MaxEnrollmentCount: 2}))
+			s := decodeAs[courseapp.StudentShortInfo](a.get(ctx, "/students/"+id))
+			Expect(s).To(Equal(courseapp.StudentShortInfo{StudentID: id, FirstName: "Ada", LastName: "Lovelace", Email: "ada@example.com",
+				EnrollmentTier: courseapp.Basic, MaxEnrollmentCount: 2}))
 		})
 
 		It("refuses a taken email with 400 and the message as a problem's detail", func(ctx SpecContext) {
 			a.student(ctx, "Ada", "Lovelace", "ada@example.com")
 			r := a.post(ctx, "/students", map[string]string{"firstName": "Ada", "lastName": "King", "email": " ADA@example.com"})
 			expectProblem(r, http.StatusBadRequest, "A user with this email already exists.")
-			Expect(decodeAs[cm.Problem](r).Title).To(Equal("Bad Request"))
+			Expect(decodeAs[courseapp.Problem](r).Title).To(Equal("Bad Request"))
 		})
 
 		It("lets exactly one of several concurrent registrations with one email in; the others get 409 (lost the race) or 400 (came after)", func(ctx SpecContext) {
@@ -263,7 +264,7 @@ var _ = Describe("Step 10: the application over HTTP", func() {
 				case http.StatusCreated:
 					created++
 				case http.StatusConflict:
-					Expect(decodeAs[cm.Problem](r).Detail).To(Equal(cm.ConflictMessage))
+					Expect(decodeAs[courseapp.Problem](r).Detail).To(Equal(courseapp.ConflictMessage))
 				default:
 					expectProblem(r, http.StatusBadRequest, "A user with this email already exists.")
 				}
@@ -274,19 +275,19 @@ var _ = Describe("Step 10: the application over HTTP", func() {
 		It("changes a student's tier (200) and refuses an unknown student or tier (400)", func(ctx SpecContext) {
 			id := a.student(ctx, "Ada", "Lovelace", "ada@example.com")
 			expectStatus(a.patch(ctx, "/students/"+id+"/subscription", map[string]string{"enrollmentTier": "Professional"}), http.StatusOK)
-			s := decodeAs[cm.StudentShortInfo](a.get(ctx, "/students/"+id))
-			Expect(s.EnrollmentTier).To(Equal(cm.Professional))
+			s := decodeAs[courseapp.StudentShortInfo](a.get(ctx, "/students/"+id))
+			Expect(s.EnrollmentTier).To(Equal(courseapp.Professional))
 			Expect(s.MaxEnrollmentCount).To(Equal(10))
 
-			other := cm.NewID()
+			other := courseapp.NewID()
 			expectProblem(a.patch(ctx, "/students/"+other+"/subscription", map[string]string{"enrollmentTier": "Master"}),
 				http.StatusBadRequest, "Student with ID "+other+" does not exist.")
 			expectProblem(a.patch(ctx, "/students/"+id+"/subscription", map[string]string{"enrollmentTier": "None"}),
-				http.StatusBadRequest, cm.ErrInvalidTier.Error())
+				http.StatusBadRequest, courseapp.ErrInvalidTier.Error())
 		})
 
 		It("answers 404 for a student it does not know, with the reference messages", func(ctx SpecContext) {
-			id := cm.NewID()
+			id := courseapp.NewID()
 			expectProblem(a.get(ctx, "/students/"+id), http.StatusNotFound, "Student with ID "+id+" not found.")
 			expectProblem(a.get(ctx, "/students/"+id+"/details"), http.StatusNotFound, "Student with ID "+id+" not found.")
 			expectProblem(a.get(ctx, "/students/"+id+"/purchased-books"), http.StatusNotFound, "No purchase history found for student "+id+".")
@@ -300,8 +301,8 @@ var _ = Describe("Step 10: the application over HTTP", func() {
 			id := idOf(r, "id")
 			Expect(r.Header.Get("Location")).To(Equal("/courses/" + id))
 			expectStatus(a.patch(ctx, "/courses/"+id+"/student-limit", map[string]int{"newMaxStudentCount": 12}), http.StatusOK)
-			Expect(decodeAs[cm.CourseDetails](a.get(ctx, "/courses/"+id+"/details"))).To(Equal(cm.CourseDetails{
-				CourseID: id, Name: "Algebra", Description: "Groups", MaxStudentCount: 12, EnrolledStudents: []cm.EnrolledStudent{}}))
+			Expect(decodeAs[courseapp.CourseDetails](a.get(ctx, "/courses/"+id+"/details"))).To(Equal(courseapp.CourseDetails{
+				CourseID: id, Name: "Algebra", Description: "Groups", MaxStudentCount: 12, EnrolledStudents: []courseapp.EnrolledStudent{}}))
 		})
 
 		It("refuses an unusable course or limit with 400", func(ctx SpecContext) {
@@ -310,7 +311,7 @@ var _ = Describe("Step 10: the application over HTTP", func() {
 			id := a.course(ctx, "Algebra", 5)
 			expectProblem(a.patch(ctx, "/courses/"+id+"/student-limit", map[string]int{"newMaxStudentCount": 0}),
 				http.StatusBadRequest, "Maximum student count must be greater than zero.")
-			other := cm.NewID()
+			other := courseapp.NewID()
 			expectProblem(a.patch(ctx, "/courses/"+other+"/student-limit", map[string]int{"newMaxStudentCount": 3}),
 				http.StatusBadRequest, "Course with ID "+other+" does not exist.")
 			expectProblem(a.get(ctx, "/courses/"+other), http.StatusNotFound, "Course with ID "+other+" not found.")
@@ -327,8 +328,8 @@ var _ = Describe("Step 10: the application over HTTP", func() {
 
 			expectProblem(a.enroll(ctx, small, ada), http.StatusBadRequest, "Student is already enrolled in this course.")
 			expectProblem(a.enroll(ctx, small, bob), http.StatusBadRequest, "Course is at maximum capacity (1 students).")
-			expectProblem(a.enroll(ctx, small, cm.NewID()), http.StatusBadRequest, "Student is not registered.")
-			expectProblem(a.enroll(ctx, cm.NewID(), ada), http.StatusBadRequest, "Course does not exist.")
+			expectProblem(a.enroll(ctx, small, courseapp.NewID()), http.StatusBadRequest, "Student is not registered.")
+			expectProblem(a.enroll(ctx, courseapp.NewID(), ada), http.StatusBadRequest, "Course does not exist.")
 			expectStatus(a.enroll(ctx, a.course(ctx, "Second", 5), ada), http.StatusCreated)
 			expectProblem(a.enroll(ctx, a.course(ctx, "Third", 5), ada), http.StatusBadRequest,
 				"Student has reached their enrollment limit (2 courses for Basic tier).")
@@ -337,7 +338,7 @@ var _ = Describe("Step 10: the application over HTTP", func() {
 			for i := range 3 {
 				expectStatus(a.enroll(ctx, a.course(ctx, fmt.Sprintf("More %d", i), 5), ada), http.StatusCreated)
 			}
-			s := decodeAs[cm.StudentDetails](a.get(ctx, "/students/"+ada+"/details"))
+			s := decodeAs[courseapp.StudentDetails](a.get(ctx, "/students/"+ada+"/details"))
 			Expect(s.EnrolledCourses).To(HaveLen(5))
 			Expect(s.IsMaxedOut).To(BeTrue())
 		})
@@ -369,10 +370,10 @@ var _ = Describe("Step 10: the application over HTTP", func() {
 					expectProblem(r, http.StatusBadRequest, fmt.Sprintf("Course is at maximum capacity (%d students).", capacity))
 				}
 				Expect(won).To(Equal(capacity - taken))
-				c := decodeAs[cm.CourseShortInfo](a.get(ctx, "/courses/"+courseID))
+				c := decodeAs[courseapp.CourseShortInfo](a.get(ctx, "/courses/"+courseID))
 				Expect(c.CurrentEnrollmentCount).To(Equal(capacity))
 				Expect(c.IsFull).To(BeTrue())
-				Expect(decodeAs[cm.CourseDetails](a.get(ctx, "/courses/"+courseID+"/details")).EnrolledStudents).To(HaveLen(capacity))
+				Expect(decodeAs[courseapp.CourseDetails](a.get(ctx, "/courses/"+courseID+"/details")).EnrolledStudents).To(HaveLen(capacity))
 			},
 			Entry("the last seat of three", 3, 2),
 			Entry("five free seats", 5, 0),
@@ -381,7 +382,7 @@ var _ = Describe("Step 10: the application over HTTP", func() {
 		It("answers 409 when every attempt of a decision conflicts", func(ctx SpecContext) {
 			var mu sync.Mutex
 			var target string
-			a, _ = serve(&cm.Options{
+			a, _ = serve(&courseapp.Options{
 				Retry: &decision.Policy{Attempts: 3, BaseDelay: time.Millisecond},
 				WrapStore: func(s store.EventStore) store.EventStore {
 					return interleaveAlways(s, func(int) []store.Event {
@@ -390,7 +391,7 @@ var _ = Describe("Step 10: the application over HTTP", func() {
 						if target == "" {
 							return nil
 						}
-						return []store.Event{subscribed(target, cm.Master)} // inside the student's boundary
+						return []store.Event{subscribed(target, courseapp.Master)} // inside the student's boundary
 					})
 				},
 			})
@@ -405,20 +406,20 @@ var _ = Describe("Step 10: the application over HTTP", func() {
 
 	Describe("invoices", func() {
 		It("numbers invoices 1, 2, 3, lists and serves them", func(ctx SpecContext) {
-			customer := cm.NewID()
+			customer := courseapp.NewID()
 			for n := 1; n <= 3; n++ {
 				r := a.post(ctx, "/invoices", map[string]any{"customerId": customer, "amount": 10.5 * float64(n)})
 				expectStatus(r, http.StatusCreated)
 				Expect(decodeAs[map[string]int](r)).To(Equal(map[string]int{"invoiceNumber": n}))
 				Expect(r.Header.Get("Location")).To(Equal(fmt.Sprintf("/invoices/%d", n)))
 			}
-			page := decodeAs[cm.Page[cm.Invoice]](a.get(ctx, "/invoices"))
+			page := decodeAs[courseapp.Page[courseapp.Invoice]](a.get(ctx, "/invoices"))
 			Expect(page.Items).To(HaveLen(3))
 			Expect(page.Items[0].InvoiceNumber).To(Equal(1))
-			Expect(page.Items[2].Amount).To(Equal(cm.Money(3150)))
-			desc := decodeAs[cm.Page[cm.Invoice]](a.get(ctx, "/invoices?sortBy=Amount&sortOrder=Descending"))
+			Expect(page.Items[2].Amount).To(Equal(courseapp.Money(3150)))
+			desc := decodeAs[courseapp.Page[courseapp.Invoice]](a.get(ctx, "/invoices?sortBy=Amount&sortOrder=Descending"))
 			Expect(desc.Items[0].InvoiceNumber).To(Equal(3))
-			Expect(decodeAs[cm.Invoice](a.get(ctx, "/invoices/2")).CustomerID).To(Equal(customer))
+			Expect(decodeAs[courseapp.Invoice](a.get(ctx, "/invoices/2")).CustomerID).To(Equal(customer))
 			expectProblem(a.get(ctx, "/invoices/999999"), http.StatusNotFound, "Invoice 999999 not found.")
 		})
 
@@ -437,7 +438,7 @@ var _ = Describe("Step 10: the application over HTTP", func() {
 	Describe("announcements and exam tokens", func() {
 		It("posts an announcement once per token, retracts it, and accepts the token again", func(ctx SpecContext) {
 			courseID := a.course(ctx, "Algebra", 5)
-			token := cm.NewID()
+			token := courseapp.NewID()
 			body := map[string]string{"title": "Welcome", "body": "Hello", "idempotencyToken": token}
 			r := a.post(ctx, "/courses/"+courseID+"/announcements", body)
 			announcement := idOf(r, "announcementId")
@@ -448,7 +449,7 @@ var _ = Describe("Step 10: the application over HTTP", func() {
 			expectProblem(a.post(ctx, "/courses/"+courseID+"/announcements/"+token+"/retract", nil), http.StatusBadRequest,
 				"Announcement has already been retracted.")
 			expectStatus(a.post(ctx, "/courses/"+courseID+"/announcements", body), http.StatusCreated)
-			expectProblem(a.post(ctx, "/courses/"+cm.NewID()+"/announcements", map[string]string{"idempotencyToken": cm.NewID()}),
+			expectProblem(a.post(ctx, "/courses/"+courseapp.NewID()+"/announcements", map[string]string{"idempotencyToken": courseapp.NewID()}),
 				http.StatusBadRequest, "Course does not exist.")
 			expectProblem(a.post(ctx, "/courses/"+courseID+"/announcements", map[string]string{"idempotencyToken": "again"}),
 				http.StatusBadRequest, "'idempotencyToken' must be a valid non-empty GUID.")
@@ -459,7 +460,7 @@ var _ = Describe("Step 10: the application over HTTP", func() {
 			ada := a.student(ctx, "Ada", "Lovelace", "ada@example.com")
 			issue := func() string {
 				GinkgoHelper()
-				r := a.post(ctx, "/exams/"+cm.NewID()+"/registration-tokens", map[string]string{"courseId": courseID})
+				r := a.post(ctx, "/exams/"+courseapp.NewID()+"/registration-tokens", map[string]string{"courseId": courseID})
 				id := idOf(r, "tokenId")
 				Expect(r.Header.Get("Location")).To(Equal("/exams/registration-tokens/" + id))
 				return id
@@ -474,8 +475,8 @@ var _ = Describe("Step 10: the application over HTTP", func() {
 			expectStatus(a.del(ctx, "/exams/registration-tokens/"+second), http.StatusOK)
 			expectProblem(redeem(second), http.StatusBadRequest, "Exam registration token has been revoked.")
 			expectProblem(a.del(ctx, "/exams/registration-tokens/"+second), http.StatusBadRequest, "Exam registration token has already been revoked.")
-			expectProblem(redeem(cm.NewID()), http.StatusBadRequest, "Exam registration token not found.")
-			expectProblem(a.post(ctx, "/exams/"+cm.NewID()+"/registration-tokens", map[string]string{"courseId": cm.NewID()}),
+			expectProblem(redeem(courseapp.NewID()), http.StatusBadRequest, "Exam registration token not found.")
+			expectProblem(a.post(ctx, "/exams/"+courseapp.NewID()+"/registration-tokens", map[string]string{"courseId": courseapp.NewID()}),
 				http.StatusBadRequest, "Course does not exist.")
 		})
 	})
@@ -493,7 +494,7 @@ var _ = Describe("Step 10: the application over HTTP", func() {
 			Expect(r.Header.Get("Location")).To(Equal("/students/" + ada + "/purchased-books"))
 			expectProblem(a.post(ctx, "/course-books/"+b1+"/purchase", map[string]any{"studentId": ada, "displayedPrice": 19.99}),
 				http.StatusBadRequest, "The displayed price 19.99 is no longer valid. Please refresh and try again.")
-			missing := cm.NewID()
+			missing := courseapp.NewID()
 			expectProblem(a.post(ctx, "/course-books/"+missing+"/purchase", map[string]any{"studentId": ada, "displayedPrice": 1}),
 				http.StatusBadRequest, "Course book '"+missing+"' does not exist.")
 
@@ -502,21 +503,21 @@ var _ = Describe("Step 10: the application over HTTP", func() {
 			expectProblem(a.post(ctx, "/course-books/order", map[string]any{"studentId": ada, "items": []any{}}),
 				http.StatusBadRequest, "Order must contain at least one item.")
 
-			catalog := decodeAs[cm.Page[cm.CourseBook]](a.get(ctx, "/course-books?sortBy=Price&sortOrder=desc"))
+			catalog := decodeAs[courseapp.Page[courseapp.CourseBook]](a.get(ctx, "/course-books?sortBy=Price&sortOrder=desc"))
 			Expect(catalog.Items).To(HaveLen(2))
 			Expect(catalog.Items[0].BookID).To(Equal(b2))
-			Expect(catalog.Items[1].CurrentPrice).To(Equal(cm.Money(2500)))
+			Expect(catalog.Items[1].CurrentPrice).To(Equal(courseapp.Money(2500)))
 
-			history := decodeAs[cm.StudentPurchasedBooks](a.get(ctx, "/students/"+ada+"/purchased-books"))
+			history := decodeAs[courseapp.StudentPurchasedBooks](a.get(ctx, "/students/"+ada+"/purchased-books"))
 			Expect(history.Books).To(ConsistOf(
-				And(HaveField("BookID", b1), HaveField("TotalPaid", cm.Money(4500)), HaveField("PurchaseCount", 2)),
-				And(HaveField("BookID", b2), HaveField("TotalPaid", cm.Money(3550)), HaveField("PurchaseCount", 1))))
+				And(HaveField("BookID", b1), HaveField("TotalPaid", courseapp.Money(4500)), HaveField("PurchaseCount", 2)),
+				And(HaveField("BookID", b2), HaveField("TotalPaid", courseapp.Money(3550)), HaveField("PurchaseCount", 1))))
 
-			buyers := decodeAs[cm.CourseBuyers](a.get(ctx, "/courses/"+physics+"/book-buyers"))
+			buyers := decodeAs[courseapp.CourseBuyers](a.get(ctx, "/courses/"+physics+"/book-buyers"))
 			Expect(buyers.Buyers).To(ConsistOf(And(HaveField("StudentID", ada), HaveField("BookID", b2))),
 				"the order spanned two courses: each course sees its part")
-			Expect(decodeAs[cm.CourseBuyers](a.get(ctx, "/courses/"+algebra+"/book-buyers")).Buyers).To(HaveLen(2))
-			other := cm.NewID()
+			Expect(decodeAs[courseapp.CourseBuyers](a.get(ctx, "/courses/"+algebra+"/book-buyers")).Buyers).To(HaveLen(2))
+			other := courseapp.NewID()
 			expectProblem(a.get(ctx, "/courses/"+other+"/book-buyers"), http.StatusNotFound, "No course buyers data found for course "+other+".")
 		})
 	})
@@ -537,17 +538,17 @@ var _ = Describe("Step 10: the application over HTTP", func() {
 			expectStatus(a.patch(ctx, "/courses/aggregate/"+courseID+"/capacity", map[string]int{"newCapacity": 1}), http.StatusOK)
 			expectProblem(a.post(ctx, "/courses/aggregate/"+courseID+"/subscriptions", map[string]string{"studentId": bob}),
 				http.StatusBadRequest, fmt.Sprintf("Course %q is already fully booked.", courseID))
-			stranger := cm.NewID()
+			stranger := courseapp.NewID()
 			expectProblem(a.post(ctx, "/courses/aggregate/"+courseID+"/subscriptions", map[string]string{"studentId": stranger}),
 				http.StatusBadRequest, "Student '"+stranger+"' is not registered.")
-			other := cm.NewID()
+			other := courseapp.NewID()
 			expectProblem(a.patch(ctx, "/courses/aggregate/"+other+"/capacity", map[string]int{"newCapacity": 3}),
 				http.StatusNotFound, "Course '"+other+"' does not exist.")
 			expectProblem(a.post(ctx, "/courses/aggregate/"+other+"/subscriptions", map[string]string{"studentId": ada}),
 				http.StatusNotFound, "Course '"+other+"' does not exist.")
 
-			c := decodeAs[cm.CourseShortInfo](a.get(ctx, "/courses/"+courseID))
-			Expect(c).To(Equal(cm.CourseShortInfo{CourseID: courseID, Name: "Aggregates", MaxStudentCount: 1, CurrentEnrollmentCount: 1, IsFull: true}),
+			c := decodeAs[courseapp.CourseShortInfo](a.get(ctx, "/courses/"+courseID))
+			Expect(c).To(Equal(courseapp.CourseShortInfo{CourseID: courseID, Name: "Aggregates", MaxStudentCount: 1, CurrentEnrollmentCount: 1, IsFull: true}),
 				"the aggregate writes the same events as the DCB path: the same read models follow them")
 		})
 	})
@@ -566,13 +567,13 @@ var _ = Describe("Step 10: the application over HTTP", func() {
 			expectStatus(a.enroll(ctx, open, ada), http.StatusCreated)
 		})
 
-		students := func(ctx SpecContext, query string) cm.Page[cm.StudentShortInfo] {
+		students := func(ctx SpecContext, query string) courseapp.Page[courseapp.StudentShortInfo] {
 			GinkgoHelper()
 			r := a.get(ctx, "/students"+query)
 			expectStatus(r, http.StatusOK)
-			return decodeAs[cm.Page[cm.StudentShortInfo]](r)
+			return decodeAs[courseapp.Page[courseapp.StudentShortInfo]](r)
 		}
-		ids := func(p cm.Page[cm.StudentShortInfo]) []string {
+		ids := func(p courseapp.Page[courseapp.StudentShortInfo]) []string {
 			var out []string
 			for _, s := range p.Items {
 				out = append(out, s.StudentID)
@@ -606,9 +607,9 @@ var _ = Describe("Step 10: the application over HTTP", func() {
 			Expect(ids(students(ctx, "?tierFilter=Master"))).To(Equal([]string{bob}))
 			Expect(ids(students(ctx, "?isMaxedOut=true"))).To(Equal([]string{ada}))
 			Expect(ids(students(ctx, "?isMaxedOut=false&tierFilter=Standard"))).To(Equal([]string{cyd}))
-			courses := decodeAs[cm.Page[cm.CourseShortInfo]](a.get(ctx, "/courses?isFull=true"))
+			courses := decodeAs[courseapp.Page[courseapp.CourseShortInfo]](a.get(ctx, "/courses?isFull=true"))
 			Expect(courses.Items).To(ConsistOf(HaveField("Name", "Zoology")))
-			byCapacity := decodeAs[cm.Page[cm.CourseShortInfo]](a.get(ctx, "/courses?sortBy=Capacity&sortOrder=Descending"))
+			byCapacity := decodeAs[courseapp.Page[courseapp.CourseShortInfo]](a.get(ctx, "/courses?sortBy=Capacity&sortOrder=Descending"))
 			Expect(byCapacity.Items[0].Name).To(Equal("Algebra"))
 		})
 
@@ -641,7 +642,7 @@ var _ = Describe("Step 10: the application over HTTP", func() {
 		})
 
 		It("answers a read that waits for a position its read model does not reach with 503", func(ctx SpecContext) {
-			a, _ = serve(&cm.Options{ReadWait: 50 * time.Millisecond})
+			a, _ = serve(&courseapp.Options{ReadWait: 50 * time.Millisecond})
 			a.position = 1 << 40
 			expectStatus(a.get(ctx, "/students"), http.StatusServiceUnavailable)
 		})
@@ -657,13 +658,13 @@ var _ = Describe("Step 10: the application over HTTP", func() {
 		It("rebuilds every read model on request, and only the ones that need it otherwise", func(ctx SpecContext) {
 			r := a.post(ctx, "/admin/projections/rebuild?forceAll=true", nil)
 			expectStatus(r, http.StatusOK)
-			res := decodeAs[cm.RebuildResult](r)
+			res := decodeAs[courseapp.RebuildResult](r)
 			Expect(res.Success).To(BeTrue())
 			Expect(res.TotalRebuilt).To(Equal(8))
 			Expect(res.Details).To(HaveLen(8))
 			Expect(res.FailedProjections).To(BeEmpty())
 
-			again := decodeAs[cm.RebuildResult](a.post(ctx, "/admin/projections/rebuild?forceAll=false", nil))
+			again := decodeAs[courseapp.RebuildResult](a.post(ctx, "/admin/projections/rebuild?forceAll=false", nil))
 			Expect(again.TotalRebuilt).To(BeZero())
 		})
 
@@ -675,7 +676,7 @@ var _ = Describe("Step 10: the application over HTTP", func() {
 		})
 
 		It("reports each read model's status and checkpoint", func(ctx SpecContext) {
-			status := decodeAs[cm.StatusReport](a.get(ctx, "/admin/projections/status"))
+			status := decodeAs[courseapp.StatusReport](a.get(ctx, "/admin/projections/status"))
 			Expect(status.IsRebuilding).To(BeFalse())
 			Expect(status.Projections).To(HaveLen(8))
 			Expect(status.Projections).To(HaveEach(HaveField("State", "live")))
@@ -693,7 +694,7 @@ var _ = Describe("Step 10: the application over HTTP", func() {
 
 			expectStatus(a.del(ctx, "/admin/store?confirm=true"), http.StatusNoContent)
 			a.position = 0
-			Expect(decodeAs[cm.Page[cm.StudentShortInfo]](a.get(ctx, "/students")).TotalCount).To(BeZero())
+			Expect(decodeAs[courseapp.Page[courseapp.StudentShortInfo]](a.get(ctx, "/students")).TotalCount).To(BeZero())
 			head, err := app.Store().Head(ctx)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(head).To(BeZero())

@@ -6,14 +6,16 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/opossum-go/opossum/internal/courseapp"
 	cm "github.com/opossum-go/opossum/lessons/05-coursemanagement"
 	"github.com/opossum-go/opossum/specs/gwt"
+	"github.com/opossum-go/opossum/specs/steps"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/decision"
 )
 
-func createInvoice(amount cm.Money) cm.CreateInvoice {
-	return cm.CreateInvoice{CustomerID: customer, Amount: amount}
+func createInvoice(amount courseapp.Money) courseapp.CreateInvoice {
+	return courseapp.CreateInvoice{CustomerID: customer, Amount: amount}
 }
 
 // invoiceNumbers returns the numbers of the stored invoices, in position
@@ -29,7 +31,7 @@ func invoiceNumbers(stored []store.StoredEvent) []int {
 	return out
 }
 
-var _ = Describe("Step 4: gap-free invoice numbers", func() {
+var _ = steps.Describe("Step 4: gap-free invoice numbers", func() {
 	DescribeTable("the next number (NextInvoiceNumber)",
 		func(last *store.StoredEvent, want int) {
 			n, err := cm.NextInvoiceNumber(last)
@@ -72,26 +74,26 @@ var _ = Describe("Step 4: gap-free invoice numbers", func() {
 	})
 
 	DescribeTable("refuses an invoice that is not one",
-		func(ctx SpecContext, cmd cm.CreateInvoice, want error, message string) {
+		func(ctx SpecContext, cmd courseapp.CreateInvoice, want error, message string) {
 			gwt.NewScenario(ctx).
 				When(handle(cmd)).
 				ThenError(want).
 				ThenNothingAppended()
 			Expect(want.Error()).To(Equal(message))
 		},
-		Entry("the nil customer", cm.CreateInvoice{CustomerID: cm.NilID, Amount: 100},
-			cm.InvalidIDError{Field: "customerId"}, "'customerId' must be a valid non-empty GUID."),
-		Entry("a customer that is not a UUID", cm.CreateInvoice{CustomerID: "bob", Amount: 100},
-			cm.InvalidIDError{Field: "customerId"}, "'customerId' must be a valid non-empty GUID."),
-		Entry("no amount", createInvoice(0), cm.ErrInvalidAmount, "'amount' must be greater than zero."),
-		Entry("a negative amount", createInvoice(-100), cm.ErrInvalidAmount, "'amount' must be greater than zero."),
+		Entry("the nil customer", courseapp.CreateInvoice{CustomerID: courseapp.NilID, Amount: 100},
+			courseapp.InvalidIDError{Field: "customerId"}, "'customerId' must be a valid non-empty GUID."),
+		Entry("a customer that is not a UUID", courseapp.CreateInvoice{CustomerID: "bob", Amount: 100},
+			courseapp.InvalidIDError{Field: "customerId"}, "'customerId' must be a valid non-empty GUID."),
+		Entry("no amount", createInvoice(0), courseapp.ErrInvalidAmount, "'amount' must be greater than zero."),
+		Entry("a negative amount", createInvoice(-100), courseapp.ErrInvalidAmount, "'amount' must be greater than zero."),
 	)
 
 	It("numbers 20 concurrent invoices 1 to 20, in position order", func(ctx SpecContext) {
 		s := newStore()
 		// All invoices share one boundary and each round of the race has
 		// one winner: the last one may lose 19 times.
-		cmds := cm.NewCommands(s, &cm.CommandOptions{Retry: &decision.Policy{Attempts: 40, BaseDelay: time.Millisecond, MaxDelay: 20 * time.Millisecond}})
+		cmds := courseapp.NewCommands(s, cm.Decide, &courseapp.CommandOptions{Retry: &decision.Policy{Attempts: 40, BaseDelay: time.Millisecond, MaxDelay: 20 * time.Millisecond}})
 		errs := race(20, func(int) error {
 			_, err := cmds.Handle(ctx, createInvoice(100))
 			return err

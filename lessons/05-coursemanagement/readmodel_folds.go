@@ -1,7 +1,7 @@
 package coursemanagement
 
 import (
-	"github.com/opossum-go/opossum/specs/todo"
+	"github.com/opossum-go/opossum/internal/courseapp"
 	"github.com/opossum-go/opossum/store"
 )
 
@@ -10,18 +10,16 @@ import (
 // sets MaxStudentCount; an enrollment counts one more student. The last
 // two change an existing course only (for a nil current, return nil).
 // IsFull is derived after every change: enrolled >= max.
-func ApplyCourseShortInfo(cur *CourseShortInfo, e store.StoredEvent) (*CourseShortInfo, error) {
+func ApplyCourseShortInfo(cur *courseapp.CourseShortInfo, e store.StoredEvent) (*courseapp.CourseShortInfo, error) {
 	// TODO: a switch on e.Type; derive IsFull at the end.
-	todo.Implement("README step 8")
-	return nil, nil
+	panic("TODO: implement ApplyCourseShortInfo (lessons/05-coursemanagement/readmodel_folds.go:15) — README step 8")
 }
 
 // CourseShortInfoTags indexes a course by isFull, "true" or "false"
 // (README step 8).
-func CourseShortInfoTags(c *CourseShortInfo) []store.Tag {
+func CourseShortInfoTags(c *courseapp.CourseShortInfo) []store.Tag {
 	// TODO: one tag with the key IsFullKey.
-	todo.Implement("README step 8")
-	return nil
+	panic("TODO: implement CourseShortInfoTags (lessons/05-coursemanagement/readmodel_folds.go:22) — README step 8")
 }
 
 // ApplyStudentShortInfo folds a student's events into the list entry
@@ -29,19 +27,17 @@ func CourseShortInfoTags(c *CourseShortInfo) []store.Tag {
 // course; a subscription update sets the tier and its limit; an
 // enrollment counts one more course. The last two change an existing
 // student only. IsMaxedOut is derived after every change.
-func ApplyStudentShortInfo(cur *StudentShortInfo, e store.StoredEvent) (*StudentShortInfo, error) {
+func ApplyStudentShortInfo(cur *courseapp.StudentShortInfo, e store.StoredEvent) (*courseapp.StudentShortInfo, error) {
 	// TODO: like ApplyCourseShortInfo; derive MaxEnrollmentCount and
 	// IsMaxedOut at the end.
-	todo.Implement("README step 8")
-	return nil, nil
+	panic("TODO: implement ApplyStudentShortInfo (lessons/05-coursemanagement/readmodel_folds.go:33) — README step 8")
 }
 
 // StudentShortInfoTags indexes a student by enrollmentTier (the tier's
 // name) and isMaxedOut ("true" or "false") (README step 8).
-func StudentShortInfoTags(s *StudentShortInfo) []store.Tag {
+func StudentShortInfoTags(s *courseapp.StudentShortInfo) []store.Tag {
 	// TODO: two tags, EnrollmentTierKey and IsMaxedOutKey.
-	todo.Implement("README step 8")
-	return nil
+	panic("TODO: implement StudentShortInfoTags (lessons/05-coursemanagement/readmodel_folds.go:40) — README step 8")
 }
 
 // ApplyStudentPurchasedBooks folds a student's purchases and orders into
@@ -49,17 +45,15 @@ func StudentShortInfoTags(s *StudentShortInfo) []store.Tag {
 // the books were first bought. Each purchase, and each line of an order,
 // adds its price to TotalPaid and one to PurchaseCount; the event's
 // timestamp is FirstPurchasedAt of a new entry and moves LastPurchasedAt.
-func ApplyStudentPurchasedBooks(cur *StudentPurchasedBooks, e store.StoredEvent) (*StudentPurchasedBooks, error) {
-	// TODO: turn both event types into lines (book, price), then upsert
-	// each line by BookID.
-	todo.Implement("README step 8")
-	return nil, nil
+func ApplyStudentPurchasedBooks(cur *courseapp.StudentPurchasedBooks, e store.StoredEvent) (*courseapp.StudentPurchasedBooks, error) {
+	// TODO: turn both event types into lines (book, price), then upsert each
+	// line by BookID.
+	panic("TODO: implement ApplyStudentPurchasedBooks (lessons/05-coursemanagement/readmodel_folds.go:51) — README step 8")
 }
 
 // ApplyInvoice folds an InvoiceCreated into the invoice it creates (README
 // step 8).
-func ApplyInvoice(_ *Invoice, e store.StoredEvent) (*Invoice, error) {
+func ApplyInvoice(_ *courseapp.Invoice, e store.StoredEvent) (*courseapp.Invoice, error) {
 	// TODO: decode the event into a new Invoice.
-	todo.Implement("README step 8")
-	return nil, nil
+	panic("TODO: implement ApplyInvoice (lessons/05-coursemanagement/readmodel_folds.go:58) — README step 8")
 }

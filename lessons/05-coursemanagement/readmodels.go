@@ -3,115 +3,10 @@ package coursemanagement
 import (
 	"fmt"
 	"slices"
-	"time"
 
+	"github.com/opossum-go/opossum/internal/courseapp"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/projection"
-)
-
-// The states of the eight read models. Each is stored as the JSON of one
-// file per instance by store/projection and served by the HTTP API as it is.
-type (
-	// CourseShortInfo is a course in the course list.
-	CourseShortInfo struct {
-		CourseID               string `json:"courseId"`
-		Name                   string `json:"name"`
-		MaxStudentCount        int    `json:"maxStudentCount"`
-		CurrentEnrollmentCount int    `json:"currentEnrollmentCount"`
-		IsFull                 bool   `json:"isFull"`
-	}
-	// CourseDetails is a course with its students.
-	CourseDetails struct {
-		CourseID               string            `json:"courseId"`
-		Name                   string            `json:"name"`
-		Description            string            `json:"description"`
-		MaxStudentCount        int               `json:"maxStudentCount"`
-		CurrentEnrollmentCount int               `json:"currentEnrollmentCount"`
-		IsFull                 bool              `json:"isFull"`
-		EnrolledStudents       []EnrolledStudent `json:"enrolledStudents"`
-	}
-	// EnrolledStudent is a student of CourseDetails, as registered, and
-	// when the student enrolled.
-	EnrolledStudent struct {
-		StudentID  string    `json:"studentId"`
-		FirstName  string    `json:"firstName"`
-		LastName   string    `json:"lastName"`
-		Email      string    `json:"email"`
-		EnrolledAt time.Time `json:"enrolledAt"`
-	}
-	// StudentShortInfo is a student in the student list.
-	StudentShortInfo struct {
-		StudentID              string `json:"studentId"`
-		FirstName              string `json:"firstName"`
-		LastName               string `json:"lastName"`
-		Email                  string `json:"email"`
-		EnrollmentTier         Tier   `json:"enrollmentTier"`
-		CurrentEnrollmentCount int    `json:"currentEnrollmentCount"`
-		MaxEnrollmentCount     int    `json:"maxEnrollmentCount"`
-		IsMaxedOut             bool   `json:"isMaxedOut"`
-	}
-	// StudentDetails is a student with the courses the student is in.
-	StudentDetails struct {
-		StudentShortInfo
-		EnrolledCourses []EnrolledCourse `json:"enrolledCourses"`
-	}
-	// EnrolledCourse is a course of StudentDetails.
-	EnrolledCourse struct {
-		CourseID string `json:"courseId"`
-		Name     string `json:"name"`
-	}
-	// Invoice is an issued invoice.
-	Invoice struct {
-		InvoiceNumber int       `json:"invoiceNumber"`
-		CustomerID    string    `json:"customerId"`
-		Amount        Money     `json:"amount"`
-		IssuedAt      time.Time `json:"issuedAt"`
-	}
-	// CourseBook is a book in the catalog.
-	CourseBook struct {
-		BookID       string `json:"bookId"`
-		Title        string `json:"title"`
-		Author       string `json:"author"`
-		Isbn         string `json:"isbn"`
-		CourseID     string `json:"courseId"`
-		CurrentPrice Money  `json:"currentPrice"`
-	}
-	// CourseBuyers lists who bought the books of a course.
-	CourseBuyers struct {
-		CourseID   string      `json:"courseId"`
-		CourseName string      `json:"courseName"`
-		BookIDs    []string    `json:"bookIds"`
-		Buyers     []BookBuyer `json:"buyers"`
-	}
-	// BookBuyer is one purchase of a book of the course: a single purchase,
-	// or one line of an order.
-	BookBuyer struct {
-		StudentID   string    `json:"studentId"`
-		BookID      string    `json:"bookId"`
-		PricePaid   Money     `json:"pricePaid"`
-		PurchasedAt time.Time `json:"purchasedAt"`
-	}
-	// StudentPurchasedBooks is a student's purchase history, one entry per
-	// book however often it was bought.
-	StudentPurchasedBooks struct {
-		StudentID string          `json:"studentId"`
-		Books     []PurchasedBook `json:"books"`
-	}
-	// PurchasedBook is one book of a student's purchase history.
-	PurchasedBook struct {
-		BookID           string    `json:"bookId"`
-		TotalPaid        Money     `json:"totalPaid"`
-		PurchaseCount    int       `json:"purchaseCount"`
-		FirstPurchasedAt time.Time `json:"firstPurchasedAt"`
-		LastPurchasedAt  time.Time `json:"lastPurchasedAt"`
-	}
-)
-
-// Tag keys of the read models, which the list endpoints filter by.
-const (
-	IsFullKey         = "isFull"
-	EnrollmentTierKey = "enrollmentTier"
-	IsMaxedOutKey     = "isMaxedOut"
 )
 
 // The definitions of the eight read models. Every key is an entity's id
@@ -121,7 +16,7 @@ const (
 var (
 	// CourseShortInfoDefinition keys courses by their courseId tag and
 	// indexes them by isFull (README step 8).
-	CourseShortInfoDefinition = projection.Definition[CourseShortInfo]{
+	CourseShortInfoDefinition = projection.Definition[courseapp.CourseShortInfo]{
 		Name:       "CourseShortInfo",
 		Version:    1,
 		EventTypes: []string{CourseCreatedType, CourseStudentLimitModifiedType, StudentEnrolledToCourseType},
@@ -131,7 +26,7 @@ var (
 	}
 	// StudentShortInfoDefinition keys students by their studentId tag and
 	// indexes them by enrollmentTier and isMaxedOut (README step 8).
-	StudentShortInfoDefinition = projection.Definition[StudentShortInfo]{
+	StudentShortInfoDefinition = projection.Definition[courseapp.StudentShortInfo]{
 		Name:       "StudentShortInfo",
 		Version:    1,
 		EventTypes: []string{StudentRegisteredType, StudentSubscriptionUpdatedType, StudentEnrolledToCourseType},
@@ -141,7 +36,7 @@ var (
 	}
 	// StudentPurchasedBooksDefinition keys purchase histories by student
 	// (README step 8).
-	StudentPurchasedBooksDefinition = projection.Definition[StudentPurchasedBooks]{
+	StudentPurchasedBooksDefinition = projection.Definition[courseapp.StudentPurchasedBooks]{
 		Name:       "StudentPurchasedBooks",
 		Version:    1,
 		EventTypes: []string{CourseBookPurchasedType, CourseBooksOrderedType},
@@ -149,7 +44,7 @@ var (
 		Apply:      ApplyStudentPurchasedBooks,
 	}
 	// InvoiceDefinition keys invoices by number (README step 8).
-	InvoiceDefinition = projection.Definition[Invoice]{
+	InvoiceDefinition = projection.Definition[courseapp.Invoice]{
 		Name:       "Invoice",
 		Version:    1,
 		EventTypes: []string{InvoiceCreatedType},
@@ -159,7 +54,7 @@ var (
 	// CourseDetailsDefinition keys courses by their courseId tag; an
 	// enrollment brings the student's registration along as a related
 	// event, for the student's name and email.
-	CourseDetailsDefinition = projection.Definition[CourseDetails]{
+	CourseDetailsDefinition = projection.Definition[courseapp.CourseDetails]{
 		Name:         "CourseDetails",
 		Version:      1,
 		EventTypes:   []string{CourseCreatedType, CourseStudentLimitModifiedType, StudentEnrolledToCourseType},
@@ -169,7 +64,7 @@ var (
 	}
 	// StudentDetailsDefinition keys students by their studentId tag; an
 	// enrollment brings the course's creation along, for its name.
-	StudentDetailsDefinition = projection.Definition[StudentDetails]{
+	StudentDetailsDefinition = projection.Definition[courseapp.StudentDetails]{
 		Name:         "StudentDetails",
 		Version:      1,
 		EventTypes:   []string{StudentRegisteredType, StudentSubscriptionUpdatedType, StudentEnrolledToCourseType},
@@ -178,7 +73,7 @@ var (
 		ApplyRelated: applyStudentDetails,
 	}
 	// CourseBookCatalogDefinition keys books by their bookId tag.
-	CourseBookCatalogDefinition = projection.Definition[CourseBook]{
+	CourseBookCatalogDefinition = projection.Definition[courseapp.CourseBook]{
 		Name:       "CourseBookCatalog",
 		Version:    1,
 		EventTypes: []string{CourseBookDefinedType, CourseBookPriceChangedType},
@@ -188,7 +83,7 @@ var (
 	// CourseBuyersDefinition keys course buyers by the courseId tag, which
 	// each event it consumes carries exactly once: orders are recorded per
 	// course (see CourseBooksOrdered).
-	CourseBuyersDefinition = projection.Definition[CourseBuyers]{
+	CourseBuyersDefinition = projection.Definition[courseapp.CourseBuyers]{
 		Name:       "CourseBuyers",
 		Version:    1,
 		EventTypes: []string{CourseCreatedType, CourseBookDefinedType, CourseBookPurchasedType, CourseBooksOrderedType},
@@ -209,14 +104,14 @@ func relatedByType(on, want, key string) func(store.StoredEvent) (store.Query, b
 	}
 }
 
-func applyCourseDetails(c *CourseDetails, e store.StoredEvent, related []store.StoredEvent) (*CourseDetails, error) {
+func applyCourseDetails(c *courseapp.CourseDetails, e store.StoredEvent, related []store.StoredEvent) (*courseapp.CourseDetails, error) {
 	if e.Type == CourseCreatedType {
 		created, err := store.Decode[CourseCreated](e.Event)
 		if err != nil {
 			return nil, err
 		}
-		return &CourseDetails{CourseID: created.CourseID, Name: created.Name, Description: created.Description,
-			MaxStudentCount: created.MaxStudentCount, EnrolledStudents: []EnrolledStudent{}}, nil
+		return &courseapp.CourseDetails{CourseID: created.CourseID, Name: created.Name, Description: created.Description,
+			MaxStudentCount: created.MaxStudentCount, EnrolledStudents: []courseapp.EnrolledStudent{}}, nil
 	}
 	if c == nil {
 		return nil, nil
@@ -233,7 +128,7 @@ func applyCourseDetails(c *CourseDetails, e store.StoredEvent, related []store.S
 		if err != nil {
 			return nil, err
 		}
-		if slices.ContainsFunc(c.EnrolledStudents, func(s EnrolledStudent) bool { return s.StudentID == en.StudentID }) {
+		if slices.ContainsFunc(c.EnrolledStudents, func(s courseapp.EnrolledStudent) bool { return s.StudentID == en.StudentID }) {
 			return c, nil
 		}
 		if len(related) == 0 {
@@ -243,7 +138,7 @@ func applyCourseDetails(c *CourseDetails, e store.StoredEvent, related []store.S
 		if err != nil {
 			return nil, err
 		}
-		c.EnrolledStudents = append(c.EnrolledStudents, EnrolledStudent{StudentID: reg.StudentID,
+		c.EnrolledStudents = append(c.EnrolledStudents, courseapp.EnrolledStudent{StudentID: reg.StudentID,
 			FirstName: reg.FirstName, LastName: reg.LastName, Email: reg.Email, EnrolledAt: e.Metadata.Timestamp})
 		c.CurrentEnrollmentCount++
 	}
@@ -251,14 +146,14 @@ func applyCourseDetails(c *CourseDetails, e store.StoredEvent, related []store.S
 	return c, nil
 }
 
-func applyStudentDetails(s *StudentDetails, e store.StoredEvent, related []store.StoredEvent) (*StudentDetails, error) {
+func applyStudentDetails(s *courseapp.StudentDetails, e store.StoredEvent, related []store.StoredEvent) (*courseapp.StudentDetails, error) {
 	if e.Type == StudentRegisteredType {
 		r, err := store.Decode[StudentRegistered](e.Event)
 		if err != nil {
 			return nil, err
 		}
-		s = &StudentDetails{StudentShortInfo: StudentShortInfo{StudentID: r.StudentID, FirstName: r.FirstName,
-			LastName: r.LastName, Email: r.Email, EnrollmentTier: Basic}, EnrolledCourses: []EnrolledCourse{}}
+		s = &courseapp.StudentDetails{StudentShortInfo: courseapp.StudentShortInfo{StudentID: r.StudentID, FirstName: r.FirstName,
+			LastName: r.LastName, Email: r.Email, EnrollmentTier: courseapp.Basic}, EnrolledCourses: []courseapp.EnrolledCourse{}}
 	}
 	if s == nil {
 		return nil, nil
@@ -275,7 +170,7 @@ func applyStudentDetails(s *StudentDetails, e store.StoredEvent, related []store
 		if err != nil {
 			return nil, err
 		}
-		if slices.ContainsFunc(s.EnrolledCourses, func(c EnrolledCourse) bool { return c.CourseID == en.CourseID }) {
+		if slices.ContainsFunc(s.EnrolledCourses, func(c courseapp.EnrolledCourse) bool { return c.CourseID == en.CourseID }) {
 			return s, nil
 		}
 		if len(related) == 0 {
@@ -285,7 +180,7 @@ func applyStudentDetails(s *StudentDetails, e store.StoredEvent, related []store
 		if err != nil {
 			return nil, err
 		}
-		s.EnrolledCourses = append(s.EnrolledCourses, EnrolledCourse{CourseID: created.CourseID, Name: created.Name})
+		s.EnrolledCourses = append(s.EnrolledCourses, courseapp.EnrolledCourse{CourseID: created.CourseID, Name: created.Name})
 		s.CurrentEnrollmentCount++
 	}
 	s.MaxEnrollmentCount = s.EnrollmentTier.MaxCourses()
@@ -293,14 +188,14 @@ func applyStudentDetails(s *StudentDetails, e store.StoredEvent, related []store
 	return s, nil
 }
 
-func applyCourseBook(b *CourseBook, e store.StoredEvent) (*CourseBook, error) {
+func applyCourseBook(b *courseapp.CourseBook, e store.StoredEvent) (*courseapp.CourseBook, error) {
 	switch e.Type {
 	case CourseBookDefinedType:
 		d, err := store.Decode[CourseBookDefined](e.Event)
 		if err != nil {
 			return nil, err
 		}
-		return &CourseBook{BookID: d.BookID, Title: d.Title, Author: d.Author, Isbn: d.Isbn, CourseID: d.CourseID, CurrentPrice: d.Price}, nil
+		return &courseapp.CourseBook{BookID: d.BookID, Title: d.Title, Author: d.Author, Isbn: d.Isbn, CourseID: d.CourseID, CurrentPrice: d.Price}, nil
 	case CourseBookPriceChangedType:
 		if b == nil {
 			return nil, nil
@@ -314,13 +209,13 @@ func applyCourseBook(b *CourseBook, e store.StoredEvent) (*CourseBook, error) {
 	return b, nil
 }
 
-func applyCourseBuyers(c *CourseBuyers, e store.StoredEvent) (*CourseBuyers, error) {
+func applyCourseBuyers(c *courseapp.CourseBuyers, e store.StoredEvent) (*courseapp.CourseBuyers, error) {
 	if e.Type == CourseCreatedType {
 		created, err := store.Decode[CourseCreated](e.Event)
 		if err != nil {
 			return nil, err
 		}
-		return &CourseBuyers{CourseID: created.CourseID, CourseName: created.Name, BookIDs: []string{}, Buyers: []BookBuyer{}}, nil
+		return &courseapp.CourseBuyers{CourseID: created.CourseID, CourseName: created.Name, BookIDs: []string{}, Buyers: []courseapp.BookBuyer{}}, nil
 	}
 	if c == nil {
 		return nil, nil
@@ -340,7 +235,7 @@ func applyCourseBuyers(c *CourseBuyers, e store.StoredEvent) (*CourseBuyers, err
 			return nil, err
 		}
 		if slices.Contains(c.BookIDs, p.BookID) {
-			c.Buyers = append(c.Buyers, BookBuyer{StudentID: p.StudentID, BookID: p.BookID, PricePaid: p.PricePaid, PurchasedAt: e.Metadata.Timestamp})
+			c.Buyers = append(c.Buyers, courseapp.BookBuyer{StudentID: p.StudentID, BookID: p.BookID, PricePaid: p.PricePaid, PurchasedAt: e.Metadata.Timestamp})
 		}
 	case CourseBooksOrderedType:
 		o, err := store.Decode[CourseBooksOrdered](e.Event)
@@ -349,7 +244,7 @@ func applyCourseBuyers(c *CourseBuyers, e store.StoredEvent) (*CourseBuyers, err
 		}
 		for _, it := range o.Items {
 			if slices.Contains(c.BookIDs, it.BookID) {
-				c.Buyers = append(c.Buyers, BookBuyer{StudentID: o.StudentID, BookID: it.BookID, PricePaid: it.PricePaid, PurchasedAt: e.Metadata.Timestamp})
+				c.Buyers = append(c.Buyers, courseapp.BookBuyer{StudentID: o.StudentID, BookID: it.BookID, PricePaid: it.PricePaid, PurchasedAt: e.Metadata.Timestamp})
 			}
 		}
 	}

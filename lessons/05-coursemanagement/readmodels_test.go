@@ -7,12 +7,14 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/opossum-go/opossum/internal/courseapp"
 	cm "github.com/opossum-go/opossum/lessons/05-coursemanagement"
+	"github.com/opossum-go/opossum/specs/steps"
 	"github.com/opossum-go/opossum/store"
 )
 
 // taggedCourses returns the keys of the CourseShortInfo read models carrying tag.
-func taggedCourses(ctx context.Context, app *cm.App, tag store.Tag) []string {
+func taggedCourses(ctx context.Context, app *courseapp.App, tag store.Tag) []string {
 	GinkgoHelper()
 	var keys []string
 	for item, err := range app.Views().CourseShortInfo.Query(ctx, tag) {
@@ -27,12 +29,12 @@ var (
 	t2 = now.Add(-time.Hour)
 )
 
-var _ = Describe("Step 8: read models", func() {
+var _ = steps.Describe("Step 8: read models", func() {
 	Describe("CourseShortInfo", func() {
 		It("counts the students of each course and knows when it is full", func(ctx SpecContext) {
 			s := newStore()
 			given(ctx, s, course(c1, 2), course(c2, 5), enrolled(c1, ada), enrolled(c1, bob), enrolled(c2, ada))
-			Expect(evaluate(ctx, s, cm.CourseShortInfoDefinition)).To(Equal(map[string]cm.CourseShortInfo{
+			Expect(evaluate(ctx, s, cm.CourseShortInfoDefinition)).To(Equal(map[string]courseapp.CourseShortInfo{
 				c1: {CourseID: c1, Name: "Course c-1", MaxStudentCount: 2, CurrentEnrollmentCount: 2, IsFull: true},
 				c2: {CourseID: c2, Name: "Course c-2", MaxStudentCount: 5, CurrentEnrollmentCount: 1},
 			}))
@@ -41,7 +43,7 @@ var _ = Describe("Step 8: read models", func() {
 		It("follows a limit change, and ignores events of a course that was never created", func(ctx SpecContext) {
 			s := newStore()
 			given(ctx, s, course(c1, 1), enrolled(c1, ada), limit(c1, 3), limit(c9, 7), enrolled(c9, bob))
-			Expect(evaluate(ctx, s, cm.CourseShortInfoDefinition)).To(Equal(map[string]cm.CourseShortInfo{
+			Expect(evaluate(ctx, s, cm.CourseShortInfoDefinition)).To(Equal(map[string]courseapp.CourseShortInfo{
 				c1: {CourseID: c1, Name: "Course c-1", MaxStudentCount: 3, CurrentEnrollmentCount: 1},
 			}))
 		})
@@ -50,33 +52,33 @@ var _ = Describe("Step 8: read models", func() {
 			app := openApp(nil)
 			given(ctx, app.Store(), registered(ada), registered(bob), course(c1, 2), course(c2, 5), enrolled(c1, ada), enrolled(c1, bob))
 			caughtUp(ctx, app)
-			Expect(taggedCourses(ctx, app, store.NewTag(cm.IsFullKey, "true"))).To(ConsistOf(c1))
-			Expect(taggedCourses(ctx, app, store.NewTag(cm.IsFullKey, "false"))).To(ConsistOf(c2))
+			Expect(taggedCourses(ctx, app, store.NewTag(courseapp.IsFullKey, "true"))).To(ConsistOf(c1))
+			Expect(taggedCourses(ctx, app, store.NewTag(courseapp.IsFullKey, "false"))).To(ConsistOf(c2))
 
 			given(ctx, app.Store(), limit(c1, 3))
 			caughtUp(ctx, app)
-			Expect(taggedCourses(ctx, app, store.NewTag(cm.IsFullKey, "true"))).To(BeEmpty())
-			Expect(taggedCourses(ctx, app, store.NewTag(cm.IsFullKey, "false"))).To(ConsistOf(c1, c2))
+			Expect(taggedCourses(ctx, app, store.NewTag(courseapp.IsFullKey, "true"))).To(BeEmpty())
+			Expect(taggedCourses(ctx, app, store.NewTag(courseapp.IsFullKey, "false"))).To(ConsistOf(c1, c2))
 		})
 	})
 
 	Describe("StudentShortInfo", func() {
 		It("starts a student on Basic with room for 2 courses, follows the tier, and counts courses", func(ctx SpecContext) {
 			s := newStore()
-			given(ctx, s, registered(ada), registered(bob), enrolled(c1, ada), subscribed(bob, cm.Professional),
+			given(ctx, s, registered(ada), registered(bob), enrolled(c1, ada), subscribed(bob, courseapp.Professional),
 				enrolled(c1, bob), enrolled(c2, ada))
-			Expect(evaluate(ctx, s, cm.StudentShortInfoDefinition)).To(Equal(map[string]cm.StudentShortInfo{
+			Expect(evaluate(ctx, s, cm.StudentShortInfoDefinition)).To(Equal(map[string]courseapp.StudentShortInfo{
 				ada: {StudentID: ada, FirstName: "First s-ada", LastName: "Last s-ada", Email: "s-ada@example.com",
-					EnrollmentTier: cm.Basic, CurrentEnrollmentCount: 2, MaxEnrollmentCount: 2, IsMaxedOut: true},
+					EnrollmentTier: courseapp.Basic, CurrentEnrollmentCount: 2, MaxEnrollmentCount: 2, IsMaxedOut: true},
 				bob: {StudentID: bob, FirstName: "First s-bob", LastName: "Last s-bob", Email: "s-bob@example.com",
-					EnrollmentTier: cm.Professional, CurrentEnrollmentCount: 1, MaxEnrollmentCount: 10},
+					EnrollmentTier: courseapp.Professional, CurrentEnrollmentCount: 1, MaxEnrollmentCount: 10},
 			}))
 		})
 
 		It("is indexed by enrollmentTier and isMaxedOut", func() {
-			tags := cm.StudentShortInfoTags(&cm.StudentShortInfo{EnrollmentTier: cm.Master, CurrentEnrollmentCount: 25, MaxEnrollmentCount: 25, IsMaxedOut: true})
-			Expect(tags).To(ConsistOf(store.NewTag(cm.EnrollmentTierKey, "Master"), store.NewTag(cm.IsMaxedOutKey, "true")))
-			Expect(cm.CourseShortInfoTags(&cm.CourseShortInfo{IsFull: false})).To(ConsistOf(store.NewTag(cm.IsFullKey, "false")))
+			tags := cm.StudentShortInfoTags(&courseapp.StudentShortInfo{EnrollmentTier: courseapp.Master, CurrentEnrollmentCount: 25, MaxEnrollmentCount: 25, IsMaxedOut: true})
+			Expect(tags).To(ConsistOf(store.NewTag(courseapp.EnrollmentTierKey, "Master"), store.NewTag(courseapp.IsMaxedOutKey, "true")))
+			Expect(cm.CourseShortInfoTags(&courseapp.CourseShortInfo{IsFull: false})).To(ConsistOf(store.NewTag(courseapp.IsFullKey, "false")))
 		})
 	})
 
@@ -91,12 +93,12 @@ var _ = Describe("Step 8: read models", func() {
 			Expect(history[ada].Books).To(HaveLen(2))
 			b := history[ada].Books[0]
 			Expect(b.BookID).To(Equal(b1))
-			Expect(b.TotalPaid).To(Equal(cm.Money(5000)))
+			Expect(b.TotalPaid).To(Equal(courseapp.Money(5000)))
 			Expect(b.PurchaseCount).To(Equal(2))
 			Expect(b.FirstPurchasedAt).To(BeTemporally("==", t1))
 			Expect(b.LastPurchasedAt).To(BeTemporally("==", t2))
 			Expect(history[ada].Books[1]).To(And(
-				HaveField("BookID", b2), HaveField("TotalPaid", cm.Money(4000)), HaveField("PurchaseCount", 1)))
+				HaveField("BookID", b2), HaveField("TotalPaid", courseapp.Money(4000)), HaveField("PurchaseCount", 1)))
 		})
 
 		It("counts a book twice in one order twice", func(ctx SpecContext) {
@@ -104,7 +106,7 @@ var _ = Describe("Step 8: read models", func() {
 			given(ctx, s, ordered(ada, c1, line(b1, 1500), line(b1, 1500)))
 			history := evaluate(ctx, s, cm.StudentPurchasedBooksDefinition)
 			Expect(history[ada].Books).To(ConsistOf(And(
-				HaveField("BookID", b1), HaveField("TotalPaid", cm.Money(3000)), HaveField("PurchaseCount", 2))))
+				HaveField("BookID", b1), HaveField("TotalPaid", courseapp.Money(3000)), HaveField("PurchaseCount", 2))))
 		})
 
 		It("has no entry for a student who bought nothing", func(ctx SpecContext) {
@@ -120,7 +122,7 @@ var _ = Describe("Step 8: read models", func() {
 			given(ctx, s, invoice(1), invoice(2))
 			invoices := evaluate(ctx, s, cm.InvoiceDefinition)
 			Expect(invoices).To(HaveLen(2))
-			Expect(invoices["2"]).To(And(HaveField("InvoiceNumber", 2), HaveField("CustomerID", customer), HaveField("Amount", cm.Money(10000))))
+			Expect(invoices["2"]).To(And(HaveField("InvoiceNumber", 2), HaveField("CustomerID", customer), HaveField("Amount", courseapp.Money(10000))))
 			Expect(invoices["2"].IssuedAt).To(BeTemporally("==", now))
 		})
 	})
@@ -142,14 +144,14 @@ var _ = Describe("Step 8: read models", func() {
 			s := newStore()
 			given(ctx, s, registered(ada), course(c1, 2), course(c2, 2), enrolled(c1, ada), enrolled(c2, ada))
 			details := evaluate(ctx, s, cm.StudentDetailsDefinition)
-			Expect(details[ada].EnrolledCourses).To(Equal([]cm.EnrolledCourse{{CourseID: c1, Name: "Course c-1"}, {CourseID: c2, Name: "Course c-2"}}))
+			Expect(details[ada].EnrolledCourses).To(Equal([]courseapp.EnrolledCourse{{CourseID: c1, Name: "Course c-1"}, {CourseID: c2, Name: "Course c-2"}}))
 			Expect(details[ada].IsMaxedOut).To(BeTrue())
 		})
 
 		It("CourseBookCatalog follows the prices", func(ctx SpecContext) {
 			s := newStore()
 			given(ctx, s, course(c1, 2), book(b1, c1, 1000), priceChanged(b1, 1200))
-			Expect(evaluate(ctx, s, cm.CourseBookCatalogDefinition)).To(Equal(map[string]cm.CourseBook{
+			Expect(evaluate(ctx, s, cm.CourseBookCatalogDefinition)).To(Equal(map[string]courseapp.CourseBook{
 				b1: {BookID: b1, Title: "Book b-1", Author: "Knuth", Isbn: "978-b-1", CourseID: c1, CurrentPrice: 1200}}))
 		})
 
@@ -161,7 +163,7 @@ var _ = Describe("Step 8: read models", func() {
 			buyers := evaluate(ctx, s, cm.CourseBuyersDefinition)
 			Expect(buyers[c1].BookIDs).To(Equal([]string{b1, b2}))
 			Expect(buyers[c1].Buyers).To(HaveLen(2))
-			Expect(buyers[c1].Buyers[0]).To(And(HaveField("StudentID", ada), HaveField("BookID", b2), HaveField("PricePaid", cm.Money(2000))))
+			Expect(buyers[c1].Buyers[0]).To(And(HaveField("StudentID", ada), HaveField("BookID", b2), HaveField("PricePaid", courseapp.Money(2000))))
 			Expect(buyers[c1].Buyers[1]).To(And(HaveField("StudentID", bob), HaveField("BookID", b1)))
 			Expect(buyers[c2].Buyers).To(ConsistOf(And(HaveField("StudentID", bob), HaveField("BookID", b3))))
 			Expect(buyers[c3].Buyers).To(BeEmpty(), "a course without a book has no buyers")

@@ -6,17 +6,19 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/opossum-go/opossum/internal/courseapp"
 	cm "github.com/opossum-go/opossum/lessons/05-coursemanagement"
 	"github.com/opossum-go/opossum/specs/gwt"
 	"github.com/opossum-go/opossum/specs/matchers"
+	"github.com/opossum-go/opossum/specs/steps"
 	"github.com/opossum-go/opossum/store"
 )
 
-func register(studentID, email string) cm.RegisterStudent {
-	return cm.RegisterStudent{StudentID: studentID, FirstName: "Ada", LastName: "Lovelace", Email: email}
+func register(studentID, email string) courseapp.RegisterStudent {
+	return courseapp.RegisterStudent{StudentID: studentID, FirstName: "Ada", LastName: "Lovelace", Email: email}
 }
 
-var _ = Describe("Step 1: a unique email", func() {
+var _ = steps.Describe("Step 1: a unique email", func() {
 	It("registers a student with one event tagged with the student and the email, guarded by the email alone and no After", func(ctx SpecContext) {
 		s := newStore()
 		d, err := commandsOn(s).Decide(ctx, register(ada, "a@x.io"))
@@ -33,16 +35,16 @@ var _ = Describe("Step 1: a unique email", func() {
 		gwt.NewScenario(ctx).
 			Given(registeredWith(ada, "a@x.io")).
 			When(handle(register(bob, "a@x.io"))).
-			ThenError(cm.ErrEmailTaken).
+			ThenError(courseapp.ErrEmailTaken).
 			ThenNothingAppended()
-		Expect(cm.ErrEmailTaken.Error()).To(Equal("A user with this email already exists."))
+		Expect(courseapp.ErrEmailTaken.Error()).To(Equal("A user with this email already exists."))
 	})
 
 	It("compares emails trimmed and case-insensitively, and tags them normalized", func(ctx SpecContext) {
 		gwt.NewScenario(ctx).
 			Given(registeredWith(ada, "Ada@Example.com")).
 			When(handle(register(bob, "  ada@EXAMPLE.com "))).
-			ThenError(cm.ErrEmailTaken)
+			ThenError(courseapp.ErrEmailTaken)
 		Expect(cm.EmailTag(" Ada@Example.COM").Value).To(Equal("ada@example.com"))
 	})
 
@@ -57,7 +59,7 @@ var _ = Describe("Step 1: a unique email", func() {
 		func(ctx SpecContext, email string) {
 			gwt.NewScenario(ctx).
 				When(handle(register(ada, email))).
-				ThenError(cm.ErrInvalidEmail).
+				ThenError(courseapp.ErrInvalidEmail).
 				ThenNothingAppended()
 		},
 		Entry("empty", ""),
@@ -87,42 +89,42 @@ var _ = Describe("Step 1: a unique email", func() {
 		w := interleave(s, registeredWith(bob, "a@x.io"))
 		_, err := commandsOn(w).Handle(ctx, register(ada, "a@x.io"))
 
-		var conflict *cm.ConflictError
+		var conflict *courseapp.ConflictError
 		Expect(errors.As(err, &conflict)).To(BeTrue(), "expected a *ConflictError, got %v", err)
-		Expect(conflict.Message).To(Equal(cm.ConflictMessage))
+		Expect(conflict.Message).To(Equal(courseapp.ConflictMessage))
 		Expect(err).To(MatchError(store.ErrAppendConditionFailed))
 		Expect(w.Appends).To(Equal(1), "registration tries once")
 	})
 })
 
-var _ = Describe("Step 2: subscriptions", func() {
+var _ = steps.Describe("Step 2: subscriptions", func() {
 	It("sets a registered student's tier", func(ctx SpecContext) {
 		sc := gwt.NewScenario(ctx).
 			Given(registered(ada)).
-			When(handle(cm.UpdateStudentSubscription{StudentID: ada, Tier: cm.Professional})).
+			When(handle(courseapp.UpdateStudentSubscription{StudentID: ada, Tier: courseapp.Professional})).
 			ThenAppended(cm.StudentSubscriptionUpdatedType)
-		thenEvents(sc, subscribed(ada, cm.Professional))
+		thenEvents(sc, subscribed(ada, courseapp.Professional))
 	})
 
 	It("refuses a student who never registered, naming the id", func(ctx SpecContext) {
 		gwt.NewScenario(ctx).
 			Given(registered(bob)).
-			When(handle(cm.UpdateStudentSubscription{StudentID: ada, Tier: cm.Standard})).
-			ThenError(cm.StudentNotFoundError{StudentID: ada}).
+			When(handle(courseapp.UpdateStudentSubscription{StudentID: ada, Tier: courseapp.Standard})).
+			ThenError(courseapp.StudentNotFoundError{StudentID: ada}).
 			ThenNothingAppended()
-		Expect(cm.StudentNotFoundError{StudentID: ada}.Error()).To(Equal("Student with ID s-ada does not exist."))
+		Expect(courseapp.StudentNotFoundError{StudentID: ada}.Error()).To(Equal("Student with ID s-ada does not exist."))
 	})
 
 	DescribeTable("refuses a tier that is not one, before it looks for the student (Q1: there is no None tier)",
-		func(ctx SpecContext, tier cm.Tier) {
+		func(ctx SpecContext, tier courseapp.Tier) {
 			gwt.NewScenario(ctx).
-				When(handle(cm.UpdateStudentSubscription{StudentID: ada, Tier: tier})).
-				ThenError(cm.ErrInvalidTier).
+				When(handle(courseapp.UpdateStudentSubscription{StudentID: ada, Tier: tier})).
+				ThenError(courseapp.ErrInvalidTier).
 				ThenNothingAppended()
 		},
-		Entry("None", cm.Tier("None")),
-		Entry("empty", cm.Tier("")),
-		Entry("unknown", cm.Tier("Gold")),
-		Entry("in the wrong case", cm.Tier("basic")),
+		Entry("None", courseapp.Tier("None")),
+		Entry("empty", courseapp.Tier("")),
+		Entry("unknown", courseapp.Tier("Gold")),
+		Entry("in the wrong case", courseapp.Tier("basic")),
 	)
 })

@@ -35,6 +35,8 @@ type CourseDefined struct {
 }
 
 // Event returns the fact as a CourseDefined event.
+//
+//workbook:todo step 1: build the event like StudentRegistered.Event does.
 func (c CourseDefined) Event() store.Event {
 	return store.MustEvent(CourseDefinedType, c)
 }
@@ -47,6 +49,8 @@ type StudentEnrolled struct {
 }
 
 // Event returns the fact as a StudentEnrolled event.
+//
+//workbook:todo step 1: build the event like StudentRegistered.Event does.
 func (e StudentEnrolled) Event() store.Event {
 	return store.MustEvent(StudentEnrolledType, e)
 }

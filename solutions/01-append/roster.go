@@ -9,6 +9,8 @@ import (
 // Roster reads every event in s, oldest first, and returns the students
 // who registered, in the order they registered. Events of other types are
 // skipped.
+//
+//workbook:todo step 4: range over s.Read(ctx, store.All()) and decode the registrations.
 func Roster(ctx context.Context, s store.EventStore) ([]StudentRegistered, error) {
 	var students []StudentRegistered
 	for e, err := range s.Read(ctx, store.All()) {
@@ -28,6 +30,8 @@ func Roster(ctx context.Context, s store.EventStore) ([]StudentRegistered, error
 }
 
 // EventCount returns how many events s holds.
+//
+//workbook:todo step 4: ask the store for its Head.
 func EventCount(ctx context.Context, s store.EventStore) (int, error) {
 	head, err := s.Head(ctx)
 	if err != nil {

@@ -14,6 +14,8 @@ var ErrCourseNotFound = errors.New("tagging: course not found")
 // CurrentCapacity returns how many students courseID has room for: the
 // capacity of its newest CourseDefined or CourseCapacityChanged event. It
 // returns ErrCourseNotFound when the course has no such event.
+//
+//workbook:todo step 4: ReadLast, then decode the capacity.
 func CurrentCapacity(ctx context.Context, s store.EventStore, courseID string) (int, error) {
 	q := store.TypesTagged([]string{CourseDefinedType, CourseCapacityChangedType}, CourseTag(courseID))
 	last, err := s.ReadLast(ctx, q)

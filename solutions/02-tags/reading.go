@@ -8,24 +8,32 @@ import (
 
 // EventsSince returns every event appended after the position after, oldest
 // first: what happened since you last looked.
+//
+//workbook:todo step 3: read store.All() with the After option.
 func EventsSince(ctx context.Context, s store.EventStore, after store.Position) ([]store.StoredEvent, error) {
 	return store.ReadAll(ctx, s, store.All(), store.After(after))
 }
 
 // FirstEnrolments returns the ids of the first n students who enrolled in
 // courseID, in the order they enrolled.
+//
+//workbook:todo step 3: read the course's enrolments with a Limit.
 func FirstEnrolments(ctx context.Context, s store.EventStore, courseID string, n int) ([]string, error) {
 	return enrolledStudents(ctx, s, courseID, store.Limit(n))
 }
 
 // RecentEnrolments returns the ids of the n students who enrolled in
 // courseID most recently, the newest first.
+//
+//workbook:todo step 3: like FirstEnrolments, but Backwards.
 func RecentEnrolments(ctx context.Context, s store.EventStore, courseID string, n int) ([]string, error) {
 	return enrolledStudents(ctx, s, courseID, store.Backwards(), store.Limit(n))
 }
 
 // enrolledStudents reads the enrolments in courseID with opts and returns
 // the ids of their students, in the order read.
+//
+//workbook:solution
 func enrolledStudents(ctx context.Context, s store.EventStore, courseID string, opts ...store.ReadOption) ([]string, error) {
 	q := store.TypesTagged([]string{StudentEnrolledType}, CourseTag(courseID))
 	var ids []string

@@ -39,11 +39,15 @@ func (c CourseDefined) Tags() []store.Tag {
 }
 
 // Tags links a capacity change to the entity it is about.
+//
+//workbook:todo step 1: which entity does a capacity change belong to?
 func (c CourseCapacityChanged) Tags() []store.Tag {
 	return []store.Tag{CourseTag(c.CourseID)}
 }
 
 // Tags links an enrolment to every entity it is about.
+//
+//workbook:todo step 1: an enrolment is about more than one entity.
 func (e StudentEnrolled) Tags() []store.Tag {
 	return []store.Tag{StudentTag(e.StudentID), CourseTag(e.CourseID)}
 }

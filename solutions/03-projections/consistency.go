@@ -13,6 +13,8 @@ import (
 // returns the runner's error when the projection failed or ctx ended
 // first, and an error wrapping projection.ErrNotFound when the course has
 // no read model.
+//
+//workbook:todo step 5: wait for the projection (r.WaitFor), then read (courses.Get).
 func CourseAfter(ctx context.Context, r *projection.Runner, courses *projection.ReadModels[Course], pos store.Position, courseID string) (Course, error) {
 	if err := r.WaitFor(ctx, courses.Name(), pos); err != nil {
 		return Course{}, err

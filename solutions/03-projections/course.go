@@ -37,6 +37,8 @@ func (c *Course) Full() bool { return c.Enrolled >= c.Capacity }
 //   - A change or an enrolment for a course that was never defined
 //     (current is nil) is an error wrapping ErrUnknownCourse.
 //   - Any other event leaves the state as it is.
+//
+//workbook:todo step 1: switch on e.Type; decode the data with store.Decode[CourseDefined](e.Event) and friends.
 func EvolveCourse(current *Course, e store.StoredEvent) (*Course, error) {
 	switch e.Type {
 	case CourseDefinedType:

@@ -17,12 +17,16 @@ func FullTag(full bool) store.Tag { return store.NewTag(FullKey, strconv.FormatB
 
 // CourseTags returns the tags a course's read model is found by: exactly
 // one, FullTag of whether the course is full.
+//
+//workbook:todo step 4: one tag.
 func CourseTags(c *Course) []store.Tag {
 	return []store.Tag{FullTag(c.Full())}
 }
 
 // FullCourses returns the courses with no seat left, in the order the
 // query yields them, from the read models' tag index: no event is read.
+//
+//workbook:todo step 4: range over courses.Query(ctx, FullTag(true)); each item's State is a Course.
 func FullCourses(ctx context.Context, courses *projection.ReadModels[Course]) ([]Course, error) {
 	var out []Course
 	for it, err := range courses.Query(ctx, FullTag(true)) {

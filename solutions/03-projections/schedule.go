@@ -59,6 +59,8 @@ func StudentSchedules() projection.Definition[Schedule] {
 // ScheduleKey returns the key of the schedule an enrolment belongs to:
 // the student's id, taken from the event's studentId tag. An event
 // without that tag is an error.
+//
+//workbook:todo step 6: e.TagValue(StudentIDKey), or projection.KeyByTag.
 func ScheduleKey(e store.StoredEvent) (string, error) {
 	id, ok := e.TagValue(StudentIDKey)
 	if !ok {
@@ -69,6 +71,8 @@ func ScheduleKey(e store.StoredEvent) (string, error) {
 
 // EvolveSchedule folds an enrolment into the student's schedule: a new
 // schedule for the first one, the course appended for every one.
+//
+//workbook:todo step 6: decode StudentEnrolled; start a Schedule when current is nil.
 func EvolveSchedule(current *Schedule, e store.StoredEvent) (*Schedule, error) {
 	d, err := store.Decode[StudentEnrolled](e.Event)
 	if err != nil {

@@ -21,6 +21,8 @@ func CourseExists(courseID string) decision.Projection[bool] {
 // matching ErrAlreadySubmitted and appends nothing, also when the two
 // requests race. A course that does not exist returns ErrCourseNotFound.
 // Requests with different tokens never get in each other's way.
+//
+//workbook:todo step 7: a projection "was a.Token used?" beside CourseExists, both built in one read inside decision.Execute (with Retry); reject, or append a.Event() with the model's condition.
 func PostAnnouncement(ctx context.Context, s store.EventStore, a AnnouncementPosted) error {
 	used := decision.Projection[bool]{
 		Query: store.TypesTagged([]string{AnnouncementPostedType}, TokenTag(a.Token)),

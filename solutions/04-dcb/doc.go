@@ -4,7 +4,7 @@
 // limits across two entities, gap-free invoice numbers and idempotency
 // tokens, each safe against racing writers.
 //
-// Start with README.md in this folder. Each function that calls
-// todo.Implement is yours to write; the specs in the *_test.go files say
+// Start with README.md in this folder. Each function that panics
+// with a TODO is yours to write; the specs in the *_test.go files say
 // what it must do, and hints.md helps when you are stuck.
 package dcb

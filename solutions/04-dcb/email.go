@@ -17,6 +17,8 @@ import (
 // event when it reads, or its append is rejected by the store; both are
 // reported as ErrEmailTaken (the rejection also matches
 // store.ErrAppendConditionFailed).
+//
+//workbook:todo step 1: read the events tagged EmailTag(r.Email). Found one? The email is taken. Found none? Append r.Event() guarded by the query you read with, and no After.
 func RegisterStudent(ctx context.Context, s store.EventStore, r StudentRegistered) error {
 	q := store.Tagged(EmailTag(r.Email))
 	taken, err := s.ReadLast(ctx, q)

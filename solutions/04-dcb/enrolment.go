@@ -49,6 +49,8 @@ func AlreadyEnrolled(courseID, studentID string) decision.Projection[bool] {
 // CourseSeats is the decision projection of a course's seats: its query
 // selects the course's CourseDefined, CourseCapacityChanged and
 // StudentEnrolled events, and its fold counts them into Seats.
+//
+//workbook:todo step 2: select this course's CourseDefined, CourseCapacityChanged and StudentEnrolled events, and fold them into Seats. AlreadyEnrolled above is the example to imitate.
 func CourseSeats(courseID string) decision.Projection[Seats] {
 	return decision.Projection[Seats]{
 		Query: store.TypesTagged(
@@ -79,6 +81,8 @@ func CourseSeats(courseID string) decision.Projection[Seats] {
 // StudentCourses is the decision projection of a student's courses: its
 // query selects the student's StudentRegistered and StudentEnrolled
 // events, and its fold counts them into Courses.
+//
+//workbook:todo step 2: select this student's StudentRegistered and StudentEnrolled events, and fold them into Courses.
 func StudentCourses(studentID string) decision.Projection[Courses] {
 	return decision.Projection[Courses]{
 		Query: store.TypesTagged([]string{StudentRegisteredType, StudentEnrolledType}, StudentTag(studentID)),
@@ -104,6 +108,8 @@ func StudentCourses(studentID string) decision.Projection[Courses] {
 // event, guarded by the condition of the model it read.
 //
 // It appends nothing; Enrol does.
+//
+//workbook:todo step 3: build the three projections in ONE read (decision.Build3), check the rules in the order above, and return the model's Append of one StudentEnrolled event.
 func DecideEnrolment(ctx context.Context, s store.EventStore, courseID, studentID string) (decision.Decision, error) {
 	m, err := decision.Build3(ctx, s, CourseSeats(courseID), StudentCourses(studentID), AlreadyEnrolled(courseID, studentID))
 	if err != nil {
@@ -130,6 +136,8 @@ func DecideEnrolment(ctx context.Context, s store.EventStore, courseID, studentI
 // decision that lost a race to a concurrent write is decided again on
 // fresh state, which usually turns the conflict into a clear business
 // error (the last seat is gone: ErrCourseFull).
+//
+//workbook:todo step 4: run DecideEnrolment through decision.Execute with the Retry policy.
 func Enrol(ctx context.Context, s store.EventStore, courseID, studentID string) error {
 	_, err := decision.Execute(ctx, s, func(ctx context.Context) (decision.Decision, error) {
 		return DecideEnrolment(ctx, s, courseID, studentID)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/opossum-go/opossum/internal/courseapp"
 	"github.com/opossum-go/opossum/store"
 )
 
@@ -19,40 +20,6 @@ import (
 // on the course is inside that boundary too, and makes a concurrent
 // enrollment conflict for nothing (a false conflict). The DCB decision
 // reads, and guards, only the event types its rules depend on.
-
-// The aggregate variant's own errors. Its messages differ from the DCB
-// path's, as they do in the reference sample.
-type (
-	// AggregateCourseNotFoundError: no event is tagged with the course. The
-	// HTTP layer answers 404.
-	AggregateCourseNotFoundError struct{ CourseID string }
-	// AggregateStudentNotFoundError: no event is tagged with the student.
-	AggregateStudentNotFoundError struct{ StudentID string }
-	// AlreadySubscribedError: the student is in the course already.
-	AlreadySubscribedError struct{ StudentID, CourseID string }
-	// FullyBookedError: every seat of the course is taken.
-	FullyBookedError struct{ CourseID string }
-)
-
-func (e AggregateCourseNotFoundError) Error() string {
-	return fmt.Sprintf("Course '%s' does not exist.", e.CourseID)
-}
-func (AggregateCourseNotFoundError) brokenRule() {}
-
-func (e AggregateStudentNotFoundError) Error() string {
-	return fmt.Sprintf("Student '%s' is not registered.", e.StudentID)
-}
-func (AggregateStudentNotFoundError) brokenRule() {}
-
-func (e AlreadySubscribedError) Error() string {
-	return fmt.Sprintf("Student %q is already subscribed to course %q.", e.StudentID, e.CourseID)
-}
-func (AlreadySubscribedError) brokenRule() {}
-
-func (e FullyBookedError) Error() string {
-	return fmt.Sprintf("Course %q is already fully booked.", e.CourseID)
-}
-func (FullyBookedError) brokenRule() {}
 
 // CourseAggregate is a course as an aggregate: its state, rebuilt from
 // every event tagged with the course, and the events recorded since.
@@ -75,9 +42,9 @@ func NewCourseAggregate(id, name, description string, maxStudents int) (*CourseA
 	name = strings.TrimSpace(name)
 	switch {
 	case name == "":
-		return nil, ErrCourseNameRequired
+		return nil, courseapp.ErrCourseNameRequired
 	case maxStudents <= 0:
-		return nil, ErrInvalidMaxStudentCount
+		return nil, courseapp.ErrInvalidMaxStudentCount
 	}
 	c := &CourseAggregate{ID: id, students: map[string]bool{}}
 	err := c.record(CourseCreated{CourseID: id, Name: name, Description: description, MaxStudentCount: maxStudents}.Event())
@@ -113,9 +80,9 @@ func (c *CourseAggregate) EnrollmentCount() int { return len(c.students) }
 func (c *CourseAggregate) ChangeCapacity(n int) error {
 	switch {
 	case n <= 0:
-		return ErrInvalidMaxStudentCount
+		return courseapp.ErrInvalidMaxStudentCount
 	case n < c.EnrollmentCount():
-		return CapacityBelowEnrollmentsError{CourseID: c.ID, Count: c.EnrollmentCount()}
+		return courseapp.CapacityBelowEnrollmentsError{CourseID: c.ID, Count: c.EnrollmentCount()}
 	case n == c.Capacity:
 		return nil
 	}
@@ -127,9 +94,9 @@ func (c *CourseAggregate) ChangeCapacity(n int) error {
 func (c *CourseAggregate) SubscribeStudent(studentID string) error {
 	switch {
 	case c.students[studentID]:
-		return AlreadySubscribedError{StudentID: studentID, CourseID: c.ID}
+		return courseapp.AlreadySubscribedError{StudentID: studentID, CourseID: c.ID}
 	case c.EnrollmentCount() >= c.Capacity:
-		return FullyBookedError{CourseID: c.ID}
+		return courseapp.FullyBookedError{CourseID: c.ID}
 	}
 	return c.record(StudentEnrolledToCourse{CourseID: c.ID, StudentID: studentID}.Event())
 }
@@ -177,7 +144,7 @@ func (c *CourseAggregate) apply(e store.Event) error {
 // StudentAggregate is the read-only student an enrollment consults.
 type StudentAggregate struct {
 	ID       string
-	Tier     Tier
+	Tier     courseapp.Tier
 	Enrolled int
 	// Version is the position of the last event the student was rebuilt
 	// from.
@@ -195,7 +162,7 @@ func ReconstituteStudent(events []store.StoredEvent) (*StudentAggregate, error) 
 			if err != nil {
 				return nil, err
 			}
-			s = &StudentAggregate{ID: r.StudentID, Tier: Basic}
+			s = &StudentAggregate{ID: r.StudentID, Tier: courseapp.Basic}
 		case s == nil:
 		case e.Type == StudentSubscriptionUpdatedType:
 			u, err := store.Decode[StudentSubscriptionUpdated](e.Event)
@@ -291,7 +258,7 @@ func (a *AggregateCourses) retry(ctx context.Context, attempt func() (store.Posi
 			return pos, err
 		}
 		if i >= n || ctx.Err() != nil {
-			return 0, &ConflictError{Message: ConflictMessage, Err: err}
+			return 0, &courseapp.ConflictError{Message: courseapp.ConflictMessage, Err: err}
 		}
 	}
 }
@@ -315,7 +282,7 @@ func (a *AggregateCourses) ChangeCapacity(ctx context.Context, courseID string, 
 			return 0, err
 		}
 		if c == nil {
-			return 0, AggregateCourseNotFoundError{CourseID: courseID}
+			return 0, courseapp.AggregateCourseNotFoundError{CourseID: courseID}
 		}
 		if err := c.ChangeCapacity(capacity); err != nil {
 			return 0, err
@@ -347,17 +314,17 @@ func (a *AggregateCourses) Subscribe(ctx context.Context, courseID, studentID st
 			return 0, err
 		}
 		if c == nil {
-			return 0, AggregateCourseNotFoundError{CourseID: courseID}
+			return 0, courseapp.AggregateCourseNotFoundError{CourseID: courseID}
 		}
 		s, err := a.Repository.LoadStudent(ctx, studentID)
 		if err != nil {
 			return 0, err
 		}
 		if s == nil {
-			return 0, AggregateStudentNotFoundError{StudentID: studentID}
+			return 0, courseapp.AggregateStudentNotFoundError{StudentID: studentID}
 		}
 		if s.IsAtEnrollmentLimit() {
-			return 0, EnrollmentLimitError{Max: s.Tier.MaxCourses(), Tier: s.Tier}
+			return 0, courseapp.EnrollmentLimitError{Max: s.Tier.MaxCourses(), Tier: s.Tier}
 		}
 		if err := c.SubscribeStudent(studentID); err != nil {
 			return 0, err

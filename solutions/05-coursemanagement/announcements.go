@@ -1,6 +1,7 @@
 package coursemanagement
 
 import (
+	"github.com/opossum-go/opossum/internal/courseapp"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/decision"
 )
@@ -14,6 +15,8 @@ type Announcement struct {
 }
 
 // tokenEvents selects the posts and retractions carrying the token.
+//
+//workbook:solution
 func tokenEvents(token string) store.Query {
 	return store.TypesTagged([]string{CourseAnnouncementPostedType, CourseAnnouncementRetractedType}, IdempotencyTag(token))
 }
@@ -22,6 +25,8 @@ func tokenEvents(token string) store.Query {
 // by an announcement that is still up?" (README step 5). A post uses the
 // token; a retraction frees it. The fold follows the events in order:
 // posted, retracted, posted again means used.
+//
+//workbook:todo step 5: posts and retractions tagged IdempotencyTag(token); the last one decides.
 func IdempotencyTokenWasUsed(token string) decision.Projection[bool] {
 	return decision.Projection[bool]{
 		Query: tokenEvents(token),
@@ -35,6 +40,8 @@ func IdempotencyTokenWasUsed(token string) decision.Projection[bool] {
 // posted with a token (README step 5), over the same events: a post starts
 // a new state (not retracted), a retraction marks an existing one
 // retracted.
+//
+//workbook:todo step 5: the same query as IdempotencyTokenWasUsed; a post decodes the announcement's id and course.
 func RetractableAnnouncement(token string) decision.Projection[*Announcement] {
 	return decision.Projection[*Announcement]{
 		Query: tokenEvents(token),
@@ -60,12 +67,14 @@ func RetractableAnnouncement(token string) decision.Projection[*Announcement] {
 // DecideAnnouncement decides PostAnnouncement (README step 5): the course
 // exists (ErrCourseNotFound), the token is not in use (ErrResubmission).
 // It returns one CourseAnnouncementPosted.
-func DecideAnnouncement(courseExists, tokenUsed bool, cmd PostAnnouncement) ([]store.Event, error) {
+//
+//workbook:todo step 5: two checks, then the posted event.
+func DecideAnnouncement(courseExists, tokenUsed bool, cmd courseapp.PostAnnouncement) ([]store.Event, error) {
 	switch {
 	case !courseExists:
-		return nil, ErrCourseNotFound
+		return nil, courseapp.ErrCourseNotFound
 	case tokenUsed:
-		return nil, ErrResubmission
+		return nil, courseapp.ErrResubmission
 	}
 	return []store.Event{CourseAnnouncementPosted{
 		AnnouncementID: cmd.AnnouncementID, CourseID: cmd.CourseID,
@@ -78,12 +87,14 @@ func DecideAnnouncement(courseExists, tokenUsed bool, cmd PostAnnouncement) ([]s
 // (ErrAnnouncementNotFound), and it is not retracted yet
 // (ErrAnnouncementRetracted). It returns one CourseAnnouncementRetracted
 // with the announcement's id and course taken from the state.
-func DecideRetraction(a *Announcement, cmd RetractAnnouncement) ([]store.Event, error) {
+//
+//workbook:todo step 5: two checks, then the retracted event built from the state.
+func DecideRetraction(a *Announcement, cmd courseapp.RetractAnnouncement) ([]store.Event, error) {
 	switch {
 	case a == nil || a.CourseID != cmd.CourseID:
-		return nil, ErrAnnouncementNotFound
+		return nil, courseapp.ErrAnnouncementNotFound
 	case a.Retracted:
-		return nil, ErrAnnouncementRetracted
+		return nil, courseapp.ErrAnnouncementRetracted
 	}
 	return []store.Event{CourseAnnouncementRetracted{
 		AnnouncementID: a.AnnouncementID, CourseID: a.CourseID, IdempotencyToken: cmd.IdempotencyToken,

@@ -3,6 +3,7 @@ package coursemanagement
 import (
 	"time"
 
+	"github.com/opossum-go/opossum/internal/courseapp"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/decision"
 )
@@ -13,20 +14,22 @@ type BookPrice struct {
 	// CourseID is the book's course, from its definition.
 	CourseID string
 	// Current is the book's price.
-	Current Money
+	Current courseapp.Money
 	// Previous is the price before the latest change while that change is
 	// at most the grace period old, else nil.
-	Previous *Money
+	Previous *courseapp.Money
 }
 
 // IsValid reports whether a student shown price p may buy at it: p is
 // the current price, or the previous one within the grace period.
-func (b *BookPrice) IsValid(p Money) bool {
+func (b *BookPrice) IsValid(p courseapp.Money) bool {
 	return p == b.Current || (b.Previous != nil && p == *b.Previous)
 }
 
 // BookExists is the decision projection "was this book defined?" (README
 // step 7).
+//
+//workbook:todo step 7: like CourseExists, for the book's CourseBookDefined.
 func BookExists(bookID string) decision.Projection[bool] {
 	return decision.Projection[bool]{
 		Query: store.TypesTagged([]string{CourseBookDefinedType}, BookTag(bookID)),
@@ -41,6 +44,8 @@ func BookExists(bookID string) decision.Projection[bool] {
 // the price it replaces as Previous; an older one leaves no Previous. Only
 // the price before the latest change can survive, and only while that
 // change is recent.
+//
+//workbook:todo step 7: set ApplyAt, not Apply: the fold needs the build's now.
 func PriceWithGracePeriod(bookID string, grace time.Duration) decision.Projection[*BookPrice] {
 	return decision.Projection[*BookPrice]{
 		Query: store.TypesTagged([]string{CourseBookDefinedType, CourseBookPriceChangedType}, BookTag(bookID)),
@@ -76,14 +81,16 @@ func PriceWithGracePeriod(bookID string, grace time.Duration) decision.Projectio
 // positive price (ErrInvalidPrice), a book id not used yet
 // (BookExistsError), an existing course (ErrCourseNotFound). It returns
 // one CourseBookDefined.
-func DecideBookDefinition(bookExists, courseExists bool, cmd DefineCourseBook) ([]store.Event, error) {
+//
+//workbook:todo step 7: three checks in this order, then the defined event.
+func DecideBookDefinition(bookExists, courseExists bool, cmd courseapp.DefineCourseBook) ([]store.Event, error) {
 	switch {
 	case cmd.Price <= 0:
-		return nil, ErrInvalidPrice
+		return nil, courseapp.ErrInvalidPrice
 	case bookExists:
-		return nil, BookExistsError{BookID: cmd.BookID}
+		return nil, courseapp.BookExistsError{BookID: cmd.BookID}
 	case !courseExists:
-		return nil, ErrCourseNotFound
+		return nil, courseapp.ErrCourseNotFound
 	}
 	return []store.Event{CourseBookDefined{
 		BookID: cmd.BookID, Title: cmd.Title, Author: cmd.Author, Isbn: cmd.Isbn, Price: cmd.Price, CourseID: cmd.CourseID,
@@ -93,12 +100,14 @@ func DecideBookDefinition(bookExists, courseExists bool, cmd DefineCourseBook) (
 // DecidePriceChange decides ChangeCourseBookPrice (README step 7): the
 // book exists (BookNotFoundError), the price is positive
 // (ErrInvalidPrice). It returns one CourseBookPriceChanged.
-func DecidePriceChange(bookExists bool, cmd ChangeCourseBookPrice) ([]store.Event, error) {
+//
+//workbook:todo step 7: two checks, then the price change.
+func DecidePriceChange(bookExists bool, cmd courseapp.ChangeCourseBookPrice) ([]store.Event, error) {
 	switch {
 	case !bookExists:
-		return nil, BookNotFoundError{BookID: cmd.BookID}
+		return nil, courseapp.BookNotFoundError{BookID: cmd.BookID}
 	case cmd.Price <= 0:
-		return nil, ErrInvalidPrice
+		return nil, courseapp.ErrInvalidPrice
 	}
 	return []store.Event{CourseBookPriceChanged{BookID: cmd.BookID, NewPrice: cmd.Price}.Event()}, nil
 }
@@ -108,14 +117,16 @@ func DecidePriceChange(bookExists bool, cmd ChangeCourseBookPrice) ([]store.Even
 // (ErrStudentNotRegistered), the displayed price is valid
 // (StalePriceError). It returns one CourseBookPurchased at the displayed
 // price, for the book's course.
-func DecidePurchase(book *BookPrice, studentExists bool, cmd PurchaseCourseBook) ([]store.Event, error) {
+//
+//workbook:todo step 7: three checks in this order, then the purchase.
+func DecidePurchase(book *BookPrice, studentExists bool, cmd courseapp.PurchaseCourseBook) ([]store.Event, error) {
 	switch {
 	case book == nil:
-		return nil, BookNotFoundError{BookID: cmd.BookID}
+		return nil, courseapp.BookNotFoundError{BookID: cmd.BookID}
 	case !studentExists:
-		return nil, ErrStudentNotRegistered
+		return nil, courseapp.ErrStudentNotRegistered
 	case !book.IsValid(cmd.DisplayedPrice):
-		return nil, StalePriceError{Displayed: cmd.DisplayedPrice}
+		return nil, courseapp.StalePriceError{Displayed: cmd.DisplayedPrice}
 	}
 	return []store.Event{CourseBookPurchased{
 		BookID: cmd.BookID, StudentID: cmd.StudentID, CourseID: book.CourseID, PricePaid: cmd.DisplayedPrice,
@@ -132,12 +143,14 @@ func DecidePurchase(book *BookPrice, studentExists bool, cmd PurchaseCourseBook)
 // It returns one CourseBooksOrdered per course of the order, in the order
 // the courses first appear among the items, each with that course's items
 // in item order, all with the command's OrderID.
-func DecideOrder(studentExists bool, prices map[string]*BookPrice, cmd OrderCourseBooks) ([]store.Event, error) {
+//
+//workbook:todo step 7: check, then group the items by the course of their book.
+func DecideOrder(studentExists bool, prices map[string]*BookPrice, cmd courseapp.OrderCourseBooks) ([]store.Event, error) {
 	if len(cmd.Items) == 0 {
-		return nil, ErrEmptyOrder
+		return nil, courseapp.ErrEmptyOrder
 	}
 	if !studentExists {
-		return nil, ErrStudentNotRegistered
+		return nil, courseapp.ErrStudentNotRegistered
 	}
 	var parts []*CourseBooksOrdered
 	byCourse := map[string]*CourseBooksOrdered{}
@@ -145,9 +158,9 @@ func DecideOrder(studentExists bool, prices map[string]*BookPrice, cmd OrderCour
 		book := prices[it.BookID]
 		switch {
 		case book == nil:
-			return nil, BookNotFoundError{BookID: it.BookID}
+			return nil, courseapp.BookNotFoundError{BookID: it.BookID}
 		case !book.IsValid(it.DisplayedPrice):
-			return nil, StaleOrderPriceError{Displayed: it.DisplayedPrice, BookID: it.BookID}
+			return nil, courseapp.StaleOrderPriceError{Displayed: it.DisplayedPrice, BookID: it.BookID}
 		}
 		part := byCourse[book.CourseID]
 		if part == nil {

@@ -3,6 +3,7 @@ package coursemanagement
 import (
 	"strings"
 
+	"github.com/opossum-go/opossum/internal/courseapp"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/decision"
 )
@@ -21,6 +22,8 @@ func (c *Capacity) IsFull() bool { return c.Enrolled >= c.Max }
 
 // CourseExists is the decision projection "was this course created?"
 // (README step 2).
+//
+//workbook:todo step 2: like StudentExists, for the course's CourseCreated.
 func CourseExists(courseID string) decision.Projection[bool] {
 	return decision.Projection[bool]{
 		Query: store.TypesTagged([]string{CourseCreatedType}, CourseTag(courseID)),
@@ -32,15 +35,17 @@ func CourseExists(courseID string) decision.Projection[bool] {
 // is not blank (ErrCourseNameRequired), a positive capacity
 // (ErrInvalidMaxStudentCount), an id not used yet (ErrCourseExists). It
 // returns one CourseCreated with the name trimmed.
-func DecideCourseCreation(courseExists bool, cmd CreateCourse) ([]store.Event, error) {
+//
+//workbook:todo step 2: three checks in this order, then the CourseCreated event.
+func DecideCourseCreation(courseExists bool, cmd courseapp.CreateCourse) ([]store.Event, error) {
 	name := strings.TrimSpace(cmd.Name)
 	switch {
 	case name == "":
-		return nil, ErrCourseNameRequired
+		return nil, courseapp.ErrCourseNameRequired
 	case cmd.MaxStudentCount <= 0:
-		return nil, ErrInvalidMaxStudentCount
+		return nil, courseapp.ErrInvalidMaxStudentCount
 	case courseExists:
-		return nil, ErrCourseExists
+		return nil, courseapp.ErrCourseExists
 	}
 	return []store.Event{CourseCreated{
 		CourseID: cmd.CourseID, Name: name, Description: cmd.Description, MaxStudentCount: cmd.MaxStudentCount,
@@ -51,6 +56,8 @@ func DecideCourseCreation(courseExists bool, cmd CreateCourse) ([]store.Event, e
 // step 2): its CourseCreated, CourseStudentLimitModified and
 // StudentEnrolledToCourse events. It stays nil until CourseCreated; the
 // other two events change an existing state only.
+//
+//workbook:todo step 2: three types and the course tag in one query item; a fold that starts the state on CourseCreated, and updates Max or Enrolled only when the state is not nil.
 func CourseCapacity(courseID string) decision.Projection[*Capacity] {
 	return decision.Projection[*Capacity]{
 		Query: store.TypesTagged(
@@ -90,14 +97,16 @@ func CourseCapacity(courseID string) decision.Projection[*Capacity] {
 // is positive (ErrInvalidMaxStudentCount) and not below the students
 // enrolled (CapacityBelowEnrollmentsError). The same limit again is not an
 // error and appends nothing.
-func DecideStudentLimitChange(course *Capacity, cmd ModifyCourseStudentLimit) ([]store.Event, error) {
+//
+//workbook:todo step 2: the checks in this order; no events for the same limit; else one CourseStudentLimitModified.
+func DecideStudentLimitChange(course *Capacity, cmd courseapp.ModifyCourseStudentLimit) ([]store.Event, error) {
 	switch {
 	case course == nil:
-		return nil, CourseNotFoundError{CourseID: cmd.CourseID}
+		return nil, courseapp.CourseNotFoundError{CourseID: cmd.CourseID}
 	case cmd.MaxStudentCount <= 0:
-		return nil, ErrInvalidMaxStudentCount
+		return nil, courseapp.ErrInvalidMaxStudentCount
 	case cmd.MaxStudentCount < course.Enrolled:
-		return nil, CapacityBelowEnrollmentsError{CourseID: cmd.CourseID, Count: course.Enrolled}
+		return nil, courseapp.CapacityBelowEnrollmentsError{CourseID: cmd.CourseID, Count: course.Enrolled}
 	case cmd.MaxStudentCount == course.Max:
 		return nil, nil
 	}

@@ -1,6 +1,7 @@
 package coursemanagement
 
 import (
+	"github.com/opossum-go/opossum/internal/courseapp"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/decision"
 )
@@ -10,7 +11,7 @@ import (
 type EnrollmentLimit struct {
 	// Tier is the student's tier: Basic at registration, then the last
 	// StudentSubscriptionUpdated's.
-	Tier Tier
+	Tier courseapp.Tier
 	// Enrolled is the number of courses the student is enrolled in.
 	Enrolled int
 }
@@ -25,6 +26,8 @@ func (l *EnrollmentLimit) IsAtLimit() bool { return l.Enrolled >= l.MaxAllowed()
 // and courses (README step 3): StudentRegistered, StudentSubscriptionUpdated
 // and StudentEnrolledToCourse events tagged with the student. It stays nil
 // until StudentRegistered.
+//
+//workbook:todo step 3: like CourseCapacity, for the student: Basic and no course at registration, then the tier and the count.
 func StudentEnrollmentLimit(studentID string) decision.Projection[*EnrollmentLimit] {
 	return decision.Projection[*EnrollmentLimit]{
 		Query: store.TypesTagged(
@@ -33,7 +36,7 @@ func StudentEnrollmentLimit(studentID string) decision.Projection[*EnrollmentLim
 		Apply: func(l *EnrollmentLimit, e store.StoredEvent) (*EnrollmentLimit, error) {
 			switch {
 			case e.Type == StudentRegisteredType:
-				return &EnrollmentLimit{Tier: Basic}, nil
+				return &EnrollmentLimit{Tier: courseapp.Basic}, nil
 			case l == nil:
 				return nil, nil
 			case e.Type == StudentSubscriptionUpdatedType:
@@ -53,6 +56,8 @@ func StudentEnrollmentLimit(studentID string) decision.Projection[*EnrollmentLim
 // AlreadyEnrolled is the decision projection "is this student enrolled in
 // this course?" (README step 3): a StudentEnrolledToCourse carrying both
 // tags.
+//
+//workbook:todo step 3: one type, two tags in one item: the event must carry both.
 func AlreadyEnrolled(courseID, studentID string) decision.Projection[bool] {
 	return decision.Projection[bool]{
 		Query: store.TypesTagged([]string{StudentEnrolledToCourseType}, CourseTag(courseID), StudentTag(studentID)),
@@ -67,18 +72,20 @@ func AlreadyEnrolled(courseID, studentID string) decision.Projection[bool] {
 // (ErrAlreadyEnrolled), a seat is free (CourseFullError), the student is
 // below the tier's limit (EnrollmentLimitError). It returns one
 // StudentEnrolledToCourse.
-func DecideEnrollment(course *Capacity, student *EnrollmentLimit, enrolled bool, cmd EnrollStudent) ([]store.Event, error) {
+//
+//workbook:todo step 3: five checks in this order, then the enrollment event.
+func DecideEnrollment(course *Capacity, student *EnrollmentLimit, enrolled bool, cmd courseapp.EnrollStudent) ([]store.Event, error) {
 	switch {
 	case course == nil:
-		return nil, ErrCourseNotFound
+		return nil, courseapp.ErrCourseNotFound
 	case student == nil:
-		return nil, ErrStudentNotRegistered
+		return nil, courseapp.ErrStudentNotRegistered
 	case enrolled:
-		return nil, ErrAlreadyEnrolled
+		return nil, courseapp.ErrAlreadyEnrolled
 	case course.IsFull():
-		return nil, CourseFullError{Max: course.Max}
+		return nil, courseapp.CourseFullError{Max: course.Max}
 	case student.IsAtLimit():
-		return nil, EnrollmentLimitError{Max: student.MaxAllowed(), Tier: student.Tier}
+		return nil, courseapp.EnrollmentLimitError{Max: student.MaxAllowed(), Tier: student.Tier}
 	}
 	return []store.Event{StudentEnrolledToCourse{CourseID: cmd.CourseID, StudentID: cmd.StudentID}.Event()}, nil
 }

@@ -1,6 +1,7 @@
 package coursemanagement
 
 import (
+	"github.com/opossum-go/opossum/internal/courseapp"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/decision"
 )
@@ -27,6 +28,8 @@ type ExamToken struct {
 // TokenStatus is the decision projection of a token (README step 6): the
 // Issued, Redeemed and Revoked events tagged with it. It starts NotIssued;
 // Issued records the exam, which the later states keep.
+//
+//workbook:todo step 6: Initial is ExamToken{State: NotIssued}; the fold moves the state and keeps the ExamID of the Issued event.
 func TokenStatus(tokenID string) decision.Projection[ExamToken] {
 	return decision.Projection[ExamToken]{
 		Initial: ExamToken{State: NotIssued},
@@ -51,9 +54,11 @@ func TokenStatus(tokenID string) decision.Projection[ExamToken] {
 
 // DecideTokenIssue decides IssueExamToken (README step 6): the course
 // exists (ErrCourseNotFound). It returns one ExamRegistrationTokenIssued.
-func DecideTokenIssue(courseExists bool, cmd IssueExamToken) ([]store.Event, error) {
+//
+//workbook:todo step 6: one check, then the issued event.
+func DecideTokenIssue(courseExists bool, cmd courseapp.IssueExamToken) ([]store.Event, error) {
 	if !courseExists {
-		return nil, ErrCourseNotFound
+		return nil, courseapp.ErrCourseNotFound
 	}
 	return []store.Event{ExamRegistrationTokenIssued{TokenID: cmd.TokenID, ExamID: cmd.ExamID, CourseID: cmd.CourseID}.Event()}, nil
 }
@@ -63,16 +68,18 @@ func DecideTokenIssue(courseExists bool, cmd IssueExamToken) ([]store.Event, err
 // Redeemed is ErrTokenUsed; an Issued token still needs a registered
 // student (ErrStudentNotRegistered). It returns one
 // ExamRegistrationTokenRedeemed for the token's exam.
-func DecideTokenRedemption(token ExamToken, studentExists bool, cmd RedeemExamToken) ([]store.Event, error) {
+//
+//workbook:todo step 6: a switch on the state, the student, then the redeemed event.
+func DecideTokenRedemption(token ExamToken, studentExists bool, cmd courseapp.RedeemExamToken) ([]store.Event, error) {
 	switch {
 	case token.State == NotIssued:
-		return nil, ErrTokenNotFound
+		return nil, courseapp.ErrTokenNotFound
 	case token.State == Revoked:
-		return nil, ErrTokenRevoked
+		return nil, courseapp.ErrTokenRevoked
 	case token.State == Redeemed:
-		return nil, ErrTokenUsed
+		return nil, courseapp.ErrTokenUsed
 	case !studentExists:
-		return nil, ErrStudentNotRegistered
+		return nil, courseapp.ErrStudentNotRegistered
 	}
 	return []store.Event{ExamRegistrationTokenRedeemed{TokenID: cmd.TokenID, ExamID: token.ExamID, StudentID: cmd.StudentID}.Event()}, nil
 }
@@ -81,14 +88,16 @@ func DecideTokenRedemption(token ExamToken, studentExists bool, cmd RedeemExamTo
 // token's state: NotIssued is ErrTokenNotFound, Revoked is
 // ErrTokenAlreadyRevoked, Redeemed is ErrTokenRedeemed. It returns one
 // ExamRegistrationTokenRevoked for the token's exam.
-func DecideTokenRevocation(token ExamToken, cmd RevokeExamToken) ([]store.Event, error) {
+//
+//workbook:todo step 6: a switch on the state, then the revoked event.
+func DecideTokenRevocation(token ExamToken, cmd courseapp.RevokeExamToken) ([]store.Event, error) {
 	switch token.State {
 	case NotIssued:
-		return nil, ErrTokenNotFound
+		return nil, courseapp.ErrTokenNotFound
 	case Revoked:
-		return nil, ErrTokenAlreadyRevoked
+		return nil, courseapp.ErrTokenAlreadyRevoked
 	case Redeemed:
-		return nil, ErrTokenRedeemed
+		return nil, courseapp.ErrTokenRedeemed
 	}
 	return []store.Event{ExamRegistrationTokenRevoked{TokenID: cmd.TokenID, ExamID: token.ExamID}.Event()}, nil
 }

@@ -3,6 +3,7 @@ package coursemanagement
 import (
 	"strconv"
 
+	"github.com/opossum-go/opossum/internal/courseapp"
 	"github.com/opossum-go/opossum/store"
 )
 
@@ -11,14 +12,16 @@ import (
 // sets MaxStudentCount; an enrollment counts one more student. The last
 // two change an existing course only (for a nil current, return nil).
 // IsFull is derived after every change: enrolled >= max.
-func ApplyCourseShortInfo(cur *CourseShortInfo, e store.StoredEvent) (*CourseShortInfo, error) {
+//
+//workbook:todo step 8: a switch on e.Type; derive IsFull at the end.
+func ApplyCourseShortInfo(cur *courseapp.CourseShortInfo, e store.StoredEvent) (*courseapp.CourseShortInfo, error) {
 	switch {
 	case e.Type == CourseCreatedType:
 		c, err := store.Decode[CourseCreated](e.Event)
 		if err != nil {
 			return nil, err
 		}
-		cur = &CourseShortInfo{CourseID: c.CourseID, Name: c.Name, MaxStudentCount: c.MaxStudentCount}
+		cur = &courseapp.CourseShortInfo{CourseID: c.CourseID, Name: c.Name, MaxStudentCount: c.MaxStudentCount}
 	case cur == nil:
 		return nil, nil
 	case e.Type == CourseStudentLimitModifiedType:
@@ -36,8 +39,10 @@ func ApplyCourseShortInfo(cur *CourseShortInfo, e store.StoredEvent) (*CourseSho
 
 // CourseShortInfoTags indexes a course by isFull, "true" or "false"
 // (README step 8).
-func CourseShortInfoTags(c *CourseShortInfo) []store.Tag {
-	return []store.Tag{store.NewTag(IsFullKey, strconv.FormatBool(c.IsFull))}
+//
+//workbook:todo step 8: one tag with the key IsFullKey.
+func CourseShortInfoTags(c *courseapp.CourseShortInfo) []store.Tag {
+	return []store.Tag{store.NewTag(courseapp.IsFullKey, strconv.FormatBool(c.IsFull))}
 }
 
 // ApplyStudentShortInfo folds a student's events into the list entry
@@ -45,15 +50,17 @@ func CourseShortInfoTags(c *CourseShortInfo) []store.Tag {
 // course; a subscription update sets the tier and its limit; an
 // enrollment counts one more course. The last two change an existing
 // student only. IsMaxedOut is derived after every change.
-func ApplyStudentShortInfo(cur *StudentShortInfo, e store.StoredEvent) (*StudentShortInfo, error) {
+//
+//workbook:todo step 8: like ApplyCourseShortInfo; derive MaxEnrollmentCount and IsMaxedOut at the end.
+func ApplyStudentShortInfo(cur *courseapp.StudentShortInfo, e store.StoredEvent) (*courseapp.StudentShortInfo, error) {
 	switch {
 	case e.Type == StudentRegisteredType:
 		r, err := store.Decode[StudentRegistered](e.Event)
 		if err != nil {
 			return nil, err
 		}
-		cur = &StudentShortInfo{StudentID: r.StudentID, FirstName: r.FirstName, LastName: r.LastName, Email: r.Email,
-			EnrollmentTier: Basic}
+		cur = &courseapp.StudentShortInfo{StudentID: r.StudentID, FirstName: r.FirstName, LastName: r.LastName, Email: r.Email,
+			EnrollmentTier: courseapp.Basic}
 	case cur == nil:
 		return nil, nil
 	case e.Type == StudentSubscriptionUpdatedType:
@@ -72,10 +79,12 @@ func ApplyStudentShortInfo(cur *StudentShortInfo, e store.StoredEvent) (*Student
 
 // StudentShortInfoTags indexes a student by enrollmentTier (the tier's
 // name) and isMaxedOut ("true" or "false") (README step 8).
-func StudentShortInfoTags(s *StudentShortInfo) []store.Tag {
+//
+//workbook:todo step 8: two tags, EnrollmentTierKey and IsMaxedOutKey.
+func StudentShortInfoTags(s *courseapp.StudentShortInfo) []store.Tag {
 	return []store.Tag{
-		store.NewTag(EnrollmentTierKey, string(s.EnrollmentTier)),
-		store.NewTag(IsMaxedOutKey, strconv.FormatBool(s.IsMaxedOut)),
+		store.NewTag(courseapp.EnrollmentTierKey, string(s.EnrollmentTier)),
+		store.NewTag(courseapp.IsMaxedOutKey, strconv.FormatBool(s.IsMaxedOut)),
 	}
 }
 
@@ -84,7 +93,9 @@ func StudentShortInfoTags(s *StudentShortInfo) []store.Tag {
 // the books were first bought. Each purchase, and each line of an order,
 // adds its price to TotalPaid and one to PurchaseCount; the event's
 // timestamp is FirstPurchasedAt of a new entry and moves LastPurchasedAt.
-func ApplyStudentPurchasedBooks(cur *StudentPurchasedBooks, e store.StoredEvent) (*StudentPurchasedBooks, error) {
+//
+//workbook:todo step 8: turn both event types into lines (book, price), then upsert each line by BookID.
+func ApplyStudentPurchasedBooks(cur *courseapp.StudentPurchasedBooks, e store.StoredEvent) (*courseapp.StudentPurchasedBooks, error) {
 	var studentID string
 	var lines []OrderLine
 	switch e.Type {
@@ -104,7 +115,7 @@ func ApplyStudentPurchasedBooks(cur *StudentPurchasedBooks, e store.StoredEvent)
 		return cur, nil
 	}
 	if cur == nil {
-		cur = &StudentPurchasedBooks{StudentID: studentID, Books: []PurchasedBook{}}
+		cur = &courseapp.StudentPurchasedBooks{StudentID: studentID, Books: []courseapp.PurchasedBook{}}
 	}
 	at := e.Metadata.Timestamp
 	for _, l := range lines {
@@ -116,7 +127,7 @@ func ApplyStudentPurchasedBooks(cur *StudentPurchasedBooks, e store.StoredEvent)
 			}
 		}
 		if i < 0 {
-			cur.Books = append(cur.Books, PurchasedBook{BookID: l.BookID, FirstPurchasedAt: at, LastPurchasedAt: at})
+			cur.Books = append(cur.Books, courseapp.PurchasedBook{BookID: l.BookID, FirstPurchasedAt: at, LastPurchasedAt: at})
 			i = len(cur.Books) - 1
 		}
 		b := &cur.Books[i]
@@ -131,10 +142,12 @@ func ApplyStudentPurchasedBooks(cur *StudentPurchasedBooks, e store.StoredEvent)
 
 // ApplyInvoice folds an InvoiceCreated into the invoice it creates (README
 // step 8).
-func ApplyInvoice(_ *Invoice, e store.StoredEvent) (*Invoice, error) {
+//
+//workbook:todo step 8: decode the event into a new Invoice.
+func ApplyInvoice(_ *courseapp.Invoice, e store.StoredEvent) (*courseapp.Invoice, error) {
 	inv, err := store.Decode[InvoiceCreated](e.Event)
 	if err != nil {
 		return nil, err
 	}
-	return &Invoice{InvoiceNumber: inv.InvoiceNumber, CustomerID: inv.CustomerID, Amount: inv.Amount, IssuedAt: inv.IssuedAt}, nil
+	return &courseapp.Invoice{InvoiceNumber: inv.InvoiceNumber, CustomerID: inv.CustomerID, Amount: inv.Amount, IssuedAt: inv.IssuedAt}, nil
 }

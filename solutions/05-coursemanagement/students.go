@@ -3,6 +3,7 @@ package coursemanagement
 import (
 	"strings"
 
+	"github.com/opossum-go/opossum/internal/courseapp"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/decision"
 )
@@ -20,6 +21,8 @@ func StudentExists(studentID string) decision.Projection[bool] {
 // EmailTaken is the decision projection "is this email address taken?":
 // true once any event carries the address's studentEmail tag, whatever its
 // type (README step 1).
+//
+//workbook:todo step 1: select every event tagged EmailTag(email), of any type; any one of them means "taken".
 func EmailTaken(email string) decision.Projection[bool] {
 	return decision.Projection[bool]{
 		Query: store.Tagged(EmailTag(email)),
@@ -31,14 +34,16 @@ func EmailTaken(email string) decision.Projection[bool] {
 // must be a valid address (ErrInvalidEmail) that no student registered
 // with (ErrEmailTaken). It returns one StudentRegistered with the email
 // trimmed.
-func DecideRegistration(emailTaken bool, cmd RegisterStudent) ([]store.Event, error) {
+//
+//workbook:todo step 1: check the address, then the projection's answer; return the StudentRegistered event.
+func DecideRegistration(emailTaken bool, cmd courseapp.RegisterStudent) ([]store.Event, error) {
 	email := strings.TrimSpace(cmd.Email)
 	local, domain, ok := strings.Cut(email, "@")
 	switch {
 	case !ok || local == "" || domain == "":
-		return nil, ErrInvalidEmail
+		return nil, courseapp.ErrInvalidEmail
 	case emailTaken:
-		return nil, ErrEmailTaken
+		return nil, courseapp.ErrEmailTaken
 	}
 	return []store.Event{StudentRegistered{
 		StudentID: cmd.StudentID, FirstName: cmd.FirstName, LastName: cmd.LastName, Email: email,
@@ -48,12 +53,14 @@ func DecideRegistration(emailTaken bool, cmd RegisterStudent) ([]store.Event, er
 // DecideSubscriptionUpdate decides UpdateStudentSubscription (README step
 // 2): the tier must be a real one (ErrInvalidTier), the student must exist
 // (StudentNotFoundError). It returns one StudentSubscriptionUpdated.
-func DecideSubscriptionUpdate(studentExists bool, cmd UpdateStudentSubscription) ([]store.Event, error) {
+//
+//workbook:todo step 2: reject a tier that is not Valid, then an unknown student.
+func DecideSubscriptionUpdate(studentExists bool, cmd courseapp.UpdateStudentSubscription) ([]store.Event, error) {
 	switch {
 	case !cmd.Tier.Valid():
-		return nil, ErrInvalidTier
+		return nil, courseapp.ErrInvalidTier
 	case !studentExists:
-		return nil, StudentNotFoundError{StudentID: cmd.StudentID}
+		return nil, courseapp.StudentNotFoundError{StudentID: cmd.StudentID}
 	}
 	return []store.Event{StudentSubscriptionUpdated{StudentID: cmd.StudentID, EnrollmentTier: cmd.Tier}.Event()}, nil
 }

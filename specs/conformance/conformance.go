@@ -19,7 +19,8 @@
 //
 // The specs cover reading (after, backwards, limit), query semantics
 // (types OR, tags AND, items OR), invalid queries, append conditions,
-// event validation, what a stored event keeps, subscriptions, Close, and
+// event validation, what a stored event keeps, event ids and safe retries
+// (ids.go), subscriptions, Close, and
 // concurrent use: racing writers, stale conditions, and a randomized race
 // of conditional writers whose log is then checked against every
 // condition. CheckQueriesAgainstMatches is also exported on its own.
@@ -82,6 +83,7 @@ func DescribeEventStore(name string, factory func(ctx context.Context) store.Eve
 		describeConditions(h)
 		describeValidation(h)
 		describeStoredEvents(h)
+		describeIDs(h)
 		describeSubscribe(h)
 		describeClose(h)
 		describeConcurrency(h)

@@ -71,6 +71,13 @@ func describeRead(h *harness) {
 			Expect(h.read(ctx, store.All())).To(BeEmpty())
 		})
 
+		It("yields the context's error from an empty store when its context is cancelled", func(ctx SpecContext) {
+			cancelled, cancel := context.WithCancel(ctx)
+			cancel()
+			_, err := store.ReadAll(cancelled, h.s, store.All())
+			Expect(err).To(MatchError(context.Canceled))
+		})
+
 		Context("over a history of eight events", func() {
 			BeforeEach(func(ctx SpecContext) { h.history(ctx) })
 

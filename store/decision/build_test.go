@@ -151,6 +151,14 @@ var _ = Describe("Building decision models", func() {
 				Expect(err).To(MatchError(context.Canceled))
 			})
 
+			It("passes a cancelled context's error through on an empty store too", func() {
+				cctx, cancel := context.WithCancel(ctx)
+				cancel()
+				m, err := decision.Build(cctx, s, seen(store.Types("A")))
+				Expect(err).To(MatchError(context.Canceled))
+				Expect(m.Condition).To(BeNil(), "no condition from a read that did not happen")
+			})
+
 			Describe("time-aware folds", func() {
 				type retention struct{ Reserved bool }
 				reserved := func(mail string) decision.Projection[retention] {

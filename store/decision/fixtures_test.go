@@ -10,6 +10,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/opossum-go/opossum/internal/pgtest"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/decision"
 )
@@ -159,6 +160,10 @@ var factories = []factory{
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(s.Close)
 		return s
+	}},
+	{"PostgreSQL store", func() store.EventStore {
+		GinkgoHelper()
+		return pgtest.OpenStore(context.Background(), nil)
 	}},
 }
 

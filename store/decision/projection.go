@@ -264,6 +264,11 @@ func build(ctx context.Context, s store.EventStore, fs []folder, opts []Option) 
 	}
 	union := store.Union(qs...)
 	now := onceClock(o.clock)
+	// Whatever the store does with a cancelled context and nothing to
+	// read, a decision is never built on a read that did not happen.
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("decision: read %s: %w", union, err)
+	}
 
 	var last store.Position
 	for e, err := range s.Read(ctx, union) {

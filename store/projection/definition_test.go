@@ -62,6 +62,7 @@ var _ = Describe("Definitions and registration", func() {
 	})
 
 	It("keeps the projections inside the file store's folder by default", func() {
+		v = newFileEnv()
 		r, err := projection.NewRunner(v.st, &projection.Options{NoSync: true})
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(r.Close)

@@ -42,6 +42,20 @@
 // state (queued, rebuilding, live, failed), its position, rebuild progress
 // and error.
 //
+// # Control
+//
+// Options.StartupRebuild chooses what Start rebuilds: what needs it (the
+// default), nothing (a projection that needs a rebuild then waits in the
+// NeedsRebuild state for Runner.Rebuild) or everything. A projection
+// registered with Manual does not follow the store: Runner.Update brings
+// it to the head when asked. Runner.SaveCheckpoint moves a projection's
+// checkpoint by hand, and ReadModels.Save and ReadModels.Delete correct
+// one read model; they run on the projection's goroutine between two
+// batches. Runner.RebuildReport returns what each rebuild did (events,
+// duration, error); every rebuild logs its progress at each durable
+// progress point, with its rate in events per second, and is traced as an
+// opossum.projection.rebuild span.
+//
 // # Delivery semantics
 //
 // Events reach a fold at least once and in position order; their effect
@@ -91,7 +105,9 @@
 // the tag index and tombstones against the state files and repairs them.
 // A rebuild writes its files without fsync and makes them durable with one
 // sync of its folder at each progress point (every RebuildFlushEvery
-// events) and before the switch. Options.NoSync skips every fsync, like
+// events) and before the switch. Options.WriteProtect writes these files
+// read-only (mode 0444); the runner replaces and removes them as before.
+// Options.NoSync skips every fsync, like
 // the store's option; a power loss may then lose recent updates, which are
 // derived again from the events. A file that cannot be decoded makes the
 // runner rebuild the projection, and log why: read models are derived
@@ -119,12 +135,26 @@
 // through ReadModels while the runner writes. The functions of a
 // Definition are called from one goroutine per projection.
 //
+// Other processes read the same read models with OpenReadModels, which
+// needs neither the store nor the lock: each call reads the generation
+// the current file names under a shared lock (the generation's .readers
+// file) that keeps it on disk until the call ends; a runner removes an
+// old generation only when it gets that lock exclusively, and otherwise
+// later. Several instances of an application share one store and one
+// projections folder with Options.Standby: the first runner to lock the
+// folder updates the read models, the others stand by and serve reads,
+// and one of them takes over when the updating instance stops or dies.
+// The take-over catches up from the checkpoints like a restart, so no
+// event is applied twice. This relies on flock semantics: use it on a
+// local file system, not on a network share.
+//
 // # On-disk layout
 //
 //	<dir>/.lock                          the runner's lock
 //	<dir>/<name>/current                 {"generation": "g000002", ...}: what readers use
 //	<dir>/<name>/g000002/checkpoint.json {"version": 1, "position": 42, "complete": true, "clean": true, ...}
-//	<dir>/<name>/g000002/state/c-42.json {"key", "metadata": {created, updated, version, position}, "tags", "data"}
+//	<dir>/<name>/g000002/.readers        lock shared by readers in other processes
+//	<dir>/<name>/g000002/state/c-42.json {"key", "metadata": {created, updated, version, position, size}, "tags", "data"}
 //	<dir>/<name>/g000002/deleted/c-7.json tombstone {"key", "position"} until the checkpoint passes it
 //	<dir>/<name>/g000002/tags/full/true/c-42 empty marker: instance c-42 has tag full:true
 //

@@ -38,6 +38,15 @@ var (
 	// ErrLocked means another runner (usually another process) already
 	// owns the projection folder. The returned error names the lock file.
 	ErrLocked = errors.New("projection: folder locked by another runner")
+	// ErrStandby means the runner stands by (Options.Standby) while another
+	// runner updates the read models; only that one can rebuild or write.
+	ErrStandby = errors.New("projection: runner stands by; another runner updates the read models")
+	// ErrReadOnly means a write through a reader from OpenReadModels,
+	// which never writes.
+	ErrReadOnly = errors.New("projection: read-only reader")
+	// ErrNotReady means the projection cannot serve the request now: it
+	// failed, waits for a rebuild, or has applied no event yet.
+	ErrNotReady = errors.New("projection: projection not ready")
 	// ErrCorrupt means a read-model file could not be decoded. The
 	// returned error is a *CorruptionError naming the file.
 	ErrCorrupt = errors.New("projection: corrupt file")
@@ -106,3 +115,6 @@ func panicError(v any) error {
 	}
 	return fmt.Errorf("%v", v)
 }
+
+// asFold is errors.As for a *FoldError.
+func asFold(err error, fe **FoldError) bool { return errors.As(err, fe) }

@@ -20,6 +20,7 @@ import (
 //
 //	<dir>/<name>/current                  which generation readers use
 //	<dir>/<name>/g000003/checkpoint.json  position, version, state of the generation
+//	<dir>/<name>/g000003/.readers         lock shared by readers in other processes
 //	<dir>/<name>/g000003/state/<key>.json one read model
 //	<dir>/<name>/g000003/deleted/<key>.json tombstone of a deleted read model
 //	<dir>/<name>/g000003/tags/<tag key>/<tag value>/<key>  empty marker file
@@ -30,6 +31,7 @@ const (
 	deletedDir     = "deleted"
 	tagsDir        = "tags"
 	lockName       = ".lock"
+	readersName    = ".readers"
 	genPrefix      = "g"
 	fileExt        = ".json"
 )
@@ -64,6 +66,9 @@ type Meta struct {
 	// Position is the position of the last event applied to the instance.
 	// The runner never applies an event at or below it again.
 	Position store.Position `json:"position"`
+	// Size is the size in bytes of the state's JSON (the file's "data"),
+	// as last written; 0 in files written before sizes were recorded.
+	Size int `json:"size"`
 }
 
 // stateFile is the JSON document of one read model.
@@ -95,6 +100,9 @@ type checkpointFile struct {
 	// and repaired from the state files.
 	Clean   bool      `json:"clean"`
 	Updated time.Time `json:"updated"`
+	// Protected is true when the generation's files are written read-only
+	// (Options.WriteProtect).
+	Protected bool `json:"protected,omitempty"`
 }
 
 // currentFile names the generation readers use: the single commit point
@@ -177,15 +185,48 @@ func readCurrent(fsys vfs.FS, path string) (currentFile, error) {
 	return c, nil
 }
 
-// writeJSONAtomic encodes v and writes it with the store's durable-write
-// helper (temporary file, fsync unless noSync, rename, folder fsync).
-func writeJSONAtomic(fsys vfs.FS, path string, v any, noSync bool) error {
+// writeJSONAtomic encodes v and writes it with writeFile.
+func writeJSONAtomic(fsys vfs.FS, path string, v any, noSync, protect bool) error {
 	b, err := encodeJSON(v)
 	if err != nil {
 		return fmt.Errorf("projection: encode %s: %w", path, err)
 	}
-	return vfs.WriteFileAtomic(fsys, path, b, noSync)
+	return writeFile(fsys, path, b, noSync, protect)
 }
+
+// writeFile writes a read-model file with the store's durable-write helper
+// (temporary file, fsync unless noSync, rename, folder fsync) and, with
+// protect, makes it read-only (Options.WriteProtect).
+func writeFile(fsys vfs.FS, path string, b []byte, noSync, protect bool) error {
+	if err := vfs.WriteFileAtomic(fsys, path, b, noSync); err != nil {
+		return err
+	}
+	if !protect {
+		return nil
+	}
+	return chmod(fsys, path, protectedMode)
+}
+
+// protectedMode is the mode of a write-protected read-model file.
+const protectedMode os.FileMode = 0o444
+
+// chmod changes a file's mode through fsys when it can (the operating
+// system's file system, or one with a Chmod method); a test file system
+// without modes is left alone.
+func chmod(fsys vfs.FS, path string, mode os.FileMode) error {
+	if c, ok := fsys.(interface {
+		Chmod(string, os.FileMode) error
+	}); ok {
+		return c.Chmod(path, mode)
+	}
+	if fsys == vfs.OSFS() {
+		return os.Chmod(path, mode)
+	}
+	return nil
+}
+
+// writable reports whether a file's mode lets anyone write it.
+func writable(mode os.FileMode) bool { return mode.Perm()&0o222 != 0 }
 
 func isNotExist(err error) bool { return errors.Is(err, fs.ErrNotExist) }
 

@@ -17,6 +17,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/opossum-go/opossum/specs/storeenv"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/projection"
 	"github.com/opossum-go/opossum/store/vfs"
@@ -114,9 +115,9 @@ func courseDef(name string) projection.Definition[course] {
 	}
 }
 
-// specContext returns a context that ends with the spec, or after 20 s.
+// specContext returns a context that ends with the spec, or after 60 s.
 func specContext() context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	DeferCleanup(cancel)
 	return ctx
 }
@@ -136,12 +137,25 @@ type env struct {
 	opts projection.Options
 }
 
-// newEnv returns a file store in a fresh folder, with the projections in
-// their default place inside it.
+// newEnv returns the store OPOSSUM_STORE chooses (specs/storeenv: by
+// default a file store in a fresh folder), with the projections in a
+// "projections" folder of that folder.
 func newEnv() *env {
 	GinkgoHelper()
+	return openEnv(storeenv.Open)
+}
+
+// newFileEnv is newEnv on a file store, whatever OPOSSUM_STORE says, for
+// the specs whose child processes open the store folder.
+func newFileEnv() *env {
+	GinkgoHelper()
+	return openEnv(func(dir string, o *store.Options) (store.EventStore, error) { return store.Open(dir, o) })
+}
+
+func openEnv(open func(dir string, o *store.Options) (store.EventStore, error)) *env {
+	GinkgoHelper()
 	dir := GinkgoT().TempDir()
-	st, err := store.Open(dir, &store.Options{NoSync: true})
+	st, err := open(dir, &store.Options{NoSync: true})
 	Expect(err).NotTo(HaveOccurred())
 	DeferCleanup(func() { _ = st.Close() })
 	return &env{st: st, dir: dir, opts: projection.Options{Dir: filepath.Join(dir, "projections"), NoSync: true, Logger: testLogger()}}
@@ -171,9 +185,9 @@ func (v *env) runner() *projection.Runner {
 	return r
 }
 
-func register[S any](r *projection.Runner, def projection.Definition[S]) *projection.ReadModels[S] {
+func register[S any](r *projection.Runner, def projection.Definition[S], opts ...projection.RegisterOption) *projection.ReadModels[S] {
 	GinkgoHelper()
-	m, err := projection.Register(r, def)
+	m, err := projection.Register(r, def, opts...)
 	Expect(err).NotTo(HaveOccurred())
 	return m
 }

@@ -38,6 +38,7 @@ type Item[S any] struct {
 type ReadModels[S any] struct {
 	home *home
 	def  typed[S]
+	w    *worker // the projection's goroutine; nil for a read-only reader
 }
 
 // Name returns the projection's name.
@@ -47,8 +48,12 @@ func (m *ReadModels[S]) Name() string { return m.def.d.Name }
 // ErrNotFound when there is none (also before the projection's first build
 // completes), and a *CorruptionError when its file cannot be decoded.
 func (m *ReadModels[S]) Get(key string) (Item[S], error) {
-	g := m.home.acquire()
-	defer m.home.release(g)
+	l, err := m.home.acquire()
+	if err != nil {
+		return Item[S]{}, err
+	}
+	defer m.home.release(l)
+	g := l.g
 	if g == nil {
 		return Item[S]{}, fmt.Errorf("%w: %s %q (not built yet)", ErrNotFound, m.Name(), key)
 	}
@@ -92,8 +97,13 @@ func (m *ReadModels[S]) read(g *generation, name string) (Item[S], bool, error) 
 // the loop rather than abandoning a pulled iterator.
 func (m *ReadModels[S]) List(ctx context.Context) iter.Seq2[Item[S], error] {
 	return func(yield func(Item[S], error) bool) {
-		g := m.home.acquire()
-		defer m.home.release(g)
+		l, err := m.home.acquire()
+		if err != nil {
+			yield(Item[S]{}, err)
+			return
+		}
+		defer m.home.release(l)
+		g := l.g
 		if g == nil {
 			return
 		}
@@ -143,8 +153,13 @@ func (m *ReadModels[S]) Query(ctx context.Context, tags ...store.Tag) iter.Seq2[
 			yield(Item[S]{}, err)
 			return
 		}
-		g := m.home.acquire()
-		defer m.home.release(g)
+		l, err := m.home.acquire()
+		if err != nil {
+			yield(Item[S]{}, err)
+			return
+		}
+		defer m.home.release(l)
+		g := l.g
 		if g == nil {
 			return
 		}

@@ -85,7 +85,7 @@ func childMain(t *testing.T, dir string) {
 
 var _ = Describe("A runner in a child process killed mid-rebuild", func() {
 	It("leaves the old or the new read models, never a mix, and completes the rebuild on the next start", func(ctx SpecContext) {
-		v := newEnv()
+		v := newFileEnv()
 		var events []store.Event
 		for i := range 700 {
 			c := fmt.Sprint("c", i%40)

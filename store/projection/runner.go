@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/gofrs/flock"
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/vfs"
@@ -52,8 +54,44 @@ type Options struct {
 	// Zero means one second.
 	CheckpointInterval time.Duration
 
-	// Logger receives progress, recovery and failure messages. Nil
-	// discards them.
+	// WriteProtect writes the read-model files (state files, tombstones,
+	// checkpoints, the current pointer) read-only (mode 0444) once they are
+	// written, for deployments where a careless script must not edit them.
+	// The runner and Folder still replace and remove them: on POSIX systems
+	// that needs the write permission of the folder only, not of the file.
+	// ListProjections (opossum projections) reports a file whose protection
+	// was removed. A crash between a write and its protection can leave
+	// that one file writable until it is written again. Default false.
+	WriteProtect bool
+
+	// StartupRebuild says which projections Start rebuilds: the ones that
+	// need it (RebuildMissing, the default), none (RebuildNone) or all
+	// (RebuildAll).
+	StartupRebuild RebuildMode
+
+	// Standby lets several runners, usually in several instances of an
+	// application, share one projection folder. The runner that gets the
+	// folder's lock first keeps the projections up to date; the others
+	// stand by: Start returns at once, their ReadModels serve the read
+	// models the updating runner writes (following its rebuilds), and the
+	// first of them to get the lock when the updating runner stops (Close,
+	// or its process dies) takes over, catching up from the checkpoints
+	// without applying an event twice. Without Standby a second runner
+	// fails with ErrLocked.
+	Standby bool
+
+	// StandbyPoll is how often a standing-by runner tries to take the lock,
+	// and how often its WaitFor reads the updating runner's checkpoints.
+	// Zero means 100 ms.
+	StandbyPoll time.Duration
+
+	// TracerProvider receives a span per rebuild
+	// (opossum.projection.rebuild). Nil means the global provider.
+	TracerProvider trace.TracerProvider
+
+	// Logger receives progress, recovery and failure messages, among them
+	// a rebuild's progress at every durable progress point (events applied,
+	// events per second). Nil discards them.
 	Logger *slog.Logger
 
 	// FS replaces the operating system's file system, for tests. Nil means
@@ -66,7 +104,10 @@ func (o *Options) withDefaults(st store.EventStore) (Options, error) {
 	if o != nil {
 		c = *o
 	}
-	if c.MaxParallelRebuilds < 0 || c.BatchSize < 0 || c.RebuildFlushEvery < 0 || c.CheckpointInterval < 0 {
+	if c.StartupRebuild < RebuildMissing || c.StartupRebuild > RebuildAll {
+		return c, fmt.Errorf("%w: StartupRebuild %v", ErrInvalidOption, c.StartupRebuild)
+	}
+	if c.MaxParallelRebuilds < 0 || c.BatchSize < 0 || c.RebuildFlushEvery < 0 || c.CheckpointInterval < 0 || c.StandbyPoll < 0 {
 		return c, fmt.Errorf("%w: negative value in Options", ErrInvalidOption)
 	}
 	if c.Dir == "" {
@@ -88,11 +129,17 @@ func (o *Options) withDefaults(st store.EventStore) (Options, error) {
 	if c.CheckpointInterval == 0 {
 		c.CheckpointInterval = time.Second
 	}
+	if c.StandbyPoll == 0 {
+		c.StandbyPoll = 100 * time.Millisecond
+	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
 	if c.FS == nil {
 		c.FS = vfs.OSFS()
+	}
+	if c.TracerProvider == nil {
+		c.TracerProvider = otel.GetTracerProvider()
 	}
 	return c, nil
 }
@@ -104,6 +151,9 @@ type State string
 const (
 	// Stopped: the runner is not started, or was closed.
 	Stopped State = "stopped"
+	// Standby: another runner holds the folder and updates the read
+	// models (Options.Standby); this one takes over when it stops.
+	Standby State = "standby"
 	// Starting: the runner is checking the projection's folder.
 	Starting State = "starting"
 	// Queued: a rebuild waits for one of the MaxParallelRebuilds slots.
@@ -111,6 +161,11 @@ const (
 	// Rebuilding: the read models are being rebuilt into a new generation;
 	// readers still see the previous one.
 	Rebuilding State = "rebuilding"
+	// NeedsRebuild: the projection needs a rebuild (see Progress.Reason)
+	// and Options.StartupRebuild is RebuildNone: Runner.Rebuild starts it.
+	NeedsRebuild State = "needs rebuild"
+	// Idle: a Manual projection between two Runner.Update calls.
+	Idle State = "idle"
 	// Live: the projection follows the store.
 	Live State = "live"
 	// Failed: the projection stopped at an event it could not apply, or on
@@ -175,22 +230,25 @@ type Progress struct {
 // One Runner owns its folder: a second one (in this process or another)
 // fails with ErrLocked until the first is closed.
 type Runner struct {
-	st   store.EventStore
-	opts Options
-	log  *slog.Logger
-	fsys vfs.FS
-	lock *flock.Flock
+	st     store.EventStore
+	opts   Options
+	log    *slog.Logger
+	fsys   vfs.FS
+	lock   *flock.Flock
+	tracer trace.Tracer
 
 	mu      sync.Mutex
 	workers map[string]*worker
 	started bool
 	closed  bool
 	cancel  context.CancelFunc
+	done    <-chan struct{} // closed when the runner stops
 	wg      sync.WaitGroup
 	changed chan struct{} // closed and replaced on every status change
 
-	sem  chan struct{} // rebuild slots
-	head atomic.Uint64 // latest head seen by the watcher
+	sem    chan struct{} // rebuild slots
+	head   atomic.Uint64 // latest head seen by the watcher
+	leader atomic.Bool   // this runner holds the folder's lock
 
 	// failpoint, when set (by tests), is called at named points of the
 	// write protocol; an error makes the projection stop at once as if
@@ -215,16 +273,22 @@ func NewRunner(st store.EventStore, opts *Options) (*Runner, error) {
 	if err != nil {
 		return nil, fmt.Errorf("projection: lock %s: %w", lp, err)
 	}
-	if !ok {
+	if !ok && !o.Standby {
 		return nil, fmt.Errorf("%w: %s", ErrLocked, lp)
 	}
-	return &Runner{
-		st: st, opts: o, log: o.Logger, fsys: o.FS, lock: fl,
+	r := &Runner{
+		st: st, opts: o, log: o.Logger, fsys: o.FS, lock: fl, tracer: o.TracerProvider.Tracer(store.InstrumentationName),
 		workers: map[string]*worker{},
 		changed: make(chan struct{}),
 		sem:     make(chan struct{}, o.MaxParallelRebuilds),
-	}, nil
+	}
+	r.leader.Store(ok)
+	return r, nil
 }
+
+// Leader reports whether r holds the projection folder and updates the
+// read models; false for a runner standing by (Options.Standby).
+func (r *Runner) Leader() bool { return r.leader.Load() }
 
 // Dir returns the folder holding the projections.
 func (r *Runner) Dir() string { return r.opts.Dir }
@@ -233,7 +297,7 @@ func (r *Runner) Dir() string { return r.opts.Dir }
 // models, which serves the read models already on disk at once. Call it
 // before Start. Errors: ErrInvalidDefinition, ErrDuplicateName,
 // ErrStarted, ErrClosed.
-func Register[S any](r *Runner, def Definition[S]) (*ReadModels[S], error) {
+func Register[S any](r *Runner, def Definition[S], opts ...RegisterOption) (*ReadModels[S], error) {
 	if err := def.validate(); err != nil {
 		return nil, err
 	}
@@ -250,6 +314,7 @@ func Register[S any](r *Runner, def Definition[S]) (*ReadModels[S], error) {
 		return nil, fmt.Errorf("%w: %s", ErrDuplicateName, def.Name)
 	}
 	h := newHome(def.Name, filepath.Join(r.opts.Dir, def.Name), r.fsys, r.log)
+	h.follow = r.opts.Standby
 	if c, err := readCurrent(r.fsys, h.currentPath()); err == nil {
 		if ok, _ := existsDir(r.fsys, filepath.Join(h.dir, c.Generation)); ok {
 			n, _ := parseGenName(c.Generation)
@@ -257,13 +322,18 @@ func Register[S any](r *Runner, def Definition[S]) (*ReadModels[S], error) {
 		}
 	}
 	w := &worker{r: r, p: p, home: h, log: r.log.With("projection", def.Name),
-		rebuildReq: make(chan string, 1), headCh: make(chan struct{}, 1)}
+		rebuildReq: make(chan string, 1), headCh: make(chan struct{}, 1), ctl: make(chan request)}
+	for _, o := range opts {
+		if o != nil {
+			o(w)
+		}
+	}
 	w.status = Status{Name: def.Name, Version: def.Version, State: Stopped}
 	if g := h.current(); g != nil {
 		w.status.Generation = genName(g.num)
 	}
 	r.workers[def.Name] = w
-	return &ReadModels[S]{home: h, def: p}, nil
+	return &ReadModels[S]{home: h, def: p, w: w}, nil
 }
 
 // Start starts a goroutine per projection and returns. Each one first
@@ -282,20 +352,77 @@ func (r *Runner) Start() error {
 		return ErrStarted
 	}
 	ctx, cancel := context.WithCancel(context.Background())
+	r.done = ctx.Done()
+	if !r.leader.Load() {
+		r.started, r.cancel = true, cancel
+		for _, w := range r.workers {
+			w.mu.Lock()
+			w.status.State = Standby
+			w.mu.Unlock()
+		}
+		r.wg.Add(1)
+		go r.standBy(ctx)
+		return nil
+	}
 	h, err := r.st.Head(ctx)
 	if err != nil {
 		cancel()
 		return fmt.Errorf("projection: start: %w", err)
 	}
-	r.head.Store(uint64(h))
 	r.started, r.cancel = true, cancel
+	r.run(ctx, h)
+	return nil
+}
+
+// run starts the head watcher and a goroutine per projection.
+func (r *Runner) run(ctx context.Context, head store.Position) {
+	r.head.Store(uint64(head))
 	r.wg.Add(1)
-	go r.watchHead(ctx, h)
+	go r.watchHead(ctx, head)
 	for _, w := range r.workers {
 		r.wg.Add(1)
 		go w.run(ctx)
 	}
-	return nil
+}
+
+// standBy waits for the folder's lock, then runs the projections.
+func (r *Runner) standBy(ctx context.Context) {
+	defer r.wg.Done()
+	r.log.Info("projection: another runner updates the read models; standing by", "dir", r.opts.Dir)
+	for {
+		ok, err := r.lock.TryLockContext(ctx, r.opts.StandbyPoll)
+		if ctx.Err() != nil {
+			return
+		}
+		if err != nil {
+			r.log.Warn("projection: standby could not try the lock", "err", err)
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(r.opts.StandbyPoll):
+			}
+			continue
+		}
+		if !ok {
+			continue
+		}
+		h, err := r.st.Head(ctx)
+		for err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			r.log.Warn("projection: standby could not read the head; retrying", "err", err)
+			time.Sleep(r.opts.StandbyPoll)
+			h, err = r.st.Head(ctx)
+		}
+		r.log.Info("projection: taking over the read models", "dir", r.opts.Dir)
+		r.mu.Lock()
+		r.leader.Store(true)
+		r.run(ctx, h)
+		r.mu.Unlock()
+		r.notify()
+		return
+	}
 }
 
 // watchHead follows the store's head, so that projections that consume
@@ -439,10 +566,16 @@ func (r *Runner) WaitFor(ctx context.Context, name string, p store.Position) err
 		if !started {
 			return ErrNotStarted
 		}
+		var poll <-chan time.Time
+		if s.State == Standby {
+			// The updating runner is in another process: read its checkpoint.
+			poll = time.After(r.opts.StandbyPoll)
+		}
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-ch:
+		case <-poll:
 		}
 	}
 }
@@ -463,8 +596,8 @@ func (r *Runner) WaitForAll(ctx context.Context, p store.Position) error {
 // until each has finished. Readers keep seeing the previous read models
 // until a projection's new ones are complete and swapped in. A Failed
 // projection is given a new chance. It returns the first rebuild error,
-// ErrUnknownProjection, ErrNotStarted, ErrClosed, or ctx.Err() (the
-// rebuilds go on in the background).
+// ErrUnknownProjection, ErrNotStarted, ErrStandby, ErrClosed, or
+// ctx.Err() (the rebuilds go on in the background).
 func (r *Runner) Rebuild(ctx context.Context, names ...string) error {
 	r.mu.Lock()
 	closed, started := r.closed, r.started
@@ -479,6 +612,9 @@ func (r *Runner) Rebuild(ctx context.Context, names ...string) error {
 	}
 	if !started {
 		return ErrNotStarted
+	}
+	if !r.leader.Load() {
+		return ErrStandby
 	}
 	ws := make([]*worker, len(names))
 	before := make([]int, len(names))

@@ -5,9 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"slices"
 	"sync"
 	"time"
+
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/vfs"
@@ -22,6 +26,8 @@ type worker struct {
 	log        *slog.Logger
 	rebuildReq chan string   // a rebuild request and its reason
 	headCh     chan struct{} // the store's head moved
+	ctl        chan request  // control requests: update, checkpoint, save, delete
+	manual     bool          // brought up to date by Runner.Update only
 
 	mu        sync.Mutex
 	status    Status
@@ -35,7 +41,10 @@ type worker struct {
 	crashed     bool        // a failpoint fired: write nothing more
 }
 
-var errRebuildRequested = errors.New("projection: rebuild requested")
+var (
+	errRebuildRequested = errors.New("projection: rebuild requested")
+	errRestart          = errors.New("projection: checkpoint moved; restarting")
+)
 
 type delivery struct {
 	e   store.StoredEvent
@@ -44,8 +53,18 @@ type delivery struct {
 
 func (w *worker) snapshot() Status {
 	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.status
+	s := w.status
+	w.mu.Unlock()
+	if s.State == Standby {
+		// Another process updates the read models: report what its files say.
+		if c, err := readCurrent(w.r.fsys, w.home.currentPath()); err == nil {
+			n, _ := parseGenName(c.Generation)
+			if cp, err := readCheckpoint(w.r.fsys, w.home.gen(n).checkpointPath()); err == nil {
+				s.Position, s.Generation = cp.Position, c.Generation
+			}
+		}
+	}
+	return s
 }
 
 func (w *worker) update(f func(s *Status)) {
@@ -79,14 +98,25 @@ func (w *worker) failed(err error) {
 	w.update(func(s *Status) { s.State, s.Err = Failed, err })
 }
 
-// park waits, after a failure, for a rebuild request (true) or the end (false).
+// park waits, after a failure or while a rebuild waits for a request,
+// for a rebuild request (true) or the end (false). Control requests get
+// the reason the projection is parked.
 func (w *worker) park(ctx context.Context) bool {
-	select {
-	case <-ctx.Done():
-		return false
-	case reason := <-w.rebuildReq:
-		w.needRebuild = reason
-		return true
+	for {
+		select {
+		case <-ctx.Done():
+			return false
+		case reason := <-w.rebuildReq:
+			w.needRebuild = reason
+			return true
+		case req := <-w.ctl:
+			s := w.snapshot()
+			err := fmt.Errorf("%w: %s is %s", ErrNotReady, w.p.name(), s.State)
+			if s.Err != nil {
+				err = fmt.Errorf("%w: %s failed: %w", ErrNotReady, w.p.name(), s.Err)
+			}
+			req.reply <- reply{err: err}
+		}
 	}
 }
 
@@ -98,6 +128,18 @@ func (w *worker) run(ctx context.Context) {
 			return
 		}
 		w.failed(err)
+		if !w.park(ctx) {
+			return
+		}
+	}
+	switch mode := w.r.opts.StartupRebuild; {
+	case mode == RebuildAll && w.needRebuild == "":
+		w.needRebuild = "every projection rebuilt at start"
+	case mode == RebuildNone && w.needRebuild != "" && w.resume == nil:
+		reason := w.needRebuild
+		w.needRebuild = ""
+		w.log.Warn("projection: needs a rebuild; waiting for Runner.Rebuild", "reason", reason)
+		w.update(func(s *Status) { s.State, s.Err, s.Rebuild = NeedsRebuild, nil, Progress{Reason: reason} })
 		if !w.park(ctx) {
 			return
 		}
@@ -124,14 +166,19 @@ func (w *worker) run(ctx context.Context) {
 				continue
 			}
 		}
-		err := w.live(ctx)
+		var err error
+		if w.manual {
+			err = w.idle(ctx)
+		} else {
+			err = w.live(ctx)
+		}
 		switch {
 		case w.crashed:
 			w.update(func(s *Status) { s.State, s.Err = Failed, err })
 			return
 		case ctx.Err() != nil:
 			return
-		case errors.Is(err, errRebuildRequested):
+		case errors.Is(err, errRebuildRequested), errors.Is(err, errRestart):
 			continue
 		case errors.Is(err, errNeedsRebuild):
 			w.log.Warn("projection: read models damaged; rebuilding", "err", err)
@@ -223,8 +270,13 @@ func (w *worker) open(ctx context.Context) error {
 				continue
 			}
 		}
-		if err := removeAll(fsys, g.dir); err != nil {
+		removed, err := removeGeneration(fsys, g)
+		if err != nil {
 			return fmt.Errorf("projection: remove stale generation: %w", err)
+		}
+		if !removed {
+			w.log.Info("projection: a stale generation is still read by another process; removed later", "generation", genName(n))
+			continue
 		}
 		w.log.Info("projection: removed a stale generation", "generation", genName(n))
 	}
@@ -239,7 +291,7 @@ func (w *worker) open(ctx context.Context) error {
 // last reader is done.
 func (w *worker) swap(g *generation, pos store.Position, also func(s *Status)) error {
 	c := currentFile{Format: formatVersion, Generation: genName(g.num), Version: w.p.version(), Switched: time.Now().UTC()}
-	if err := writeJSONAtomic(w.r.fsys, w.home.currentPath(), c, w.r.opts.NoSync); err != nil {
+	if err := writeJSONAtomic(w.r.fsys, w.home.currentPath(), c, w.r.opts.NoSync, w.r.opts.WriteProtect); err != nil {
 		return err
 	}
 	w.home.install(g)
@@ -252,28 +304,66 @@ func (w *worker) swap(g *generation, pos store.Position, also func(s *Status)) e
 	return nil
 }
 
-// live catches up from the current generation's checkpoint and follows the
-// store until ctx ends, a rebuild is requested or an error stops it.
-func (w *worker) live(ctx context.Context) (err error) {
+// openCurrent prepares the writer of the current generation for live
+// updates: it checks the generation, repairs it after an unclean stop and
+// marks its checkpoint as in use (not clean).
+func (w *worker) openCurrent(ctx context.Context) (*writer, checkpointFile, error) {
 	r, g := w.r, w.home.current()
 	wr := newWriter(w.p, r.st, r.fsys, w.log, g, r.opts.NoSync)
+	wr.protect = r.opts.WriteProtect
 	cp, err := readCheckpoint(r.fsys, g.checkpointPath())
 	if err != nil {
-		return fmt.Errorf("%w: %v", errNeedsRebuild, err)
+		return nil, cp, fmt.Errorf("%w: %v", errNeedsRebuild, err)
+	}
+	if ok, err := existsDir(r.fsys, filepath.Join(g.dir, stateDir)); err != nil {
+		return nil, cp, err
+	} else if !ok {
+		return nil, cp, fmt.Errorf("%w: %s is missing", errNeedsRebuild, filepath.Join(g.dir, stateDir))
+	}
+	if err := wr.readersLock(); err != nil {
+		return nil, cp, err
 	}
 	if !cp.Clean {
 		n, err := wr.repair(ctx)
 		if err != nil {
-			return err
+			return nil, cp, err
 		}
 		w.log.Info("projection: checked read models after an unclean stop", "fixes", n)
 	} else if err := wr.loadTombstones(); err != nil {
 		if errors.Is(err, ErrCorrupt) {
-			return fmt.Errorf("%w: %v", errNeedsRebuild, err)
+			return nil, cp, fmt.Errorf("%w: %v", errNeedsRebuild, err)
 		}
-		return err
+		return nil, cp, err
 	}
 	if err := wr.writeCheckpoint(cp.Position, true, false, r.opts.NoSync); err != nil {
+		return nil, cp, err
+	}
+	return wr, cp, nil
+}
+
+// stopClean makes the generation durable and marks its checkpoint clean,
+// so that the next start needs no repair.
+func (w *worker) stopClean(wr *writer, applied store.Position) {
+	r := w.r
+	if !r.opts.NoSync {
+		if serr := vfs.SyncTree(r.fsys, wr.g.dir); serr != nil {
+			w.log.Warn("projection: sync on stop failed", "err", serr)
+			return
+		}
+	}
+	if cerr := wr.writeCheckpoint(applied, true, true, r.opts.NoSync); cerr != nil {
+		w.log.Warn("projection: checkpoint on stop failed", "err", cerr)
+		return
+	}
+	wr.collectTombstones(applied)
+}
+
+// live catches up from the current generation's checkpoint and follows the
+// store until ctx ends, a rebuild is requested or an error stops it.
+func (w *worker) live(ctx context.Context) (err error) {
+	r := w.r
+	wr, cp, err := w.openCurrent(ctx)
+	if err != nil {
 		return err
 	}
 	applied := cp.Position
@@ -304,35 +394,35 @@ func (w *worker) live(ctx context.Context) (err error) {
 		if w.crashed || !clean {
 			return
 		}
-		if !r.opts.NoSync {
-			if serr := vfs.SyncTree(r.fsys, g.dir); serr != nil {
-				w.log.Warn("projection: sync on stop failed", "err", serr)
-				return
-			}
-		}
-		if cerr := wr.writeCheckpoint(applied, true, true, r.opts.NoSync); cerr != nil {
-			w.log.Warn("projection: checkpoint on stop failed", "err", cerr)
-			return
-		}
-		wr.collectTombstones(applied)
+		w.stopClean(wr, applied)
 	}()
 
 	// show makes the read models' position p visible (Status, WaitFor).
 	// The checkpoint only bounds what a restart delivers again (each read
 	// model records its own position), so it is written at most once per
 	// CheckpointInterval, and on stop.
+	// A checkpoint not written for that reason is written when the
+	// interval has passed (tick), also if no event comes meanwhile: readers
+	// in other processes (and standing-by runners) learn from it which
+	// events the read models reflect.
+	var tick <-chan time.Time
 	show := func(p store.Position) error {
 		applied = p
 		w.update(func(s *Status) { s.Position = applied })
-		if time.Since(lastWrite) < r.opts.CheckpointInterval {
+		if wait := r.opts.CheckpointInterval - time.Since(lastWrite); wait > 0 {
+			if tick == nil {
+				tick = time.After(wait)
+			}
 			return nil
 		}
+		tick = nil
 		if err := wr.writeCheckpoint(applied, true, false, r.opts.NoSync); err != nil {
 			clean = false
 			return err
 		}
 		lastWrite = time.Now()
 		wr.collectTombstones(applied)
+		w.home.sweep()
 		return nil
 	}
 
@@ -370,6 +460,20 @@ func (w *worker) live(ctx context.Context) (err error) {
 		case <-w.headCh:
 			if err := advance(); err != nil {
 				return err
+			}
+		case <-tick:
+			tick = nil
+			if err := show(applied); err != nil {
+				return err
+			}
+		case req := <-w.ctl:
+			restart, err := w.serve(ctx, req, wr, &applied)
+			if err != nil {
+				clean = false
+				return err
+			}
+			if restart {
+				return errRestart
 			}
 		case d := <-events:
 			var stop error
@@ -434,10 +538,23 @@ func (w *worker) live(ctx context.Context) (err error) {
 }
 
 // rebuild builds the read models from the first event (or resumes an
-// interrupted rebuild) into a new generation, then swaps it in.
-func (w *worker) rebuild(ctx context.Context) error {
+// interrupted rebuild) into a new generation, then swaps it in, in a span
+// named opossum.projection.rebuild.
+func (w *worker) rebuild(ctx context.Context) (err error) {
 	r := w.r
 	reason := w.needRebuild
+	ctx, span := r.tracer.Start(ctx, "opossum.projection.rebuild", trace.WithAttributes(
+		attrProjection.String(w.p.name()), attrReason.String(reason)))
+	defer func() {
+		s := w.snapshot()
+		span.SetAttributes(attrResumed.Bool(s.Rebuild.Resumed), attrFrom.Int64(int64(s.Rebuild.From)),
+			attrEvents.Int(s.Rebuild.Events))
+		if err != nil {
+			span.RecordError(err)
+			span.SetStatus(codes.Error, err.Error())
+		}
+		span.End()
+	}()
 	w.update(func(s *Status) {
 		s.State, s.Err = Queued, nil
 		s.Rebuild = Progress{Reason: reason}
@@ -462,6 +579,7 @@ func (w *worker) rebuild(ctx context.Context) error {
 	if w.resume != nil {
 		g, w.resume = w.resume, nil
 		wr = newWriter(w.p, r.st, r.fsys, w.log, g, true)
+		wr.protect = r.opts.WriteProtect
 		cp, err := readCheckpoint(r.fsys, g.checkpointPath())
 		if err == nil {
 			var n int
@@ -489,6 +607,7 @@ func (w *worker) rebuild(ctx context.Context) error {
 			return err
 		}
 		wr = newWriter(w.p, r.st, r.fsys, w.log, g, true)
+		wr.protect = r.opts.WriteProtect
 		if err := wr.prepare(); err != nil {
 			return err
 		}
@@ -525,6 +644,9 @@ func (w *worker) rebuild(ctx context.Context) error {
 				if err := w.flushRebuild(wr, pos); err != nil {
 					return err
 				}
+				took := time.Since(started)
+				w.log.Info("projection: rebuild progress", "events", events, "position", pos, "target", target,
+					"events_per_second", rate(events, took), "elapsed", took.Round(time.Millisecond))
 			}
 			if events%512 == 0 {
 				w.update(func(s *Status) { s.Rebuild.Position, s.Rebuild.Events = pos, events })
@@ -549,7 +671,7 @@ func (w *worker) rebuild(ctx context.Context) error {
 		w.crashed = true
 		return err
 	}
-	err := w.swap(g, pos, func(s *Status) {
+	err = w.swap(g, pos, func(s *Status) {
 		s.Rebuild.Position, s.Rebuild.Events, s.Rebuild.Finished = pos, events, time.Now()
 		s.Rebuilds++
 		s.State = Live
@@ -560,8 +682,16 @@ func (w *worker) rebuild(ctx context.Context) error {
 	w.needRebuild = ""
 	took := time.Since(started)
 	w.log.Info("projection: rebuild complete", "generation", genName(g.num), "position", pos,
-		"events", events, "took", took.Round(time.Millisecond))
+		"events", events, "events_per_second", rate(events, took), "took", took.Round(time.Millisecond))
 	return nil
+}
+
+// rate is events per second, rounded.
+func rate(events int, d time.Duration) int64 {
+	if d <= 0 {
+		return 0
+	}
+	return int64(float64(events) / d.Seconds())
 }
 
 // flushRebuild writes a rebuild's batch and a durable progress point: the

@@ -35,12 +35,13 @@ type instance struct {
 //
 // A writer is used by one goroutine.
 type writer struct {
-	p      projector
-	st     store.EventStore
-	fsys   vfs.FS
-	log    *slog.Logger
-	g      *generation
-	noSync bool
+	p       projector
+	st      store.EventStore
+	fsys    vfs.FS
+	log     *slog.Logger
+	g       *generation
+	noSync  bool
+	protect bool // write files read-only (Options.WriteProtect)
 
 	batch  map[string]*instance      // by encoded name
 	tombs  map[string]store.Position // tombstones on disk, by encoded name
@@ -53,12 +54,20 @@ func newWriter(p projector, st store.EventStore, fsys vfs.FS, log *slog.Logger, 
 		batch: map[string]*instance{}, tombs: map[string]store.Position{}, dirs: map[string]bool{}}
 }
 
-// prepare creates the generation's folders.
+// prepare creates the generation's folders and its readers' lock file.
 func (w *writer) prepare() error {
 	for _, d := range []string{stateDir, deletedDir, tagsDir} {
 		if err := w.fsys.MkdirAll(filepath.Join(w.g.dir, d), 0o755); err != nil {
 			return fmt.Errorf("projection: create %s: %w", w.g.dir, err)
 		}
+	}
+	return w.readersLock()
+}
+
+// readersLock creates the lock file readers in other processes share.
+func (w *writer) readersLock() error {
+	if err := createEmpty(w.fsys, w.g.readersPath()); err != nil {
+		return fmt.Errorf("projection: create %s: %w", w.g.readersPath(), err)
 	}
 	return nil
 }
@@ -205,6 +214,7 @@ func (w *writer) flush() error {
 			if tags == nil {
 				tags = []store.Tag{}
 			}
+			in.meta.Size = len(data)
 			doc, err := encodeJSON(stateFile{Key: in.key, Metadata: in.meta, Tags: tags, Data: data})
 			if err != nil {
 				return &FoldError{Projection: w.p.name(), Position: in.meta.Position, Key: in.key, Err: fmt.Errorf("encode state: %w", err)}
@@ -234,7 +244,7 @@ func (w *writer) write(pw pendingWrite) error {
 				}
 			}
 		}
-		if err := vfs.WriteFileAtomic(w.fsys, w.g.statePath(in.name), pw.data, w.noSync); err != nil {
+		if err := writeFile(w.fsys, w.g.statePath(in.name), pw.data, w.noSync, w.protect); err != nil {
 			return err
 		}
 		if _, ok := w.tombs[in.name]; ok {
@@ -260,7 +270,7 @@ func (w *writer) write(pw pendingWrite) error {
 		return nil // created and deleted within the batch: nothing on disk
 	}
 	tb := tombstone{Key: in.key, Position: in.meta.Position, Deleted: time.Now().UTC()}
-	if err := writeJSONAtomic(w.fsys, w.g.tombPath(in.name), tb, w.noSync); err != nil {
+	if err := writeJSONAtomic(w.fsys, w.g.tombPath(in.name), tb, w.noSync, w.protect); err != nil {
 		return err
 	}
 	w.tombs[in.name] = in.meta.Position
@@ -319,8 +329,8 @@ func (w *writer) collectTombstones(checkpoint store.Position) {
 // durable-write helper.
 func (w *writer) writeCheckpoint(pos store.Position, complete, clean bool, noSync bool) error {
 	c := checkpointFile{Format: formatVersion, Projection: w.p.name(), Version: w.p.version(),
-		Position: pos, Complete: complete, Clean: clean, Updated: time.Now().UTC()}
-	return writeJSONAtomic(w.fsys, w.g.checkpointPath(), c, noSync)
+		Position: pos, Complete: complete, Clean: clean, Updated: time.Now().UTC(), Protected: w.protect}
+	return writeJSONAtomic(w.fsys, w.g.checkpointPath(), c, noSync, w.protect)
 }
 
 // errNeedsRebuild means a generation cannot be repaired from its own files.
@@ -329,8 +339,8 @@ var errNeedsRebuild = errors.New("projection: read models damaged")
 // repair makes a generation consistent after an unclean stop: it removes
 // temporary files, resolves state files left beside a newer tombstone,
 // and rebuilds the tag index from the state files (adding missing markers,
-// removing stale ones). A state file that cannot be decoded cannot be
-// repaired: the result wraps errNeedsRebuild. It returns the number of
+// removing stale ones). A state file that cannot be decoded, or a missing
+// state folder, cannot be repaired: the result wraps errNeedsRebuild. It returns the number of
 // fixes made.
 func (w *writer) repair(ctx context.Context) (int, error) {
 	fixes := 0
@@ -342,7 +352,12 @@ func (w *writer) repair(ctx context.Context) (int, error) {
 	}
 	sdir := filepath.Join(w.g.dir, stateDir)
 	ents, err := w.fsys.ReadDir(sdir)
-	if err != nil && !isNotExist(err) {
+	if isNotExist(err) {
+		// The position the checkpoint records is worth nothing without
+		// the read models it describes.
+		return 0, fmt.Errorf("%w: %s is missing", errNeedsRebuild, sdir)
+	}
+	if err != nil {
 		return 0, err
 	}
 	want := map[string]bool{} // marker paths

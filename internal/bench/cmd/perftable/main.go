@@ -2,7 +2,9 @@
 // index memory benchmark of store) and prints the table of
 // docs/performance.md: each figure of the file store beside its reference
 // measured in the same run (the raw floor of the disk, or the SQLite peer
-// store), their ratio, and the target of issue 2 where one applies.
+// store), their ratio, and the target of issue 2 where one applies; then
+// the PostgreSQL store (store/postgres, on a throw-away local server)
+// beside the file store and the SQLite peer, measured in the same groups.
 //
 // Run it from the repository root:
 //
@@ -215,7 +217,8 @@ func check(err error) {
 	}
 }
 
-// A row compares a figure of the file store with a reference.
+// A row compares a figure of the file store (or, in the rows that say so,
+// of the PostgreSQL store) with a reference.
 type row struct {
 	figure string
 	group  string
@@ -268,7 +271,7 @@ func printTable(w io.Writer, res results, rounds int, benchtime string, took tim
 			format(o.lo, r.unit), format(o.hi, r.unit), r.refLbl, refCell, ratio, tgt)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "ours vs ref: how many times faster the file store is than the reference (its rate ÷ the reference's, or the reference's time ÷ its time); below 1 it is slower.")
+	fmt.Fprintln(w, "ours vs ref: how many times faster ours (the file store, or the PostgreSQL store in the rows that name it) is than the reference (its rate ÷ the reference's, or the reference's time ÷ its time); below 1 it is slower.")
 }
 
 // format renders a value of unit for the table.
@@ -434,7 +437,52 @@ func rows(res results) []row {
 		ours: "BenchmarkProjectionLiveUpdate/store=file/sync=durable",
 		ref:  "BenchmarkProjectionLiveUpdate/store=sqlite/sync=durable", refLbl: "SQLite peer", unit: "p50-ms",
 		target: func(o, _ stat) (string, bool) { return "p50 ≤ 5 ms", o.med <= 5 }})
+	rs = append(rs, postgresRows()...)
 	rs = append(rs, row{figure: "index memory at 1,000,000 events, 2 tags each", group: "index", ours: "BenchmarkIndexMemory", unit: "bytes/event",
 		target: func(o, _ stat) (string, bool) { return "≤ 48 bytes/event", o.med <= 48 }})
+	return rs
+}
+
+// postgresRows put the PostgreSQL store beside the file store and the
+// SQLite peer, measured in the same groups.
+func postgresRows() []row {
+	var rs []row
+	add := func(figure, group, pg, file, sqlite, unit string) {
+		rs = append(rs,
+			row{figure: "PostgreSQL: " + figure, group: group, ours: pg, ref: file, refLbl: "file store", unit: unit},
+			row{figure: "PostgreSQL: " + figure, group: group, ours: pg, ref: sqlite, refLbl: "SQLite peer", unit: unit},
+		)
+	}
+	for _, mode := range []string{"durable", "nosync"} {
+		add(mode+" append, 1 writer, 1 event", "append", "BenchmarkAppend/store=postgres/sync="+mode+"/batch=1",
+			"BenchmarkAppend/store=file/sync="+mode+"/batch=1", "BenchmarkAppend/store=sqlite/sync="+mode+"/batch=1", "events/s")
+	}
+	add("durable append, batch of 100", "append", "BenchmarkAppend/store=postgres/sync=durable/batch=100",
+		"BenchmarkAppend/store=file/sync=durable/batch=100", "BenchmarkAppend/store=sqlite/sync=durable/batch=100", "events/s")
+	for _, w := range []int{1, 16, 64} {
+		add(fmt.Sprintf("durable append, %d concurrent writers", w), "concurrent",
+			fmt.Sprintf("BenchmarkAppendConcurrent/store=postgres/sync=durable/writers=%d", w),
+			fmt.Sprintf("BenchmarkAppendConcurrent/store=file/sync=durable/writers=%d", w),
+			fmt.Sprintf("BenchmarkAppendConcurrent/store=sqlite/sync=durable/writers=%d", w), "events/s")
+	}
+	add("durable conditional append (DCB guard)", "conditional", "BenchmarkAppendConditional/store=postgres/sync=durable",
+		"BenchmarkAppendConditional/store=file/sync=durable", "BenchmarkAppendConditional/store=sqlite/sync=durable", "events/s")
+	for _, q := range []struct{ name, label string }{
+		{"tag", "tag query, 10 results"},
+		{"type", "type query, 10% of the events"},
+	} {
+		for _, n := range []int{10_000, 100_000} {
+			add(fmt.Sprintf("%s, %s events", q.label, commas(float64(n))), "read",
+				fmt.Sprintf("BenchmarkRead/events=%d/query=%s/store=postgres", n, q.name),
+				fmt.Sprintf("BenchmarkRead/events=%d/query=%s/store=file", n, q.name),
+				fmt.Sprintf("BenchmarkRead/events=%d/query=%s/store=sqlite", n, q.name), "ns/op")
+		}
+	}
+	for _, q := range []string{"type", "tag"} {
+		add("ReadLast by "+q+", 100,000 events", "read",
+			"BenchmarkReadLast/events=100000/query="+q+"/store=postgres",
+			"BenchmarkReadLast/events=100000/query="+q+"/store=file",
+			"BenchmarkReadLast/events=100000/query="+q+"/store=sqlite", "ns/op")
+	}
 	return rs
 }

@@ -1,0 +1,240 @@
+package courseapp
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+)
+
+// The HTTP API. Routes use the method and wildcard patterns of
+// net/http.ServeMux (Go 1.22+). Request bodies are JSON objects whose
+// field names match case-insensitively; an unknown field, a malformed body
+// or trailing data is a 400. Responses are camelCase JSON; errors are RFC
+// 9457 problem details (application/problem+json).
+//
+// Read models are eventually consistent. Every write that appended events
+// answers with the header Opossum-Position: the position of its last
+// event. A read that sends Opossum-Min-Position: N waits (up to
+// Options.ReadWait) until its read model reflects position N, which gives
+// a client read-your-writes.
+const (
+	PositionHeader    = "Opossum-Position"
+	MinPositionHeader = "Opossum-Min-Position"
+)
+
+// maxBody bounds request bodies.
+const maxBody = 1 << 20
+
+// Handler returns the HTTP API. It recovers panics into 500 problems.
+func (a *App) Handler() http.Handler {
+	mux := http.NewServeMux()
+	h := func(pattern string, f func(w http.ResponseWriter, r *http.Request, in *instance) error) {
+		mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+			in, release, err := a.acquire()
+			if err != nil {
+				a.writeError(w, r, err)
+				return
+			}
+			defer release()
+			if err := f(w, r, in); err != nil {
+				a.writeError(w, r, err)
+			}
+		})
+	}
+
+	// Students.
+	h("POST /students", a.registerStudent)
+	h("PATCH /students/{id}/subscription", a.updateSubscription)
+	h("GET /students", a.listStudents)
+	h("GET /students/{id}", a.getStudent)
+	h("GET /students/{id}/details", a.getStudentDetails)
+	h("GET /students/{id}/purchased-books", a.getPurchasedBooks)
+
+	// Courses and enrollments.
+	h("POST /courses", a.createCourse)
+	h("PATCH /courses/{id}/student-limit", a.modifyStudentLimit)
+	h("POST /courses/{id}/enrollments", a.enroll)
+	h("GET /courses", a.listCourses)
+	h("GET /courses/{id}", a.getCourse)
+	h("GET /courses/{id}/details", a.getCourseDetails)
+	h("GET /courses/{id}/book-buyers", a.getCourseBuyers)
+
+	// Invoices.
+	h("POST /invoices", a.createInvoice)
+	h("GET /invoices", a.listInvoices)
+	h("GET /invoices/{number}", a.getInvoice)
+
+	// Announcements.
+	h("POST /courses/{id}/announcements", a.postAnnouncement)
+	h("POST /courses/{id}/announcements/{token}/retract", a.retractAnnouncement)
+
+	// Exam registration tokens.
+	h("POST /exams/{examId}/registration-tokens", a.issueToken)
+	h("POST /exams/registration-tokens/{tokenId}/redeem", a.redeemToken)
+	h("DELETE /exams/registration-tokens/{tokenId}", a.revokeToken)
+
+	// Course books.
+	h("POST /course-books", a.defineBook)
+	h("PATCH /course-books/{id}/price", a.changePrice)
+	h("POST /course-books/{id}/purchase", a.purchaseBook)
+	h("POST /course-books/order", a.orderBooks)
+	h("GET /course-books", a.listBooks)
+
+	// The aggregate variant.
+	h("POST /courses/aggregate", a.aggregateCreate)
+	h("PATCH /courses/aggregate/{id}/capacity", a.aggregateCapacity)
+	h("POST /courses/aggregate/{id}/subscriptions", a.aggregateSubscribe)
+
+	// Administration.
+	h("POST /admin/projections/rebuild", a.rebuildAll)
+	h("POST /admin/projections/{name}/rebuild", a.rebuildOne)
+	h("GET /admin/projections/status", a.projectionStatus)
+	h("GET /admin/projections/checkpoints", a.checkpoints)
+	mux.HandleFunc("DELETE /admin/store", a.deleteStore)
+
+	// The API's description.
+	mux.HandleFunc("GET /openapi.json", serveOpenAPI)
+	mux.HandleFunc("GET /openapi/v1.json", serveOpenAPI)
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/openapi.json", http.StatusFound)
+	})
+
+	return a.recoverPanics(mux)
+}
+
+// recoverPanics turns a panic in a handler into a 500 problem whose
+// detail is the panic value, so that a client (or a spec) sees why.
+func (a *App) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				a.log.Error("coursemanagement: handler panicked", "method", r.Method, "path", r.URL.Path, "panic", v)
+				writeProblem(w, r, http.StatusInternalServerError, "Internal Server Error", fmt.Sprint(v))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// Problem is an RFC 9457 problem details object.
+type Problem struct {
+	Type     string `json:"type"`
+	Title    string `json:"title"`
+	Status   int    `json:"status"`
+	Detail   string `json:"detail,omitempty"`
+	Instance string `json:"instance,omitempty"`
+}
+
+func writeProblem(w http.ResponseWriter, r *http.Request, status int, title, detail string) {
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(Problem{Type: "about:blank", Title: title, Status: status, Detail: detail, Instance: r.URL.Path})
+}
+
+// httpError is an error with its own status and title.
+type httpError struct {
+	status int
+	title  string
+	detail string
+}
+
+func (e *httpError) Error() string { return e.detail }
+
+func badRequest(format string, args ...any) error {
+	return &httpError{http.StatusBadRequest, "Bad Request", fmt.Sprintf(format, args...)}
+}
+
+func notFound(format string, args ...any) error {
+	return &httpError{http.StatusNotFound, "Not Found", fmt.Sprintf(format, args...)}
+}
+
+// writeError answers err as a problem: a broken rule is 400 (404 for a
+// course the aggregate variant cannot find), a conflict that survived its
+// retries is 409, anything unexpected is 500.
+func (a *App) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	var he *httpError
+	var conflict *ConflictError
+	var query *QueryError
+	var missing AggregateCourseNotFoundError
+	var rule DomainError
+	switch {
+	case errors.As(err, &he):
+		writeProblem(w, r, he.status, he.title, he.detail)
+	case errors.As(err, &conflict):
+		writeProblem(w, r, http.StatusConflict, "Conflict", conflict.Message)
+	case errors.As(err, &missing):
+		writeProblem(w, r, http.StatusNotFound, "Not Found", missing.Error())
+	case errors.As(err, &rule):
+		writeProblem(w, r, http.StatusBadRequest, "Bad Request", rule.Error())
+	case errors.As(err, &query):
+		writeProblem(w, r, http.StatusBadRequest, "Bad Request", query.Message)
+	default:
+		a.log.Error("coursemanagement: request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		writeProblem(w, r, http.StatusInternalServerError, "Internal Server Error", err.Error())
+	}
+}
+
+// decodeBody reads the request's JSON body into v.
+func decodeBody(w http.ResponseWriter, r *http.Request, v any) error {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		if errors.Is(err, io.EOF) {
+			return badRequest("A JSON request body is required.")
+		}
+		return badRequest("The request body is not valid: %v", err)
+	}
+	if dec.More() {
+		return badRequest("The request body must hold one JSON object.")
+	}
+	return nil
+}
+
+// pathID returns the route's UUID wildcard name; a value that is not a
+// UUID matches no resource (404).
+func pathID(r *http.Request, name string) (string, error) {
+	id, ok := ParseID(r.PathValue(name))
+	if !ok {
+		return "", notFound("%q is not an identifier.", r.PathValue(name))
+	}
+	return id, nil
+}
+
+// bodyID checks a UUID of a request body.
+func bodyID(field, value string) (string, error) {
+	id, ok := ParseID(value)
+	if !ok || id == NilID {
+		return "", InvalidIDError{Field: field}
+	}
+	return id, nil
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	if v != nil {
+		_ = json.NewEncoder(w).Encode(v)
+	}
+}
+
+// written answers a successful write: the position header when it
+// appended, Location when it created something, and the body.
+func written(w http.ResponseWriter, res Result, status int, location string, body any) {
+	if res.Position > 0 {
+		w.Header().Set(PositionHeader, strconv.FormatUint(uint64(res.Position), 10))
+	}
+	if location != "" {
+		w.Header().Set("Location", location)
+	}
+	if body == nil {
+		w.WriteHeader(status)
+		return
+	}
+	writeJSON(w, status, body)
+}
