@@ -324,91 +324,132 @@ var errBadSnapshot = errors.New("bad index snapshot")
 func (x *index) oldSnapshot() bool { return x.ids == nil }
 
 func decodeSnapshot(b []byte) (*index, error) {
+	body, version, err := snapshotBody(b)
+	if err != nil {
+		return nil, err
+	}
+	d := &snapshotDecoder{r: bufio.NewReader(bytes.NewReader(body[len(snapshotMagic)+1:])), size: len(b)}
+	x := newIndex()
+	d.head(x)
+	d.types(x)
+	d.tags(x)
+	if d.err == nil && version == 1 {
+		x.ids = nil // no ids: see oldSnapshot
+	} else if d.err == nil {
+		d.err = decodeSnapshotIDs(d.r, x)
+	}
+	if d.err != nil {
+		return nil, fmt.Errorf("%w: %v", errBadSnapshot, d.err)
+	}
+	return x, nil
+}
+
+// snapshotBody checks a snapshot's header and checksum and returns the
+// checksummed body and the format version.
+func snapshotBody(b []byte) (body []byte, version byte, err error) {
 	if len(b) < len(snapshotMagic)+5 || string(b[:len(snapshotMagic)]) != snapshotMagic {
-		return nil, fmt.Errorf("%w: no header", errBadSnapshot)
+		return nil, 0, fmt.Errorf("%w: no header", errBadSnapshot)
 	}
 	body, sum := b[:len(b)-4], binary.LittleEndian.Uint32(b[len(b)-4:])
 	if crc32.ChecksumIEEE(body) != sum {
-		return nil, fmt.Errorf("%w: checksum mismatch", errBadSnapshot)
+		return nil, 0, fmt.Errorf("%w: checksum mismatch", errBadSnapshot)
 	}
-	version := body[len(snapshotMagic)]
+	version = body[len(snapshotMagic)]
 	if version != snapshotVersion && version != 1 {
-		return nil, fmt.Errorf("%w: version %d", errBadSnapshot, version)
+		return nil, 0, fmt.Errorf("%w: version %d", errBadSnapshot, version)
 	}
-	r := bufio.NewReader(bytes.NewReader(body[len(snapshotMagic)+1:]))
-	var err error
-	uv := func() uint64 {
-		if err != nil {
-			return 0
-		}
-		var v uint64
-		v, err = binary.ReadUvarint(r)
-		return v
+	return body, version, nil
+}
+
+// snapshotDecoder reads the sections of a snapshot body. The first error
+// sticks: later reads return zero values.
+type snapshotDecoder struct {
+	r    *bufio.Reader
+	size int // of the whole snapshot, to bound what a count may claim
+	err  error
+}
+
+func (d *snapshotDecoder) uv() uint64 {
+	if d.err != nil {
+		return 0
 	}
-	str := func() string {
-		n := uv()
-		if err != nil || n > uint64(len(b)) {
-			err = errors.Join(err, io.ErrUnexpectedEOF)
-			return ""
-		}
-		s := make([]byte, n)
-		_, err = io.ReadFull(r, s)
-		return string(s)
+	var v uint64
+	v, d.err = binary.ReadUvarint(d.r)
+	return v
+}
+
+func (d *snapshotDecoder) str() string {
+	n := d.uv()
+	if d.err != nil || n > uint64(d.size) {
+		d.err = errors.Join(d.err, io.ErrUnexpectedEOF)
+		return ""
 	}
-	list := func(head Position) []Position {
-		n := uv()
-		if err != nil || n > uint64(head) {
-			err = errors.Join(err, fmt.Errorf("list of %d entries", n))
-			return nil
-		}
-		l := make([]Position, n)
-		var prev Position
-		for i := range l {
-			d := uv()
-			if (d == 0 || d > uint64(head)) && err == nil {
-				// d > head would also wrap prev around and hide a
-				// decreasing list from the check below.
-				err = fmt.Errorf("non-increasing list")
-			}
-			prev += Position(d)
-			l[i] = prev
-			if prev > head && err == nil {
-				err = fmt.Errorf("position %d beyond head %d", prev, head)
-			}
-		}
-		return l
+	s := make([]byte, n)
+	_, d.err = io.ReadFull(d.r, s)
+	return string(s)
+}
+
+// list reads a posting list: a count, then increasing positions as deltas,
+// none beyond head.
+func (d *snapshotDecoder) list(head Position) []Position {
+	n := d.uv()
+	if d.err != nil || n > uint64(head) {
+		d.err = errors.Join(d.err, fmt.Errorf("list of %d entries", n))
+		return nil
 	}
-	x := newIndex()
-	x.head = Position(uv())
+	l := make([]Position, n)
+	var prev Position
+	for i := range l {
+		v := d.uv()
+		if (v == 0 || v > uint64(head)) && d.err == nil {
+			// v > head would also wrap prev around and hide a
+			// decreasing list from the check below.
+			d.err = fmt.Errorf("non-increasing list")
+		}
+		prev += Position(v)
+		l[i] = prev
+		if prev > head && d.err == nil {
+			d.err = fmt.Errorf("position %d beyond head %d", prev, head)
+		}
+	}
+	return l
+}
+
+// head reads the index head.
+func (d *snapshotDecoder) head(x *index) {
+	x.head = Position(d.uv())
 	// Every position takes at least one byte in a type list, so a head
 	// beyond the snapshot's size is damage, not a reason to allocate
 	// (without this bound a few damaged bytes could ask for terabytes).
-	if err == nil && uint64(x.head) > uint64(len(b)) {
-		err = fmt.Errorf("implausible head %d for %d bytes", x.head, len(b))
+	if d.err == nil && uint64(x.head) > uint64(d.size) {
+		d.err = fmt.Errorf("implausible head %d for %d bytes", x.head, d.size)
 	}
-	nt := uv()
-	if err == nil && nt > uint64(x.head)+1 {
-		err = fmt.Errorf("implausible type count %d", nt)
+}
+
+// types reads the type lists: every position in exactly one of them.
+func (d *snapshotDecoder) types(x *index) {
+	nt := d.uv()
+	if d.err == nil && nt > uint64(x.head)+1 {
+		d.err = fmt.Errorf("implausible type count %d", nt)
 	}
-	// Every position must be in exactly one type list: mark them all
-	// unassigned, and refuse a position listed twice.
+	// Mark every position unassigned, and refuse one listed twice.
 	const unassigned = ^uint32(0)
-	if err == nil {
+	if d.err == nil {
 		x.typeOf = make([]uint32, x.head)
 		for i := range x.typeOf {
 			x.typeOf[i] = unassigned
 		}
 	}
 	var seen Position
-	for i := uint64(0); i < nt && err == nil; i++ {
-		name := str()
-		l := list(x.head)
-		if err != nil {
-			break
+	for i := uint64(0); i < nt && d.err == nil; i++ {
+		name := d.str()
+		l := d.list(x.head)
+		if d.err != nil {
+			return
 		}
 		if _, dup := x.typeID[name]; dup {
-			err = fmt.Errorf("type %q listed twice", name)
-			break
+			d.err = fmt.Errorf("type %q listed twice", name)
+			return
 		}
 		id := uint32(len(x.typeName))
 		x.typeID[name] = id
@@ -416,40 +457,33 @@ func decodeSnapshot(b []byte) (*index, error) {
 		x.types = append(x.types, l)
 		for _, p := range l {
 			if x.typeOf[p-1] != unassigned {
-				err = fmt.Errorf("position %d in two type lists", p)
-				break
+				d.err = fmt.Errorf("position %d in two type lists", p)
+				return
 			}
 			x.typeOf[p-1] = id
 		}
 		seen += Position(len(l))
 	}
-	if err == nil && seen != x.head {
-		err = fmt.Errorf("type lists cover %d of %d positions", seen, x.head)
+	if d.err == nil && seen != x.head {
+		d.err = fmt.Errorf("type lists cover %d of %d positions", seen, x.head)
 	}
-	ng := uv()
-	for i := uint64(0); i < ng && err == nil; i++ {
-		k, v := str(), str()
-		l := list(x.head)
-		if _, dup := x.tags[Tag{Key: k, Value: v}]; dup && err == nil {
-			err = fmt.Errorf("tag %s:%s listed twice", k, v)
+}
+
+// tags reads the tag lists.
+func (d *snapshotDecoder) tags(x *index) {
+	ng := d.uv()
+	for i := uint64(0); i < ng && d.err == nil; i++ {
+		k, v := d.str(), d.str()
+		l := d.list(x.head)
+		if _, dup := x.tags[Tag{Key: k, Value: v}]; dup && d.err == nil {
+			d.err = fmt.Errorf("tag %s:%s listed twice", k, v)
 		}
-		if err == nil {
+		if d.err == nil {
 			x.tags[Tag{Key: k, Value: v}] = l
 		}
 	}
-	if err == nil && version == 1 {
-		x.ids = nil // no ids: see oldSnapshot
-	} else if err == nil {
-		err = decodeSnapshotIDs(r, x)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", errBadSnapshot, err)
-	}
-	return x, nil
 }
 
-// decodeSnapshotIDs reads the id of every position up to x.head, and
-// checks that nothing follows them.
 func decodeSnapshotIDs(r *bufio.Reader, x *index) error {
 	rest, err := io.ReadAll(r)
 	if err != nil {
