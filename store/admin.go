@@ -12,9 +12,7 @@ import (
 	"slices"
 
 	"github.com/gofrs/flock"
-	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
-	"go.opentelemetry.io/otel/trace"
 
 	"github.com/opossum-go/opossum/store/vfs"
 )
@@ -56,8 +54,7 @@ const (
 // file (one never opened read-write by this version), and processes that
 // open the folder in other ways.
 func DeleteStore(dir string, force bool) (err error) {
-	_, span := otel.Tracer(InstrumentationName).Start(context.Background(), "opossum.delete_store",
-		trace.WithAttributes(AttrStore.String(filepath.Base(dir)), AttrForce.Bool(force)))
+	_, span := dirTelemetry(dir).start(context.Background(), "delete_store", AttrForce.Bool(force))
 	defer func() { end(span, err) }()
 
 	abs, err := filepath.Abs(dir)
@@ -151,7 +148,7 @@ type AddTagsResult struct {
 // ErrEventTooLarge, ErrReadOnly, ErrClosed, ErrBroken, *LockError,
 // *CorruptionError, ctx.Err(), I/O errors.
 func (s *FileStore) AddTags(ctx context.Context, eventType string, tagsFor func(StoredEvent) []Tag) (res AddTagsResult, err error) {
-	ctx, span := s.tel.start(ctx, "opossum.add_tags", AttrEventType.String(eventType))
+	ctx, span := s.tel.start(ctx, "add_tags", AttrEventType.String(eventType))
 	defer func() {
 		span.SetAttributes(AttrEventCount.Int(res.EventsProcessed), AttrEventsChanged.Int(res.EventsChanged), AttrTagsAdded.Int(res.TagsAdded))
 		end(span, err)

@@ -49,7 +49,7 @@ type BackupResult struct {
 // and an error if destDir exists and is not an empty folder, or lies
 // inside the store folder.
 func (s *FileStore) Backup(ctx context.Context, destDir string) (BackupResult, error) {
-	ctx, span := s.tel.start(ctx, "opossum.backup")
+	ctx, span := s.tel.start(ctx, "backup")
 	d := &dirSink{fsys: s.fs, root: destDir, noSync: s.opts.NoSync}
 	var res BackupResult
 	err := s.insideStore(destDir)
@@ -84,7 +84,7 @@ func (s *FileStore) insideStore(dest string) error {
 // failure the archive is left unfinished, and BackupArchive returns the
 // error; the caller discards what w received.
 func (s *FileStore) BackupArchive(ctx context.Context, w io.Writer) (BackupResult, error) {
-	ctx, span := s.tel.start(ctx, "opossum.backup")
+	ctx, span := s.tel.start(ctx, "backup")
 	gz := gzip.NewWriter(w)
 	t := &tarSink{tw: tar.NewWriter(gz), now: s.opts.Now()}
 	res, err := s.backup(ctx, t)

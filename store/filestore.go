@@ -19,7 +19,6 @@ import (
 	"time"
 
 	"github.com/gofrs/flock"
-	"go.opentelemetry.io/otel/metric"
 
 	"github.com/opossum-go/opossum/store/vfs"
 )
@@ -141,7 +140,7 @@ func Open(dir string, opts *Options) (*FileStore, error) {
 	if name == "" {
 		name = filepath.Base(dir)
 	}
-	s.tel = newTelemetry(name, o.TracerProvider, o.MeterProvider)
+	s.tel = newTelemetry(name, o)
 	s.plock = newProcLock(s.l.lock(), o.LockTimeout)
 	if o.ReadOnly {
 		if err := s.openReadOnly(); err != nil {
@@ -400,17 +399,11 @@ func (s *FileStore) indexUpTo(h Position) error {
 //     have been stored, and the handle is broken until reopened.
 //     Reopening settles the question; see docs/durability.md.
 func (s *FileStore) Append(ctx context.Context, events []Event, cond *AppendCondition) (last Position, err error) {
-	start := time.Now()
-	ctx, span := s.tel.start(ctx, "opossum.append", AttrEventCount.Int(len(events)), AttrConflict.Bool(false))
+	ctx, span := s.tel.start(ctx, "append", append(s.tel.events(events), AttrConflict.Bool(false))...)
 	defer func() {
 		if errors.Is(err, ErrAppendConditionFailed) {
 			span.SetAttributes(AttrConflict.Bool(true))
-			s.tel.conflicts.Add(ctx, 1, metric.WithAttributes(s.tel.store))
-			end(span, nil)
-			return
-		}
-		if err == nil {
-			s.tel.appendDur.Record(ctx, time.Since(start).Seconds(), metric.WithAttributes(s.tel.store))
+			s.tel.conflicts.Add(ctx, 1, s.tel.attrs())
 		}
 		end(span, err)
 	}()
@@ -645,7 +638,7 @@ func (s *FileStore) publish(ok []accepted, pending []StoredEvent) {
 	for i, a := range ok {
 		reqs[i] = a.r
 	}
-	s.tel.groupSize.Record(context.Background(), int64(len(pending)), metric.WithAttributes(s.tel.store))
+	s.tel.groupSize.Record(context.Background(), int64(len(pending)), s.tel.attrs())
 	if err := s.writeGroup(ok, pending); err != nil {
 		failAll(reqs, s.breakWith(err))
 		return
@@ -718,7 +711,7 @@ func (s *FileStore) writeGroup(ok []accepted, pending []StoredEvent) error {
 	}
 	syncStart := time.Now()
 	defer func() {
-		s.tel.syncDur.Record(context.Background(), time.Since(syncStart).Seconds(), metric.WithAttributes(s.tel.store))
+		s.tel.syncDur.Record(context.Background(), time.Since(syncStart).Seconds(), s.tel.attrs())
 	}()
 	dirs := make([]string, 0, len(shards)+1)
 	for _, sh := range slices.Sorted(maps.Keys(shards)) {
@@ -785,7 +778,7 @@ func (s *FileStore) markShards(shards map[uint64]bool) {
 
 // ReadLast implements EventStore in O(log n) for type and tag queries.
 func (s *FileStore) ReadLast(ctx context.Context, q Query) (e *StoredEvent, err error) {
-	ctx, span := s.tel.start(ctx, "opossum.read_last", AttrQuery.String(q.String()))
+	ctx, span := s.tel.start(ctx, "read_last", s.tel.query(q)...)
 	defer func() {
 		if e != nil {
 			span.SetAttributes(AttrResult.Int(1))
@@ -861,7 +854,7 @@ func (s *FileStore) Read(ctx context.Context, q Query, opts ...ReadOption) iter.
 		return errSeq(err)
 	}
 	return func(yield func(StoredEvent, error) bool) {
-		ctx, span := s.tel.start(ctx, "opossum.read", AttrQuery.String(q.String()))
+		ctx, span := s.tel.start(ctx, "read", s.tel.query(q)...)
 		n := 0
 		var failed error
 		defer func() {
@@ -1023,23 +1016,11 @@ func (s *FileStore) Subscribe(ctx context.Context, q Query, after Position) iter
 		poll: s.opts.PollInterval,
 	}
 	return func(yield func(StoredEvent, error) bool) {
-		ctx, span := s.tel.start(ctx, "opossum.subscribe", AttrQuery.String(q.String()))
-		n := 0
-		var failed error
-		defer func() {
-			span.SetAttributes(AttrResult.Int(n))
-			end(span, failed)
-		}()
-		for e, err := range sub.run(ctx, q, after) {
-			if err != nil {
-				failed = err
-			} else {
-				n++
-			}
-			if !yield(e, err) {
-				return
-			}
-		}
+		// The subscribe span marks the start and ends at once: a
+		// subscription lives as long as its consumer. Each catch-up is a
+		// read span, its child.
+		ctx = s.tel.mark(ctx, "subscribe", append(s.tel.query(q), AttrAfter.Int64(int64(after)))...)
+		sub.run(ctx, q, after)(yield)
 	}
 }
 

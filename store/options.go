@@ -73,7 +73,7 @@ type Options struct {
 	// Now replaces the clock used for zero timestamps. Nil means time.Now.
 	Now func() time.Time
 
-	// Name identifies the store in telemetry (the opossum.store attribute).
+	// Name identifies the store in telemetry (the db.namespace attribute).
 	// Empty means the folder's base name.
 	Name string
 
@@ -82,6 +82,13 @@ type Options struct {
 	// which do nothing until the application installs an SDK.
 	TracerProvider trace.TracerProvider
 	MeterProvider  metric.MeterProvider
+
+	// TelemetryTagValues puts tag values in span attributes (queries,
+	// appended tags, a failed condition's message). Tag values can be
+	// personal data (an email address), so by default spans carry tag keys
+	// and counts only, and a query's values read "?". Metrics never carry
+	// tags.
+	TelemetryTagValues bool
 }
 
 func (o *Options) withDefaults() (Options, error) {

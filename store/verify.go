@@ -12,8 +12,6 @@ import (
 	"time"
 
 	"github.com/gofrs/flock"
-	"go.opentelemetry.io/otel"
-	"go.opentelemetry.io/otel/trace"
 
 	"github.com/opossum-go/opossum/store/vfs"
 )
@@ -170,8 +168,7 @@ func (r *Report) add(k ProblemKind, path string, p Position, format string, args
 // or no such folder), ErrUnsupportedFormat, ctx.Err(), I/O errors
 // listing the folders.
 func VerifyDir(ctx context.Context, dir string, checkpoints ...Checkpoint) (Report, error) {
-	ctx, span := otel.Tracer(InstrumentationName).Start(ctx, "opossum.verify",
-		trace.WithAttributes(AttrStore.String(filepath.Base(dir))))
+	ctx, span := dirTelemetry(dir).start(ctx, "verify")
 	v := &verifier{ctx: ctx, fsys: vfs.OSFS(), l: layout{dir: dir}}
 	rep, err := v.run(checkpoints)
 	span.SetAttributes(AttrProblems.Int(len(rep.Problems)), AttrHead.Int64(int64(rep.Head)))
@@ -183,7 +180,7 @@ func VerifyDir(ctx context.Context, dir string, checkpoints ...Checkpoint) (Repo
 // system, and also compares the handle's in-memory index with the event
 // files (ProblemMemoryIndex). It works on read-only handles.
 func (s *FileStore) Verify(ctx context.Context, checkpoints ...Checkpoint) (rep Report, err error) {
-	ctx, span := s.tel.start(ctx, "opossum.verify")
+	ctx, span := s.tel.start(ctx, "verify")
 	defer func() {
 		span.SetAttributes(AttrProblems.Int(len(rep.Problems)), AttrHead.Int64(int64(rep.Head)))
 		end(span, err)

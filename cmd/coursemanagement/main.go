@@ -23,10 +23,37 @@
 //
 //	go run ./cmd/coursemanagement seed --preset small
 //
-// Usage:
+// coursemanagement help COMMAND describes a command's flags, with
+// examples; coursemanagement --version prints the module version.
 //
-//	coursemanagement serve [-addr localhost:8080] [-data ./data/coursemanagement] [-nosync] [-v]
-//	coursemanagement seed [-preset small|medium|large|prod] [-data ./data/coursemanagement] [-reset | -add] [-workers 4] [-seed 1]
+// # Operating the server
+//
+// The admin endpoints (/admin/...) rebuild read models and delete the
+// store. With an admin token (-admin-token, or the environment variable
+// COURSEMANAGEMENT_ADMIN_TOKEN) every one of them requires the header
+// "Authorization: Bearer TOKEN": none answers 401, a wrong one 403, both
+// as problem details. Without a token they answer anyone who can reach
+// the port, so serve refuses to listen on an address other than loopback
+// without one.
+//
+// The server sets its timeouts explicitly (-read-header-timeout,
+// -read-timeout, -write-timeout, -idle-timeout) and refuses request
+// bodies over -max-body bytes with a 413 problem. GET /healthz answers
+// 200 when the store is open and every read model is live within
+// -healthz-lag events of the store's head, and 503 otherwise, with the
+// reason. Every request is logged through log/slog (method, path, status,
+// duration, request id; -log-format text or json), and answered with its
+// X-Request-Id.
+//
+// # Telemetry
+//
+// Traces and metrics (the store's, the read models', and otelhttp's HTTP
+// server spans and metrics) are exported when the standard environment
+// variables ask for them, and not otherwise: OTEL_TRACES_EXPORTER and
+// OTEL_METRICS_EXPORTER set to otlp (OTLP over HTTP; OTEL_EXPORTER_OTLP_*
+// configure it) or console (stdout, for a look). OTEL_SERVICE_NAME and
+// OTEL_RESOURCE_ATTRIBUTES name the service (coursemanagement by default),
+// OTEL_SDK_DISABLED=true turns everything off.
 package main
 
 import (
@@ -35,18 +62,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
-	"net"
-	"net/http"
 	"os"
-	"os/signal"
-	"syscall"
-	"time"
+	"strings"
 
-	"github.com/opossum-go/opossum/internal/courseapp"
-	coursemanagement "github.com/opossum-go/opossum/solutions/05-coursemanagement"
-	"github.com/opossum-go/opossum/store"
-	"github.com/opossum-go/opossum/store/postgres"
+	"github.com/opossum-go/opossum/internal/cli"
 )
 
 // DefaultData is the store folder when -data is not given. The
@@ -62,103 +81,115 @@ func main() {
 	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
 }
 
+// command is one subcommand.
+type command struct {
+	name, summary string
+	examples      []string
+	run           func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+}
+
+// commands lists the subcommands; init fills it (their flag parsing refers
+// to it for the help).
+var commands []command
+
+func init() {
+	commands = []command{
+		{"serve", "Serve the HTTP API. Ctrl-C (SIGINT) or SIGTERM stops it gracefully.\n         OPOSSUM_STORE=postgres://... keeps the events in PostgreSQL (read models in -data).", []string{
+			"coursemanagement serve",
+			"coursemanagement serve -addr 0.0.0.0:8080 -admin-token \"$(openssl rand -hex 16)\" -log-format json",
+			"OTEL_TRACES_EXPORTER=console OTEL_METRICS_EXPORTER=console coursemanagement serve",
+		}, serve},
+		{"seed", "Fill an empty store with sample data through the command handlers.", []string{
+			"coursemanagement seed -preset small",
+			"coursemanagement seed -preset medium -data /tmp/cm -workers 8",
+			"coursemanagement seed -preset small -reset",
+		}, seedCommand},
+	}
+}
+
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		usage(stderr)
-		return 2
+		return cli.ExitUsage
 	}
-	var err error
-	switch args[0] {
-	case "serve":
-		err = serve(ctx, args[1:], stdout, stderr)
-	case "seed":
-		err = seedCommand(ctx, args[1:], stdout, stderr)
-	case "help", "-h", "-help", "--help":
+	name, rest := args[0], args[1:]
+	switch {
+	case cli.IsVersion(name):
+		cli.PrintVersion(stdout, "coursemanagement")
+		return 0
+	case cli.IsHelp(name) && len(rest) == 0:
 		usage(stdout)
 		return 0
-	default:
-		fmt.Fprintf(stderr, "coursemanagement: unknown command %q\n\n", args[0])
-		usage(stderr)
-		return 2
+	case cli.IsHelp(name):
+		name, rest = rest[0], []string{"-h"}
 	}
-	if errors.Is(err, flag.ErrHelp) {
-		return 0
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "coursemanagement: %v\n", err)
+	for _, c := range commands {
+		if c.name != name {
+			continue
+		}
+		err := c.run(ctx, rest, stdout, stderr)
+		var ue *usageError
+		switch {
+		case err == nil:
+			return 0
+		case cli.IsHelpErr(err):
+			return 0
+		case errors.As(err, &ue):
+			fmt.Fprintf(stderr, "coursemanagement %s: %v\nRun 'coursemanagement help %s' for its flags.\n", name, err, name)
+			return cli.ExitUsage
+		}
+		fmt.Fprintf(stderr, "coursemanagement %s: %v\n", name, err)
 		return 1
 	}
-	return 0
+	names := make([]string, len(commands))
+	for i, c := range commands {
+		names[i] = c.name
+	}
+	cli.UnknownCommand(stderr, "coursemanagement", name, names)
+	return cli.ExitUsage
 }
 
 func usage(w io.Writer) {
-	fmt.Fprint(w, `Usage:
-  coursemanagement serve [-addr localhost:8080] [-data ./data/coursemanagement] [-nosync] [-v]
-      Serve the HTTP API. Ctrl-C (SIGINT) or SIGTERM stops it gracefully.
-      OPOSSUM_STORE=postgres://... keeps the events in PostgreSQL (read models in -data).
-  coursemanagement seed [-preset small|medium|large|prod] [-data ./data/coursemanagement] [-reset | -add] [-workers 4] [-seed 1]
-      Fill an empty store with sample data through the command handlers.
-`)
+	fmt.Fprintln(w, "coursemanagement runs the CourseManagement sample application on a local event store folder.")
+	fmt.Fprintln(w, "\nUsage: coursemanagement COMMAND [flags]\n\nCommands:")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-6s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nExamples:")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %s\n", c.examples[0])
+	}
+	fmt.Fprintln(w, "\nRun 'coursemanagement help COMMAND' for a command's flags; --version prints the version.")
 }
 
-func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	addr := fs.String("addr", "localhost:8080", "address to listen on (port 0 picks a free one)")
-	data := fs.String("data", DefaultData, "store folder")
-	noSync := fs.Bool("nosync", false, "skip fsync: faster, may lose the latest events on power loss")
-	verbose := fs.Bool("v", false, "log the store's and the read models' messages")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	// Catch the signals before anything is announced, so that a signal
-	// sent as soon as the address is printed still stops gracefully.
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
+// usageError is a bad flag or argument: the command exits with
+// cli.ExitUsage.
+type usageError struct{ err error }
 
-	level := slog.LevelWarn
-	if *verbose {
-		level = slog.LevelInfo
-	}
-	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
 
-	opts := &courseapp.Options{NoSync: *noSync, Logger: logger}
-	where := *data
-	if conn := os.Getenv(storeEnv); conn != "" {
-		// The events in PostgreSQL; the read models stay in the folder.
-		opts.OpenStore = func() (store.EventStore, error) {
-			return postgres.Open(ctx, conn, &postgres.Options{Logger: logger})
+// parseFlags parses args with fs. -h prints the command's usage, with
+// examples, to stdout and returns cli.ErrHelp; a bad flag returns a
+// *usageError with a suggestion when a flag's name is close.
+func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) error {
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	switch {
+	case err == nil && fs.NArg() > 0:
+		return &usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
+	case err == nil:
+		return nil
+	case cli.IsHelpErr(err):
+		for _, c := range commands {
+			if c.name == fs.Name() {
+				fmt.Fprintf(stdout, "Usage: coursemanagement %s [flags]\n\n%s\n\nFlags:\n", c.name, c.summary)
+				fs.SetOutput(stdout)
+				fs.PrintDefaults()
+				fmt.Fprintf(stdout, "\nExamples:\n  %s\n", strings.Join(c.examples, "\n  "))
+			}
 		}
-		where = "PostgreSQL, " + storeEnv + "; read models in " + *data
-	}
-	app, err := courseapp.Open(*data, coursemanagement.Domain(), opts)
-	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return errors.Join(err, app.Close())
-	}
-	srv := &http.Server{Handler: app.Handler(), ReadHeaderTimeout: 10 * time.Second}
-	fmt.Fprintf(stdout, "coursemanagement: serving http://%s (store %s); the API is described at /openapi.json\n", ln.Addr(), where)
-
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-
-	select {
-	case err := <-served:
-		return errors.Join(err, app.Close())
-	case <-ctx.Done():
-	}
-	stop()
-	fmt.Fprintln(stdout, "coursemanagement: shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-	defer cancel()
-	err = srv.Shutdown(shutdownCtx)
-	<-served // http.ErrServerClosed once Shutdown began
-	if err = errors.Join(err, app.Close()); err != nil {
-		return err
-	}
-	fmt.Fprintln(stdout, "coursemanagement: stopped")
-	return nil
+	return &usageError{cli.FlagError(fs, err)}
 }

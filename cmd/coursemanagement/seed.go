@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/opossum-go/opossum/internal/cli"
 	"github.com/opossum-go/opossum/internal/courseapp"
 	coursemanagement "github.com/opossum-go/opossum/solutions/05-coursemanagement"
 	"github.com/opossum-go/opossum/store"
@@ -52,24 +53,28 @@ func presetNames() string {
 
 func seedCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	name := fs.String("preset", "small", "size: small (about 1,700 events), medium (about 265,000), large (the reference's ~2.3 million) or prod (~11.6 million)")
 	data := fs.String("data", DefaultData, "store folder; it must be empty or missing, unless -reset or -add")
 	workers := fs.Int("workers", 4, "commands carried out at the same time")
 	seed := fs.Uint64("seed", 1, "random seed: the same seed plans the same data")
 	reset := fs.Bool("reset", false, "delete the store in -data first (no question asked: the flag is the confirmation)")
 	add := fs.Bool("add", false, "add the preset's data to a store that holds events already")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	i := slices.IndexFunc(Presets, func(p Preset) bool { return p.Name == *name })
 	if i < 0 {
-		return fmt.Errorf("unknown preset %q: use %s", *name, presetNames())
+		return &usageError{fmt.Errorf("unknown preset %q: use %s", *name, presetNames())}
 	}
 	if *reset && *add {
-		return errors.New("-reset and -add exclude each other")
+		return &usageError{errors.New("-reset and -add exclude each other")}
 	}
-	sum, err := Seed(ctx, *data, SeedOptions{Preset: Presets[i], Workers: *workers, Seed: *seed, Progress: stderr, Reset: *reset, Add: *add})
+	// The progress bar redraws one line: only a terminal shows it as one.
+	var progress io.Writer
+	if cli.IsTerminal(stderr) {
+		progress = stderr
+	}
+	sum, err := Seed(ctx, *data, SeedOptions{Preset: Presets[i], Workers: *workers, Seed: *seed, Progress: progress, Reset: *reset, Add: *add})
 	if err != nil {
 		return err
 	}

@@ -87,12 +87,12 @@ var _ = Describe("seed on a store that holds events", func() {
 		Expect(filepath.Join(dir, "notes.txt")).To(BeAnExistingFile())
 	})
 
-	It("offers the reference's presets up to its large ones, and refuses -reset with -add", func() {
+	It("offers the reference's presets up to its large ones, and refuses -reset with -add, as usage errors", func() {
 		s := start(GinkgoT().TempDir(), "seed", "-preset", "huge")
-		Eventually(s).WithTimeout(time.Minute).Should(gexec.Exit(1))
+		Eventually(s).WithTimeout(time.Minute).Should(gexec.Exit(2))
 		Expect(s.Err).To(gbytes.Say("use small, medium, large or prod"))
 		s = start(GinkgoT().TempDir(), "seed", "-reset", "-add")
-		Eventually(s).WithTimeout(time.Minute).Should(gexec.Exit(1))
+		Eventually(s).WithTimeout(time.Minute).Should(gexec.Exit(2))
 		Expect(s.Err).To(gbytes.Say("exclude each other"))
 	})
 })

@@ -11,9 +11,11 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/opossum-go/opossum/internal/cli"
 	"github.com/opossum-go/opossum/store"
 )
 
@@ -57,8 +59,9 @@ every key:value). --json prints it all as one JSON object.`,
 					Format    int       `json:"format"`
 					CreatedAt time.Time `json:"createdAt"`
 					store.Stats
-					Tags map[string]int `json:"tags"`
-				}{s.Dir(), m.Format, m.CreatedAt, st, c.tags})
+					TagKeys map[string]*keyStat `json:"tagKeys"`
+					Tags    map[string]int      `json:"tags,omitempty"`
+				}{s.Dir(), m.Format, m.CreatedAt, st, c.keys, c.values(values)})
 			}
 			w := e.stdout
 			fmt.Fprintf(w, "store        %s\n", s.Dir())
@@ -78,7 +81,10 @@ type tagCounts struct {
 	keys map[string]*keyStat
 }
 
-type keyStat struct{ events, values int }
+type keyStat struct {
+	Events int `json:"events"`
+	Values int `json:"values"`
+}
 
 func countTags(tags map[store.Tag]int) tagCounts {
 	c := tagCounts{tags: map[string]int{}, keys: map[string]*keyStat{}}
@@ -89,27 +95,44 @@ func countTags(tags map[store.Tag]int) tagCounts {
 			k = &keyStat{}
 			c.keys[t.Key] = k
 		}
-		k.events += n
-		k.values++
+		k.Events += n
+		k.Values++
 	}
 	return c
 }
 
-// print prints the counts by type, by tag key and (values) by tag.
+// values returns the counts per tag key:value when asked for, nil
+// otherwise: tag values can be personal data.
+func (c tagCounts) values(asked bool) map[string]int {
+	if !asked {
+		return nil
+	}
+	return c.tags
+}
+
+// print prints the counts by type, by tag key and (values) by tag, each
+// list lined up whatever the width of its names.
 func (c tagCounts) print(w io.Writer, types map[string]int, values bool) {
-	fmt.Fprintf(w, "types        %d\n", len(types))
+	list := func(title string, n int, rows [][]string) {
+		text, _ := align(rows, nil, "  ")
+		fmt.Fprintf(w, "%-12s %d\n%s", title, n, text)
+	}
+	var rows [][]string
 	for _, t := range byCount(types) {
-		fmt.Fprintf(w, "  %-30s %d\n", t, types[t])
+		rows = append(rows, []string{t, strconv.Itoa(types[t])})
 	}
-	fmt.Fprintf(w, "tag keys     %d\n", len(c.keys))
+	list("types", len(types), rows)
+	rows = nil
 	for _, k := range sortedKeys(c.keys) {
-		fmt.Fprintf(w, "  %-30s %d events, %d values\n", k, c.keys[k].events, c.keys[k].values)
+		rows = append(rows, []string{k, fmt.Sprintf("%d events, %d values", c.keys[k].Events, c.keys[k].Values)})
 	}
+	list("tag keys", len(c.keys), rows)
 	if values {
-		fmt.Fprintf(w, "tags         %d\n", len(c.tags))
+		rows = nil
 		for _, t := range byCount(c.tags) {
-			fmt.Fprintf(w, "  %-30s %d\n", t, c.tags[t])
+			rows = append(rows, []string{t, strconv.Itoa(c.tags[t])})
 		}
+		list("tags", len(c.tags), rows)
 	}
 }
 
@@ -232,6 +255,8 @@ rebuilt from the events.`,
 			dest := args[1]
 			var res store.BackupResult
 			switch {
+			case dest == "-" && cli.IsTerminal(e.stdout):
+				return usageErr("refusing to write a gzip archive to a terminal: redirect stdout (opossum backup STORE - > backup.tar.gz) or give a file name")
 			case dest == "-":
 				res, err = s.BackupArchive(ctx, e.stdout)
 			case strings.HasSuffix(dest, ".tar.gz") || strings.HasSuffix(dest, ".tgz"):
@@ -350,7 +375,7 @@ wait meanwhile. --dry-run counts what would change and writes nothing.`,
 func tagFunc(fixed, from []string) (func(store.StoredEvent) []store.Tag, error) {
 	var tags []store.Tag
 	for _, s := range fixed {
-		t, err := store.ParseTag(s)
+		t, err := parseTagFlag(s)
 		if err != nil {
 			return nil, err
 		}

@@ -129,20 +129,23 @@ var _ = Describe("opossum, the command", func() {
 			}
 		})
 
-		DescribeTable("exits 1 on bad usage, saying what is wrong",
+		DescribeTable("exits 2 on bad usage, saying what is wrong",
 			func(want string, args ...string) {
 				s := opossum(args...)
-				Expect(s).To(gexec.Exit(1))
+				Expect(s).To(gexec.Exit(2))
 				Expect(string(s.Err.Contents())).To(ContainSubstring(want))
 			},
 			Entry("no command", "Usage"),
-			Entry("an unknown command", `no command "frobnicate"`, "frobnicate"),
+			Entry("an unknown command", `unknown command "frobnicate"`, "frobnicate"),
+			Entry("a misspelt command, with a suggestion", `Did you mean "stats"?`, "stast"),
 			Entry("an unknown flag", "flag provided but not defined", "ls", "--frob", "x"),
+			Entry("a misspelt flag, with a suggestion", "did you mean --limit?", "ls", "x", "--limt", "3"),
 			Entry("a missing store", "missing arguments", "ls"),
 			Entry("too many arguments", "too many arguments", "ls", "a", "b"),
 			Entry("a bad position", "POSITION must be a positive number", "show", "x", "first"),
 			Entry("an invalid query", "invalid query", "query", "x", "(A)[nocolon]"),
-			Entry("an invalid tag filter", "invalid event", "ls", "x", "--tag", "nocolon"),
+			Entry("an invalid tag filter", "tag must be key:value", "ls", "x", "--tag", "nocolon"),
+			Entry("an invalid tag to add", "tag must be key:value", "add-tags", "x", "--type", "A", "--tag", "nocolon"),
 			Entry("add-tags without a type", "--type is required", "add-tags", "x", "--tag", "k:v"),
 		)
 	})
@@ -261,21 +264,33 @@ var _ = Describe("opossum, the command", func() {
 			Eventually(follow).WithTimeout(10 * time.Second).Should(gexec.Exit(0))
 		})
 
-		It("counts events by type and tag", func() {
+		It("counts events by type and tag, in JSON with everything the text shows, tag values only with --values", func() {
+			type stats struct {
+				Head         int                       `json:"head"`
+				Format       int                       `json:"format"`
+				Types        map[string]int            `json:"types"`
+				TagKeys      map[string]map[string]int `json:"tagKeys"`
+				Tags         map[string]int            `json:"tags"`
+				EventFiles   int                       `json:"eventFiles"`
+				ShardFolders int                       `json:"shardFolders"`
+			}
 			s := opossum("stats", fixture("small"), "--json")
 			Expect(s).To(gexec.Exit(0))
-			var st struct {
-				Head       int            `json:"head"`
-				Format     int            `json:"format"`
-				Types      map[string]int `json:"types"`
-				Tags       map[string]int `json:"tags"`
-				EventFiles int            `json:"eventFiles"`
-			}
+			var st stats
 			Expect(json.Unmarshal(s.Out.Contents(), &st)).To(Succeed())
 			Expect(st.Head).To(Equal(6))
 			Expect(st.Format).To(Equal(1))
 			Expect(st.EventFiles).To(Equal(6))
+			Expect(st.ShardFolders).To(Equal(1))
 			Expect(st.Types).To(Equal(map[string]int{"CourseCreated": 2, "StudentRegistered": 2, "StudentEnrolled": 2}))
+			Expect(st.TagKeys).To(HaveKeyWithValue("courseId", map[string]int{"events": 4, "values": 2}))
+			Expect(st.Tags).To(BeEmpty(), "tag values only with --values")
+			Expect(string(s.Out.Contents())).NotTo(ContainSubstring("c-1"))
+
+			s = opossum("stats", fixture("small"), "--json", "--values")
+			Expect(s).To(gexec.Exit(0))
+			st = stats{}
+			Expect(json.Unmarshal(s.Out.Contents(), &st)).To(Succeed())
 			Expect(st.Tags).To(HaveKeyWithValue("courseId:c-1", 2))
 
 			s = opossum("stats", fixture("small"))
@@ -283,6 +298,29 @@ var _ = Describe("opossum, the command", func() {
 			Expect(s.Out).To(gbytes.Say(`head\s+6`))
 			Expect(s.Out).To(gbytes.Say(`courseId\s+4 events, 2 values`))
 		})
+	})
+
+	It("lines the table up whatever the width of the tags", func() {
+		dir := GinkgoT().TempDir()
+		st, err := store.Open(dir, nil)
+		Expect(err).NotTo(HaveOccurred())
+		_, err = st.Append(context.Background(), []store.Event{
+			{Type: "A", Tags: []store.Tag{store.NewTag("k", "v")}},
+			{Type: "LongerType", Tags: []store.Tag{store.NewTag("email", "someone.with.a.long.name@example.com"), store.NewTag("studentId", "s-1")}},
+			{Type: "B"},
+		}, nil)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(st.Close()).To(Succeed())
+
+		s := opossum("ls", dir)
+		Expect(s).To(gexec.Exit(0))
+		lines := strings.Split(strings.TrimSpace(string(s.Out.Contents())), "\n")
+		Expect(lines).To(HaveLen(4))
+		data := strings.Index(lines[0], "DATA")
+		for _, l := range lines[1:] {
+			Expect(l[data-2:data]).To(Equal("  "), "the column before DATA ends at the same place in %q", l)
+			Expect(l[data]).To(Equal(byte('{')), "DATA starts at the same place in %q", l)
+		}
 	})
 
 	Describe("check", func() {
@@ -370,15 +408,15 @@ var _ = Describe("opossum, the command", func() {
 					Expect(dir).NotTo(BeADirectory())
 				}
 			},
-			Entry("ls of a folder that is not a store", notAStore, 2, "not a store folder", "ls", "STORE"),
-			Entry("check of a folder that is not a store", notAStore, 2, "holds no opossum.json", "check", "STORE"),
-			Entry("add-tags on a folder that is not a store", notAStore, 2, "not a store folder", "add-tags", "STORE", "--type", "A", "--tag", "k:v"),
-			Entry("delete-store of a folder that is not a store", notAStore, 2, "not a store folder", "delete-store", "STORE", "--yes", "--force"),
-			Entry("ls of a missing folder", missing, 2, "does not exist", "ls", "STORE"),
-			Entry("add-tags on a missing folder", missing, 2, "does not exist", "add-tags", "STORE", "--type", "A", "--tag", "k:v"),
-			Entry("ls of a newer format", newer, 2, fmt.Sprintf("this opossum reads store format versions up to %d", store.FormatVersion), "ls", "STORE"),
-			Entry("check of a newer format", newer, 2, "unsupported format version", "check", "STORE"),
-			Entry("add-tags on a newer format", newer, 2, "unsupported format version", "add-tags", "STORE", "--type", "A", "--tag", "k:v"),
+			Entry("ls of a folder that is not a store", notAStore, 5, "not a store folder", "ls", "STORE"),
+			Entry("check of a folder that is not a store", notAStore, 5, "holds no opossum.json", "check", "STORE"),
+			Entry("add-tags on a folder that is not a store", notAStore, 5, "not a store folder", "add-tags", "STORE", "--type", "A", "--tag", "k:v"),
+			Entry("delete-store of a folder that is not a store", notAStore, 5, "not a store folder", "delete-store", "STORE", "--yes", "--force"),
+			Entry("ls of a missing folder", missing, 5, "does not exist", "ls", "STORE"),
+			Entry("add-tags on a missing folder", missing, 5, "does not exist", "add-tags", "STORE", "--type", "A", "--tag", "k:v"),
+			Entry("ls of a newer format", newer, 5, fmt.Sprintf("this opossum reads store format versions up to %d", store.FormatVersion), "ls", "STORE"),
+			Entry("check of a newer format", newer, 5, "unsupported format version", "check", "STORE"),
+			Entry("add-tags on a newer format", newer, 5, "unsupported format version", "add-tags", "STORE", "--type", "A", "--tag", "k:v"),
 			Entry("ls of a damaged event file", damaged, 4, "000000000005.json", "ls", "STORE"),
 			Entry("stats of a damaged event file", damaged, 4, "run opossum check STORE", "stats", "STORE"),
 			Entry("backup of a damaged event file", damaged, 4, "corrupt event file", "backup", "STORE", "-"),

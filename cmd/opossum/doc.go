@@ -4,7 +4,8 @@
 //	opossum COMMAND [flags] STORE [arguments]
 //
 // Flags may come before or after STORE; opossum COMMAND --help (or opossum
-// help COMMAND) describes each command and its flags.
+// help COMMAND) describes each command and its flags, with examples. Tables
+// line up whatever the width of their cells.
 //
 //	ls STORE            list events (--type, --tag, --from, --to, --limit,
 //	                    --backwards), as a table or --json lines
@@ -27,7 +28,8 @@
 //	                    with a report (--renumber, --json)
 //	ui STORE            explore the store in a web browser, live (--port);
 //	                    see docs/explorer.md
-//	version             the store format version this opossum reads
+//	version             this opossum's version (also --version) and the
+//	                    store format version it reads
 //
 // For ls, show, query, tail and stats, STORE may also be a PostgreSQL store
 // (package store/postgres) named by a connection URL, with its schema as
@@ -45,13 +47,14 @@
 // # Exit codes
 //
 //	0  success (check: no damage found; notes may have been printed)
-//	1  usage: unknown command, bad flag or argument, invalid query or tag
-//	2  not a store: the folder is missing, holds no opossum.json, or has a
-//	   newer format version than this opossum reads
+//	1  I/O or other error
+//	2  usage: unknown command, bad flag or argument, invalid query or tag
+//	   (with a "did you mean" when a command or flag name is close)
 //	3  in use: the writer lock is held past --lock-timeout (add-tags), or the
 //	   store is open elsewhere (delete-store without --force)
 //	4  damaged: check found damage, or a command met a damaged file
-//	5  I/O or other error
+//	5  not a store: the folder is missing, holds no opossum.json, or has a
+//	   newer format version than this opossum reads
 //	6  not found: show found no event at that position
 //	7  not confirmed: delete-store was not confirmed; nothing was deleted
 //

@@ -4,14 +4,17 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/opossum-go/opossum/store"
 )
@@ -40,7 +43,7 @@ func (f *filterFlags) query() (store.Query, error) {
 		}
 	}
 	for _, s := range f.tags {
-		t, err := store.ParseTag(s)
+		t, err := parseTagFlag(s)
 		if err != nil {
 			return store.Query{}, err
 		}
@@ -48,6 +51,15 @@ func (f *filterFlags) query() (store.Query, error) {
 	}
 	q := store.Items(item)
 	return q, q.Validate()
+}
+
+// parseTagFlag parses a --tag value, key:value.
+func parseTagFlag(s string) (store.Tag, error) {
+	t, err := store.ParseTag(s)
+	if err != nil {
+		return store.Tag{}, usageErr("--tag %q: tag must be key:value (%v)", s, err)
+	}
+	return t, nil
 }
 
 // outputFlags choose how events are printed.
@@ -79,15 +91,18 @@ func toJSON(e store.StoredEvent) jsonEvent {
 	return jsonEvent{Position: e.Position, ID: e.ID, Type: e.Type, Tags: tags, Data: e.Data, Metadata: e.Metadata}
 }
 
-// printer prints events as a table or JSON lines, line by line, so that
-// tail -f shows each event as it comes.
+// printer prints events as a table or JSON lines. Table rows are held
+// until flush, which pads every column to its widest cell so far: a batch
+// lines up whatever the width of its tags, and the rows tail -f adds one
+// by one keep the widths of those before them (growing when a cell is
+// wider).
 type printer struct {
 	w      io.Writer
 	o      outputFlags
+	rows   [][]string
+	widths []int
 	header bool
 }
-
-const tableFormat = "%-9s %-20s %-24s %-32s %s\n"
 
 func (p *printer) print(e store.StoredEvent) error {
 	if p.o.json {
@@ -100,19 +115,55 @@ func (p *printer) print(e store.StoredEvent) error {
 	}
 	if !p.header {
 		p.header = true
-		fmt.Fprintf(p.w, tableFormat, "POSITION", "TIME", "TYPE", "TAGS", "DATA")
+		p.rows = append(p.rows, []string{"POSITION", "TIME", "TYPE", "TAGS", "DATA"})
 	}
 	tags := make([]string, len(e.Tags))
 	for i, t := range e.Tags {
 		tags[i] = t.String()
 	}
 	data := string(e.Data)
-	if !p.o.wide && len(data) > 60 {
-		data = data[:57] + "..."
+	if !p.o.wide && utf8.RuneCountInString(data) > 60 {
+		data = string([]rune(data)[:57]) + "..."
 	}
-	_, err := fmt.Fprintf(p.w, tableFormat, strconv.FormatUint(uint64(e.Position), 10),
-		e.Metadata.Timestamp.UTC().Format(time.RFC3339), e.Type, strings.Join(tags, ","), data)
+	p.rows = append(p.rows, []string{strconv.FormatUint(uint64(e.Position), 10),
+		e.Metadata.Timestamp.UTC().Format(time.RFC3339), e.Type, strings.Join(tags, ","), data})
+	return nil
+}
+
+// flush writes the table rows held so far.
+func (p *printer) flush() error {
+	var text string
+	text, p.widths = align(p.rows, p.widths, "")
+	p.rows = p.rows[:0]
+	_, err := io.WriteString(p.w, text)
 	return err
+}
+
+// align lays rows out as a table: each column padded to its widest cell
+// (and to at least widths), two spaces apart, each line after indent. It
+// returns the table and the widths it used.
+func align(rows [][]string, widths []int, indent string) (string, []int) {
+	widths = slices.Clone(widths)
+	for _, r := range rows {
+		for i, cell := range r {
+			if i == len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], utf8.RuneCountInString(cell))
+		}
+	}
+	var b strings.Builder
+	for _, r := range rows {
+		b.WriteString(indent)
+		for i, cell := range r {
+			b.WriteString(cell)
+			if i < len(r)-1 {
+				b.WriteString(strings.Repeat(" ", widths[i]-utf8.RuneCountInString(cell)+2))
+			}
+		}
+		b.WriteByte('\n')
+	}
+	return b.String(), widths
 }
 
 // printAll prints a read; it returns the number of events printed.
@@ -131,7 +182,7 @@ func (p *printer) printAll(seq func(func(store.StoredEvent, error) bool)) (int, 
 		n++
 		return true
 	})
-	return n, failed
+	return n, errors.Join(failed, p.flush())
 }
 
 var cmdLs = &command{
@@ -345,7 +396,7 @@ the newest match (ReadLast). Use JSON for tag values with ',' or ']'.`,
 				if err != nil || ev == nil {
 					return err
 				}
-				return p.print(*ev)
+				return errors.Join(p.print(*ev), p.flush())
 			}
 			opts := []store.ReadOption{store.After(store.Position(after))}
 			if limit >= 0 {
@@ -477,14 +528,14 @@ other process, until interrupted (Ctrl-C ends it with exit code 0).`,
 					return err
 				}
 			}
-			if !follow {
-				return nil
+			if err := p.flush(); err != nil || !follow {
+				return err
 			}
 			for ev, err := range s.Subscribe(ctx, q, head) {
 				if err != nil {
 					return err
 				}
-				if err := p.print(ev); err != nil {
+				if err := errors.Join(p.print(ev), p.flush()); err != nil {
 					return err
 				}
 			}

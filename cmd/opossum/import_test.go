@@ -38,7 +38,7 @@ var _ = Describe("opossum import-opossum", func() {
 	It("exits with a code that says what is wrong", func() {
 		src := opossumFixture()
 		dst := filepath.Join(GinkgoT().TempDir(), "imported")
-		Expect(opossum("import-opossum", filepath.Join(src, "Indices"), dst)).To(gexec.Exit(2))
+		Expect(opossum("import-opossum", filepath.Join(src, "Indices"), dst)).To(gexec.Exit(5))
 		Expect(os.WriteFile(filepath.Join(src, "events", "0000000002.json"), []byte("{"), 0o644)).To(Succeed())
 		s := opossum("import-opossum", src, dst)
 		Expect(s).To(gexec.Exit(4))
@@ -46,6 +46,6 @@ var _ = Describe("opossum import-opossum", func() {
 		Expect(dst).NotTo(BeAnExistingFile())
 		Expect(os.MkdirAll(dst, 0o755)).To(Succeed())
 		Expect(os.WriteFile(filepath.Join(dst, "x"), nil, 0o644)).To(Succeed())
-		Expect(opossum("import-opossum", opossumFixture(), dst)).To(gexec.Exit(1))
+		Expect(opossum("import-opossum", opossumFixture(), dst)).To(gexec.Exit(2))
 	})
 })

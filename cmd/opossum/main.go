@@ -18,17 +18,18 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/opossum-go/opossum/internal/cli"
 	"github.com/opossum-go/opossum/store"
 )
 
 // Exit codes; see the package documentation.
 const (
 	exitOK           = 0
-	exitUsage        = 1
-	exitNotAStore    = 2
+	exitIO           = 1
+	exitUsage        = cli.ExitUsage
 	exitInUse        = 3
 	exitDamaged      = 4
-	exitIO           = 5
+	exitNotAStore    = 5
 	exitNotFound     = 6
 	exitNotConfirmed = 7
 )
@@ -74,6 +75,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exitUsage
 	}
 	name := args[0]
+	if cli.IsVersion(name) {
+		name = cmdVersion.name
+	}
 	switch name {
 	case "help", "-h", "-help", "--help":
 		if len(args) > 1 && name == "help" {
@@ -83,7 +87,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 				commandUsage(stdout, c, fs)
 				return exitOK
 			}
-			fmt.Fprintf(stderr, "opossum: no command %q\n", args[1])
+			cli.UnknownCommand(stderr, "opossum", args[1], commandNames())
 			return exitUsage
 		}
 		usage(stdout)
@@ -91,7 +95,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	c := find(name)
 	if c == nil {
-		fmt.Fprintf(stderr, "opossum: no command %q; run opossum help\n", name)
+		cli.UnknownCommand(stderr, "opossum", name, commandNames())
 		return exitUsage
 	}
 	e := &env{stdin: bufio.NewReader(stdin), stdout: stdout, stderr: stderr, cmd: c}
@@ -143,15 +147,20 @@ Run opossum COMMAND --help for a command's flags. Flags may come before or
 after STORE. Only add-tags and delete-store write to the store; the other
 commands open it read-only and may run while other processes write to it.
 
+Examples:
+  opossum stats data/coursemanagement
+  opossum ls data/coursemanagement --type CourseCreated --limit 3
+  opossum help query
+
 Exit codes:
   0  success
-  1  usage: unknown command, bad flag or argument, invalid query or tag
-  2  not a store: the folder is missing, holds no opossum.json, or has a
-     newer format version than this opossum reads
+  1  I/O or other error
+  2  usage: unknown command, bad flag or argument, invalid query or tag
   3  in use: the writer lock is held past --lock-timeout, or the store is
      open elsewhere (delete-store)
   4  damaged: check found damage, or a command met a damaged file
-  5  I/O or other error
+  5  not a store: the folder is missing, holds no opossum.json, or has a
+     newer format version than this opossum reads
   6  not found: show found no event at that position
   7  not confirmed: delete-store was not confirmed; nothing was deleted
 `)
@@ -159,6 +168,9 @@ Exit codes:
 
 func commandUsage(w io.Writer, c *command, fs *flag.FlagSet) {
 	fmt.Fprintf(w, "Usage: opossum %s [flags] %s\n\n%s\n", c.name, c.args, strings.TrimSpace(c.help))
+	if ex := examples[c.name]; len(ex) > 0 {
+		fmt.Fprintf(w, "\nExamples:\n  %s\n", strings.Join(ex, "\n  "))
+	}
 	n := 0
 	fs.VisitAll(func(*flag.Flag) { n++ })
 	if n > 0 {
@@ -179,7 +191,7 @@ func (e *env) parse(fs *flag.FlagSet, args []string) ([]string, error) {
 				commandUsage(e.stdout, e.cmd, fs)
 				return nil, err
 			}
-			return nil, usageErr("%v", err)
+			return nil, usageErr("%v", cli.FlagError(fs, err))
 		}
 		args = fs.Args()
 		if len(args) == 0 {
@@ -330,11 +342,12 @@ func sortedKeys[V any](m map[string]V) []string {
 
 var cmdVersion = &command{
 	name:    "version",
-	summary: "print the store format version this opossum reads and writes",
-	help:    "Prints the store format version this opossum reads (up to) and writes.",
+	summary: "print this opossum's version and the store format it reads and writes",
+	help:    "Prints this opossum's module version (also --version) and the store format version it reads (up to) and writes.",
 	flags: func(fs *flag.FlagSet) runner {
 		return func(ctx context.Context, e *env, args []string) error {
-			fmt.Fprintf(e.stdout, "opossum store format %d\n", store.FormatVersion)
+			cli.PrintVersion(e.stdout, "opossum")
+			fmt.Fprintf(e.stdout, "store format %d\n", store.FormatVersion)
 			return nil
 		}
 	},

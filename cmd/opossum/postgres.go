@@ -53,8 +53,9 @@ func (e *env) postgresStats(ctx context.Context, arg string, asJSON, values bool
 	if asJSON {
 		return printJSON(e.stdout, struct {
 			postgres.Stats
-			Tags map[string]int `json:"tags"`
-		}{st, c.tags})
+			TagKeys map[string]*keyStat `json:"tagKeys"`
+			Tags    map[string]int      `json:"tags,omitempty"`
+		}{st, c.keys, c.values(values)})
 	}
 	w := e.stdout
 	fmt.Fprintf(w, "store        PostgreSQL schema %s (version %d)\n", st.Schema, st.SchemaVersion)

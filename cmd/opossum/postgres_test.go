@@ -74,15 +74,15 @@ var _ = Describe("opossum on a PostgreSQL store", func() {
 		Eventually(cmd).WithTimeout(10 * time.Second).Should(gexec.Exit(0))
 	}, SpecTimeout(time.Minute))
 
-	It("says a schema holds no store as it says of a folder, exit code 2", func() {
+	It("says a schema holds no store as it says of a folder, exit code 5", func() {
 		out := opossum("ls", pgtest.Shared().URL("")+"&schema=nothing_here")
-		Expect(out).To(gexec.Exit(2))
+		Expect(out).To(gexec.Exit(5))
 		Expect(string(out.Err.Contents())).To(ContainSubstring("schema nothing_here"))
 	})
 
 	It("names what is wrong with a connection string, not its password", func() {
 		out := opossum("ls", fmt.Sprintf("postgres://postgres:hunter2@127.0.0.1:%d/nosuchdb", pgtest.Shared().Port()))
-		Expect(out).To(gexec.Exit(5))
+		Expect(out).To(gexec.Exit(1))
 		Expect(string(out.Err.Contents())).To(ContainSubstring(`"nosuchdb"`))
 		Expect(string(out.Err.Contents())).NotTo(ContainSubstring("hunter2"))
 	})

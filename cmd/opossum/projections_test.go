@@ -118,8 +118,8 @@ var _ = Describe("opossum projections", func() {
 		Expect(s).To(gexec.Exit(0))
 		Expect(opossum("projections", dir, "delete", "counters", "b")).To(gexec.Exit(0))
 		Expect(opossum("projections", dir, "delete", "counters", "b")).To(gexec.Exit(6))
-		Expect(opossumWithInput(`{nope`, "projections", dir, "save", "counters", "c", "-")).To(gexec.Exit(1))
-		Expect(opossum("projections", dir, "checkpoint", "counters", "9")).To(gexec.Exit(1))
+		Expect(opossumWithInput(`{nope`, "projections", dir, "save", "counters", "c", "-")).To(gexec.Exit(2))
+		Expect(opossum("projections", dir, "checkpoint", "counters", "9")).To(gexec.Exit(2))
 		Expect(opossum("projections", dir, "checkpoint", "counters", "2")).To(gexec.Exit(0))
 
 		m, err := projection.OpenReadModels[counter](filepath.Join(dir, "projections"), "counters")
@@ -138,6 +138,6 @@ var _ = Describe("opossum projections", func() {
 		s = opossum("projections", dir, "rebuild", "counters")
 		Expect(s).To(gexec.Exit(0))
 		Expect(opossum("projections", dir).Out).To(gbytes.Say("rebuilt on the next start"))
-		Expect(opossum("projections", dir, "frobnicate")).To(gexec.Exit(1))
+		Expect(opossum("projections", dir, "frobnicate")).To(gexec.Exit(2))
 	})
 })

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/opossum-go/opossum/internal/cli"
 	"github.com/opossum-go/opossum/internal/workbook"
 	"github.com/opossum-go/opossum/internal/workbook/progress"
 )
@@ -45,7 +46,7 @@ func solution(_ context.Context, a *app, args []string) int {
 	if err != nil {
 		return a.fail(err)
 	}
-	colour := isTerminal(a.stdout)
+	colour := cli.IsTerminal(a.stdout)
 	shown := 0
 	for _, f := range files {
 		have, err := os.ReadFile(filepath.Join(l.Dir, filepath.FromSlash(f.rel)))

@@ -29,6 +29,7 @@ import (
 	"os/signal"
 	"strings"
 
+	"github.com/opossum-go/opossum/internal/cli"
 	"github.com/opossum-go/opossum/internal/workbook"
 )
 
@@ -88,6 +89,9 @@ func main() {
 // run dispatches a command line and returns the exit status.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
+	if code, done := conventions(args, stdout, stderr); done {
+		return code
+	}
 	name := commands[0].name
 	if len(args) > 0 {
 		name, args = args[0], args[1:]
@@ -108,9 +112,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 		return c.run(ctx, a, args)
 	}
-	fmt.Fprintf(stderr, "workbook: unknown command %q\n\n", name)
-	usage(stderr)
-	return exitProblem
+	cli.UnknownCommand(stderr, "workbook", name, commandNames())
+	return cli.ExitUsage
 }
 
 func help(_ context.Context, a *app, _ []string) int {
@@ -129,16 +132,25 @@ func usage(w io.Writer) {
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "LESSON is a number (1), a folder name (01-append) or a name (append).")
+	fmt.Fprintln(w, "go run ./cmd/workbook help COMMAND describes a command, with examples.")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "examples:")
+	fmt.Fprintln(w, "  go run ./cmd/workbook run 1")
+	fmt.Fprintln(w, "  go run ./cmd/workbook watch append")
+	fmt.Fprintln(w, "  go run ./cmd/workbook progress -json")
 }
 
 // parse parses flags and positional arguments in any order, so that both
 // "run -race 1" and "run 1 -race" work. It reports a usage error on
 // stderr.
 func (a *app) parse(fs *flag.FlagSet, args []string) ([]string, bool) {
-	fs.SetOutput(a.stderr)
+	fs.SetOutput(io.Discard)
 	var positional []string
 	for {
 		if err := fs.Parse(args); err != nil {
+			fmt.Fprintf(a.stderr, "workbook %s: %v\n", fs.Name(), cli.FlagError(fs, err))
+			fs.SetOutput(a.stderr)
+			fs.PrintDefaults()
 			return nil, false
 		}
 		args = fs.Args()

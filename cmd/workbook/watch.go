@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/opossum-go/opossum/internal/cli"
 	"github.com/opossum-go/opossum/internal/workbook"
 )
 
@@ -131,8 +132,17 @@ func (a *app) keys(ctx context.Context) (keys <-chan byte, stop func()) {
 	in := a.stdin
 	stop = func() {}
 	if f, ok := in.(*os.File); ok {
-		if restore, err := rawKeys(f); err == nil {
-			stop = restore
+		if restore, err := cli.RawKeys(f); err == nil {
+			// Raw mode also stops the terminal from returning the
+			// carriage at each newline.
+			out, errOut := a.stdout, a.stderr
+			if cli.IsTerminal(out) {
+				a.stdout = cli.CRLF(out)
+			}
+			if cli.IsTerminal(errOut) {
+				a.stderr = cli.CRLF(errOut)
+			}
+			stop = func() { restore(); a.stdout, a.stderr = out, errOut }
 		}
 	}
 	go func() {

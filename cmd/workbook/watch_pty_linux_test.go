@@ -1,7 +1,6 @@
 package main_test
 
 import (
-	"fmt"
 	"os"
 	"os/exec"
 
@@ -10,23 +9,19 @@ import (
 	"github.com/onsi/gomega/gbytes"
 	"github.com/onsi/gomega/gexec"
 	"golang.org/x/sys/unix"
+
+	"github.com/opossum-go/opossum/internal/ptytest"
 )
 
 // openPTY opens a pseudo-terminal and returns its controller and its
 // terminal side.
 func openPTY() (controller, terminal *os.File) {
 	GinkgoHelper()
-	controller, err := os.OpenFile("/dev/ptmx", os.O_RDWR|unix.O_NOCTTY, 0)
+	controller, terminal, err := ptytest.Open()
 	if err != nil {
 		Skip("no pseudo-terminals here: " + err.Error())
 	}
 	DeferCleanup(controller.Close)
-	fd := int(controller.Fd())
-	Expect(unix.IoctlSetPointerInt(fd, unix.TIOCSPTLCK, 0)).To(Succeed())
-	n, err := unix.IoctlGetInt(fd, unix.TIOCGPTN)
-	Expect(err).NotTo(HaveOccurred())
-	terminal, err = os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|unix.O_NOCTTY, 0)
-	Expect(err).NotTo(HaveOccurred())
 	DeferCleanup(terminal.Close)
 	return controller, terminal
 }

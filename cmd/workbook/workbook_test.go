@@ -183,7 +183,7 @@ var _ = Describe("The sample lesson over HTTP", func() {
 		Expect(session.Err).To(gbytes.Say(`no lessons/go.mod in .* or any parent folder; run this from inside the repository`))
 	})
 
-	It("lists its commands for help and for an unknown command", func() {
+	It("lists its commands for help, and points to them for an unknown command", func() {
 		session := workbookIn(root, "help")
 		Expect(session).To(gexec.Exit(0))
 		Expect(session).To(gbytes.Say(`commands:\n  status`))
@@ -191,6 +191,6 @@ var _ = Describe("The sample lesson over HTTP", func() {
 		session = workbookIn(root, "frobnicate")
 		Expect(session).To(gexec.Exit(2))
 		Expect(session.Err).To(gbytes.Say(`workbook: unknown command "frobnicate"`))
-		Expect(session.Err).To(gbytes.Say(`usage: go run ./cmd/workbook`))
+		Expect(session.Err).To(gbytes.Say(`Run 'workbook --help' for the list of commands`))
 	})
 })

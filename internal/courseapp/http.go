@@ -5,8 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"strconv"
+	"strings"
+
+	"github.com/opossum-go/opossum/store/projection"
 )
 
 // The HTTP API. Routes use the method and wildcard patterns of
@@ -15,11 +19,16 @@ import (
 // or trailing data is a 400. Responses are camelCase JSON; errors are RFC
 // 9457 problem details (application/problem+json).
 //
+// A path without a route is a 404 problem, a method the path does not
+// take a 405 problem with Allow, a body whose Content-Type is not JSON a
+// 415 problem; a 500 says only that the log has the cause.
+//
 // Read models are eventually consistent. Every write that appended events
 // answers with the header Opossum-Position: the position of its last
 // event. A read that sends Opossum-Min-Position: N waits (up to
 // Options.ReadWait) until its read model reflects position N, which gives
-// a client read-your-writes.
+// a client read-your-writes; then it answers 503 with Retry-After. A
+// position past the store's head is a 400 at once: no wait can reach it.
 const (
 	PositionHeader    = "Opossum-Position"
 	MinPositionHeader = "Opossum-Min-Position"
@@ -102,11 +111,19 @@ func (a *App) Handler() http.Handler {
 		http.Redirect(w, r, "/openapi.json", http.StatusFound)
 	})
 
-	return a.recoverPanics(mux)
+	return a.recoverPanics(unrouted(mux))
 }
 
-// recoverPanics turns a panic in a handler into a 500 problem whose
-// detail is the panic value, so that a client (or a spec) sees why.
+// RequestIDHeader is the response header the server around the handler
+// sets to a request's id; a 500's log record names it.
+const RequestIDHeader = "X-Request-Id"
+
+// internalDetail is a 500's detail: the cause stays in the log, for the
+// operator, never in the answer.
+const internalDetail = "An internal error occurred. The server's log has it, under this response's X-Request-Id."
+
+// recoverPanics turns a panic in a handler into a 500 problem. The panic
+// value is logged with the request id, never sent to the client.
 func (a *App) recoverPanics(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
@@ -114,13 +131,52 @@ func (a *App) recoverPanics(next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				a.log.Error("coursemanagement: handler panicked", "method", r.Method, "path", r.URL.Path, "panic", v)
-				writeProblem(w, r, http.StatusInternalServerError, "Internal Server Error", fmt.Sprint(v))
+				a.log.Error("coursemanagement: handler panicked", "method", r.Method, "path", r.URL.Path,
+					"request_id", w.Header().Get(RequestIDHeader), "panic", v)
+				writeProblem(w, r, http.StatusInternalServerError, "Internal Server Error", internalDetail)
 			}
 		}()
 		next.ServeHTTP(w, r)
 	})
 }
+
+// unrouted answers the requests mux has no route for as problems: 404
+// for an unknown path, 405 with Allow for a method the path does not
+// take (the mux's own answers are text/plain).
+func unrouted(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, pattern := mux.Handler(r); pattern != "" {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		rec := &discard{header: http.Header{}, status: http.StatusOK}
+		mux.ServeHTTP(rec, r)
+		switch rec.status {
+		case http.StatusNotFound:
+			writeProblem(w, r, http.StatusNotFound, "Not Found", "There is no resource at "+r.URL.Path+".")
+		case http.StatusMethodNotAllowed:
+			allow := rec.header.Get("Allow")
+			w.Header().Set("Allow", allow)
+			writeProblem(w, r, http.StatusMethodNotAllowed, "Method Not Allowed",
+				fmt.Sprintf("%s does not take %s; it takes %s.", r.URL.Path, r.Method, allow))
+		default: // a redirect the mux makes (a cleaned path): as it is
+			for k, v := range rec.header {
+				w.Header()[k] = v
+			}
+			w.WriteHeader(rec.status)
+		}
+	})
+}
+
+// discard is a ResponseWriter that keeps the status and headers only.
+type discard struct {
+	header http.Header
+	status int
+}
+
+func (d *discard) Header() http.Header         { return d.header }
+func (d *discard) Write(b []byte) (int, error) { return len(b), nil }
+func (d *discard) WriteHeader(status int)      { d.status = status }
 
 // Problem is an RFC 9457 problem details object.
 type Problem struct {
@@ -137,35 +193,45 @@ func writeProblem(w http.ResponseWriter, r *http.Request, status int, title, det
 	_ = json.NewEncoder(w).Encode(Problem{Type: "about:blank", Title: title, Status: status, Detail: detail, Instance: r.URL.Path})
 }
 
-// httpError is an error with its own status and title.
+// httpError is an error with its own status and title, and headers to
+// send with it.
 type httpError struct {
 	status int
 	title  string
 	detail string
+	header map[string]string
 }
 
 func (e *httpError) Error() string { return e.detail }
 
 func badRequest(format string, args ...any) error {
-	return &httpError{http.StatusBadRequest, "Bad Request", fmt.Sprintf(format, args...)}
+	return &httpError{status: http.StatusBadRequest, title: "Bad Request", detail: fmt.Sprintf(format, args...)}
 }
 
 func notFound(format string, args ...any) error {
-	return &httpError{http.StatusNotFound, "Not Found", fmt.Sprintf(format, args...)}
+	return &httpError{status: http.StatusNotFound, title: "Not Found", detail: fmt.Sprintf(format, args...)}
 }
 
 // writeError answers err as a problem: a broken rule is 400 (404 for a
 // course the aggregate variant cannot find), a conflict that survived its
-// retries is 409, anything unexpected is 500.
+// retries is 409, anything unexpected is 500, and so is a read model
+// stopped by a failed fold, even when the fold's error is a rule's.
 func (a *App) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var he *httpError
 	var conflict *ConflictError
 	var query *QueryError
 	var missing AggregateCourseNotFoundError
 	var rule DomainError
+	var fold *projection.FoldError
 	switch {
 	case errors.As(err, &he):
+		for k, v := range he.header {
+			w.Header().Set(k, v)
+		}
 		writeProblem(w, r, he.status, he.title, he.detail)
+	case errors.As(err, &fold):
+		a.log.Error("coursemanagement: read model stopped", "method", r.Method, "path", r.URL.Path, "err", err)
+		writeProblem(w, r, http.StatusInternalServerError, "Internal Server Error", err.Error())
 	case errors.As(err, &conflict):
 		writeProblem(w, r, http.StatusConflict, "Conflict", conflict.Message)
 	case errors.As(err, &missing):
@@ -175,13 +241,23 @@ func (a *App) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.As(err, &query):
 		writeProblem(w, r, http.StatusBadRequest, "Bad Request", query.Message)
 	default:
-		a.log.Error("coursemanagement: request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-		writeProblem(w, r, http.StatusInternalServerError, "Internal Server Error", err.Error())
+		a.log.Error("coursemanagement: request failed", "method", r.Method, "path", r.URL.Path,
+			"request_id", w.Header().Get(RequestIDHeader), "err", err)
+		writeProblem(w, r, http.StatusInternalServerError, "Internal Server Error", internalDetail)
 	}
 }
 
-// decodeBody reads the request's JSON body into v.
+// decodeBody reads the request's JSON body into v. A body whose
+// Content-Type is not JSON (application/json or a +json type) is a 415;
+// one without a Content-Type is read as JSON.
 func decodeBody(w http.ResponseWriter, r *http.Request, v any) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+			return &httpError{status: http.StatusUnsupportedMediaType, title: "Unsupported Media Type",
+				detail: fmt.Sprintf("The request body must be JSON (Content-Type: application/json), not %q.", ct)}
+		}
+	}
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {

@@ -70,8 +70,8 @@ func (a *App) rebuildAll(w http.ResponseWriter, r *http.Request, in *instance) e
 				failed = append(failed, d.ProjectionName+": "+d.Error)
 			}
 		}
-		return &httpError{http.StatusInternalServerError, "Internal Server Error",
-			"Rebuilding failed for " + strings.Join(failed, "; ")}
+		return &httpError{status: http.StatusInternalServerError, title: "Internal Server Error",
+			detail: "Rebuilding failed for " + strings.Join(failed, "; ")}
 	}
 	writeJSON(w, http.StatusOK, res)
 	return nil

@@ -23,7 +23,7 @@ var _ = Describe("opossum ui", func() {
 
 	It("refuses a folder that is not a store, and says what a store is", func() {
 		s := runUI(GinkgoT().TempDir())
-		Eventually(s).WithTimeout(30 * time.Second).Should(gexec.Exit(2))
+		Eventually(s).WithTimeout(30 * time.Second).Should(gexec.Exit(5))
 		Expect(string(s.Err.Contents())).To(ContainSubstring("holds no opossum.json"))
 		Expect(string(s.Err.Contents())).To(ContainSubstring("hint: STORE must be a store folder"))
 	})
@@ -34,13 +34,13 @@ var _ = Describe("opossum ui", func() {
 		DeferCleanup(ln.Close)
 		port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
 		s := runUI("--port", port, seed(ctx))
-		Eventually(s).WithTimeout(30 * time.Second).Should(gexec.Exit(5))
+		Eventually(s).WithTimeout(30 * time.Second).Should(gexec.Exit(1))
 		Expect(string(s.Err.Contents())).To(ContainSubstring("port " + port + " on 127.0.0.1 is in use by another program: choose another with --port"))
 	})
 
 	It("rejects a port out of range as a usage error", func(ctx SpecContext) {
 		s := runUI("--port", "70000", seed(ctx))
-		Eventually(s).WithTimeout(30 * time.Second).Should(gexec.Exit(1))
+		Eventually(s).WithTimeout(30 * time.Second).Should(gexec.Exit(2))
 		Expect(string(s.Err.Contents())).To(ContainSubstring("--port must be from 0 to 65535"))
 	})
 

@@ -96,7 +96,7 @@ func appendRaw(ctx context.Context, s store.EventStore, events ...store.Event) {
 	Expect(err).NotTo(HaveOccurred())
 }
 
-// courseDefined builds a CourseDefined event without the lesson's code.
-func courseDefined(id, title string, capacity int) store.Event {
-	return store.MustEvent(appending.CourseDefinedType, map[string]any{"courseId": id, "title": title, "capacity": capacity})
+// courseCreated builds a CourseCreated event without the lesson's code.
+func courseCreated(id, title string, capacity int) store.Event {
+	return store.MustEvent(appending.CourseCreatedType, map[string]any{"courseId": id, "name": title, "maxStudentCount": capacity})
 }

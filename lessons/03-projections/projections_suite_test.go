@@ -170,11 +170,11 @@ func withoutTags[S any](d projection.Definition[S]) projection.Definition[S] {
 
 // The facts most specs start from.
 var (
-	dcb        = projections.CourseDefined{CourseID: "c-dcb", Title: "Dynamic Consistency Boundaries", Capacity: 2}
-	golang     = projections.CourseDefined{CourseID: "c-go", Title: "Go for Event Sourcing", Capacity: 10}
-	dcbToThree = projections.CourseCapacityChanged{CourseID: "c-dcb", Capacity: 3}
+	dcb        = projections.CourseCreated{CourseID: "c-dcb", Name: "Dynamic Consistency Boundaries", MaxStudentCount: 2}
+	golang     = projections.CourseCreated{CourseID: "c-go", Name: "Go for Event Sourcing", MaxStudentCount: 10}
+	dcbToThree = projections.CourseStudentLimitModified{CourseID: "c-dcb", NewMaxStudentCount: 3}
 )
 
-func enrol(student, course string) projections.StudentEnrolled {
-	return projections.StudentEnrolled{StudentID: student, CourseID: course}
+func enroll(student, course string) projections.StudentEnrolledToCourse {
+	return projections.StudentEnrolledToCourse{StudentID: student, CourseID: course}
 }

@@ -362,8 +362,16 @@ func book(bookID, courseID string, price courseapp.Money) store.Event {
 	return cm.CourseBookDefined{BookID: bookID, Title: "Book " + bookID, Author: "Knuth", Isbn: "978-" + bookID, Price: price, CourseID: courseID}.Event()
 }
 
+// priceChanged is a price change made at the specs' now.
 func priceChanged(bookID string, price courseapp.Money) store.Event {
-	return cm.CourseBookPriceChanged{BookID: bookID, NewPrice: price}.Event()
+	return priceChangedAt(now, bookID, price)
+}
+
+// priceChangedAt is a price change made at t: the time is the event's
+// data (changedAt), which the grace period reads; the event's metadata
+// timestamp is left to the store.
+func priceChangedAt(t time.Time, bookID string, price courseapp.Money) store.Event {
+	return cm.CourseBookPriceChanged{BookID: bookID, NewPrice: price, ChangedAt: t}.Event()
 }
 
 func issued(tokenID, examID, courseID string) store.Event {

@@ -30,9 +30,9 @@ func CreateInvoice(ctx context.Context, s store.EventStore, customerID string, a
 			if err != nil {
 				return decision.Decision{}, err
 			}
-			number, after = inv.Number+1, last.Position
+			number, after = inv.InvoiceNumber+1, last.Position
 		}
-		e := InvoiceCreated{Number: number, CustomerID: customerID, AmountCents: amountCents}.Event()
+		e := InvoiceCreated{InvoiceNumber: number, CustomerID: customerID, AmountCents: amountCents}.Event()
 		return decision.Decision{Events: []store.Event{e}, Condition: store.Guard(q, after)}, nil
 	}, Retry)
 	if err != nil {

@@ -7,6 +7,9 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/opossum-go/opossum/store"
 )
 
@@ -46,6 +49,11 @@ type Policy struct {
 	// Rand returns a number in [0, 1) for the jitter. Nil means
 	// math/rand/v2.Float64. Tests replace it to make waits exact.
 	Rand func() float64
+	// TracerProvider and MeterProvider receive Execute's span and its
+	// counts of conflicts and retries. Nil means the global providers of
+	// go.opentelemetry.io/otel.
+	TracerProvider trace.TracerProvider
+	MeterProvider  metric.MeterProvider
 }
 
 func (p *Policy) withDefaults() (Policy, error) {
@@ -133,15 +141,18 @@ type Decide func(ctx context.Context) (Decision, error)
 // wraps ctx.Err() and says how many attempts ran. A nil p means the
 // default Policy; a Policy with a negative field fails with
 // store.ErrInvalidOption before decide runs.
-func Execute(ctx context.Context, s store.EventStore, decide Decide, p *Policy) (store.Position, error) {
+func Execute(ctx context.Context, s store.EventStore, decide Decide, p *Policy) (_ store.Position, err error) {
 	pol, err := p.withDefaults()
 	if err != nil {
 		return 0, err
 	}
+	ctx, run := startExecute(ctx, pol)
+	defer func() { run.end(err) }()
 	for attempt := 1; ; attempt++ {
 		if err := ctx.Err(); err != nil {
 			return 0, fmt.Errorf("decision: stopped before attempt %d: %w", attempt, err)
 		}
+		run.attempt(ctx, attempt)
 		pos, err := once(ctx, s, decide)
 		if err == nil {
 			return pos, nil
@@ -149,6 +160,7 @@ func Execute(ctx context.Context, s store.EventStore, decide Decide, p *Policy) 
 		if !errors.Is(err, store.ErrAppendConditionFailed) {
 			return 0, err
 		}
+		run.conflict(ctx)
 		if attempt >= pol.Attempts {
 			return 0, &ExhaustedError{Attempts: attempt, Err: err}
 		}

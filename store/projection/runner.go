@@ -12,6 +12,7 @@ import (
 
 	"github.com/gofrs/flock"
 	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/opossum-go/opossum/store"
@@ -86,8 +87,14 @@ type Options struct {
 	StandbyPoll time.Duration
 
 	// TracerProvider receives a span per rebuild
-	// (opossum.projection.rebuild). Nil means the global provider.
+	// (opossum.projection.rebuild) and per batch of live updates
+	// (opossum.projection.update). Nil means the global provider.
 	TracerProvider trace.TracerProvider
+
+	// MeterProvider receives the runner's metrics: lag, rebuild progress,
+	// update durations (see MetricLag and the others). Nil means the
+	// global provider.
+	MeterProvider metric.MeterProvider
 
 	// Logger receives progress, recovery and failure messages, among them
 	// a rebuild's progress at every durable progress point (events applied,
@@ -140,6 +147,9 @@ func (o *Options) withDefaults(st store.EventStore) (Options, error) {
 	}
 	if c.TracerProvider == nil {
 		c.TracerProvider = otel.GetTracerProvider()
+	}
+	if c.MeterProvider == nil {
+		c.MeterProvider = otel.GetMeterProvider()
 	}
 	return c, nil
 }
@@ -236,6 +246,7 @@ type Runner struct {
 	fsys   vfs.FS
 	lock   *flock.Flock
 	tracer trace.Tracer
+	tel    *telemetry
 
 	mu      sync.Mutex
 	workers map[string]*worker
@@ -276,13 +287,15 @@ func NewRunner(st store.EventStore, opts *Options) (*Runner, error) {
 	if !ok && !o.Standby {
 		return nil, fmt.Errorf("%w: %s", ErrLocked, lp)
 	}
+	topts, _ := store.InstrumentationOptions()
 	r := &Runner{
-		st: st, opts: o, log: o.Logger, fsys: o.FS, lock: fl, tracer: o.TracerProvider.Tracer(store.InstrumentationName),
+		st: st, opts: o, log: o.Logger, fsys: o.FS, lock: fl, tracer: o.TracerProvider.Tracer(store.InstrumentationName, topts...),
 		workers: map[string]*worker{},
 		changed: make(chan struct{}),
 		sem:     make(chan struct{}, o.MaxParallelRebuilds),
 	}
 	r.leader.Store(ok)
+	r.tel = newTelemetry(r)
 	return r, nil
 }
 
@@ -476,6 +489,7 @@ func (r *Runner) Close() error {
 	}
 	r.mu.Unlock()
 	r.notify()
+	r.tel.close()
 	return r.lock.Unlock()
 }
 

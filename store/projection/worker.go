@@ -497,12 +497,14 @@ func (w *worker) live(ctx context.Context) (err error) {
 				}
 			}
 			last := applied
+			upd := r.tel.startUpdate(ctx, w.p.name(), len(batch))
 			for _, e := range batch {
 				if e.Position <= applied {
 					continue
 				}
 				if err := wr.apply(ctx, e); err != nil {
 					wr.discard()
+					upd.end(err)
 					return err
 				}
 				last = e.Position
@@ -513,16 +515,20 @@ func (w *worker) live(ctx context.Context) (err error) {
 					if !errors.As(err, &fe) {
 						clean = false // some files may be written
 					}
+					upd.end(err)
 					return err
 				}
 				if err := r.fail(w.p.name(), "live:after-state"); err != nil {
 					w.crashed = true
+					upd.end(err)
 					return err
 				}
 				if err := show(last); err != nil {
+					upd.end(err)
 					return err
 				}
 			}
+			upd.end(nil)
 			if stop != nil {
 				if ctx.Err() != nil {
 					return ctx.Err()

@@ -1,0 +1,100 @@
+package courseapp_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/opossum-go/opossum/internal/courseapp"
+	coursemanagement "github.com/opossum-go/opossum/solutions/05-coursemanagement"
+)
+
+var _ = Describe("The HTTP API's answers outside the routes' own rules", func() {
+	var (
+		app  *courseapp.App
+		srv  *httptest.Server
+		logs *bytes.Buffer
+	)
+
+	BeforeEach(func() {
+		logs = &bytes.Buffer{}
+		var err error
+		app, err = courseapp.Open(GinkgoT().TempDir(), coursemanagement.Domain(),
+			&courseapp.Options{NoSync: true, Logger: slog.New(slog.NewTextHandler(logs, nil))})
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(func() { _ = app.Close() })
+		srv = httptest.NewServer(app.Handler())
+		DeferCleanup(srv.Close)
+	})
+
+	do := func(method, path, contentType, body string, header ...string) (*http.Response, courseapp.Problem) {
+		GinkgoHelper()
+		req, err := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
+		Expect(err).NotTo(HaveOccurred())
+		if contentType != "" {
+			req.Header.Set("Content-Type", contentType)
+		}
+		for i := 0; i+1 < len(header); i += 2 {
+			req.Header.Set(header[i], header[i+1])
+		}
+		resp, err := http.DefaultClient.Do(req)
+		Expect(err).NotTo(HaveOccurred())
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		Expect(err).NotTo(HaveOccurred())
+		var p courseapp.Problem
+		if resp.Header.Get("Content-Type") == "application/problem+json" {
+			Expect(json.Unmarshal(b, &p)).To(Succeed())
+		}
+		return resp, p
+	}
+
+	It("answers an unknown path with a 404 problem", func() {
+		resp, p := do("GET", "/no/such/thing", "", "")
+		Expect(resp.StatusCode).To(Equal(http.StatusNotFound))
+		Expect(resp.Header.Get("Content-Type")).To(Equal("application/problem+json"))
+		Expect(p.Status).To(Equal(http.StatusNotFound))
+		Expect(p.Detail).To(ContainSubstring("/no/such/thing"))
+	})
+
+	It("answers a method a path does not take with a 405 problem and Allow", func() {
+		resp, p := do("DELETE", "/courses", "", "")
+		Expect(resp.StatusCode).To(Equal(http.StatusMethodNotAllowed))
+		Expect(resp.Header.Get("Content-Type")).To(Equal("application/problem+json"))
+		Expect(resp.Header.Get("Allow")).To(ContainSubstring("GET"))
+		Expect(resp.Header.Get("Allow")).To(ContainSubstring("POST"))
+		Expect(p.Title).To(Equal("Method Not Allowed"))
+	})
+
+	It("answers a body that is not JSON by its content type with a 415 problem", func() {
+		resp, p := do("POST", "/students", "text/plain", `firstName=Ada`)
+		Expect(resp.StatusCode).To(Equal(http.StatusUnsupportedMediaType))
+		Expect(p.Detail).To(ContainSubstring("application/json"))
+
+		resp, _ = do("POST", "/students", "application/json; charset=utf-8",
+			`{"firstName":"Ada","lastName":"Lovelace","email":"ada@example.com"}`)
+		Expect(resp.StatusCode).To(Equal(http.StatusCreated), "JSON with parameters is JSON")
+	})
+
+	It("answers a minimum position past the store's head at once, as a bad request", func() {
+		resp, p := do("GET", "/courses", "", "", courseapp.MinPositionHeader, "999999")
+		Expect(resp.StatusCode).To(Equal(http.StatusBadRequest))
+		Expect(p.Detail).To(ContainSubstring("past the store's last event"))
+	})
+
+	It("never puts an internal error in a 500's answer, and logs it", func() {
+		Expect(app.Close()).To(Succeed()) // every request now fails inside
+		resp, p := do("GET", "/courses", "", "")
+		Expect(resp.StatusCode).To(Equal(http.StatusInternalServerError))
+		Expect(p.Detail).NotTo(ContainSubstring("closed"))
+		Expect(p.Detail).To(ContainSubstring("X-Request-Id"))
+		Expect(logs.String()).To(ContainSubstring("store: closed"))
+	})
+})
