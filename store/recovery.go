@@ -2,15 +2,11 @@ package store
 
 import (
 	"cmp"
-	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"path/filepath"
 	"slices"
-	"time"
-
-	"github.com/gofrs/flock"
 
 	"github.com/opossum-go/opossum/store/vfs"
 )
@@ -71,51 +67,6 @@ func (s *FileStore) recover() error {
 		}
 	}
 	return nil
-}
-
-// loadSnapshot returns the persisted index of the handle's tag epoch when
-// it is sound, and an empty index otherwise (logging why).
-func (s *FileStore) loadSnapshot(head Position) *index {
-	return s.loadSnapshotAt(head, s.epoch.Load())
-}
-
-// loadSnapshotAt loads the snapshot written at tag epoch e. At an odd
-// epoch (an AddTags run not finished) no snapshot is trusted.
-func (s *FileStore) loadSnapshotAt(head Position, e uint64) *index {
-	if e%2 == 1 {
-		s.log.Warn("tags are being added, or an add-tags run was interrupted; rebuilding the index from the event files", "epoch", e)
-		return newIndex()
-	}
-	path := s.l.snapshotAt(e)
-	b, err := s.fs.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		if head > 0 {
-			s.log.Warn("index snapshot missing; rebuilding the index from the event files", "file", path)
-		}
-		return newIndex()
-	}
-	if err != nil {
-		s.log.Warn("index snapshot unreadable; rebuilding the index from the event files", "file", path, "err", err)
-		return newIndex()
-	}
-	x, err := decodeSnapshot(b)
-	if err != nil {
-		s.log.Warn("index snapshot corrupt; rebuilding the index from the event files", "file", path, "err", err)
-		return newIndex()
-	}
-	if x.oldSnapshot() {
-		s.log.Info("index snapshot of an older version, without event ids; rebuilding the index from the event files", "file", path)
-		return newIndex()
-	}
-	if x.head > 0 {
-		// The snapshot is only written for durable events, but a store
-		// folder can be copied or damaged: its last event must exist.
-		if _, _, err := s.readEvent(x.head); err != nil {
-			s.log.Warn("index snapshot is ahead of the event files; rebuilding the index", "file", path, "snapshotHead", x.head, "err", err)
-			return newIndex()
-		}
-	}
-	return x
 }
 
 // cleanTemp removes the temporary files in dir. It returns the first
@@ -283,104 +234,4 @@ func (s *FileStore) removeAfter(good Position) error {
 		s.log.Warn("removed event files after the last whole batch", "files", removed)
 	}
 	return nil
-}
-
-// snapshotInBackground writes the index snapshot on another goroutine
-// unless one is being written.
-func (s *FileStore) snapshotInBackground() {
-	if !s.snapBusy.CompareAndSwap(false, true) {
-		return
-	}
-	s.bg.Add(1)
-	go func() {
-		defer s.bg.Done()
-		defer s.snapBusy.Store(false)
-		if err := s.writeSnapshot(); err != nil {
-			s.log.Warn("could not write the index snapshot", "err", err)
-		}
-	}()
-}
-
-// writeSnapshot persists the index. It first syncs the events it covers
-// after the durable prefix, so a snapshot never covers events that are not
-// durable.
-func (s *FileStore) writeSnapshot() error { return s.snapshot(false) }
-
-// snapshot writes the index snapshot. wait says whether to wait for a
-// snapshot another handle is writing (AddTags, which removed them all)
-// or to leave the work to it.
-func (s *FileStore) snapshot(wait bool) error {
-	s.mu.RLock()
-	n := s.sinceSnap.Load()
-	b := s.idx.encodeSnapshot()
-	covered := s.idx.head
-	e := s.epoch.Load()
-	s.mu.RUnlock()
-	if e%2 == 1 {
-		return nil // never persist an index of an unfinished AddTags run
-	}
-	var unlock func()
-	if wait {
-		var err error
-		if unlock, err = s.lockSnapshots(context.Background()); err != nil {
-			return err
-		}
-	} else {
-		var ok bool
-		if unlock, ok = s.trySnapshotLock(); !ok {
-			return nil // another handle is writing one
-		}
-	}
-	defer unlock()
-	// The epoch is read under the snapshot lock: AddTags holds it while it
-	// removes the snapshots and makes the epoch odd (see dropSnapshots).
-	st, err := s.readHeadFile()
-	if err != nil {
-		return err
-	}
-	if st.epochOK && st.epoch > e {
-		return nil // tags are being added, or were, since this index was built
-	}
-	// A snapshot never covers events that are not durable: those after
-	// the durable prefix are synced first.
-	if err := s.syncEvents(st.durable+1, covered); err != nil {
-		return err
-	}
-	if err := vfs.WriteFileAtomic(s.fs, s.l.snapshotAt(e), b, false); err != nil {
-		return err
-	}
-	s.removeOldSnapshots(e)
-	s.sinceSnap.Add(-n)
-	return nil
-}
-
-// lockSnapshots takes index/.snapshot.lock, waiting while a snapshot is
-// being written, at most until ctx ends or the lock timeout.
-func (s *FileStore) lockSnapshots(ctx context.Context) (unlock func(), err error) {
-	fl := flock.New(filepath.Join(s.l.index(), snapshotLockName))
-	ctx, cancel := context.WithTimeout(ctx, s.opts.LockTimeout)
-	defer cancel()
-	ok, err := fl.TryLockContext(ctx, time.Millisecond)
-	if !ok {
-		fl.Close()
-		if err == nil {
-			err = ctx.Err()
-		}
-		return nil, fmt.Errorf("store: lock %s: %w", filepath.Join(s.l.index(), snapshotLockName), err)
-	}
-	return func() { fl.Unlock(); fl.Close() }, nil
-}
-
-// trySnapshotLock takes index/.snapshot.lock without waiting. Whoever
-// writes a snapshot, or removes temporary files from index/, holds it, so
-// recovery in one process never deletes the temporary file of a snapshot
-// another process is writing.
-func (s *FileStore) trySnapshotLock() (unlock func(), ok bool) {
-	fl := flock.New(filepath.Join(s.l.index(), snapshotLockName))
-	got, err := fl.TryLock()
-	if err != nil || !got {
-		fl.Close()
-		return nil, false
-	}
-	return func() { fl.Unlock(); fl.Close() }, true
 }
