@@ -40,7 +40,7 @@ type FileStore struct {
 	durableShards map[uint64]bool
 	// durable is the durable prefix and headLines the number of lines of
 	// the head file, as last read or written under the writer lock (see
-	// durable.go). Guarded by syncMu.
+	// head.go). Guarded by syncMu.
 	durable   Position
 	headLines int
 

@@ -17,7 +17,7 @@ import (
 
 // headFileSize is the size of a head file with every line: three lines of
 // the head encoding (position, checksum): the head, the tag epoch and the
-// durable prefix (see durable.go).
+// durable prefix (below).
 const headFileSize = 3 * headSize
 
 // headState is what the head file says.
