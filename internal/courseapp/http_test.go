@@ -13,14 +13,16 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/opossum-go/opossum/internal/courseapp"
+	"github.com/opossum-go/opossum/internal/courseapp/courseapptest"
 	coursemanagement "github.com/opossum-go/opossum/solutions/05-coursemanagement"
 )
 
 var _ = Describe("The HTTP API's answers outside the routes' own rules", func() {
 	var (
-		app  *courseapp.App
-		srv  *httptest.Server
-		logs *bytes.Buffer
+		app    *courseapp.App
+		srv    *httptest.Server
+		client *http.Client
+		logs   *bytes.Buffer
 	)
 
 	BeforeEach(func() {
@@ -32,6 +34,12 @@ var _ = Describe("The HTTP API's answers outside the routes' own rules", func() 
 		DeferCleanup(func() { _ = app.Close() })
 		srv = httptest.NewServer(app.Handler())
 		DeferCleanup(srv.Close)
+		validator, err := courseapptest.NewValidator(srv.Client().Transport)
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(func() {
+			Expect(validator.Err()).NotTo(HaveOccurred(), "every exchange matches openapi.json")
+		})
+		client = &http.Client{Transport: validator}
 	})
 
 	do := func(method, path, contentType, body string, header ...string) (*http.Response, courseapp.Problem) {
@@ -44,7 +52,7 @@ var _ = Describe("The HTTP API's answers outside the routes' own rules", func() 
 		for i := 0; i+1 < len(header); i += 2 {
 			req.Header.Set(header[i], header[i+1])
 		}
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := client.Do(req)
 		Expect(err).NotTo(HaveOccurred())
 		defer resp.Body.Close()
 		b, err := io.ReadAll(resp.Body)

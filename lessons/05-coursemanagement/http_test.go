@@ -22,6 +22,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/opossum-go/opossum/internal/courseapp"
+	"github.com/opossum-go/opossum/internal/courseapp/courseapptest"
 	"github.com/opossum-go/opossum/specs/steps"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/decision"
@@ -119,6 +120,12 @@ func serve(opts *courseapp.Options) (*api, *courseapp.App) {
 	}))
 	DeferCleanup(srv.Close)
 	client := srv.Client()
+	validator, err := courseapptest.NewValidator(client.Transport)
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(func() {
+		Expect(validator.Err()).NotTo(HaveOccurred(), "every exchange matches the OpenAPI document")
+	})
+	client.Transport = validator
 	client.Timeout = 30 * time.Second
 	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	return &api{base: srv.URL, client: client}, app
@@ -261,7 +268,7 @@ var endpoints = []string{
 	"POST /courses/aggregate", "PATCH /courses/aggregate/{id}/capacity", "POST /courses/aggregate/{id}/subscriptions",
 	"POST /admin/projections/rebuild", "POST /admin/projections/{name}/rebuild", "GET /admin/projections/status",
 	"GET /admin/projections/checkpoints", "DELETE /admin/store",
-	"GET /openapi.json",
+	"GET /openapi.json", "GET /",
 }
 
 var _ = steps.Describe("Step 7: the application over HTTP", func() {
