@@ -31,7 +31,7 @@ func seatsOf(ctx context.Context, fs *store.FileStore, def projection.Definition
 		st, err := r.StatusOf(def.Name)
 		Expect(err).NotTo(HaveOccurred())
 		return st.State
-	}).WithTimeout(30*time.Second).Should(Or(Equal(projection.Live), Equal(projection.Failed)))
+	}).WithTimeout(30 * time.Second).Should(Or(Equal(projection.Live), Equal(projection.Failed)))
 	wait, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	Expect(r.WaitFor(wait, def.Name, head)).To(Succeed(), "the projection did not reach the head")
