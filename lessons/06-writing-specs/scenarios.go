@@ -24,13 +24,13 @@ func Enrolled(courseID, studentID string) store.Event {
 	return StudentEnrolledToCourse{StudentID: studentID, CourseID: courseID}.Event()
 }
 
-// registering is the When of a registration.
-func registering(student StudentRegistered) func(context.Context, store.EventStore) error {
+// Registering is the When of a registration.
+func Registering(student StudentRegistered) func(context.Context, store.EventStore) error {
 	return func(ctx context.Context, s store.EventStore) error { return RegisterStudent(ctx, s, student) }
 }
 
-// enrolling is the When of an enrollment.
-func enrolling(courseID, studentID string) func(context.Context, store.EventStore) error {
+// Enrolling is the When of an enrollment.
+func Enrolling(courseID, studentID string) func(context.Context, store.EventStore) error {
 	return func(ctx context.Context, s store.EventStore) error { return Enroll(ctx, s, courseID, studentID) }
 }
 

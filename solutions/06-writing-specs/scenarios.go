@@ -29,13 +29,13 @@ func Enrolled(courseID, studentID string) store.Event {
 	return StudentEnrolledToCourse{StudentID: studentID, CourseID: courseID}.Event()
 }
 
-// registering is the When of a registration.
-func registering(student StudentRegistered) func(context.Context, store.EventStore) error {
+// Registering is the When of a registration.
+func Registering(student StudentRegistered) func(context.Context, store.EventStore) error {
 	return func(ctx context.Context, s store.EventStore) error { return RegisterStudent(ctx, s, student) }
 }
 
-// enrolling is the When of an enrollment.
-func enrolling(courseID, studentID string) func(context.Context, store.EventStore) error {
+// Enrolling is the When of an enrollment.
+func Enrolling(courseID, studentID string) func(context.Context, store.EventStore) error {
 	return func(ctx context.Context, s store.EventStore) error { return Enroll(ctx, s, courseID, studentID) }
 }
 
@@ -46,7 +46,7 @@ func enrolling(courseID, studentID string) func(context.Context, store.EventStor
 func RegistersANewAddress(ctx context.Context) {
 	gwt.NewScenario(ctx).
 		Given(Bob.Event()).
-		When(registering(Ada)).
+		When(Registering(Ada)).
 		ThenAppended(StudentRegisteredType)
 }
 
@@ -57,7 +57,7 @@ func RegistersANewAddress(ctx context.Context) {
 func RefusesATakenAddress(ctx context.Context) {
 	gwt.NewScenario(ctx).
 		Given(Ada.Event()).
-		When(registering(StudentRegistered{StudentID: "s-ada-2", Name: "Ada Again", Email: " Ada@Example.COM"})).
+		When(Registering(StudentRegistered{StudentID: "s-ada-2", Name: "Ada Again", Email: " Ada@Example.COM"})).
 		ThenError(ErrEmailTaken).
 		ThenNothingAppended()
 }
@@ -69,7 +69,7 @@ func RefusesATakenAddress(ctx context.Context) {
 func EnrollsInACourseWithRoom(ctx context.Context) {
 	sc := gwt.NewScenario(ctx).
 		Given(Course("c-1", 2), Enrolled("c-1", Bob.StudentID)).
-		When(enrolling("c-1", Ada.StudentID)).
+		When(Enrolling("c-1", Ada.StudentID)).
 		ThenAppended(StudentEnrolledToCourseType)
 	gomega.Expect(sc.Appended()).To(gomega.HaveEach(gomega.And(
 		matchers.HaveTag(CourseTag("c-1")), matchers.HaveTag(StudentTag(Ada.StudentID)))))
@@ -82,7 +82,7 @@ func EnrollsInACourseWithRoom(ctx context.Context) {
 func RefusesAnUnknownCourse(ctx context.Context) {
 	gwt.NewScenario(ctx).
 		Given(Course("c-2", 5)).
-		When(enrolling("c-1", Ada.StudentID)).
+		When(Enrolling("c-1", Ada.StudentID)).
 		ThenError(ErrCourseNotFound).
 		ThenNothingAppended()
 }
@@ -94,7 +94,7 @@ func RefusesAnUnknownCourse(ctx context.Context) {
 func RefusesASecondEnrollment(ctx context.Context) {
 	gwt.NewScenario(ctx).
 		Given(Course("c-1", 1), Enrolled("c-1", Ada.StudentID)).
-		When(enrolling("c-1", Ada.StudentID)).
+		When(Enrolling("c-1", Ada.StudentID)).
 		ThenError(ErrAlreadyEnrolled).
 		ThenNothingAppended()
 }
@@ -106,7 +106,7 @@ func RefusesASecondEnrollment(ctx context.Context) {
 func RefusesAFullCourse(ctx context.Context) {
 	gwt.NewScenario(ctx).
 		Given(Course("c-1", 1), Enrolled("c-1", Bob.StudentID)).
-		When(enrolling("c-1", Ada.StudentID)).
+		When(Enrolling("c-1", Ada.StudentID)).
 		ThenError(ErrCourseFull).
 		ThenNothingAppended()
 }
@@ -126,11 +126,11 @@ func RefusesAStudentAtTheLimit(ctx context.Context) {
 	}
 	gwt.NewScenario(ctx).
 		Given(history(MaxCoursesPerStudent)...).
-		When(enrolling("c-1", Ada.StudentID)).
+		When(Enrolling("c-1", Ada.StudentID)).
 		ThenError(ErrCourseLimitReached).
 		ThenNothingAppended()
 	gwt.NewScenario(ctx).
 		Given(history(MaxCoursesPerStudent - 1)...).
-		When(enrolling("c-1", Ada.StudentID)).
+		When(Enrolling("c-1", Ada.StudentID)).
 		ThenAppended(StudentEnrolledToCourseType)
 }
