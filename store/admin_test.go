@@ -536,6 +536,19 @@ var _ = Describe("Verify", func() {
 			b = bytes.Replace(b, []byte(`{"key":"courseId","value":"c-1"},`), nil, 1)
 			Expect(os.WriteFile(eventFile(dir, 5), b, 0o644)).To(Succeed())
 		}, store.ProblemIndex, true, "index/snapshot.bin", 5),
+		Entry("two event files with the same id", "no-snapshot", func(dir string) {
+			b, _ := os.ReadFile(eventFile(dir, 3))
+			b = bytes.Replace(b, []byte(`"position": 3,`), []byte(`"position": 3, "id": "6f706f73-7375-8000-8000-000000000002",`), 1)
+			Expect(os.WriteFile(eventFile(dir, 3), b, 0o644)).To(Succeed())
+		}, store.ProblemCorruptEvent, true, "events/000000/000000000003.json", 3),
+		Entry("an index snapshot whose ids disagree with the files", "small", func(dir string) {
+			s, err := store.Open(dir, nil) // writes a snapshot with ids at Close
+			Expect(err).NotTo(HaveOccurred())
+			Expect(s.Close()).To(Succeed())
+			b, _ := os.ReadFile(eventFile(dir, 5))
+			b = bytes.Replace(b, []byte(`"position": 5,`), []byte(`"position": 5, "id": "`+store.NewEventID().String()+`",`), 1)
+			Expect(os.WriteFile(eventFile(dir, 5), b, 0o644)).To(Succeed())
+		}, store.ProblemIndex, true, "index/snapshot.bin", 5),
 		Entry("a projection checkpoint ahead of the head", "torn", func(dir string) {
 			Expect(os.WriteFile(filepath.Join(dir, "head"), []byte("00000000000000000003 "+crcHex("00000000000000000003")+"\n"), 0o644)).To(Succeed())
 			Expect(os.Remove(eventFile(dir, 7))).To(Succeed())

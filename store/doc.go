@@ -5,8 +5,8 @@
 //
 // # Overview
 //
-// An Event has a type, a JSON-object payload, tags (key/value pairs such as
-// courseId:c-42) and metadata. Append stores a batch of events at
+// An Event has an id (a UUID, EventID), a type, a JSON-object payload, tags
+// (key/value pairs such as courseId:c-42) and metadata. Append stores a batch of events at
 // consecutive positions, optionally under an AppendCondition: "fail if any
 // event matching this query was stored after position N". Read streams the
 // events matching a Query (types OR-ed, tags AND-ed within an item, items
@@ -32,6 +32,23 @@
 // unknown: Append returns an error wrapping ErrBroken and the handle
 // refuses further appends until the store is reopened, which runs recovery.
 //
+// # Event ids and safe retries
+//
+// Every stored event has an id. Append keeps an id the caller set in
+// Event.ID and generates a time-ordered one (NewEventID, a UUID of version
+// 7) for an event without one. Ids are unique in a store, and they make a
+// retry safe: after ErrBroken, a context error or a lock timeout, append
+// the same batch again (reopening first if the handle is broken). If its
+// ids are stored already, as that batch, with the same content, Append
+// returns the original last position and writes nothing; otherwise it
+// appends it. The check runs atomically with the append, across
+// processes, and before the append condition, so a conditional retry is not
+// refused by its own first attempt. Any other reuse of a stored id fails
+// with ErrDuplicateEventID. Set the ids before the first attempt: an event
+// left without one gets a new id at every attempt. Events of a format-1
+// store, written without ids, report an id made of their position (see
+// docs/file-format.md).
+//
 // # Concurrency
 //
 // All methods are safe for concurrent use. Writers in different processes
@@ -51,8 +68,8 @@
 //	events/000000/000000000001.json   one file per event, 10,000 per folder
 //	index/snapshot.bin                index snapshot (derived, rebuildable)
 //
-// An event file is indented JSON with position, type, tags, data, metadata
-// and the batch it was appended with. The index is derived data: when its
+// An event file is indented JSON with position, id, type, tags, data,
+// metadata and the batch it was appended with. The index is derived data: when its
 // snapshot is missing, corrupt or behind, Open rebuilds it from the event
 // files and logs it. docs/file-format.md in the repository documents the
 // format and the commit protocol in full.
@@ -73,6 +90,8 @@
 // applications: a store of a million events is a million files. Positions
 // are global, so every append takes the same lock; throughput is bounded by
 // the disk's fsync latency, shared by concurrent appenders. The in-memory
-// index holds a few dozen bytes per event. The file store relies on flock
+// index holds a few dozen bytes per event, most of it for the map from
+// event ids to positions, and the index snapshot 16 bytes per event for
+// the ids. The file store relies on flock
 // and is not meant for network file systems.
 package store

@@ -65,3 +65,32 @@ func Example() {
 	// second registration rejected: true
 	// 1 StudentRegistered Ada
 }
+
+// A safe retry: the events get their ids before the first attempt, so an
+// Append whose outcome is unknown (ErrBroken, a timeout) can be repeated.
+// A batch already stored is answered with its original position and not
+// stored twice.
+func ExampleNewEventID() {
+	ctx := context.Background()
+	s := store.NewMemory()
+	defer s.Close()
+
+	e, err := store.NewEvent("InvoiceNumbered", map[string]int{"number": 1})
+	if err != nil {
+		log.Fatal(err)
+	}
+	e.ID = store.NewEventID()
+	events := []store.Event{e}
+
+	first, err := s.Append(ctx, events, nil)
+	fmt.Println("first attempt:", first, err)
+	// Say the first attempt had failed with an unknown outcome: retry.
+	again, err := s.Append(ctx, events, nil)
+	fmt.Println("retry:", again, err)
+	head, _ := s.Head(ctx)
+	fmt.Println("events stored:", head)
+	// Output:
+	// first attempt: 1 <nil>
+	// retry: 1 <nil>
+	// events stored: 1
+}

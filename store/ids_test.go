@@ -350,26 +350,40 @@ var _ = Describe("A retry after an append with an unknown outcome", Label("fault
 		return survived
 	}
 
+	// retryLoop appends a batch with ids while a fault armed by arm fires
+	// at the n-th operation, for n = 1, 2, ... until the append completes
+	// without it; after each fault it closes the handle and retries through
+	// the file system after returns (the same one, or a new one after a
+	// power cut). It returns how often the first attempt survived (true)
+	// or was lost (false).
+	retryLoop := func(ctx context.Context, arm func(f *faultfs.FS, n int), after func(e *faultEnv, err error) *faultfs.FS) map[bool]int {
+		GinkgoHelper()
+		outcomes := map[bool]int{}
+		for n := 1; ; n++ {
+			Expect(n).To(BeNumerically("<", 200), "the append never completes")
+			e := newFaultEnv()
+			e.mustOpenWithHistory(ctx)
+			batch := withIDs(batchEvents("retried", 5))
+			arm(e.ffs, n)
+			_, err := e.s.Append(ctx, batch, nil)
+			fired := e.ffs.Fired()
+			e.ffs.Disarm()
+			if !fired {
+				Expect(err).NotTo(HaveOccurred())
+				return outcomes
+			}
+			fsys := after(e, err)
+			_ = e.close()
+			outcomes[retryAfter(ctx, e, fsys, batch)]++
+		}
+	}
+
 	DescribeTable("stores the batch exactly once when the N-th operation of the first attempt fails, N = 1..",
 		func(ctx SpecContext, kind faultfs.Kind) {
-			outcomes := map[bool]int{}
-			for n := 1; ; n++ {
-				Expect(n).To(BeNumerically("<", 200), "the append never completes")
-				e := newFaultEnv()
-				e.mustOpenWithHistory(ctx)
-				batch := withIDs(batchEvents("retried", 5))
-				e.ffs.FailNth(kind, n)
-				_, err := e.s.Append(ctx, batch, nil)
-				fired := e.ffs.Fired()
-				e.ffs.Disarm()
-				if !fired {
-					Expect(err).NotTo(HaveOccurred())
-					break
-				}
-				Expect(err).To(MatchError(store.ErrBroken), "a failed %s #%d leaves the outcome unknown", kind, n)
-				_ = e.close()
-				outcomes[retryAfter(ctx, e, e.ffs, batch)]++
-			}
+			outcomes := retryLoop(ctx, func(f *faultfs.FS, n int) { f.FailNth(kind, n) }, func(e *faultEnv, err error) *faultfs.FS {
+				Expect(err).To(MatchError(store.ErrBroken), "a failed %s leaves the outcome unknown", kind)
+				return e.ffs
+			})
 			AddReportEntry("outcomes", fmt.Sprintf("failed %s: first attempt survived %d times, lost %d times", kind, outcomes[true], outcomes[false]))
 			Expect(outcomes[true]+outcomes[false]).To(BeNumerically(">", 0), "the fault fired at least once")
 		},
@@ -379,22 +393,10 @@ var _ = Describe("A retry after an append with an unknown outcome", Label("fault
 	)
 
 	It("stores the batch exactly once when the power goes before the N-th operation of the first attempt, N = 1..", func(ctx SpecContext) {
-		outcomes := map[bool]int{}
-		for n := 1; ; n++ {
-			Expect(n).To(BeNumerically("<", 200), "the append never completes")
-			e := newFaultEnv()
-			e.mustOpenWithHistory(ctx)
-			batch := withIDs(batchEvents("retried", 5))
-			e.ffs.CutAtNth(faultfs.OpAny, n)
-			_, err := e.s.Append(ctx, batch, nil)
-			if !e.ffs.Fired() {
-				Expect(err).NotTo(HaveOccurred())
-				break
-			}
+		outcomes := retryLoop(ctx, func(f *faultfs.FS, n int) { f.CutAtNth(faultfs.OpAny, n) }, func(e *faultEnv, err error) *faultfs.FS {
 			Expect(err).To(HaveOccurred())
-			_ = e.close()
-			outcomes[retryAfter(ctx, e, modelFS(e.root), batch)]++
-		}
+			return modelFS(e.root) // the reboot
+		})
 		AddReportEntry("outcomes", fmt.Sprintf("power cut: first attempt survived %d times, lost %d times", outcomes[true], outcomes[false]))
 		Expect(outcomes[true]).To(BeNumerically(">", 0), "some cuts keep the first attempt")
 		Expect(outcomes[false]).To(BeNumerically(">", 0), "some cuts lose it")

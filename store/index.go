@@ -442,32 +442,32 @@ func decodeSnapshot(b []byte) (*index, error) {
 	} else if err == nil {
 		err = decodeSnapshotIDs(r, x)
 	}
-	if err == nil {
-		if _, e := r.ReadByte(); e != io.EOF {
-			err = fmt.Errorf("bytes after the ids")
-		}
-	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", errBadSnapshot, err)
 	}
 	return x, nil
 }
 
-// decodeSnapshotIDs reads the id of every position up to x.head.
+// decodeSnapshotIDs reads the id of every position up to x.head, and
+// checks that nothing follows them.
 func decodeSnapshotIDs(r *bufio.Reader, x *index) error {
+	rest, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	if uint64(len(rest)) != uint64(x.head)*16 {
+		return fmt.Errorf("%d bytes of ids for %d positions", len(rest), x.head)
+	}
 	x.ids = make(map[EventID]Position, x.head)
-	var id EventID
 	for p := Position(1); p <= x.head; p++ {
-		if _, err := io.ReadFull(r, id[:]); err != nil {
-			return fmt.Errorf("ids: %w", err)
-		}
+		id := EventID(rest[(p-1)*16 : p*16])
 		if id.IsZero() {
 			return fmt.Errorf("position %d has no id", p)
 		}
-		if q, dup := x.ids[id]; dup {
-			return fmt.Errorf("id %s at positions %d and %d", id, q, p)
-		}
 		x.ids[id] = p
+		if Position(len(x.ids)) != p {
+			return fmt.Errorf("id %s occurs twice, again at position %d", id, p)
+		}
 	}
 	return nil
 }

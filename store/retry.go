@@ -57,7 +57,7 @@ func (b *preparedBatch) resolveRetry(find func(EventID) (Position, bool), load f
 			found, first = i, p-Position(i)
 		}
 		if ok && p != first+Position(i) {
-			return 0, b.dupErr(i, p, fmt.Sprintf("the stored events are not in the batch's order (event %d is at position %d)", found, first+Position(found)))
+			return 0, b.dupErr(i, p, fmt.Sprintf("the stored events are not in the batch's order: event %d is at position %d, event %d at %d", found, first+Position(found), i, p))
 		}
 	}
 	if found < 0 {

@@ -15,8 +15,20 @@ type EventStore interface {
 	// Append validates every event, checks cond (when non-nil) and stores
 	// the events with consecutive positions, atomically: after any crash
 	// either all of them are stored or none. It returns the position of the
-	// last event. Errors: ErrEmptyBatch, ErrInvalidEvent, ErrEventTooLarge
-	// (nothing written); ErrInvalidQuery for a bad condition query;
+	// last event. An event without an id gets a new time-ordered one.
+	//
+	// A retry is safe: when every id of events is stored already, as one
+	// batch appended by one earlier Append, in the same order and with the
+	// same content (type, data as stored, tags in order, metadata; the
+	// timestamp only where the caller gave one), Append returns the
+	// position of that batch's last event and writes nothing. This check
+	// is atomic with the append and comes before cond, which the retried
+	// events themselves may violate.
+	//
+	// Errors: ErrEmptyBatch, ErrInvalidEvent, ErrEventTooLarge (nothing
+	// written); *DuplicateEventIDError (ErrDuplicateEventID: an id occurs
+	// twice in events, or is stored and this is not a retry of its batch;
+	// nothing written); ErrInvalidQuery for a bad condition query;
 	// *ConditionError (ErrAppendConditionFailed); ErrClosed; ErrBroken;
 	// ErrLockTimeout; ctx.Err().
 	Append(ctx context.Context, events []Event, cond *AppendCondition) (Position, error)

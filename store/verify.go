@@ -31,7 +31,8 @@ const (
 	// ProblemMissingEvent: a committed position has no event file (damage).
 	ProblemMissingEvent ProblemKind = "missing-event"
 	// ProblemCorruptEvent: a committed event file does not parse, or holds
-	// another position, or breaks the format's rules (damage).
+	// another position, or breaks the format's rules, or has the id of an
+	// earlier event (damage).
 	ProblemCorruptEvent ProblemKind = "corrupt-event"
 	// ProblemBatch: the batch ranges recorded in committed event files do
 	// not fit together, or the head falls inside a batch (damage).
@@ -201,10 +202,12 @@ type verifier struct {
 
 	present map[Position]bool // event files found in their shard folder
 	events  map[Position]verified
+	idAt    map[EventID]Position // the first committed event file with each id
 }
 
 // verified is what Verify keeps of an event file.
 type verified struct {
+	id    EventID
 	typ   string
 	tags  []Tag
 	batch batchRange
@@ -215,6 +218,7 @@ func (v *verifier) run(checkpoints []Checkpoint) (Report, error) {
 	v.rep = Report{Dir: v.l.dir, Problems: []Problem{}}
 	v.present = map[Position]bool{}
 	v.events = map[Position]verified{}
+	v.idAt = map[EventID]Position{}
 	if err := v.manifest(); err != nil {
 		return v.rep, err
 	}
@@ -358,7 +362,7 @@ func (v *verifier) read(p Position) (verified, error) {
 	if err != nil {
 		return verified{bad: true}, err
 	}
-	return verified{typ: e.Type, tags: e.Tags, batch: br}, nil
+	return verified{id: e.ID, typ: e.Type, tags: e.Tags, batch: br}, nil
 }
 
 // committed checks the event files of positions from..to, committed.
@@ -370,6 +374,13 @@ func (v *verifier) committed(from, to Position) error {
 			}
 		}
 		ev, err := v.read(p)
+		if err == nil {
+			if q, dup := v.idAt[ev.id]; dup && q != p {
+				ev.bad, err = true, fmt.Errorf("the id %s is the id of event %d too", ev.id, q)
+			} else {
+				v.idAt[ev.id] = p
+			}
+		}
 		v.events[p] = ev
 		if !errors.Is(err, fs.ErrNotExist) {
 			v.rep.EventFiles++
@@ -523,16 +534,18 @@ func (v *verifier) batches(h Position) {
 type postings struct {
 	types map[string][]Position
 	tags  map[Tag][]Position
+	ids   map[EventID]Position // nil: not compared (a snapshot of version 1)
 }
 
 // filePostings builds the posting lists of the sound event files up to lim.
 func (v *verifier) filePostings(lim Position) postings {
-	ps := postings{types: map[string][]Position{}, tags: map[Tag][]Position{}}
+	ps := postings{types: map[string][]Position{}, tags: map[Tag][]Position{}, ids: map[EventID]Position{}}
 	for p := Position(1); p <= lim; p++ {
 		ev := v.events[p]
 		if ev.bad {
 			continue
 		}
+		ps.ids[ev.id] = p
 		ps.types[ev.typ] = append(ps.types[ev.typ], p)
 		for i, t := range ev.tags {
 			if !slices.Contains(ev.tags[:i], t) {
@@ -545,6 +558,14 @@ func (v *verifier) filePostings(lim Position) postings {
 
 func indexPostings(x *index, lim Position) postings {
 	ps := postings{types: map[string][]Position{}, tags: map[Tag][]Position{}}
+	if !x.oldSnapshot() {
+		ps.ids = map[EventID]Position{}
+		for id, p := range x.ids {
+			if p <= lim {
+				ps.ids[id] = p
+			}
+		}
+	}
 	for id, name := range x.typeName {
 		if l := bound(x.types[id], 0, lim); len(l) > 0 {
 			ps.types[name] = l
@@ -599,6 +620,20 @@ func (v *verifier) compare(kind ProblemKind, path, what string, idx, files posti
 	for t, l := range files.tags {
 		if _, ok := idx.tags[t]; !ok {
 			diff("tag "+t.String(), nil, l)
+		}
+	}
+	if idx.ids != nil {
+		for id, p := range files.ids {
+			if q, ok := idx.ids[id]; !ok {
+				report(p, "%s misses the id %s of position %d", what, id, p)
+			} else if q != p {
+				report(p, "%s gives the id %s of position %d to position %d", what, id, p, q)
+			}
+		}
+		for id, q := range idx.ids {
+			if _, ok := files.ids[id]; !ok {
+				report(q, "%s gives position %d the id %s, which no event file has", what, q, id)
+			}
 		}
 	}
 	if n > maxDetails {

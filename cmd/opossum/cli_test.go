@@ -206,6 +206,7 @@ var _ = Describe("opossum, the command", func() {
 			Expect(s).To(gexec.Exit(0))
 			out := string(s.Out.Contents())
 			Expect(out).To(ContainSubstring("type         StudentEnrolled"))
+			Expect(out).To(ContainSubstring("id           6f706f73-7375-8000-8000-000000000005"), "a format-1 event reports the id made of its position")
 			Expect(out).To(ContainSubstring("studentId:s-1"))
 			Expect(out).To(ContainSubstring(eventFile(dir, 5)))
 
@@ -214,6 +215,7 @@ var _ = Describe("opossum, the command", func() {
 			var ev map[string]any
 			Expect(json.Unmarshal(s.Out.Contents(), &ev)).To(Succeed())
 			Expect(ev).To(HaveKeyWithValue("position", 2.0))
+			Expect(ev).To(HaveKeyWithValue("id", "6f706f73-7375-8000-8000-000000000002"))
 
 			s = opossum("show", dir, "2", "--raw")
 			Expect(s).To(gexec.Exit(0))

@@ -76,6 +76,7 @@ func (o *outputFlags) register(fs *flag.FlagSet) {
 // jsonEvent is the JSON form of an event, one per line with --json.
 type jsonEvent struct {
 	Position store.Position  `json:"position"`
+	ID       store.EventID   `json:"id"`
 	Type     string          `json:"type"`
 	Tags     []store.Tag     `json:"tags"`
 	Data     json.RawMessage `json:"data"`
@@ -87,7 +88,7 @@ func toJSON(e store.StoredEvent) jsonEvent {
 	if tags == nil {
 		tags = []store.Tag{}
 	}
-	return jsonEvent{Position: e.Position, Type: e.Type, Tags: tags, Data: e.Data, Metadata: e.Metadata}
+	return jsonEvent{Position: e.Position, ID: e.ID, Type: e.Type, Tags: tags, Data: e.Data, Metadata: e.Metadata}
 }
 
 // printer prints events as a table or JSON lines. Table rows are held
@@ -302,6 +303,7 @@ stored. Exits with 6 when there is no event at POSITION.`,
 			}
 			w := e.stdout
 			fmt.Fprintf(w, "position     %d\n", ev.Position)
+			fmt.Fprintf(w, "id           %s\n", ev.ID)
 			fmt.Fprintf(w, "type         %s\n", ev.Type)
 			fmt.Fprintf(w, "time         %s\n", ev.Metadata.Timestamp.Format(time.RFC3339Nano))
 			for i, t := range ev.Tags {

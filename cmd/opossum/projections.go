@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/projection"
@@ -168,17 +169,15 @@ func listProjections(e *env, dir string, asJSON bool) error {
 	}
 	fmt.Fprintf(e.stdout, "%-24s %-10s %7s %10s %11s  %s\n", "NAME", "GENERATION", "VERSION", "CHECKPOINT", "READ MODELS", "NOTE")
 	for _, p := range ps {
-		note := ""
-		switch {
-		case p.Problem != "":
-			note = "damaged, rebuilt on the next start: " + p.Problem
-		case p.Generation == "":
-			note = "not built yet"
-		case !p.Complete:
+		note := p.Problem
+		if p.Problem == "" && !p.Complete {
 			note = "rebuilt on the next start"
 		}
 		if p.Rebuilding != "" {
-			note += fmt.Sprintf(" interrupted rebuild in %s", p.Rebuilding)
+			note += fmt.Sprintf(" rebuild in %s", p.Rebuilding)
+		}
+		if len(p.Unprotected) > 0 {
+			note += fmt.Sprintf(" write protection removed from %s", strings.Join(p.Unprotected, ", "))
 		}
 		fmt.Fprintf(e.stdout, "%-24s %-10s %7d %10d %11d  %s\n", p.Name, p.Generation, p.Version, p.Position, p.ReadModels, note)
 	}

@@ -17,7 +17,9 @@ stored, a query builder that shows which item of a DCB query matched each
 event, an append-condition check, the projections' read models and their
 lag. New events of any process appear as they are committed. The page and
 its JSON endpoints are described in docs/explorer.md. It only reads: the
-store is opened read-only. Ctrl-C stops it.`,
+store is opened read-only. A PostgreSQL store is named by its connection
+URL (postgres://...); it has no files and no read models to show. Ctrl-C
+stops it.`,
 	flags: func(fs *flag.FlagSet) runner {
 		var sf storeFlags
 		var port int
@@ -27,7 +29,7 @@ store is opened read-only. Ctrl-C stops it.`,
 			if port < 0 || port > 65535 {
 				return usageErr("--port must be from 0 to 65535, not %d", port)
 			}
-			s, err := e.open(args[0], &sf, false)
+			s, err := e.openEvents(ctx, args[0], &sf)
 			if err != nil {
 				return err
 			}

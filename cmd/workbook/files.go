@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/opossum-go/opossum/internal/cli"
 	"github.com/opossum-go/opossum/internal/workbook"
 	"github.com/opossum-go/opossum/internal/workbook/progress"
 )
@@ -23,9 +24,9 @@ import (
 // solution shows the reference solution of a lesson once the lesson
 // passes, or at once with -trainer.
 func solution(_ context.Context, a *app, args []string) int {
-	fs := flag.NewFlagSet("solution", flag.ContinueOnError)
-	trainer := fs.Bool("trainer", false, "show the solution even though the lesson does not pass yet")
-	l, ok := a.oneLesson(fs, args, "solution [-trainer] LESSON")
+	flags := flag.NewFlagSet("solution", flag.ContinueOnError)
+	trainer := flags.Bool("trainer", false, "show the solution even though the lesson does not pass yet")
+	l, ok := a.oneLesson(flags, args, "solution [-trainer] LESSON")
 	if !ok {
 		return exitProblem
 	}
@@ -41,22 +42,32 @@ func solution(_ context.Context, a *app, args []string) int {
 		fmt.Fprintln(a.stdout, "(A trainer can show it anyway with -trainer.)")
 		return exitFailed
 	}
-	differ, err := solutionDiffs(l)
+	files, err := solutionFiles(l)
 	if err != nil {
 		return a.fail(err)
 	}
-	if len(differ) == 0 {
-		fmt.Fprintf(a.stdout, "Your code in %s is the same as the reference solution.\n", l.Path())
-	}
-	for _, rel := range differ {
-		data, err := os.ReadFile(filepath.Join(l.SolutionDir, filepath.FromSlash(rel)))
-		if err != nil {
+	colour := cli.IsTerminal(a.stdout)
+	shown := 0
+	for _, f := range files {
+		have, err := os.ReadFile(filepath.Join(l.Dir, filepath.FromSlash(f.rel)))
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return a.fail(err)
 		}
-		fmt.Fprintf(a.stdout, "--- %s/%s ---\n%s\n", l.SolutionPath(), rel, data)
+		if err == nil && (bytes.Equal(have, f.data) || strings.HasSuffix(f.rel, ".go") && workbook.SameCode(have, f.data)) {
+			continue
+		}
+		diff := workbook.UnifiedDiff(l.Path()+"/"+f.rel+" (yours)", l.SolutionPath()+"/"+f.rel+" (reference)", have, f.data)
+		if shown > 0 {
+			fmt.Fprintln(a.stdout)
+		}
+		fmt.Fprint(a.stdout, paint(diff, colour))
+		shown++
 	}
-	if len(differ) > 0 {
-		fmt.Fprintf(a.stdout, "These are the solution's files that differ from yours; the others are the same.\n")
+	if shown == 0 {
+		fmt.Fprintf(a.stdout, "Your code in %s is the same as the reference solution.\n", l.Path())
+	} else {
+		fmt.Fprintf(a.stdout, "\nThe lines with - are yours, those with + the reference's; files that differ only in layout or\n"+
+			"import order are the same and not shown.\n")
 	}
 	a.updateState(func(s *progress.State) {
 		if _, ok := s.Solutions[l.Name]; !ok {
@@ -75,9 +86,18 @@ func solve(_ context.Context, a *app, args []string) int {
 	if !ok {
 		return exitProblem
 	}
-	differ, err := solutionDiffs(l)
+	files, err := solutionFiles(l)
 	if err != nil {
 		return a.fail(err)
+	}
+	write := make(map[string][]byte)
+	var differ []string
+	for _, f := range files {
+		have, err := os.ReadFile(filepath.Join(l.Dir, filepath.FromSlash(f.rel)))
+		if err != nil || !bytes.Equal(have, f.data) {
+			differ = append(differ, f.rel)
+			write[f.rel] = f.data
+		}
 	}
 	if len(differ) == 0 {
 		fmt.Fprintf(a.stdout, "%s already holds the solution.\n", l.Path())
@@ -91,15 +111,17 @@ func solve(_ context.Context, a *app, args []string) int {
 		fmt.Fprintln(a.stdout, "Nothing changed.")
 		return exitFailed
 	}
-	write := make(map[string][]byte, len(differ))
-	for _, rel := range differ {
-		data, err := os.ReadFile(filepath.Join(l.SolutionDir, filepath.FromSlash(rel)))
-		if err != nil {
-			return a.fail(err)
-		}
-		write[rel] = data
+	code := a.replace(l, write, nil, "now holds the solution")
+	if code == exitOK {
+		a.updateState(func(s *progress.State) {
+			now := time.Now().UTC()
+			s.Solved[l.Name] = now
+			if _, ok := s.Solutions[l.Name]; !ok {
+				s.Solutions[l.Name] = now
+			}
+		})
 	}
-	return a.replace(l, write, nil, "now holds the solution")
+	return code
 }
 
 // reset restores a lesson's files as committed in git, after a
@@ -130,7 +152,15 @@ func reset(ctx context.Context, a *app, args []string) int {
 		fmt.Fprintln(a.stdout, "Nothing changed.")
 		return exitFailed
 	}
-	return a.replace(l, restore, remove, "is reset")
+	code := a.replace(l, restore, remove, "is reset")
+	if code == exitOK {
+		a.updateState(func(s *progress.State) {
+			s.Reset[l.Name] = time.Now().UTC()
+			delete(s.Done, l.Name)
+			delete(s.Solved, l.Name)
+		})
+	}
+	return code
 }
 
 // replace backs up the lesson files it is about to change, writes the new
@@ -220,28 +250,62 @@ func (a *app) committedChanges(ctx context.Context, l workbook.Lesson) (map[stri
 	return restore, remove, err
 }
 
-// solutionDiffs lists the solution's files, relative to the lesson, that
-// differ from the lesson's files.
-func solutionDiffs(l workbook.Lesson) ([]string, error) {
-	sources, err := l.Sources()
-	if err != nil {
-		return nil, err
-	}
-	var differ []string
-	for _, s := range sources {
-		want, err := os.ReadFile(filepath.Join(l.SolutionDir, filepath.FromSlash(s.Rel)))
-		if errors.Is(err, fs.ErrNotExist) {
-			continue
+// solutionFile is a file of a lesson's solution as a learner would have
+// it: a Go file without its //workbook: directives, an asset as it is.
+type solutionFile struct {
+	rel  string // relative to the solution folder, with forward slashes
+	data []byte
+}
+
+// solutionFiles lists the files of the lesson's solution, sorted.
+func solutionFiles(l workbook.Lesson) ([]solutionFile, error) {
+	var files []solutionFile
+	err := filepath.WalkDir(l.SolutionDir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
 		}
+		rel, err := filepath.Rel(l.SolutionDir, path)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		have, err := os.ReadFile(filepath.Join(l.Dir, filepath.FromSlash(s.Rel)))
-		if err != nil || !bytes.Equal(have, want) {
-			differ = append(differ, s.Rel)
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if strings.HasSuffix(path, ".go") {
+			if data, err = workbook.StripDirectives(path, data); err != nil {
+				return err
+			}
+		}
+		files = append(files, solutionFile{rel: filepath.ToSlash(rel), data: data})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("workbook: solution of %s: %w", l.Name, err)
+	}
+	return files, nil
+}
+
+// paint colours a unified diff for a terminal: removed lines red, added
+// lines green, headers bold; without colour it returns the diff as it is.
+func paint(diff string, colour bool) string {
+	if !colour {
+		return diff
+	}
+	lines := strings.SplitAfter(diff, "\n")
+	for i, line := range lines {
+		switch {
+		case strings.HasPrefix(line, "---"), strings.HasPrefix(line, "+++"):
+			lines[i] = "\x1b[1m" + strings.TrimSuffix(line, "\n") + "\x1b[0m\n"
+		case strings.HasPrefix(line, "@@"):
+			lines[i] = "\x1b[36m" + strings.TrimSuffix(line, "\n") + "\x1b[0m\n"
+		case strings.HasPrefix(line, "-"):
+			lines[i] = "\x1b[31m" + strings.TrimSuffix(line, "\n") + "\x1b[0m\n"
+		case strings.HasPrefix(line, "+"):
+			lines[i] = "\x1b[32m" + strings.TrimSuffix(line, "\n") + "\x1b[0m\n"
 		}
 	}
-	return differ, nil
+	return strings.Join(lines, "")
 }
 
 // backup copies the lesson's files (paths relative to the lesson) that

@@ -38,6 +38,7 @@ func gen(_ context.Context, a *app, args []string) int {
 		if err != nil {
 			fmt.Fprintln(a.stderr, err)
 			status = exitFailed
+			continue
 		}
 		// A stale lesson file (its solution file was renamed or removed)
 		// would break the build: say so.

@@ -3,6 +3,7 @@ package main_test
 import (
 	"os"
 	"path/filepath"
+	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -20,7 +21,7 @@ var _ = Describe("The gen command", func() {
 	It("is listed in the help as a command for the workbook's authors", func() {
 		session := workbookIn(root, "help")
 		Expect(session).To(gexec.Exit(0))
-		Expect(session).To(gbytes.Say(`gen\s+\[-check\] \[LESSON\.\.\.\]\n\s+for the workbook's authors: write the lessons' Go files from their solutions`))
+		Expect(session).To(gbytes.Say(`gen\s+\[-check\] \[LESSON\.\.\.\]\n\s+for authors: write the lessons' Go files from their solutions; -check only compares`))
 	})
 
 	It("with -check passes when the lessons are what it writes, and names the first differing line when not", func() {
@@ -46,6 +47,7 @@ var _ = Describe("The gen command", func() {
 		session := workbookIn(root, "gen")
 		Expect(session).To(gexec.Exit(1))
 		Expect(session.Err).To(gbytes.Say(`lesson solved in place: lessons/01-sample/sample.go: gen writes lessons from their solutions for the workbook's authors and never overwrites a learner's work`))
+		Expect(strings.Count(string(session.Err.Contents()), "solved in place")).To(Equal(1), "said once")
 		data, err := os.ReadFile(filepath.Join(root, "lessons", "01-sample", "given.go"))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(string(data)).NotTo(ContainSubstring("n + n"))

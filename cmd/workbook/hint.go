@@ -39,6 +39,12 @@ func (a *app) revealHint(l workbook.Lesson, step int, more string) int {
 		return a.fail(err)
 	}
 	results, state := a.loadProgress()
+	if step == 0 && results[l.Name].Done() {
+		fmt.Fprintf(a.stdout, "Lesson %d is done: every spec passes, so there is no step to hint at.\n", l.Number)
+		fmt.Fprintf(a.stdout, "Compare your code with the reference:  go run ./cmd/workbook solution %d\n", l.Number)
+		fmt.Fprintf(a.stdout, "The hints of a step are still there:  go run ./cmd/workbook hint -step N %d\n", l.Number)
+		return exitOK
+	}
 	section, found := pickSection(sections, step, results[l.Name], state, l.Name)
 	if !found {
 		fmt.Fprintf(a.stderr, "workbook: %s/hints.md has no hints for step %d\n", l.Path(), step)

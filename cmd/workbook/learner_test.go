@@ -13,6 +13,8 @@ import (
 	. "github.com/onsi/gomega"
 	"github.com/onsi/gomega/gbytes"
 	"github.com/onsi/gomega/gexec"
+
+	"github.com/opossum-go/opossum/internal/workbook/workbooktest"
 )
 
 // workbookWithInput runs the command in dir with the given stdin.
@@ -53,6 +55,8 @@ type progressJSON struct {
 		DoneAt        *time.Time `json:"doneAt"`
 		HintsRevealed int        `json:"hintsRevealed"`
 		SolutionShown bool       `json:"solutionShown"`
+		SolvedAt      *time.Time `json:"solvedAt"`
+		ResetAt       *time.Time `json:"resetAt"`
 	} `json:"lessons"`
 }
 
@@ -112,6 +116,24 @@ var _ = Describe("The learner's commands", func() {
 			Expect(l.DoneAt).NotTo(BeNil())
 		})
 
+		It("marks the first unfinished lesson as the current one, not the last one run", func() {
+			for _, tree := range []string{"lessons", "solutions"} {
+				Expect(workbooktest.CopyTree(filepath.Join(root, tree, "01-sample"), filepath.Join(root, tree, "02-second"))).To(Succeed())
+			}
+			for _, spec := range []string{"sample_test.go", "sample_suite_test.go"} {
+				rel := "lessons/02-second/" + spec
+				write(root, rel, strings.ReplaceAll(read(root, rel), "lessons/01-sample", "lessons/02-second"))
+			}
+			Expect(workbookIn(root, "run", "1")).To(gexec.Exit(1))
+			Expect(workbookIn(root, "run", "2")).To(gexec.Exit(1))
+
+			session := workbookIn(root)
+			Expect(session).To(gexec.Exit(0))
+			Expect(session).To(gbytes.Say(`> 1\s+A sample lesson\s+1/3\s+in progress\s+lessons/01-sample\n  2\s+A sample lesson\s+1/3\s+in progress\s+lessons/02-second\n`))
+			Expect(session).To(gbytes.Say(`Continue with lesson 1:  go run ./cmd/workbook run 1`))
+			Expect(progressOf(root).Current).To(Equal("01-sample"))
+		})
+
 		It("reports a lesson not started in JSON too", func() {
 			p := progressOf(root)
 			Expect(p.Finished).To(BeFalse())
@@ -138,6 +160,16 @@ var _ = Describe("The learner's commands", func() {
 	})
 
 	Describe("hint", func() {
+		It("says that a finished lesson is done rather than hinting at step 1 again", func() {
+			solve(root)
+			Expect(workbookIn(root, "run", "1")).To(gexec.Exit(0))
+			session := workbookIn(root, "hint", "1")
+			Expect(session).To(gexec.Exit(0))
+			Expect(session).To(gbytes.Say(`Lesson 1 is done: every spec passes, so there is no step to hint at\.`))
+			Expect(session.Out.Contents()).NotTo(ContainSubstring("Hints for lesson 1"))
+			Expect(progressOf(root).Lessons[0].HintsRevealed).To(Equal(0))
+		})
+
 		It("reveals the hints of the current step one at a time and remembers how many", func() {
 			session := workbookIn(root, "hint", "1")
 			Expect(session).To(gexec.Exit(0))
@@ -196,15 +228,51 @@ func Sum(numbers ...int) (total int) {
 			Expect(workbookIn(root, "run", "1")).To(gexec.Exit(0))
 			session := workbookIn(root, "solution", "1")
 			Expect(session).To(gexec.Exit(0))
-			Expect(session).To(gbytes.Say(`--- solutions/01-sample/sample.go ---\npackage sample\n`))
-			Expect(session.Out.Contents()).NotTo(ContainSubstring("given.go"))
+			Expect(session).To(gbytes.Say(`--- lessons/01-sample/sample.go \(yours\)\n\+\+\+ solutions/01-sample/sample.go \(reference\)\n@@ -1,12 \+1,18 @@\n package sample\n \n // Greet greets someone by name\.\n`))
+			Expect(session).To(gbytes.Say(`-func Greet\(name string\) string \{ return "Hello, " \+ name \+ "!" \}\n\+func Greet\(name string\) string \{\n\+\treturn "Hello, " \+ name \+ "!"\n\+\}\n`))
+			Expect(session).To(gbytes.Say(`The lines with - are yours, those with \+ the reference's`))
+			Expect(session.Out.Contents()).NotTo(Or(ContainSubstring("given.go"), ContainSubstring("//workbook:"), ContainSubstring("\x1b[")))
 			Expect(progressOf(root).Lessons[0].SolutionShown).To(BeTrue())
+		})
+
+		It("leaves out what gofmt and the order of imports alone explain", func() {
+			write(root, "lessons/01-sample/sample.go", `package sample
+
+import (
+	"strings"
+	"fmt"
+)
+
+// Greet greets someone by name.
+func Greet(name string) string {
+	return   "Hello, " + name + "!"
+}
+
+// Sum adds up its numbers.
+func Sum(numbers ...int) int {
+	if len(numbers) == 0 {
+		return 0
+	}
+	total := 0
+	for _, n := range numbers {
+		total += n
+	}
+	return total
+}
+
+var _, _ = fmt.Sprint, strings.ToUpper
+`)
+			write(root, "solutions/01-sample/sample.go", strings.Replace(read(root, "solutions/01-sample/sample.go"), "package sample\n",
+				"package sample\n\nimport (\n\t\"fmt\"\n\n\t\"strings\"\n)\n", 1)+"\nvar _, _ = fmt.Sprint, strings.ToUpper\n")
+			session := workbookIn(root, "solution", "-trainer", "1")
+			Expect(session).To(gexec.Exit(0))
+			Expect(session).To(gbytes.Say(`Your code in lessons/01-sample is the same as the reference solution\.`))
 		})
 
 		It("shows it at once to a trainer", func() {
 			session := workbookIn(root, "solution", "-trainer", "1")
 			Expect(session).To(gexec.Exit(0))
-			Expect(session).To(gbytes.Say(`--- solutions/01-sample/sample.go ---`))
+			Expect(session).To(gbytes.Say(`\+\+\+ solutions/01-sample/sample.go \(reference\)`))
 		})
 	})
 
@@ -220,7 +288,8 @@ func Sum(numbers ...int) (total int) {
 			session = workbookWithInput(root, "y\n", "solve", "1")
 			Expect(session).To(gexec.Exit(0))
 			Expect(session).To(gbytes.Say(`lessons/01-sample now holds the solution; your version is in (\.workbook/backup/01-sample-[0-9.-]+)\.`))
-			Expect(read(root, "lessons/01-sample/sample.go")).To(Equal(read(root, "solutions/01-sample/sample.go")))
+			Expect(read(root, "lessons/01-sample/sample.go")).To(ContainSubstring(`return "Hello, " + name + "!"`))
+			Expect(read(root, "lessons/01-sample/sample.go")).NotTo(ContainSubstring("//workbook:"), "the solution as a learner would write it")
 			backups, err := filepath.Glob(filepath.Join(root, ".workbook", "backup", "01-sample-*", "sample.go"))
 			Expect(err).NotTo(HaveOccurred())
 			Expect(backups).To(HaveLen(1))
@@ -228,6 +297,12 @@ func Sum(numbers ...int) (total int) {
 
 			Expect(workbookIn(root, "solve", "-yes", "1")).To(gbytes.Say(`lessons/01-sample already holds the solution\.`))
 			Expect(workbookIn(root, "run", "1")).To(gexec.Exit(0))
+
+			By("telling the trainer that the lesson was solved with solve, and its solution seen")
+			l := progressOf(root).Lessons[0]
+			Expect(l.Status).To(Equal("done"))
+			Expect(l.SolutionShown).To(BeTrue())
+			Expect(l.SolvedAt).NotTo(BeNil())
 		})
 	})
 
@@ -266,8 +341,11 @@ func Sum(numbers ...int) (total int) {
 			Expect(err).NotTo(HaveOccurred())
 			Expect(backups).To(HaveLen(2))
 
-			By("forgetting the lesson's results, which described the learner's code")
-			Expect(progressOf(root).Lessons[0].Status).To(Equal("not started"))
+			By("forgetting the lesson's results, which described the learner's code, and recording the reset")
+			l := progressOf(root).Lessons[0]
+			Expect(l.Status).To(Equal("not started"))
+			Expect(l.DoneAt).To(BeNil())
+			Expect(l.ResetAt).NotTo(BeNil())
 
 			Expect(workbookIn(root, "reset", "1")).To(gbytes.Say(`lessons/01-sample is as committed; nothing to reset\.`))
 		})
@@ -301,11 +379,20 @@ func Sum(numbers ...int) (total int) {
 				session.Kill()
 			})
 
+			Eventually(session).WithTimeout(runTimeout).Should(gbytes.Say(`\x1b\[H\x1b\[2JLesson 1: A sample lesson`), "each run starts on a clear screen")
 			Eventually(session).WithTimeout(runTimeout).Should(gbytes.Say(`1 of 3 specs pass\.`))
+			Eventually(session).Should(gbytes.Say(`Stuck\? Press h for a hint  \(or read lessons/01-sample/hints\.md\)\n`))
 			Eventually(session).Should(gbytes.Say(`Watching lessons/01-sample: save a file to run again\.  \[h\] hint  \[n\] next lesson  \[l\] list  \[r\] run  \[q\] quit`))
+			Expect(string(session.Out.Contents())).NotTo(Or(ContainSubstring("Run again:"), ContainSubstring("go run ./cmd/workbook hint")),
+				"inside watch the footer names keys, not commands")
+
+			_, err = io.WriteString(keys, "h")
+			Expect(err).NotTo(HaveOccurred())
+			Eventually(session).Should(gbytes.Say(`Hints for lesson 1`))
+			Eventually(session).Should(gbytes.Say(`Still stuck\? Press h again for the next hint\.`))
 
 			solve(root)
-			Eventually(session).WithTimeout(runTimeout).Should(gbytes.Say(`A file changed; running again\.`))
+			Eventually(session).WithTimeout(runTimeout).Should(gbytes.Say(`\x1b\[H\x1b\[2JA file changed; running again\.\nLesson 1: A sample lesson`))
 			Eventually(session).WithTimeout(runTimeout).Should(gbytes.Say(`3 of 3 specs pass\.`))
 			Eventually(session).Should(gbytes.Say(`Watching lessons/01-sample`))
 
@@ -316,11 +403,6 @@ func Sum(numbers ...int) (total int) {
 			_, err = io.WriteString(keys, "n")
 			Expect(err).NotTo(HaveOccurred())
 			Eventually(session).Should(gbytes.Say(`This is the last lesson\.`))
-
-			_, err = io.WriteString(keys, "h")
-			Expect(err).NotTo(HaveOccurred())
-			Eventually(session).Should(gbytes.Say(`Hints for lesson 1`))
-			Eventually(session).Should(gbytes.Say(`Still stuck\? Press h again for the next hint\.`))
 
 			_, err = io.WriteString(keys, "q")
 			Expect(err).NotTo(HaveOccurred())

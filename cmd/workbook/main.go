@@ -64,7 +64,7 @@ func init() {
 		{"ui", "[-port N] [STORE]", "look in a browser at the store run -keep kept (or at STORE)", ui},
 		{"progress", "[-json] [-name NAME]", "print your progress; -json for a trainer's dashboard", progressCmd},
 		{"verify", "[-race auto|on|off] [-parallel N] [LESSON...]", "check lessons against their solutions (trainers and CI)", verify},
-		{"gen", "[-check] [LESSON...]", "for the workbook's authors: write the lessons' Go files from their solutions; -check writes nothing and fails where a lesson differs", gen},
+		{"gen", "[-check] [LESSON...]", "for authors: write the lessons' Go files from their solutions; -check only compares", gen},
 		{"help", "", "show this help", help},
 	}
 }
@@ -75,6 +75,8 @@ type app struct {
 	wb             *workbook.Workbook
 	stdin          io.Reader
 	stdout, stderr io.Writer
+	// watching is set inside watch, whose output names keys, not commands.
+	watching bool
 }
 
 func main() {

@@ -50,15 +50,9 @@ func finished(lessons []workbook.Lesson, results map[string]*progress.Lesson) bo
 	return len(lessons) > 0
 }
 
-// current returns the lesson to work on: the one worked on last unless it
-// is done, else the first lesson that is not done; ok is false when every
-// lesson is done.
-func current(lessons []workbook.Lesson, results map[string]*progress.Lesson, state *progress.State) (workbook.Lesson, bool) {
-	for _, l := range lessons {
-		if l.Name == state.Current && !results[l.Name].Done() {
-			return l, true
-		}
-	}
+// current returns the lesson to work on: the first lesson that is not
+// done, whichever ran last; ok is false when every lesson is done.
+func current(lessons []workbook.Lesson, results map[string]*progress.Lesson) (workbook.Lesson, bool) {
 	for _, l := range lessons {
 		if !results[l.Name].Done() {
 			return l, true
@@ -108,7 +102,14 @@ type LessonProgress struct {
 	// DoneAt is when every spec first passed.
 	DoneAt        *time.Time `json:"doneAt,omitempty"`
 	HintsRevealed int        `json:"hintsRevealed"`
-	SolutionShown bool       `json:"solutionShown"`
+	// SolutionShown is true once the solution was shown, by the solution
+	// command or by solve.
+	SolutionShown bool `json:"solutionShown"`
+	// SolvedAt is when solve last replaced the lesson's files with the
+	// solution; a reset clears it.
+	SolvedAt *time.Time `json:"solvedAt,omitempty"`
+	// ResetAt is when the lesson was last reset to its committed files.
+	ResetAt *time.Time `json:"resetAt,omitempty"`
 }
 
 // progressCmd prints the learner's progress, as the status table or as
@@ -135,7 +136,7 @@ func progressCmd(ctx context.Context, a *app, args []string) int {
 	results, state := a.loadProgress()
 	report := Report{Version: 1, Learner: *name, Generated: time.Now().UTC(), Finished: finished(lessons, results),
 		Lessons: []LessonProgress{}}
-	if cur, ok := current(lessons, results, state); ok {
+	if cur, ok := current(lessons, results); ok {
 		report.Current = cur.Name
 	}
 	for _, l := range lessons {
@@ -152,6 +153,12 @@ func progressCmd(ctx context.Context, a *app, args []string) int {
 			lp.DoneAt = &t
 		}
 		_, lp.SolutionShown = state.Solutions[l.Name]
+		if t, ok := state.Solved[l.Name]; ok {
+			lp.SolvedAt = &t
+		}
+		if t, ok := state.Reset[l.Name]; ok {
+			lp.ResetAt = &t
+		}
 		report.Lessons = append(report.Lessons, lp)
 	}
 	enc := json.NewEncoder(a.stdout)

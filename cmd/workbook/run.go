@@ -55,7 +55,7 @@ func runLesson(ctx context.Context, a *app, args []string) int {
 // folders and kept collects them.
 func (a *app) runAndRecord(ctx context.Context, l workbook.Lesson, race bool, kept *keptStores) (*workbook.Result, error) {
 	fmt.Fprintf(a.stdout, "Lesson %d: %s (%s)\n", l.Number, l.Title, l.Path())
-	fmt.Fprintln(a.stdout, "Running its specs; the first run also compiles the store and Ginkgo, later ones are quick.")
+	fmt.Fprintln(a.stdout, "Compiling and running its specs. The first run compiles the store, Ginkgo and Gomega first, which takes a while; later runs take seconds.")
 	var env []string
 	if kept != nil {
 		env = []string{keepStoresEnv}
@@ -89,21 +89,32 @@ func (a *app) runAndRecord(ctx context.Context, l workbook.Lesson, race bool, ke
 }
 
 // report prints the outcome of a lesson run and returns the exit status.
+// Inside watch (a.watching), it names the keys to press rather than the
+// commands to type.
 func (a *app) report(l workbook.Lesson, res *workbook.Result, all bool) int {
 	out := a.stdout
 	again := fmt.Sprintf("go run ./cmd/workbook run %d", l.Number)
+	runAgain := func() {
+		if !a.watching {
+			fmt.Fprintf(out, "Run again:  %s\n", again)
+		}
+	}
 	switch {
 	case res.CompileError != "":
 		fmt.Fprintf(out, "\nLesson %d does not compile:\n\n%s\n", l.Number, indent(firstLines(res.CompileError, maxMessageLines), "    "))
 		if m := unusedImport.FindStringSubmatch(res.CompileError); m != nil {
 			fmt.Fprintf(out, "\nDelete the line that imports %q in %s (line %s): nothing in the file uses it any more.\n", m[3], m[1], m[2])
 		}
-		fmt.Fprintf(out, "\nFix the code at the first error above, then run again:  %s\n", again)
+		if a.watching {
+			fmt.Fprintln(out, "\nFix the code at the first error above and save: the specs run again.")
+		} else {
+			fmt.Fprintf(out, "\nFix the code at the first error above, then run again:  %s\n", again)
+		}
 		return exitFailed
 	case res.Crash != "":
 		fmt.Fprintf(out, "\nThe specs of lesson %d stopped before they could report:\n\n%s\n", l.Number, indent(res.Crash, "    "))
 		fmt.Fprintln(out, "\nA panic outside a spec stops them all: look for a goroutine that calls code that panics.")
-		fmt.Fprintf(out, "Run again:  %s\n", again)
+		runAgain()
 		return exitFailed
 	}
 
@@ -150,8 +161,12 @@ func (a *app) report(l workbook.Lesson, res *workbook.Result, all bool) int {
 			fmt.Fprintf(out, "%s (add -all to list them).\n", workbook.Plural(len(rest)-1, "more failing spec"))
 		}
 	}
-	fmt.Fprintf(out, "Stuck? Reveal a hint:  go run ./cmd/workbook hint %d  (or read %s/hints.md)\n", l.Number, l.Path())
-	fmt.Fprintf(out, "Run again:  %s\n", again)
+	if a.watching {
+		fmt.Fprintf(out, "Stuck? Press h for a hint  (or read %s/hints.md)\n", l.Path())
+	} else {
+		fmt.Fprintf(out, "Stuck? Reveal a hint:  go run ./cmd/workbook hint %d  (or read %s/hints.md)\n", l.Number, l.Path())
+	}
+	runAgain()
 	return exitFailed
 }
 
@@ -167,6 +182,10 @@ func (a *app) nextLesson(l workbook.Lesson) {
 		return
 	}
 	for _, next := range lessons {
+		if next.Number > l.Number && a.watching {
+			fmt.Fprintf(a.stdout, "Next lesson: %s.  Press n to go on to it.\n", next.Title)
+			return
+		}
 		if next.Number > l.Number {
 			fmt.Fprintf(a.stdout, "Next lesson: %s.  go run ./cmd/workbook run %d\n", next.Title, next.Number)
 			return

@@ -23,8 +23,8 @@ func status(_ context.Context, a *app, args []string) int {
 		fmt.Fprintln(a.stdout, "The workbook has no lessons yet.")
 		return exitOK
 	}
-	results, state := a.loadProgress()
-	cur, working := current(lessons, results, state)
+	results, _ := a.loadProgress()
+	cur, working := current(lessons, results)
 
 	fmt.Fprintf(a.stdout, "Opossum workbook: %s\n\n", workbook.Plural(len(lessons), "lesson"))
 	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)

@@ -23,6 +23,10 @@ const pollInterval = 500 * time.Millisecond
 // editor's save of several files triggers one run.
 const settle = 300 * time.Millisecond
 
+// clearScreen moves the cursor home and clears the terminal, so that each
+// run starts on a clean screen instead of piling up below the last one.
+const clearScreen = "\x1b[H\x1b[2J"
+
 // watch runs a lesson's specs, then again on every save, with single-key
 // controls.
 func watch(ctx context.Context, a *app, args []string) int {
@@ -34,13 +38,19 @@ func watch(ctx context.Context, a *app, args []string) int {
 	}
 	keys, stop := a.keys(ctx)
 	defer stop()
-	run := true
+	a.watching = true
+	run, changed := true, false
 	last := fingerprint(l.Dir)
 	ticker := time.NewTicker(pollInterval)
 	defer ticker.Stop()
 	for {
 		if run {
 			run = false
+			fmt.Fprint(a.stdout, clearScreen)
+			if changed {
+				fmt.Fprintln(a.stdout, "A file changed; running again.")
+				changed = false
+			}
 			res, err := a.runAndRecord(ctx, l, *race, nil)
 			if ctx.Err() != nil {
 				return exitOK
@@ -98,8 +108,7 @@ func watch(ctx context.Context, a *app, args []string) int {
 				}
 				now = again
 			}
-			fmt.Fprintln(a.stdout, "\nA file changed; running again.")
-			run = true
+			run, changed = true, true
 		}
 	}
 }

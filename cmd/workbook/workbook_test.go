@@ -37,7 +37,7 @@ var _ = Describe("The workbook command", func() {
 		It("shows the first failing spec, its TODO, the next step and the hints", func() {
 			session := workbookIn(root, "run", "1")
 			Expect(session).To(gexec.Exit(1))
-			Expect(session).To(gbytes.Say(`Lesson 1: A sample lesson \(lessons/01-sample\)`))
+			Expect(session).To(gbytes.Say(`Lesson 1: A sample lesson \(lessons/01-sample\)\nCompiling and running its specs\. The first run compiles the store, Ginkgo and Gomega`))
 			Expect(session).To(gbytes.Say(`1 of 3 specs pass\.`))
 			Expect(session).To(gbytes.Say(`First failing spec:\n  The sample lesson greets by name\n`))
 			Expect(session).To(gbytes.Say(`TODO: implement Greet \(lessons/01-sample/sample.go:6\) — README step 1`))

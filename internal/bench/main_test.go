@@ -159,6 +159,11 @@ func fixtureDir(b *testing.B, kind string, n int) string {
 	if err := s.Close(); err != nil {
 		b.Fatal(err)
 	}
+	if kind == kindPostgres {
+		if err := analyzePostgres(dir); err != nil {
+			b.Fatal(err)
+		}
+	}
 	if err := os.WriteFile(done, nil, 0o644); err != nil {
 		b.Fatal(err)
 	}

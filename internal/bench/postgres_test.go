@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/opossum-go/opossum/internal/pgtest"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/postgres"
@@ -49,13 +51,32 @@ func openPostgres(dir string, nosync bool) (store.EventStore, error) {
 	if pgServer.srv == nil {
 		return nil, fmt.Errorf("no PostgreSQL server: %v", pgServer.err)
 	}
-	h := fnv.New64a()
-	h.Write([]byte(dir))
 	conn := pgServer.srv.ConnString("")
 	if nosync {
 		conn += " options='-c synchronous_commit=off'"
 	}
-	return postgres.Open(context.Background(), conn, &postgres.Options{Schema: fmt.Sprintf("b%x", h.Sum64())})
+	return postgres.Open(context.Background(), conn, &postgres.Options{Schema: schemaOf(dir)})
+}
+
+// analyzePostgres runs ANALYZE on the events of the store of dir after a
+// bulk load, as autovacuum does within its naptime (a minute) and as a
+// bulk import should (docs/postgres.md): the planner needs statistics on
+// the tags array to choose the GIN index.
+func analyzePostgres(dir string) error {
+	conn, err := pgx.Connect(context.Background(), pgServer.srv.ConnString(""))
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.Background())
+	_, err = conn.Exec(context.Background(), "ANALYZE "+schemaOf(dir)+".events")
+	return err
+}
+
+// schemaOf is the schema of the store of dir.
+func schemaOf(dir string) string {
+	h := fnv.New64a()
+	h.Write([]byte(dir))
+	return fmt.Sprintf("b%x", h.Sum64())
 }
 
 func stopPostgres() {

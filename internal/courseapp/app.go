@@ -110,7 +110,9 @@ func (a *App) open() (*instance, error) {
 	if err != nil {
 		return nil, fmt.Errorf("coursemanagement: open the event store: %w", err)
 	}
-	runner, err := projection.NewRunner(st, &projection.Options{Dir: filepath.Join(a.dir, "projections"), NoSync: a.opts.NoSync, Logger: a.opts.Logger})
+	// Standby: several instances of the application may share one store;
+	// one updates the read models, the others serve them and take over.
+	runner, err := projection.NewRunner(st, &projection.Options{Dir: filepath.Join(a.dir, "projections"), NoSync: a.opts.NoSync, Logger: a.opts.Logger, Standby: true})
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("coursemanagement: open the read models: %w", err), st.Close())
 	}

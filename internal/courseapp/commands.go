@@ -158,6 +158,26 @@ type Command interface {
 	conflictMessage() string
 }
 
+// RetryConflicts calls attempt until it returns anything but a conflict
+// (store.ErrAppendConditionFailed), with no wait, attempts times in all (3
+// when attempts is not positive), and stops early when ctx is done. A
+// conflict on the last attempt is a *ConflictError with ConflictMessage.
+// The aggregate variant's commands, which reload and try again, use it.
+func RetryConflicts(ctx context.Context, attempts int, attempt func() (store.Position, error)) (store.Position, error) {
+	if attempts <= 0 {
+		attempts = 3
+	}
+	for i := 1; ; i++ {
+		pos, err := attempt()
+		if !errors.Is(err, store.ErrAppendConditionFailed) {
+			return pos, err
+		}
+		if i >= attempts || ctx.Err() != nil {
+			return 0, &ConflictError{Message: ConflictMessage, Err: err}
+		}
+	}
+}
+
 // Env is what a decision reads: the store, and the clock and grace period
 // of the book prices.
 type Env struct {
@@ -196,9 +216,10 @@ func (c *Commands) Decide(ctx context.Context, cmd Command) (decision.Decision, 
 }
 
 // Handle carries out cmd: it decides and appends with decision.Execute.
-// Commands that retry run under the Retry policy; the others (student
-// registration, announcement retraction, exam token issue and revoke, the
-// admin book commands) try once, as in the reference sample. A conflict
+// Commands that retry run under the Retry policy; the others
+// (announcement retraction, exam token issue and revoke, the admin book
+// commands) try once, as in the reference sample. Student registration
+// retries, unlike the sample's: a lost race then answers "email taken". A conflict
 // that survives is a *ConflictError with the command's message. Domain
 // errors are returned as they are.
 func (c *Commands) Handle(ctx context.Context, cmd Command) (Result, error) {
@@ -221,7 +242,7 @@ func (c *Commands) Handle(ctx context.Context, cmd Command) (Result, error) {
 	return Result{Position: pos, Events: last.Events}, nil
 }
 
-func (RegisterStudent) retries() bool           { return false }
+func (RegisterStudent) retries() bool           { return true }
 func (RegisterStudent) conflictMessage() string { return ConflictMessage }
 
 func (UpdateStudentSubscription) retries() bool           { return true }

@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/opossum-go/opossum/specs/todo"
+	"github.com/opossum-go/opossum/store/projection"
 )
 
 // The HTTP API. Routes use the method and wildcard patterns of
@@ -21,14 +21,14 @@ import (
 //
 // A path without a route is a 404 problem, a method the path does not
 // take a 405 problem with Allow, a body whose Content-Type is not JSON a
-// 415 problem; a 500 says only that the log has the cause (or, in the
-// workbook, which exercise is not done yet).
+// 415 problem; a 500 says only that the log has the cause.
 //
 // Read models are eventually consistent. Every write that appended events
 // answers with the header Opossum-Position: the position of its last
 // event. A read that sends Opossum-Min-Position: N waits (up to
 // Options.ReadWait) until its read model reflects position N, which gives
-// a client read-your-writes; then it answers 503 with Retry-After.
+// a client read-your-writes; then it answers 503 with Retry-After. A
+// position past the store's head is a 400 at once: no wait can reach it.
 const (
 	PositionHeader    = "Opossum-Position"
 	MinPositionHeader = "Opossum-Min-Position"
@@ -122,23 +122,6 @@ const RequestIDHeader = "X-Request-Id"
 // operator, never in the answer.
 const internalDetail = "An internal error occurred. The server's log has it, under this response's X-Request-Id."
 
-// detailOf is a 500's detail for cause, a panic value or an error: the
-// text of a lesson's TODO marker (an exercise not done yet, which the
-// learner is meant to read), internalDetail for anything else.
-func detailOf(cause any) string {
-	var text string
-	switch c := cause.(type) {
-	case error:
-		text = c.Error()
-	case string:
-		text = c
-	}
-	if i := strings.Index(text, todo.Prefix); i >= 0 {
-		return text[i:]
-	}
-	return internalDetail
-}
-
 // recoverPanics turns a panic in a handler into a 500 problem. The panic
 // value is logged with the request id, never sent to the client.
 func (a *App) recoverPanics(next http.Handler) http.Handler {
@@ -150,7 +133,7 @@ func (a *App) recoverPanics(next http.Handler) http.Handler {
 				}
 				a.log.Error("coursemanagement: handler panicked", "method", r.Method, "path", r.URL.Path,
 					"request_id", w.Header().Get(RequestIDHeader), "panic", v)
-				writeProblem(w, r, http.StatusInternalServerError, "Internal Server Error", detailOf(v))
+				writeProblem(w, r, http.StatusInternalServerError, "Internal Server Error", internalDetail)
 			}
 		}()
 		next.ServeHTTP(w, r)
@@ -231,19 +214,25 @@ func notFound(format string, args ...any) error {
 
 // writeError answers err as a problem: a broken rule is 400 (404 for a
 // course the aggregate variant cannot find), a conflict that survived its
-// retries is 409, anything unexpected is 500.
+// retries is 409, anything unexpected is 500, and so is a read model
+// stopped by a failed fold, even when the fold's error is a rule's.
 func (a *App) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var he *httpError
 	var conflict *ConflictError
 	var query *QueryError
 	var missing AggregateCourseNotFoundError
 	var rule DomainError
+	var fold *projection.FoldError
 	switch {
 	case errors.As(err, &he):
 		for k, v := range he.header {
 			w.Header().Set(k, v)
 		}
 		writeProblem(w, r, he.status, he.title, he.detail)
+	case errors.As(err, &fold):
+		a.log.Error("coursemanagement: read model stopped", "method", r.Method, "path", r.URL.Path,
+			"request_id", w.Header().Get(RequestIDHeader), "err", err)
+		writeProblem(w, r, http.StatusInternalServerError, "Internal Server Error", internalDetail)
 	case errors.As(err, &conflict):
 		writeProblem(w, r, http.StatusConflict, "Conflict", conflict.Message)
 	case errors.As(err, &missing):
@@ -255,7 +244,7 @@ func (a *App) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	default:
 		a.log.Error("coursemanagement: request failed", "method", r.Method, "path", r.URL.Path,
 			"request_id", w.Header().Get(RequestIDHeader), "err", err)
-		writeProblem(w, r, http.StatusInternalServerError, "Internal Server Error", detailOf(err))
+		writeProblem(w, r, http.StatusInternalServerError, "Internal Server Error", internalDetail)
 	}
 }
 

@@ -28,6 +28,14 @@ func (a *App) awaitView(r *http.Request, in *instance, name string) error {
 	if err != nil {
 		return badRequest("%s must be an event position.", MinPositionHeader)
 	}
+	// A position past the head names no event yet: waiting cannot help.
+	head, err := in.store.Head(r.Context())
+	if err != nil {
+		return err
+	}
+	if store.Position(pos) > head {
+		return badRequest("%s %d is past the store's last event (position %d): send a position a write answered with.", MinPositionHeader, pos, head)
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), a.opts.ReadWait)
 	defer cancel()
 	err = in.runner.WaitFor(ctx, name, store.Position(pos))

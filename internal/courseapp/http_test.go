@@ -83,6 +83,12 @@ var _ = Describe("The HTTP API's answers outside the routes' own rules", func() 
 		Expect(resp.StatusCode).To(Equal(http.StatusCreated), "JSON with parameters is JSON")
 	})
 
+	It("answers a minimum position past the store's head at once, as a bad request", func() {
+		resp, p := do("GET", "/courses", "", "", courseapp.MinPositionHeader, "999999")
+		Expect(resp.StatusCode).To(Equal(http.StatusBadRequest))
+		Expect(p.Detail).To(ContainSubstring("past the store's last event"))
+	})
+
 	It("never puts an internal error in a 500's answer, and logs it", func() {
 		Expect(app.Close()).To(Succeed()) // every request now fails inside
 		resp, p := do("GET", "/courses", "", "")

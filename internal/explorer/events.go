@@ -15,8 +15,10 @@ import (
 // Row is one event as the endpoints return it.
 type Row struct {
 	Position store.Position `json:"position"`
-	Type     string         `json:"type,omitempty"`
-	Tags     []store.Tag    `json:"tags"`
+	// ID is the event's id, a UUID.
+	ID   string      `json:"id,omitempty"`
+	Type string      `json:"type,omitempty"`
+	Tags []store.Tag `json:"tags"`
 	// Time is the event's metadata timestamp.
 	Time     time.Time       `json:"time,omitzero"`
 	Data     json.RawMessage `json:"data,omitempty"`
@@ -70,6 +72,10 @@ type page struct {
 
 // maxScan bounds the events one request reads to filter by metadata.
 const maxScan = 10000
+
+// window is how many events a page of a store without files reads at once
+// when it pages newest first through all events.
+const window = 64
 
 func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 	req, err := parsePageRequest(r)
@@ -199,12 +205,31 @@ func (s *Server) candidates(ctx context.Context, q store.Query, newest bool, cur
 			top = cursor - 1
 		}
 		switch {
-		case newest && q.IsAll():
+		case newest && q.IsAll() && s.fst != nil:
 			// Positions are gap-free: the page needs no index at all.
 			for p := top; p > 0; p-- {
 				if !yield(candidate{p: p}, nil) {
 					return
 				}
+			}
+		case newest && q.IsAll():
+			// The same, read a window at a time, newest window first.
+			for hi := top; hi > 0; {
+				lo := hi - min(hi, window)
+				var evs []store.StoredEvent
+				for e, err := range s.st.Read(ctx, q, store.After(lo), store.Limit(int(hi-lo))) {
+					if err != nil {
+						yield(candidate{}, err)
+						return
+					}
+					evs = append(evs, e)
+				}
+				for i := len(evs) - 1; i >= 0; i-- {
+					if !yield(candidate{p: evs[i].Position, ev: &evs[i]}, nil) {
+						return
+					}
+				}
+				hi = lo
 			}
 		case s.fst != nil:
 			opts := []store.ReadOption{store.After(cursor)}
@@ -281,6 +306,9 @@ func damagedRow(p store.Position, err error) (Row, error) {
 func newRow(e store.StoredEvent, items []store.QueryItem) Row {
 	md := e.Metadata
 	row := Row{Position: e.Position, Type: e.Type, Tags: e.Tags, Time: md.Timestamp, Data: e.Data, Metadata: &md}
+	if !e.ID.IsZero() {
+		row.ID = e.ID.String()
+	}
 	if row.Tags == nil {
 		row.Tags = []store.Tag{}
 	}

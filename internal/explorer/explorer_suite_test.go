@@ -7,6 +7,8 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"github.com/onsi/gomega/gexec"
+
+	"github.com/opossum-go/opossum/internal/pgtest"
 )
 
 // The binaries the specs run as child processes: opossum (for opossum ui)
@@ -30,6 +32,8 @@ var _ = SynchronizedBeforeSuite(func() []byte {
 	Expect(ok).To(BeTrue())
 })
 
-var _ = SynchronizedAfterSuite(func() {}, func() {
+var _ = SynchronizedAfterSuite(func() {
+	pgtest.StopShared() // the PostgreSQL server of this process, if a spec started one
+}, func() {
 	gexec.CleanupBuildArtifacts()
 })

@@ -21,6 +21,7 @@ import (
 // row is the part of an event row the specs look at.
 type row struct {
 	Position int    `json:"position"`
+	ID       string `json:"id"`
 	Type     string `json:"type"`
 	Tags     []struct {
 		Key   string `json:"key"`
@@ -207,6 +208,8 @@ var _ = Describe("The explorer's JSON endpoints", func() {
 			Expect(err).NotTo(HaveOccurred())
 			Expect(r.Raw).To(Equal(string(onDisk)))
 			Expect(r.File).To(Equal(eventFile(dir, 3)))
+			Expect(r.ID).To(MatchRegexp(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`))
+			Expect(r.Raw).To(ContainSubstring(r.ID), "the id is the one stored")
 			Expect(r.Batch.First).To(Equal(2))
 		})
 

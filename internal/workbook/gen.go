@@ -322,19 +322,20 @@ func (g *generator) omit(decl ast.Decl, doc *ast.CommentGroup) {
 	g.edits = append(g.edits, edit{g.lineStart(start), end, ""})
 }
 
-// dropDirectives removes the directive lines of a doc comment, and the
-// empty comment lines left before them at its end.
-func (g *generator) dropDirectives(doc *ast.CommentGroup) {
+// dropDirectives removes the directive lines of a comment group, and the
+// empty comment lines its directives leave at its end. The lines kept keep
+// their indentation.
+func (g *generator) dropDirectives(cg *ast.CommentGroup) {
+	start, end := g.lineStart(cg.Pos()), g.lineEnd(cg.End())
 	var keep []string
-	for _, c := range doc.List {
-		if !strings.HasPrefix(c.Text, directivePrefix) {
-			keep = append(keep, c.Text)
+	for _, line := range strings.Split(string(g.src[start:end]), "\n") {
+		if !strings.HasPrefix(strings.TrimSpace(line), directivePrefix) {
+			keep = append(keep, line)
 		}
 	}
 	for len(keep) > 0 && strings.TrimSpace(keep[len(keep)-1]) == "//" {
 		keep = keep[:len(keep)-1]
 	}
-	start, end := g.lineStart(doc.Pos()), g.lineEnd(doc.End())
 	text := ""
 	if len(keep) > 0 {
 		text = strings.Join(keep, "\n") + "\n"
@@ -343,6 +344,24 @@ func (g *generator) dropDirectives(doc *ast.CommentGroup) {
 		end++ // the newline
 	}
 	g.edits = append(g.edits, edit{start, end, text})
+}
+
+// StripDirectives returns a solution file as a learner would write it:
+// its code unchanged, its //workbook: directives removed, gofmt-clean.
+// The solve and solution commands show and write this form.
+func StripDirectives(name string, src []byte) ([]byte, error) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, name, src, parser.ParseComments|parser.SkipObjectResolution)
+	if err != nil {
+		return nil, err
+	}
+	g := &generator{name: name, fset: fset, file: f, src: src, tf: fset.File(f.Pos())}
+	for _, cg := range f.Comments {
+		if hasDirective(cg, directivePrefix) {
+			g.dropDirectives(cg)
+		}
+	}
+	return format.Source(g.apply())
 }
 
 func (g *generator) parseTODO(c *ast.Comment) (int, string, error) {

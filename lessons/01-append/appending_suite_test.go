@@ -10,7 +10,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/opossum-go/opossum/internal/workbook/progress"
+	"github.com/opossum-go/opossum/internal/workbook/progress/hook"
 
 	appending "github.com/opossum-go/opossum/lessons/01-append"
 	"github.com/opossum-go/opossum/specs/matchers"
@@ -25,7 +25,7 @@ func TestAppending(t *testing.T) {
 
 // The workbook records this suite's results as your progress, however you
 // run it (go test, go tool ginkgo, an editor).
-var _ = progress.Hook()
+var _ = hook.Progress()
 
 // The lesson's specs, in the order of its README steps; each step is
 // labelled step-N, so --label-filter=step-2 runs step 2 alone.
@@ -96,7 +96,7 @@ func appendRaw(ctx context.Context, s store.EventStore, events ...store.Event) {
 	Expect(err).NotTo(HaveOccurred())
 }
 
-// courseDefined builds a CourseDefined event without the lesson's code.
-func courseDefined(id, title string, capacity int) store.Event {
-	return store.MustEvent(appending.CourseDefinedType, map[string]any{"courseId": id, "title": title, "capacity": capacity})
+// courseCreated builds a CourseCreated event without the lesson's code.
+func courseCreated(id, title string, capacity int) store.Event {
+	return store.MustEvent(appending.CourseCreatedType, map[string]any{"courseId": id, "name": title, "maxStudentCount": capacity})
 }

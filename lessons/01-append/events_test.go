@@ -9,26 +9,26 @@ import (
 )
 
 // dcb is the course of the specs.
-var dcb = appending.CourseDefined{CourseID: "c-dcb", Title: "Dynamic Consistency Boundaries", Capacity: 20}
+var dcb = appending.CourseCreated{CourseID: "c-dcb", Name: "Dynamic Consistency Boundaries", MaxStudentCount: 20}
 
 var _ = steps.Describe("Step 1: events are facts", func() {
-	It("names a new course as a fact, in the past tense: CourseDefined", func() {
+	It("names a new course as a fact, in the past tense: CourseCreated", func() {
 		e := dcb.Event()
-		Expect(e.Type).To(Equal("CourseDefined"),
-			"CourseDefined.Event must give the event the type CourseDefinedType")
+		Expect(e.Type).To(Equal("CourseCreated"),
+			"CourseCreated.Event must give the event the type CourseCreatedType")
 	})
 
-	It("keeps the facts of a course as a JSON object: courseId, title and capacity", func() {
+	It("keeps the facts of a course as a JSON object: courseId, name and maxStudentCount", func() {
 		e := dcb.Event()
-		Expect(string(e.Data)).To(MatchJSON(`{"courseId":"c-dcb","title":"Dynamic Consistency Boundaries","capacity":20}`),
-			"the event's data must be the CourseDefined value encoded as JSON: store.MustEvent does that for you")
+		Expect(string(e.Data)).To(MatchJSON(`{"courseId":"c-dcb","name":"Dynamic Consistency Boundaries","maxStudentCount":20}`),
+			"the event's data must be the CourseCreated value encoded as JSON: store.MustEvent does that for you")
 	})
 
-	It("records an enrolment as StudentEnrolled, naming both the student and the course", func() {
-		e := appending.StudentEnrolled{StudentID: "s-ada", CourseID: "c-dcb"}.Event()
-		Expect(e.Type).To(Equal("StudentEnrolled"),
-			"StudentEnrolled.Event must give the event the type StudentEnrolledType")
+	It("records an enrollment as StudentEnrolledToCourse, naming both the student and the course", func() {
+		e := appending.StudentEnrolledToCourse{StudentID: "s-ada", CourseID: "c-dcb"}.Event()
+		Expect(e.Type).To(Equal("StudentEnrolledToCourse"),
+			"StudentEnrolledToCourse.Event must give the event the type StudentEnrolledToCourseType")
 		Expect(string(e.Data)).To(MatchJSON(`{"studentId":"s-ada","courseId":"c-dcb"}`),
-			"the event's data must be the StudentEnrolled value encoded as JSON")
+			"the event's data must be the StudentEnrolledToCourse value encoded as JSON")
 	})
 })

@@ -37,7 +37,7 @@ var _ = steps.Describe("Step 3: appending several events atomically", func() {
 	})
 
 	It("gives the events of one import contiguous positions, and returns the last one", func(ctx SpecContext) {
-		appendRaw(ctx, s, courseDefined("c-dcb", "Dynamic Consistency Boundaries", 20))
+		appendRaw(ctx, s, courseCreated("c-dcb", "Dynamic Consistency Boundaries", 20))
 
 		last, err := appending.ImportStudents(ctx, s, "import-1", []appending.StudentRegistered{ada, bob, cyd})
 		Expect(err).NotTo(HaveOccurred())

@@ -41,7 +41,7 @@ var _ = steps.Describe("Step 2: appending one event", func() {
 	})
 
 	It("counts positions across the whole store, whatever the type of the event", func(ctx SpecContext) {
-		appendRaw(ctx, s, courseDefined("c-dcb", "Dynamic Consistency Boundaries", 20))
+		appendRaw(ctx, s, courseCreated("c-dcb", "Dynamic Consistency Boundaries", 20))
 
 		pos, err := appending.RegisterStudent(ctx, s, ada)
 		Expect(err).NotTo(HaveOccurred())

@@ -25,7 +25,7 @@ var _ = steps.Describe("Step 4: reading everything back", func() {
 	})
 
 	It("skips the events that are not registrations", func(ctx SpecContext) {
-		appendRaw(ctx, s, ada.Event(), courseDefined("c-dcb", "Dynamic Consistency Boundaries", 20), bob.Event())
+		appendRaw(ctx, s, ada.Event(), courseCreated("c-dcb", "Dynamic Consistency Boundaries", 20), bob.Event())
 
 		Expect(appending.Roster(ctx, s)).To(Equal([]appending.StudentRegistered{ada, bob}),
 			"keep only the events whose Type is StudentRegisteredType")
@@ -39,7 +39,7 @@ var _ = steps.Describe("Step 4: reading everything back", func() {
 		Expect(appending.EventCount(ctx, s)).To(BeZero(), "an empty store has Head 0")
 
 		appendRaw(ctx, s, ada.Event(), bob.Event())
-		appendRaw(ctx, s, courseDefined("c-dcb", "Dynamic Consistency Boundaries", 20))
+		appendRaw(ctx, s, courseCreated("c-dcb", "Dynamic Consistency Boundaries", 20))
 
 		Expect(appending.EventCount(ctx, s)).To(Equal(3),
 			"EventCount must return the store's Head, the position of its last event")

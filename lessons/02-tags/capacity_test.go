@@ -17,7 +17,7 @@ var _ = steps.Describe("Step 4: ReadLast finds the newest matching event", func(
 		givenCampus(ctx, s)
 	})
 
-	It("takes the capacity from the newest CourseDefined or CourseCapacityChanged of the course", func(ctx SpecContext) {
+	It("takes the capacity from the newest CourseCreated or CourseStudentLimitModified of the course", func(ctx SpecContext) {
 		Expect(tagging.CurrentCapacity(ctx, s, "c-dcb")).To(Equal(3),
 			"the course was created with 2 seats (position 3) and changed to 3 (position 6): the newest one counts")
 	})
@@ -28,8 +28,8 @@ var _ = steps.Describe("Step 4: ReadLast finds the newest matching event", func(
 	})
 
 	It("sees a change as soon as it is appended", func(ctx SpecContext) {
-		_, err := s.Append(ctx, []store.Event{event(tagging.CourseCapacityChangedType,
-			tagging.CourseCapacityChanged{CourseID: "c-go", Capacity: 12}, "courseId:c-go")}, nil)
+		_, err := s.Append(ctx, []store.Event{event(tagging.CourseStudentLimitModifiedType,
+			tagging.CourseStudentLimitModified{CourseID: "c-go", NewMaxStudentCount: 12}, "courseId:c-go")}, nil)
 		Expect(err).NotTo(HaveOccurred())
 
 		Expect(tagging.CurrentCapacity(ctx, s, "c-go")).To(Equal(12))

@@ -9,7 +9,7 @@ func Registrations() store.Query {
 }
 
 // CourseDefinitions selects the events that define a course: every
-// CourseDefined and every CourseCapacityChanged event, of any course.
+// CourseCreated and every CourseStudentLimitModified event, of any course.
 func CourseDefinitions() store.Query {
 	// TODO: one item, two types.
 	panic("TODO: implement CourseDefinitions (lessons/02-tags/queries.go:15) — README step 2")
@@ -22,18 +22,18 @@ func CourseHistory(courseID string) store.Query {
 	panic("TODO: implement CourseHistory (lessons/02-tags/queries.go:22) — README step 2")
 }
 
-// Enrolment selects the StudentEnrolled events of one student in
+// Enrollment selects the StudentEnrolledToCourse events of one student in
 // one course.
-func Enrolment(studentID, courseID string) store.Query {
+func Enrollment(studentID, courseID string) store.Query {
 	// TODO: one item with a type and two tags.
-	panic("TODO: implement Enrolment (lessons/02-tags/queries.go:29) — README step 2")
+	panic("TODO: implement Enrollment (lessons/02-tags/queries.go:29) — README step 2")
 }
 
-// EnrolmentDecision selects what a decision to enrol studentID in courseID
-// depends on: the course's CourseDefined, CourseCapacityChanged and
-// StudentEnrolled events, and the student's StudentRegistered and
-// StudentEnrolled events.
-func EnrolmentDecision(studentID, courseID string) store.Query {
+// EnrollmentDecision selects what a decision to enroll studentID in courseID
+// depends on: the course's CourseCreated, CourseStudentLimitModified and
+// StudentEnrolledToCourse events, and the student's StudentRegistered and
+// StudentEnrolledToCourse events.
+func EnrollmentDecision(studentID, courseID string) store.Query {
 	// TODO: two items, one for the course and one for the student.
-	panic("TODO: implement EnrolmentDecision (lessons/02-tags/queries.go:38) — README step 2")
+	panic("TODO: implement EnrollmentDecision (lessons/02-tags/queries.go:38) — README step 2")
 }

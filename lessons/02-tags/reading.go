@@ -13,16 +13,16 @@ func EventsSince(ctx context.Context, s store.EventStore, after store.Position) 
 	panic("TODO: implement EventsSince (lessons/02-tags/reading.go:13) — README step 3")
 }
 
-// FirstEnrolments returns the ids of the first n students who enrolled in
+// FirstEnrollments returns the ids of the first n students who enrolled in
 // courseID, in the order they enrolled.
-func FirstEnrolments(ctx context.Context, s store.EventStore, courseID string, n int) ([]string, error) {
-	// TODO: read the course's enrolments with a Limit.
-	panic("TODO: implement FirstEnrolments (lessons/02-tags/reading.go:20) — README step 3")
+func FirstEnrollments(ctx context.Context, s store.EventStore, courseID string, n int) ([]string, error) {
+	// TODO: read the course's enrollments with a Limit.
+	panic("TODO: implement FirstEnrollments (lessons/02-tags/reading.go:20) — README step 3")
 }
 
-// RecentEnrolments returns the ids of the n students who enrolled in
+// RecentEnrollments returns the ids of the n students who enrolled in
 // courseID most recently, the newest first.
-func RecentEnrolments(ctx context.Context, s store.EventStore, courseID string, n int) ([]string, error) {
-	// TODO: like FirstEnrolments, but Backwards.
-	panic("TODO: implement RecentEnrolments (lessons/02-tags/reading.go:27) — README step 3")
+func RecentEnrollments(ctx context.Context, s store.EventStore, courseID string, n int) ([]string, error) {
+	// TODO: like FirstEnrollments, but Backwards.
+	panic("TODO: implement RecentEnrollments (lessons/02-tags/reading.go:27) — README step 3")
 }

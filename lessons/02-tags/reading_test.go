@@ -34,19 +34,19 @@ var _ = steps.Describe("Step 3: reading after a position, backwards, with a limi
 		Expect(tagging.EventsSince(ctx, s, head)).To(BeEmpty())
 	})
 
-	It("reads forwards with a limit: FirstEnrolments are the first students to enrol, oldest first", func(ctx SpecContext) {
-		Expect(tagging.FirstEnrolments(ctx, s, "c-dcb", 2)).To(Equal([]string{"s-ada", "s-bob"}),
-			"read the course's StudentEnrolled events with store.Limit(n); the student id is in the studentId tag")
+	It("reads forwards with a limit: FirstEnrollments are the first students to enroll, oldest first", func(ctx SpecContext) {
+		Expect(tagging.FirstEnrollments(ctx, s, "c-dcb", 2)).To(Equal([]string{"s-ada", "s-bob"}),
+			"read the course's StudentEnrolledToCourse events with store.Limit(n); the student id is in the studentId tag")
 	})
 
-	It("reads backwards with a limit: RecentEnrolments are the newest students, newest first", func(ctx SpecContext) {
-		Expect(tagging.RecentEnrolments(ctx, s, "c-dcb", 2)).To(Equal([]string{"s-cyd", "s-bob"}),
+	It("reads backwards with a limit: RecentEnrollments are the newest students, newest first", func(ctx SpecContext) {
+		Expect(tagging.RecentEnrollments(ctx, s, "c-dcb", 2)).To(Equal([]string{"s-cyd", "s-bob"}),
 			"add store.Backwards() to the read: the newest event comes first")
 	})
 
 	It("returns every match when the limit is larger than their number", func(ctx SpecContext) {
-		Expect(tagging.RecentEnrolments(ctx, s, "c-dcb", 10)).To(Equal([]string{"s-cyd", "s-bob", "s-ada"}))
-		Expect(tagging.FirstEnrolments(ctx, s, "c-go", 10)).To(Equal([]string{"s-ada"}),
-			"only the enrolments of the course you asked for count")
+		Expect(tagging.RecentEnrollments(ctx, s, "c-dcb", 10)).To(Equal([]string{"s-cyd", "s-bob", "s-ada"}))
+		Expect(tagging.FirstEnrollments(ctx, s, "c-go", 10)).To(Equal([]string{"s-ada"}),
+			"only the enrollments of the course you asked for count")
 	})
 })

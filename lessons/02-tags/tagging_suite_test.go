@@ -9,7 +9,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/opossum-go/opossum/internal/workbook/progress"
+	"github.com/opossum-go/opossum/internal/workbook/progress/hook"
 
 	tagging "github.com/opossum-go/opossum/lessons/02-tags"
 	"github.com/opossum-go/opossum/specs/matchers"
@@ -24,7 +24,7 @@ func TestTagging(t *testing.T) {
 
 // The workbook records this suite's results as your progress, however you
 // run it (go test, go tool ginkgo, an editor).
-var _ = progress.Hook()
+var _ = hook.Progress()
 
 // The lesson's specs, in the order of its README steps; each step is
 // labelled step-N, so --label-filter=step-2 runs step 2 alone.
@@ -85,30 +85,30 @@ func givenCampus(ctx context.Context, s store.EventStore) store.Position {
 	registered := func(id, name, email string) store.Event {
 		return event(tagging.StudentRegisteredType,
 			tagging.StudentRegistered{StudentID: id, Name: name, Email: email},
-			"studentId:"+id, "email:"+email)
+			"studentId:"+id, "studentEmail:"+email)
 	}
-	defined := func(id, title string, capacity int) store.Event {
-		return event(tagging.CourseDefinedType,
-			tagging.CourseDefined{CourseID: id, Title: title, Capacity: capacity},
+	created := func(id, title string, capacity int) store.Event {
+		return event(tagging.CourseCreatedType,
+			tagging.CourseCreated{CourseID: id, Name: title, MaxStudentCount: capacity},
 			"courseId:"+id)
 	}
 	enrolled := func(student, course string) store.Event {
-		return event(tagging.StudentEnrolledType,
-			tagging.StudentEnrolled{StudentID: student, CourseID: course},
+		return event(tagging.StudentEnrolledToCourseType,
+			tagging.StudentEnrolledToCourse{StudentID: student, CourseID: course},
 			"studentId:"+student, "courseId:"+course)
 	}
-	capacityChanged := func(id string, capacity int) store.Event {
-		return event(tagging.CourseCapacityChangedType,
-			tagging.CourseCapacityChanged{CourseID: id, Capacity: capacity},
+	limitModified := func(id string, capacity int) store.Event {
+		return event(tagging.CourseStudentLimitModifiedType,
+			tagging.CourseStudentLimitModified{CourseID: id, NewMaxStudentCount: capacity},
 			"courseId:"+id)
 	}
 	head, err := s.Append(ctx, []store.Event{
 		registered("s-ada", "Ada Lovelace", "ada@example.com"), // 1
 		registered("s-bob", "Bob Barker", "bob@example.com"),   // 2
-		defined("c-dcb", "Dynamic Consistency Boundaries", 2),  // 3
-		defined("c-go", "Go for Event Sourcing", 10),           // 4
+		created("c-dcb", "Dynamic Consistency Boundaries", 2),  // 3
+		created("c-go", "Go for Event Sourcing", 10),           // 4
 		enrolled("s-ada", "c-dcb"),                             // 5
-		capacityChanged("c-dcb", 3),                            // 6
+		limitModified("c-dcb", 3),                              // 6
 		enrolled("s-bob", "c-dcb"),                             // 7
 		enrolled("s-ada", "c-go"),                              // 8
 		registered("s-cyd", "Cyd Charisse", "cyd@example.com"), // 9

@@ -11,7 +11,7 @@ import (
 const (
 	StudentIDKey = "studentId"
 	CourseIDKey  = "courseId"
-	EmailKey     = "email"
+	EmailKey     = "studentEmail"
 )
 
 // StudentTag is the tag of the student with id.
@@ -34,18 +34,18 @@ func (r StudentRegistered) Tags() []store.Tag {
 }
 
 // Tags links a new course to the course.
-func (c CourseDefined) Tags() []store.Tag {
+func (c CourseCreated) Tags() []store.Tag {
 	return []store.Tag{CourseTag(c.CourseID)}
 }
 
 // Tags links a capacity change to the entity it is about.
-func (c CourseCapacityChanged) Tags() []store.Tag {
+func (c CourseStudentLimitModified) Tags() []store.Tag {
 	// TODO: which entity does a capacity change belong to?
-	panic("TODO: implement CourseCapacityChanged.Tags (lessons/02-tags/tags.go:44) — README step 1")
+	panic("TODO: implement CourseStudentLimitModified.Tags (lessons/02-tags/tags.go:44) — README step 1")
 }
 
-// Tags links an enrolment to every entity it is about.
-func (e StudentEnrolled) Tags() []store.Tag {
-	// TODO: an enrolment is about more than one entity.
-	panic("TODO: implement StudentEnrolled.Tags (lessons/02-tags/tags.go:50) — README step 1")
+// Tags links an enrollment to every entity it is about.
+func (e StudentEnrolledToCourse) Tags() []store.Tag {
+	// TODO: an enrollment is about more than one entity.
+	panic("TODO: implement StudentEnrolledToCourse.Tags (lessons/02-tags/tags.go:50) — README step 1")
 }

@@ -11,22 +11,22 @@ import (
 
 var _ = steps.Describe("Step 1: tags link events to the entities they are about", func() {
 	It("tags a capacity change with the course it changes", func() {
-		tags := tagging.CourseCapacityChanged{CourseID: "c-dcb", Capacity: 3}.Tags()
+		tags := tagging.CourseStudentLimitModified{CourseID: "c-dcb", NewMaxStudentCount: 3}.Tags()
 
 		Expect(tags).To(Equal([]store.Tag{store.NewTag("courseId", "c-dcb")}),
-			"a capacity change is about one course: tag it with CourseTag, as CourseDefined.Tags does")
+			"a capacity change is about one course: tag it with CourseTag, as CourseCreated.Tags does")
 	})
 
-	It("tags an enrolment with both the student and the course, because it links the two", func() {
-		tags := tagging.StudentEnrolled{StudentID: "s-ada", CourseID: "c-dcb"}.Tags()
+	It("tags an enrollment with both the student and the course, because it links the two", func() {
+		tags := tagging.StudentEnrolledToCourse{StudentID: "s-ada", CourseID: "c-dcb"}.Tags()
 
 		Expect(tags).To(ConsistOf(store.NewTag("studentId", "s-ada"), store.NewTag("courseId", "c-dcb")),
-			"an enrolment belongs to the student's history and to the course's: give it StudentTag and CourseTag")
+			"an enrollment belongs to the student's history and to the course's: give it StudentTag and CourseTag")
 	})
 
-	It("puts one enrolment in two histories, the student's and the course's, without a copy", func(ctx SpecContext) {
+	It("puts one enrollment in two histories, the student's and the course's, without a copy", func(ctx SpecContext) {
 		s := newStore()
-		pos, err := tagging.Record(ctx, s, tagging.StudentEnrolled{StudentID: "s-ada", CourseID: "c-dcb"})
+		pos, err := tagging.Record(ctx, s, tagging.StudentEnrolledToCourse{StudentID: "s-ada", CourseID: "c-dcb"})
 		Expect(err).NotTo(HaveOccurred())
 
 		ofStudent, err := store.ReadAll(ctx, s, store.Tagged(tagging.StudentTag("s-ada")))
@@ -35,7 +35,7 @@ var _ = steps.Describe("Step 1: tags link events to the entities they are about"
 		Expect(err).NotTo(HaveOccurred())
 
 		Expect(positions(ofStudent)).To(Equal([]store.Position{pos}),
-			"reading by the student's tag must find the enrolment")
+			"reading by the student's tag must find the enrollment")
 		Expect(positions(ofCourse)).To(Equal([]store.Position{pos}),
 			"reading by the course's tag must find the very same event")
 	})

@@ -20,8 +20,8 @@ var _ = steps.Describe("Step 5: read models are eventually consistent", func() {
 		courses := register(r, projections.CourseSummaries())
 		Expect(r.Start()).To(Succeed())
 		record(ctx, s, dcb)
-		record(ctx, s, enrol("s-ada", "c-dcb"))
-		// Right here the read model may or may not show the enrolment yet.
+		record(ctx, s, enroll("s-ada", "c-dcb"))
+		// Right here the read model may or may not show the enrollment yet.
 		Eventually(func(g Gomega) {
 			checkProjection(r, name)
 			it, err := courses.Get("c-dcb")
@@ -35,9 +35,9 @@ var _ = steps.Describe("Step 5: read models are eventually consistent", func() {
 		r := newRunner(s)
 		courses := register(r, projections.CourseSummaries())
 		Expect(r.Start()).To(Succeed())
-		record(ctx, s, dcb, enrol("s-ada", "c-dcb"))
+		record(ctx, s, dcb, enroll("s-ada", "c-dcb"))
 		for _, student := range []string{"s-bob", "s-cyd", "s-dan"} {
-			p := record(ctx, s, enrol(student, "c-dcb"))
+			p := record(ctx, s, enroll(student, "c-dcb"))
 			c, err := projections.CourseAfter(ctx, r, courses, p, "c-dcb")
 			surfaceTODO(err)
 			Expect(err).NotTo(HaveOccurred())

@@ -12,18 +12,18 @@ import (
 var _ = steps.Describe("Step 2: a checkpoint says what a projection has seen", func() {
 	var events []store.StoredEvent
 	BeforeEach(func() {
-		events = history(dcb, golang, enrol("s-ada", "c-dcb"), enrol("s-bob", "c-dcb"), enrol("s-ada", "c-go"))
+		events = history(dcb, golang, enroll("s-ada", "c-dcb"), enroll("s-bob", "c-dcb"), enroll("s-ada", "c-go"))
 	})
 
-	It("counts an enrolment for its course and moves the checkpoint to it", func() {
-		c := projections.NewEnrolmentCounter()
+	It("counts an enrollment for its course and moves the checkpoint to it", func() {
+		c := projections.NewEnrollmentCounter()
 		Expect(c.Handle(events[2])).To(BeTrue())
 		Expect(c.Counts).To(Equal(map[string]int{"c-dcb": 1}))
 		Expect(c.Checkpoint).To(Equal(store.Position(3)))
 	})
 
 	It("counts an event delivered twice only once: delivery is at least once, the effect exactly once", func() {
-		c := projections.NewEnrolmentCounter()
+		c := projections.NewEnrollmentCounter()
 		for _, e := range []store.StoredEvent{events[2], events[3], events[3], events[2], events[4], events[4]} {
 			c.Handle(e)
 		}
@@ -33,8 +33,8 @@ var _ = steps.Describe("Step 2: a checkpoint says what a projection has seen", f
 
 	It("catches up with the store from nothing", func(ctx SpecContext) {
 		s := newStore()
-		record(ctx, s, dcb, golang, enrol("s-ada", "c-dcb"), enrol("s-bob", "c-dcb"), enrol("s-ada", "c-go"))
-		c := projections.NewEnrolmentCounter()
+		record(ctx, s, dcb, golang, enroll("s-ada", "c-dcb"), enroll("s-bob", "c-dcb"), enroll("s-ada", "c-go"))
+		c := projections.NewEnrollmentCounter()
 		Expect(c.CatchUp(ctx, s)).To(Succeed())
 		Expect(c.Counts).To(Equal(map[string]int{"c-dcb": 2, "c-go": 1}))
 		Expect(c.Checkpoint).To(Equal(store.Position(5)))
@@ -42,24 +42,24 @@ var _ = steps.Describe("Step 2: a checkpoint says what a projection has seen", f
 
 	It("reads only what happened after its checkpoint when it catches up", func(ctx SpecContext) {
 		s := newStore()
-		record(ctx, s, dcb, golang, enrol("s-ada", "c-dcb"), enrol("s-bob", "c-dcb"), enrol("s-ada", "c-go"))
-		c := &projections.EnrolmentCounter{Checkpoint: 4, Counts: map[string]int{"saved": 1}}
+		record(ctx, s, dcb, golang, enroll("s-ada", "c-dcb"), enroll("s-bob", "c-dcb"), enroll("s-ada", "c-go"))
+		c := &projections.EnrollmentCounter{Checkpoint: 4, Counts: map[string]int{"saved": 1}}
 		Expect(c.CatchUp(ctx, s)).To(Succeed())
 		Expect(c.Counts).To(Equal(map[string]int{"saved": 1, "c-go": 1}), "only position 5 is new")
 	})
 
-	It("resumes after a restart from its saved checkpoint and counts every enrolment exactly once", func(ctx SpecContext) {
+	It("resumes after a restart from its saved checkpoint and counts every enrollment exactly once", func(ctx SpecContext) {
 		s := newStore()
-		record(ctx, s, dcb, golang, enrol("s-ada", "c-dcb"))
-		first := projections.NewEnrolmentCounter()
+		record(ctx, s, dcb, golang, enroll("s-ada", "c-dcb"))
+		first := projections.NewEnrollmentCounter()
 		Expect(first.CatchUp(ctx, s)).To(Succeed())
-		saved := projections.EnrolmentCounter{Checkpoint: first.Checkpoint, Counts: map[string]int{}}
+		saved := projections.EnrollmentCounter{Checkpoint: first.Checkpoint, Counts: map[string]int{}}
 		for k, v := range first.Counts {
 			saved.Counts[k] = v
 		}
 
-		By("the process stops; more enrolments happen; it starts again from what it saved")
-		record(ctx, s, enrol("s-bob", "c-dcb"), enrol("s-ada", "c-go"))
+		By("the process stops; more enrollments happen; it starts again from what it saved")
+		record(ctx, s, enroll("s-bob", "c-dcb"), enroll("s-ada", "c-go"))
 		again := &saved
 		Expect(again.CatchUp(ctx, s)).To(Succeed())
 		Expect(again.CatchUp(ctx, s)).To(Succeed(), "catching up twice changes nothing")
@@ -68,12 +68,12 @@ var _ = steps.Describe("Step 2: a checkpoint says what a projection has seen", f
 
 	It("THE CRASH: counts saved without their checkpoint are counted again on restart, so state and position are saved together", func(ctx SpecContext) {
 		s := newStore()
-		record(ctx, s, dcb, golang, enrol("s-ada", "c-dcb"))
-		first := projections.NewEnrolmentCounter()
+		record(ctx, s, dcb, golang, enroll("s-ada", "c-dcb"))
+		first := projections.NewEnrollmentCounter()
 		Expect(first.CatchUp(ctx, s)).To(Succeed())
 
 		By("the process saved its counts, then crashed before it saved its checkpoint")
-		torn := &projections.EnrolmentCounter{Checkpoint: 0, Counts: map[string]int{}}
+		torn := &projections.EnrollmentCounter{Checkpoint: 0, Counts: map[string]int{}}
 		for k, v := range first.Counts {
 			torn.Counts[k] = v
 		}

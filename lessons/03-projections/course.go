@@ -7,7 +7,7 @@ import (
 	"github.com/opossum-go/opossum/store"
 )
 
-// ErrUnknownCourse means an event names a course that no CourseDefined
+// ErrUnknownCourse means an event names a course that no CourseCreated
 // event opened. In a store written by correct commands it never happens;
 // when it does, a fold must say so rather than invent a course.
 var ErrUnknownCourse = errors.New("unknown course")
@@ -28,23 +28,23 @@ func (c *Course) Full() bool { return c.Enrolled >= c.Capacity }
 // EvolveCourse folds one event into the state of its course and returns
 // the new state. current is nil before the course's first event.
 //
-//   - CourseDefined starts a course: its id, title and capacity, nobody
+//   - CourseCreated starts a course: its id, title and capacity, nobody
 //     enrolled, an empty (not nil) list of students.
-//   - CourseCapacityChanged replaces the capacity.
-//   - StudentEnrolled takes a seat: one more enrolled, the student's id
+//   - CourseStudentLimitModified replaces the capacity.
+//   - StudentEnrolledToCourse takes a seat: one more enrolled, the student's id
 //     appended to Students.
-//   - A change or an enrolment for a course that was never defined
+//   - A change or an enrollment for a course that was never created
 //     (current is nil) is an error wrapping ErrUnknownCourse.
 //   - Any other event leaves the state as it is.
 func EvolveCourse(current *Course, e store.StoredEvent) (*Course, error) {
 	// TODO: switch on e.Type; decode the data with
-	// store.Decode[CourseDefined](e.Event) and friends.
+	// store.Decode[CourseCreated](e.Event) and friends.
 	panic("TODO: implement EvolveCourse (lessons/03-projections/course.go:42) — README step 1")
 }
 
 // FoldCourse folds a history, oldest event first, starting from nothing:
 // the state of a course is a left fold of its events. It returns nil when
-// the history holds no CourseDefined.
+// the history holds no CourseCreated.
 func FoldCourse(events []store.StoredEvent) (*Course, error) {
 	var c *Course
 	for _, e := range events {

@@ -27,16 +27,16 @@ var _ = steps.Describe("Step 1: the state of a course is a fold of its events", 
 		Expect(c.Full()).To(BeFalse())
 	})
 
-	It("gives each enrolment a seat and remembers the student", func() {
-		c, err := projections.FoldCourse(history(dcb, enrol("s-ada", "c-dcb"), enrol("s-bob", "c-dcb")))
+	It("gives each enrollment a seat and remembers the student", func() {
+		c, err := projections.FoldCourse(history(dcb, enroll("s-ada", "c-dcb"), enroll("s-bob", "c-dcb")))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(c.Enrolled).To(Equal(2))
 		Expect(c.Students).To(Equal([]string{"s-ada", "s-bob"}))
 		Expect(c.Full()).To(BeTrue(), "two seats, two students")
 	})
 
-	It("replaces the capacity on a change and keeps the enrolments", func() {
-		c, err := projections.FoldCourse(history(dcb, enrol("s-ada", "c-dcb"), dcbToThree))
+	It("replaces the capacity on a change and keeps the enrollments", func() {
+		c, err := projections.FoldCourse(history(dcb, enroll("s-ada", "c-dcb"), dcbToThree))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(c.Capacity).To(Equal(3))
 		Expect(c.Enrolled).To(Equal(1))
@@ -49,20 +49,20 @@ var _ = steps.Describe("Step 1: the state of a course is a fold of its events", 
 		Expect(c.Title).To(Equal("Dynamic Consistency Boundaries"))
 		c, err = projections.FoldCourse(history(reg))
 		Expect(err).NotTo(HaveOccurred())
-		Expect(c).To(BeNil(), "no CourseDefined, no course")
+		Expect(c).To(BeNil(), "no CourseCreated, no course")
 	})
 
-	It("refuses an enrolment in a course that was never defined, rather than inventing one", func() {
-		_, err := projections.FoldCourse(history(enrol("s-ada", "c-ghost")))
+	It("refuses an enrollment in a course that was never created, rather than inventing one", func() {
+		_, err := projections.FoldCourse(history(enroll("s-ada", "c-ghost")))
 		Expect(err).To(MatchError(projections.ErrUnknownCourse))
 	})
 
 	It("computes the state on demand from the course's history in the store", func(ctx SpecContext) {
 		s := newStore()
-		record(ctx, s, dcb, golang, enrol("s-ada", "c-go"), enrol("s-ada", "c-dcb"), dcbToThree)
+		record(ctx, s, dcb, golang, enroll("s-ada", "c-go"), enroll("s-ada", "c-dcb"), dcbToThree)
 		c, err := projections.CourseFromStore(ctx, s, "c-dcb")
 		Expect(err).NotTo(HaveOccurred())
-		Expect(c.Students).To(Equal([]string{"s-ada"}), "the Go course's enrolment is not in the DCB course's history")
+		Expect(c.Students).To(Equal([]string{"s-ada"}), "the Go course's enrollment is not in the DCB course's history")
 		Expect(c.Capacity).To(Equal(3))
 	})
 })

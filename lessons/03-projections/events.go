@@ -8,10 +8,10 @@ import (
 
 // Event types: facts, named in the past tense.
 const (
-	StudentRegisteredType     = "StudentRegistered"
-	CourseDefinedType         = "CourseDefined"
-	CourseCapacityChangedType = "CourseCapacityChanged"
-	StudentEnrolledType       = "StudentEnrolled"
+	StudentRegisteredType          = "StudentRegistered"
+	CourseCreatedType              = "CourseCreated"
+	CourseStudentLimitModifiedType = "CourseStudentLimitModified"
+	StudentEnrolledToCourseType    = "StudentEnrolledToCourse"
 )
 
 // Tag keys. A tag links an event to an entity: the key says what kind of
@@ -19,7 +19,7 @@ const (
 const (
 	StudentIDKey = "studentId"
 	CourseIDKey  = "courseId"
-	EmailKey     = "email"
+	EmailKey     = "studentEmail"
 )
 
 // StudentTag is the tag of the student with id.
@@ -47,40 +47,40 @@ func (r StudentRegistered) Event() store.Event {
 	return store.MustEvent(StudentRegisteredType, r, StudentTag(r.StudentID), EmailTag(r.Email))
 }
 
-// CourseDefined is the data of a CourseDefined event: a course opened with
+// CourseCreated is the data of a CourseCreated event: a course opened with
 // room for Capacity students.
-type CourseDefined struct {
-	CourseID string `json:"courseId"`
-	Title    string `json:"title"`
-	Capacity int    `json:"capacity"`
+type CourseCreated struct {
+	CourseID        string `json:"courseId"`
+	Name            string `json:"name"`
+	MaxStudentCount int    `json:"maxStudentCount"`
 }
 
 // Event returns the fact as an event to append, tagged with the course.
-func (c CourseDefined) Event() store.Event {
-	return store.MustEvent(CourseDefinedType, c, CourseTag(c.CourseID))
+func (c CourseCreated) Event() store.Event {
+	return store.MustEvent(CourseCreatedType, c, CourseTag(c.CourseID))
 }
 
-// CourseCapacityChanged is the data of a CourseCapacityChanged event: a
+// CourseStudentLimitModified is the data of a CourseStudentLimitModified event: a
 // course now has room for Capacity students.
-type CourseCapacityChanged struct {
-	CourseID string `json:"courseId"`
-	Capacity int    `json:"capacity"`
+type CourseStudentLimitModified struct {
+	CourseID           string `json:"courseId"`
+	NewMaxStudentCount int    `json:"newMaxStudentCount"`
 }
 
 // Event returns the fact as an event to append, tagged with the course.
-func (c CourseCapacityChanged) Event() store.Event {
-	return store.MustEvent(CourseCapacityChangedType, c, CourseTag(c.CourseID))
+func (c CourseStudentLimitModified) Event() store.Event {
+	return store.MustEvent(CourseStudentLimitModifiedType, c, CourseTag(c.CourseID))
 }
 
-// StudentEnrolled is the data of a StudentEnrolled event: a student took a
+// StudentEnrolledToCourse is the data of a StudentEnrolledToCourse event: a student took a
 // seat in a course.
-type StudentEnrolled struct {
+type StudentEnrolledToCourse struct {
 	StudentID string `json:"studentId"`
 	CourseID  string `json:"courseId"`
 }
 
 // Event returns the fact as an event to append, tagged with the student
 // and the course.
-func (e StudentEnrolled) Event() store.Event {
-	return store.MustEvent(StudentEnrolledType, e, StudentTag(e.StudentID), CourseTag(e.CourseID))
+func (e StudentEnrolledToCourse) Event() store.Event {
+	return store.MustEvent(StudentEnrolledToCourseType, e, StudentTag(e.StudentID), CourseTag(e.CourseID))
 }

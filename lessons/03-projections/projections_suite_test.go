@@ -13,7 +13,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/opossum-go/opossum/internal/workbook/progress"
+	"github.com/opossum-go/opossum/internal/workbook/progress/hook"
 
 	projections "github.com/opossum-go/opossum/lessons/03-projections"
 	"github.com/opossum-go/opossum/specs/matchers"
@@ -31,7 +31,7 @@ func TestProjections(t *testing.T) {
 
 // The workbook records this suite's results as your progress, however you
 // run it (go test, go tool ginkgo, an editor).
-var _ = progress.Hook()
+var _ = hook.Progress()
 
 // The lesson's specs, in the order of its README steps; each step is
 // labelled step-N, so --label-filter=step-2 runs step 2 alone.
@@ -170,11 +170,11 @@ func withoutTags[S any](d projection.Definition[S]) projection.Definition[S] {
 
 // The facts most specs start from.
 var (
-	dcb        = projections.CourseDefined{CourseID: "c-dcb", Title: "Dynamic Consistency Boundaries", Capacity: 2}
-	golang     = projections.CourseDefined{CourseID: "c-go", Title: "Go for Event Sourcing", Capacity: 10}
-	dcbToThree = projections.CourseCapacityChanged{CourseID: "c-dcb", Capacity: 3}
+	dcb        = projections.CourseCreated{CourseID: "c-dcb", Name: "Dynamic Consistency Boundaries", MaxStudentCount: 2}
+	golang     = projections.CourseCreated{CourseID: "c-go", Name: "Go for Event Sourcing", MaxStudentCount: 10}
+	dcbToThree = projections.CourseStudentLimitModified{CourseID: "c-dcb", NewMaxStudentCount: 3}
 )
 
-func enrol(student, course string) projections.StudentEnrolled {
-	return projections.StudentEnrolled{StudentID: student, CourseID: course}
+func enroll(student, course string) projections.StudentEnrolledToCourse {
+	return projections.StudentEnrolledToCourse{StudentID: student, CourseID: course}
 }

@@ -25,7 +25,7 @@ var _ = steps.Describe("Step 4: tags find read models without reading events", f
 		r := newRunner(s)
 		courses := register(r, projections.CourseSummaries())
 		Expect(r.Start()).To(Succeed())
-		p := record(ctx, s, dcb, golang, enrol("s-ada", "c-dcb"), enrol("s-bob", "c-dcb"), enrol("s-ada", "c-go"))
+		p := record(ctx, s, dcb, golang, enroll("s-ada", "c-dcb"), enroll("s-bob", "c-dcb"), enroll("s-ada", "c-go"))
 		waitFor(r, name, p)
 		full, err := projections.FullCourses(ctx, courses)
 		Expect(err).NotTo(HaveOccurred())
@@ -38,7 +38,7 @@ var _ = steps.Describe("Step 4: tags find read models without reading events", f
 		r := newRunner(s)
 		courses := register(r, projections.CourseSummaries())
 		Expect(r.Start()).To(Succeed())
-		waitFor(r, name, record(ctx, s, dcb, enrol("s-ada", "c-dcb"), enrol("s-bob", "c-dcb")))
+		waitFor(r, name, record(ctx, s, dcb, enroll("s-ada", "c-dcb"), enroll("s-bob", "c-dcb")))
 		Expect(projections.FullCourses(ctx, courses)).To(HaveLen(1))
 
 		waitFor(r, name, record(ctx, s, dcbToThree))
@@ -52,7 +52,7 @@ var _ = steps.Describe("Step 4: tags find read models without reading events", f
 		r := newRunner(s)
 		courses := register(r, projections.CourseSummaries())
 		Expect(r.Start()).To(Succeed())
-		waitFor(r, name, record(ctx, s, dcb, enrol("s-ada", "c-dcb"), enrol("s-bob", "c-dcb")))
+		waitFor(r, name, record(ctx, s, dcb, enroll("s-ada", "c-dcb"), enroll("s-bob", "c-dcb")))
 		n := 0
 		for _, err := range courses.Query(ctx, store.NewTag("full", "True")) {
 			Expect(err).NotTo(HaveOccurred())

@@ -23,7 +23,7 @@ var _ = steps.Describe("Step 3: a read model is the fold, kept on disk and up to
 		r := newRunner(s)
 		courses := register(r, withoutTags(projections.CourseSummaries()))
 		Expect(r.Start()).To(Succeed())
-		p := record(ctx, s, dcb, golang, enrol("s-ada", "c-dcb"), enrol("s-ada", "c-go"), dcbToThree)
+		p := record(ctx, s, dcb, golang, enroll("s-ada", "c-dcb"), enroll("s-ada", "c-go"), dcbToThree)
 		waitFor(r, name, p)
 
 		for _, id := range []string{"c-dcb", "c-go"} {
@@ -42,7 +42,7 @@ var _ = steps.Describe("Step 3: a read model is the fold, kept on disk and up to
 		r := newRunner(s)
 		register(r, withoutTags(projections.CourseSummaries()))
 		Expect(r.Start()).To(Succeed())
-		p := record(ctx, s, dcb, enrol("s-ada", "c-dcb"))
+		p := record(ctx, s, dcb, enroll("s-ada", "c-dcb"))
 		waitFor(r, name, p)
 		Expect(stateFiles(s, r, name)).To(Equal([]string{"c-dcb.json"}))
 
@@ -68,7 +68,7 @@ var _ = steps.Describe("Step 3: a read model is the fold, kept on disk and up to
 		r := newRunner(s)
 		register(r, withoutTags(projections.CourseSummaries()))
 		Expect(r.Start()).To(Succeed())
-		p := record(ctx, s, dcb, enrol("s-ada", "c-dcb"))
+		p := record(ctx, s, dcb, enroll("s-ada", "c-dcb"))
 		waitFor(r, name, p)
 		Expect(r.Close()).To(Succeed())
 
@@ -81,7 +81,7 @@ var _ = steps.Describe("Step 3: a read model is the fold, kept on disk and up to
 		Expect(checkpoint.Position).To(Equal(2), "the checkpoint file records what the read models cover")
 
 		By("events appended while no runner runs")
-		p = record(ctx, s, enrol("s-bob", "c-dcb"), golang)
+		p = record(ctx, s, enroll("s-bob", "c-dcb"), golang)
 
 		r = newRunner(s)
 		courses := register(r, withoutTags(projections.CourseSummaries()))
@@ -89,23 +89,23 @@ var _ = steps.Describe("Step 3: a read model is the fold, kept on disk and up to
 		waitFor(r, name, p)
 		it, err := courses.Get("c-dcb")
 		Expect(err).NotTo(HaveOccurred())
-		Expect(it.State.Students).To(Equal([]string{"s-ada", "s-bob"}), "each enrolment counted once")
+		Expect(it.State.Students).To(Equal([]string{"s-ada", "s-bob"}), "each enrollment counted once")
 		st, err := r.StatusOf(name)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(st.Rebuilds).To(BeZero(), "with a checkpoint, nothing is rebuilt")
 		Expect(st.Position).To(Equal(p))
 	})
 
-	It("stops at an enrolment in a course that was never defined: the read models keep their state, and the status names the event", func(ctx SpecContext) {
+	It("stops at an enrollment in a course that was never created: the read models keep their state, and the status names the event", func(ctx SpecContext) {
 		s := newStore()
 		r := newRunner(s)
 		courses := register(r, withoutTags(projections.CourseSummaries()))
 		Expect(r.Start()).To(Succeed())
-		good := record(ctx, s, dcb, enrol("s-ada", "c-dcb"))
+		good := record(ctx, s, dcb, enroll("s-ada", "c-dcb"))
 		waitFor(r, name, good)
 
-		poison := record(ctx, s, enrol("s-bob", "c-ghost"))
-		record(ctx, s, enrol("s-cyd", "c-dcb"))
+		poison := record(ctx, s, enroll("s-bob", "c-ghost"))
+		record(ctx, s, enroll("s-cyd", "c-dcb"))
 		err := r.WaitFor(ctx, name, poison)
 		surfaceTODO(err)
 		var failed *projection.FoldError

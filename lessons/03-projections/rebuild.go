@@ -6,11 +6,11 @@ import (
 )
 
 // EvolveCourseV2 is EvolveCourse with one rule changed: a student takes at
-// most one seat in a course. A second StudentEnrolled of the same student
+// most one seat in a course. A second StudentEnrolledToCourse of the same student
 // in the same course (a command retried after a timeout appended it twice)
 // changes nothing. Every other rule is EvolveCourse's.
 func EvolveCourseV2(current *Course, e store.StoredEvent) (*Course, error) {
-	// TODO: handle the repeated enrolment, and hand everything else to
+	// TODO: handle the repeated enrollment, and hand everything else to
 	// EvolveCourse.
 	panic("TODO: implement EvolveCourseV2 (lessons/03-projections/rebuild.go:15) — README step 7")
 }

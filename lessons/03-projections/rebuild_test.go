@@ -33,9 +33,9 @@ func pausedAt(d projection.Definition[projections.Course], at store.Position) (d
 var _ = steps.Describe("Step 7: a changed fold means a new version, and a rebuild", func() {
 	name := projections.CourseSummariesName
 
-	It("counts a student once per course, however often the enrolment was recorded", func() {
+	It("counts a student once per course, however often the enrollment was recorded", func() {
 		var c *projections.Course
-		for _, e := range history(dcb, enrol("s-ada", "c-dcb"), enrol("s-ada", "c-dcb"), dcbToThree, enrol("s-bob", "c-dcb")) {
+		for _, e := range history(dcb, enroll("s-ada", "c-dcb"), enroll("s-ada", "c-dcb"), dcbToThree, enroll("s-bob", "c-dcb")) {
 			var err error
 			c, err = projections.EvolveCourseV2(c, e)
 			Expect(err).NotTo(HaveOccurred())
@@ -47,9 +47,9 @@ var _ = steps.Describe("Step 7: a changed fold means a new version, and a rebuil
 
 	It("rebuilds the read models from the first event when the version changes; readers see the old ones until the new ones are complete", func(ctx SpecContext) {
 		s := newStore()
-		p := record(ctx, s, dcb, enrol("s-ada", "c-dcb"), enrol("s-ada", "c-dcb"), golang)
+		p := record(ctx, s, dcb, enroll("s-ada", "c-dcb"), enroll("s-ada", "c-dcb"), golang)
 
-		By("version 1 counted the retried enrolment twice")
+		By("version 1 counted the retried enrollment twice")
 		r := newRunner(s)
 		old := register(r, projections.CourseSummaries())
 		Expect(r.Start()).To(Succeed())
@@ -100,7 +100,7 @@ var _ = steps.Describe("Step 7: a changed fold means a new version, and a rebuil
 
 	It("builds the new read models in a new folder and switches to it in one step", func(ctx SpecContext) {
 		s := newStore()
-		p := record(ctx, s, dcb, enrol("s-ada", "c-dcb"), enrol("s-ada", "c-dcb"))
+		p := record(ctx, s, dcb, enroll("s-ada", "c-dcb"), enroll("s-ada", "c-dcb"))
 		r := newRunner(s)
 		register(r, projections.CourseSummaries())
 		Expect(r.Start()).To(Succeed())

@@ -7,10 +7,10 @@ import (
 	"github.com/opossum-go/opossum/store/decision"
 )
 
-// CourseExists is the decision projection "was the course defined?".
+// CourseExists is the decision projection "was the course created?".
 func CourseExists(courseID string) decision.Projection[bool] {
 	return decision.Projection[bool]{
-		Query: store.TypesTagged([]string{CourseDefinedType}, CourseTag(courseID)),
+		Query: store.TypesTagged([]string{CourseCreatedType}, CourseTag(courseID)),
 		Apply: func(bool, store.StoredEvent) (bool, error) { return true, nil },
 	}
 }
@@ -20,9 +20,9 @@ func CourseExists(courseID string) decision.Projection[bool] {
 // matching ErrAlreadySubmitted and appends nothing, also when the two
 // requests race. A course that does not exist returns ErrCourseNotFound.
 // Requests with different tokens never get in each other's way.
-func PostAnnouncement(ctx context.Context, s store.EventStore, a AnnouncementPosted) error {
-	// TODO: a projection "was a.Token used?" beside CourseExists, both built
-	// in one read inside decision.Execute (with Retry); reject, or append
-	// a.Event() with the model's condition.
-	panic("TODO: implement PostAnnouncement (lessons/04-dcb/announcement.go:27) — README step 7")
+func PostAnnouncement(ctx context.Context, s store.EventStore, a CourseAnnouncementPosted) error {
+	// TODO: a projection "was a.IdempotencyToken used?" beside CourseExists,
+	// both built in one read inside decision.Execute (with Retry); reject, or
+	// append a.Event() with the model's condition.
+	panic("TODO: implement PostAnnouncement (lessons/04-dcb/announcement.go:27) — README step 8")
 }

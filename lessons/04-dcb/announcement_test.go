@@ -16,21 +16,21 @@ import (
 	"github.com/opossum-go/opossum/store"
 )
 
-func announcement(id, courseID, token string) dcb.AnnouncementPosted {
-	return dcb.AnnouncementPosted{AnnouncementID: id, CourseID: courseID, Title: "Room change " + id, Token: token}
+func announcement(id, courseID, token string) dcb.CourseAnnouncementPosted {
+	return dcb.CourseAnnouncementPosted{AnnouncementID: id, CourseID: courseID, Title: "Room change " + id, IdempotencyToken: token}
 }
 
-func post(a dcb.AnnouncementPosted) func(context.Context, store.EventStore) error {
+func post(a dcb.CourseAnnouncementPosted) func(context.Context, store.EventStore) error {
 	return func(ctx context.Context, s store.EventStore) error { return dcb.PostAnnouncement(ctx, s, a) }
 }
 
-var _ = steps.Describe("Step 7: an idempotency token", func() {
+var _ = steps.Describe("Step 8: an idempotency token", func() {
 	It("posts an announcement to a course, tagged with the course and the token", func(ctx SpecContext) {
 		sc := gwt.NewScenario(ctx).
 			Given(course("c-1", 5)).
 			When(post(announcement("a-1", "c-1", "tok-1"))).
-			ThenAppended(dcb.AnnouncementPostedType)
-		Expect(sc.Appended()[0]).To(And(matchers.HaveTag(dcb.CourseTag("c-1")), matchers.HaveTag(dcb.TokenTag("tok-1"))))
+			ThenAppended(dcb.CourseAnnouncementPostedType)
+		Expect(sc.Appended()[0]).To(And(matchers.HaveTag(dcb.CourseTag("c-1")), matchers.HaveTag(dcb.IdempotencyTag("tok-1"))))
 	})
 
 	It("rejects an announcement to a course that does not exist", func(ctx SpecContext) {
@@ -53,7 +53,7 @@ var _ = steps.Describe("Step 7: an idempotency token", func() {
 		gwt.NewScenario(ctx).
 			Given(course("c-1", 5), announcement("a-1", "c-1", "tok-1").Event()).
 			When(post(announcement("a-2", "c-1", "tok-2"))).
-			ThenAppended(dcb.AnnouncementPostedType)
+			ThenAppended(dcb.CourseAnnouncementPostedType)
 	})
 
 	It("does not conflict with a request that carries another token", func(ctx SpecContext) {
@@ -73,7 +73,7 @@ var _ = steps.Describe("Step 7: an idempotency token", func() {
 		err := dcb.PostAnnouncement(ctx, w, announcement("a-1", "c-1", "tok-1"))
 
 		Expect(err).To(MatchError(dcb.ErrAlreadySubmitted), "the conflict must lead to a fresh decision, which sees the token used")
-		Expect(eventsOf(ctx, s, dcb.AnnouncementPostedType)).To(HaveLen(1))
+		Expect(eventsOf(ctx, s, dcb.CourseAnnouncementPostedType)).To(HaveLen(1))
 	})
 
 	It("posts once when 20 copies of one request race", func(ctx SpecContext) {
@@ -90,6 +90,6 @@ var _ = steps.Describe("Step 7: an idempotency token", func() {
 				Expect(errors.Is(err, dcb.ErrAlreadySubmitted) || isConflict(err)).To(BeTrue(), "a copy must be rejected as already processed, not %v", err)
 			}
 		}
-		Expect(eventsOf(ctx, s, dcb.AnnouncementPostedType)).To(HaveLen(1))
+		Expect(eventsOf(ctx, s, dcb.CourseAnnouncementPostedType)).To(HaveLen(1))
 	}, SpecTimeout(time.Minute))
 })

@@ -11,7 +11,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/opossum-go/opossum/internal/workbook/progress"
+	"github.com/opossum-go/opossum/internal/workbook/progress/hook"
 
 	dcb "github.com/opossum-go/opossum/lessons/04-dcb"
 	"github.com/opossum-go/opossum/specs/gwt"
@@ -27,7 +27,7 @@ func TestDCB(t *testing.T) {
 
 // The workbook records this suite's results as your progress, however you
 // run it (go test, go tool ginkgo, an editor).
-var _ = progress.Hook()
+var _ = hook.Progress()
 
 // The lesson's specs, in the order of its README steps; each step is
 // labelled step-N, so --label-filter=step-2 runs step 2 alone.
@@ -151,7 +151,7 @@ func student(i int) dcb.StudentRegistered {
 
 // course returns a course with the given number of seats.
 func course(id string, seats int) store.Event {
-	return dcb.CourseDefined{CourseID: id, Title: "Course " + id, Capacity: seats}.Event()
+	return dcb.CourseCreated{CourseID: id, Name: "Course " + id, MaxStudentCount: seats}.Event()
 }
 
 // registered returns the registrations of students.
@@ -163,9 +163,9 @@ func registered(students ...dcb.StudentRegistered) []store.Event {
 	return events
 }
 
-// enrolled returns the enrolment of a student in a course.
+// enrolled returns the enrollment of a student in a course.
 func enrolled(courseID, studentID string) store.Event {
-	return dcb.StudentEnrolled{StudentID: studentID, CourseID: courseID}.Event()
+	return dcb.StudentEnrolledToCourse{StudentID: studentID, CourseID: courseID}.Event()
 }
 
 // given appends history directly, without the lesson's code.

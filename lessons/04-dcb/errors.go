@@ -9,7 +9,7 @@ import "errors"
 var (
 	// ErrEmailTaken means another student registered with the email.
 	ErrEmailTaken = errors.New("a student with this email is already registered")
-	// ErrCourseNotFound means no CourseDefined event exists for the course.
+	// ErrCourseNotFound means no CourseCreated event exists for the course.
 	ErrCourseNotFound = errors.New("the course does not exist")
 	// ErrStudentNotFound means no StudentRegistered event exists for the student.
 	ErrStudentNotFound = errors.New("the student is not registered")

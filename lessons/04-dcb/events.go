@@ -10,22 +10,22 @@ import (
 // Event types of the lesson. Every event below is given: lessons 01 and 02
 // built events like these.
 const (
-	StudentRegisteredType     = "StudentRegistered"
-	CourseDefinedType         = "CourseDefined"
-	CourseCapacityChangedType = "CourseCapacityChanged"
-	StudentEnrolledType       = "StudentEnrolled"
-	InvoiceCreatedType        = "InvoiceCreated"
-	AnnouncementPostedType    = "AnnouncementPosted"
+	StudentRegisteredType          = "StudentRegistered"
+	CourseCreatedType              = "CourseCreated"
+	CourseStudentLimitModifiedType = "CourseStudentLimitModified"
+	StudentEnrolledToCourseType    = "StudentEnrolledToCourse"
+	InvoiceCreatedType             = "InvoiceCreated"
+	CourseAnnouncementPostedType   = "CourseAnnouncementPosted"
 )
 
 // Tag keys. A tag links an event to the entity or the value a decision is
 // about; the queries of this lesson select by them.
 const (
-	StudentKey = "studentId"
-	CourseKey  = "courseId"
-	EmailKey   = "email"
-	InvoiceKey = "invoiceNumber"
-	TokenKey   = "idempotencyToken"
+	StudentKey     = "studentId"
+	CourseKey      = "courseId"
+	EmailKey       = "studentEmail"
+	InvoiceKey     = "invoiceNumber"
+	IdempotencyKey = "idempotency"
 )
 
 // MaxCoursesPerStudent is how many courses one student may join.
@@ -48,9 +48,9 @@ func EmailTag(email string) store.Tag {
 // InvoiceTag links an event to an invoice number.
 func InvoiceTag(number int) store.Tag { return store.NewTag(InvoiceKey, strconv.Itoa(number)) }
 
-// TokenTag links an event to the idempotency token of the request that
+// IdempotencyTag links an event to the idempotency token of the request that
 // caused it.
-func TokenTag(token string) store.Tag { return store.NewTag(TokenKey, token) }
+func IdempotencyTag(token string) store.Tag { return store.NewTag(IdempotencyKey, token) }
 
 // StudentRegistered is the data of a StudentRegistered event: a student
 // signed up with an email address that no other student has.
@@ -66,71 +66,71 @@ func (r StudentRegistered) Event() store.Event {
 	return store.MustEvent(StudentRegisteredType, r, StudentTag(r.StudentID), EmailTag(r.Email))
 }
 
-// CourseDefined is the data of a CourseDefined event: a course opened with
+// CourseCreated is the data of a CourseCreated event: a course opened with
 // room for Capacity students.
-type CourseDefined struct {
-	CourseID string `json:"courseId"`
-	Title    string `json:"title"`
-	Capacity int    `json:"capacity"`
+type CourseCreated struct {
+	CourseID        string `json:"courseId"`
+	Name            string `json:"name"`
+	MaxStudentCount int    `json:"maxStudentCount"`
 }
 
 // Event returns the fact as an event tagged with the course.
-func (c CourseDefined) Event() store.Event {
-	return store.MustEvent(CourseDefinedType, c, CourseTag(c.CourseID))
+func (c CourseCreated) Event() store.Event {
+	return store.MustEvent(CourseCreatedType, c, CourseTag(c.CourseID))
 }
 
-// CourseCapacityChanged is the data of a CourseCapacityChanged event: the
+// CourseStudentLimitModified is the data of a CourseStudentLimitModified event: the
 // course now has room for Capacity students. Students already enrolled
 // stay enrolled, even when the new capacity is smaller.
-type CourseCapacityChanged struct {
-	CourseID string `json:"courseId"`
-	Capacity int    `json:"capacity"`
+type CourseStudentLimitModified struct {
+	CourseID           string `json:"courseId"`
+	NewMaxStudentCount int    `json:"newMaxStudentCount"`
 }
 
 // Event returns the fact as an event tagged with the course.
-func (c CourseCapacityChanged) Event() store.Event {
-	return store.MustEvent(CourseCapacityChangedType, c, CourseTag(c.CourseID))
+func (c CourseStudentLimitModified) Event() store.Event {
+	return store.MustEvent(CourseStudentLimitModifiedType, c, CourseTag(c.CourseID))
 }
 
-// StudentEnrolled is the data of a StudentEnrolled event: a student took a
+// StudentEnrolledToCourse is the data of a StudentEnrolledToCourse event: a student took a
 // seat in a course. It is ONE fact about TWO entities, so it carries both
 // tags: the course's seat count and the student's course count both
 // change with it.
-type StudentEnrolled struct {
+type StudentEnrolledToCourse struct {
 	StudentID string `json:"studentId"`
 	CourseID  string `json:"courseId"`
 }
 
 // Event returns the fact as an event tagged with the student and the
 // course.
-func (e StudentEnrolled) Event() store.Event {
-	return store.MustEvent(StudentEnrolledType, e, StudentTag(e.StudentID), CourseTag(e.CourseID))
+func (e StudentEnrolledToCourse) Event() store.Event {
+	return store.MustEvent(StudentEnrolledToCourseType, e, StudentTag(e.StudentID), CourseTag(e.CourseID))
 }
 
 // InvoiceCreated is the data of an InvoiceCreated event. Invoice numbers
 // start at 1 and have no gaps: the law in many countries.
 type InvoiceCreated struct {
-	Number      int    `json:"number"`
-	CustomerID  string `json:"customerId"`
-	AmountCents int    `json:"amountCents"`
+	InvoiceNumber int    `json:"invoiceNumber"`
+	CustomerID    string `json:"customerId"`
+	AmountCents   int    `json:"amountCents"`
 }
 
 // Event returns the fact as an event tagged with its number.
 func (i InvoiceCreated) Event() store.Event {
-	return store.MustEvent(InvoiceCreatedType, i, InvoiceTag(i.Number))
+	return store.MustEvent(InvoiceCreatedType, i, InvoiceTag(i.InvoiceNumber))
 }
 
-// AnnouncementPosted is the data of an AnnouncementPosted event. Token is
+// CourseAnnouncementPosted is the data of an CourseAnnouncementPosted event. Token is
 // the idempotency token the client sent with its request: a client that
 // did not hear back sends the same request, with the same token, again.
-type AnnouncementPosted struct {
-	AnnouncementID string `json:"announcementId"`
-	CourseID       string `json:"courseId"`
-	Title          string `json:"title"`
-	Token          string `json:"idempotencyToken"`
+type CourseAnnouncementPosted struct {
+	AnnouncementID   string `json:"announcementId"`
+	CourseID         string `json:"courseId"`
+	Title            string `json:"title"`
+	IdempotencyToken string `json:"idempotencyToken"`
 }
 
 // Event returns the fact as an event tagged with the course and the token.
-func (a AnnouncementPosted) Event() store.Event {
-	return store.MustEvent(AnnouncementPostedType, a, CourseTag(a.CourseID), TokenTag(a.Token))
+func (a CourseAnnouncementPosted) Event() store.Event {
+	return store.MustEvent(CourseAnnouncementPostedType, a, CourseTag(a.CourseID), IdempotencyTag(a.IdempotencyToken))
 }

@@ -12,7 +12,7 @@ import (
 	"github.com/opossum-go/opossum/store/decision"
 )
 
-var _ = steps.Describe("Step 5: guard with the query you read with", func() {
+var _ = steps.Describe("Step 6: guard with the query you read with", func() {
 	type decide func(ctx context.Context, s store.EventStore, courseID, studentID string) (decision.Decision, error)
 
 	// twoForTheLastSeat lets ada and bob both decide on a course with one
@@ -31,16 +31,16 @@ var _ = steps.Describe("Step 5: guard with the query you read with", func() {
 		_, err = s.Append(ctx, byAda.Events, byAda.Condition)
 		Expect(err).NotTo(HaveOccurred(), "the first append wins")
 		_, _ = s.Append(ctx, byBob.Events, byBob.Condition)
-		return len(eventsOf(ctx, s, dcb.StudentEnrolledType))
+		return len(eventsOf(ctx, s, dcb.StudentEnrolledToCourseType))
 	}
 
 	It("lets only one of two students take the last seat when the guard is the query that was read", func(ctx SpecContext) {
-		Expect(twoForTheLastSeat(ctx, dcb.DecideEnrolment)).To(Equal(1),
-			"bob's append must be rejected: ada's enrolment matches the course part of the query bob's decision read")
+		Expect(twoForTheLastSeat(ctx, dcb.DecideEnrollment)).To(Equal(1),
+			"bob's append must be rejected: ada's enrollment matches the course part of the query bob's decision read")
 	})
 
 	It("lets two students into one seat when the guard is narrower than the read", func(ctx SpecContext) {
-		Expect(twoForTheLastSeat(ctx, dcb.DecideEnrolmentWithNarrowGuard)).To(Equal(2),
-			"this is the bug DecideEnrolmentWithNarrowGuard demonstrates: ada's enrolment is not 'bob in c-1', so bob's narrow guard lets him in")
+		Expect(twoForTheLastSeat(ctx, dcb.DecideEnrollmentWithNarrowGuard)).To(Equal(2),
+			"this is the bug DecideEnrollmentWithNarrowGuard demonstrates: ada's enrollment is not 'bob in c-1', so bob's narrow guard lets him in")
 	})
 })

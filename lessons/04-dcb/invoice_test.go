@@ -25,10 +25,10 @@ func invoices(ctx SpecContext, s store.EventStore) []dcb.InvoiceCreated {
 }
 
 func invoice(n int) store.Event {
-	return dcb.InvoiceCreated{Number: n, CustomerID: "cust-old", AmountCents: 100}.Event()
+	return dcb.InvoiceCreated{InvoiceNumber: n, CustomerID: "cust-old", AmountCents: 100}.Event()
 }
 
-var _ = steps.Describe("Step 6: gap-free invoice numbers", func() {
+var _ = steps.Describe("Step 7: gap-free invoice numbers", func() {
 	It("numbers the first invoice of the store 1", func(ctx SpecContext) {
 		s := newStore()
 		given(ctx, s, registered(ada)...)
@@ -37,7 +37,7 @@ var _ = steps.Describe("Step 6: gap-free invoice numbers", func() {
 
 		Expect(err).NotTo(HaveOccurred())
 		Expect(n).To(Equal(1))
-		Expect(invoices(ctx, s)).To(Equal([]dcb.InvoiceCreated{{Number: 1, CustomerID: "cust-1", AmountCents: 4200}}))
+		Expect(invoices(ctx, s)).To(Equal([]dcb.InvoiceCreated{{InvoiceNumber: 1, CustomerID: "cust-1", AmountCents: 4200}}))
 	})
 
 	It("numbers the next invoice one more than the last one", func(ctx SpecContext) {
@@ -57,7 +57,7 @@ var _ = steps.Describe("Step 6: gap-free invoice numbers", func() {
 		Expect(err).NotTo(HaveOccurred())
 		Expect(n).To(Equal(2), "no invoice existed when it read, so its guard had no After and the rival's invoice 1 conflicts: a retry gives 2")
 		Expect(w.Conflicts).To(Equal(1))
-		Expect(invoices(ctx, s)).To(HaveExactElements(HaveField("Number", 1), HaveField("Number", 2)))
+		Expect(invoices(ctx, s)).To(HaveExactElements(HaveField("InvoiceNumber", 1), HaveField("InvoiceNumber", 2)))
 	})
 
 	It("takes the next number when another invoice is created between its read and its append", func(ctx SpecContext) {
@@ -98,7 +98,7 @@ var _ = steps.Describe("Step 6: gap-free invoice numbers", func() {
 		stored := invoices(ctx, s)
 		Expect(stored).To(HaveLen(20))
 		for i, inv := range stored {
-			Expect(inv.Number).To(Equal(i+1), "the store must hold invoices 1..20 in position order")
+			Expect(inv.InvoiceNumber).To(Equal(i+1), "the store must hold invoices 1..20 in position order")
 		}
 	}, SpecTimeout(time.Minute))
 })

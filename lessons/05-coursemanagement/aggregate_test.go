@@ -32,7 +32,7 @@ var (
 	}
 )
 
-var _ = steps.Describe("Step 9: the aggregate variant, for contrast", func() {
+var _ = steps.Describe("Step 6: the aggregate variant, for contrast", func() {
 	DescribeTable("follows the same capacity rule as the DCB path (Q2)",
 		func(ctx SpecContext, change capacityChange, n int, want error) {
 			gwt.NewScenario(ctx).
@@ -58,7 +58,7 @@ var _ = steps.Describe("Step 9: the aggregate variant, for contrast", func() {
 			w := interleave(s, rival)
 			_, err := aggregates(w).Subscribe(ctx, c1, ada)
 			Expect(err).NotTo(HaveOccurred())
-			Expect(w.Conflicts).To(Equal(1), "the aggregate's boundary is every event tagged with the course or the student")
+			Expect(w.Conflicts).To(Equal(1), "the aggregate's boundary is every event tagged with the course")
 
 			s = newStore()
 			given(ctx, s, history...)
@@ -71,6 +71,32 @@ var _ = steps.Describe("Step 9: the aggregate variant, for contrast", func() {
 		Entry("a book purchase by the student", purchased(b1, ada, c1, 1000)),
 		Entry("an exam token of the course", issued(tok1, exam1, c1)),
 	)
+
+	It("guards each stream on its own, so two racing enrollments put a student into more courses than the tier allows; the DCB decision does not", func(ctx SpecContext) {
+		history := events(course(c1, 5), course(c2, 5), course(c3, 5), registered(ada), enrolled(c1, ada))
+		adasCourses := func(s store.EventStore) []store.StoredEvent {
+			GinkgoHelper()
+			events, err := store.ReadAll(ctx, s, store.TypesTagged([]string{cm.StudentEnrolledToCourseType}, cm.StudentTag(ada)))
+			Expect(err).NotTo(HaveOccurred())
+			return events
+		}
+
+		s := newStore()
+		given(ctx, s, history...)
+		w := interleave(s, enrolled(c3, ada))
+		_, err := aggregates(w).Subscribe(ctx, c2, ada)
+		Expect(err).NotTo(HaveOccurred(), "nothing changed in course c-2's stream: the save goes through")
+		Expect(w.Conflicts).To(BeZero(), "the aggregate guards the course's stream, not the student's")
+		Expect(adasCourses(s)).To(HaveLen(3), "a Basic student (at most 2 courses) is now in 3: one stream write cannot guard a rule spanning two")
+
+		s = newStore()
+		given(ctx, s, history...)
+		w = interleave(s, enrolled(c3, ada))
+		_, err = commandsOn(w).Handle(ctx, enroll(c2, ada))
+		Expect(err).To(MatchError(courseapp.EnrollmentLimitError{Max: 2, Tier: courseapp.Basic}),
+			"the DCB condition spans the course and the student: the rival enrollment conflicts, and deciding again finds the limit")
+		Expect(adasCourses(s)).To(HaveLen(2))
+	})
 
 	It("checks the tier limit before the duplicate: a student at the limit re-enrolling hears a different answer from each path", func(ctx SpecContext) {
 		history := events(course(c1, 5), course(c2, 5), registered(ada), enrolled(c1, ada), enrolled(c2, ada))

@@ -18,7 +18,7 @@ func post(courseID, token string) courseapp.PostAnnouncement {
 	return courseapp.PostAnnouncement{AnnouncementID: "a-" + token, CourseID: courseID, Title: "Welcome", Body: "Hello", IdempotencyToken: token}
 }
 
-var _ = steps.Describe("Step 5: idempotent announcements", func() {
+var _ = steps.Describe("Step 11: kata, idempotent announcements and their retraction", func() {
 	DescribeTable("whether a token is in use (IdempotencyTokenWasUsed)",
 		func(ctx SpecContext, history []store.Event, want bool) {
 			s := newStore()

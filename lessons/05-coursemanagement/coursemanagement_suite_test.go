@@ -15,7 +15,7 @@ import (
 
 	"github.com/onsi/gomega/types"
 	"github.com/opossum-go/opossum/internal/courseapp"
-	"github.com/opossum-go/opossum/internal/workbook/progress"
+	"github.com/opossum-go/opossum/internal/workbook/progress/hook"
 
 	cm "github.com/opossum-go/opossum/lessons/05-coursemanagement"
 	"github.com/opossum-go/opossum/specs/gwt"
@@ -34,7 +34,7 @@ func TestCourseManagement(t *testing.T) {
 
 // The workbook records this suite's results as your progress, however you
 // run it (go test, go tool ginkgo, an editor).
-var _ = progress.Hook()
+var _ = hook.Progress()
 
 // The lesson's specs, in the order of its README steps; each step is
 // labelled step-N, so --label-filter=step-2 runs step 2 alone.
@@ -362,8 +362,16 @@ func book(bookID, courseID string, price courseapp.Money) store.Event {
 	return cm.CourseBookDefined{BookID: bookID, Title: "Book " + bookID, Author: "Knuth", Isbn: "978-" + bookID, Price: price, CourseID: courseID}.Event()
 }
 
+// priceChanged is a price change made at the specs' now.
 func priceChanged(bookID string, price courseapp.Money) store.Event {
-	return cm.CourseBookPriceChanged{BookID: bookID, NewPrice: price}.Event()
+	return priceChangedAt(now, bookID, price)
+}
+
+// priceChangedAt is a price change made at t: the time is the event's
+// data (changedAt), which the grace period reads; the event's metadata
+// timestamp is left to the store.
+func priceChangedAt(t time.Time, bookID string, price courseapp.Money) store.Event {
+	return cm.CourseBookPriceChanged{BookID: bookID, NewPrice: price, ChangedAt: t}.Event()
 }
 
 func issued(tokenID, examID, courseID string) store.Event {

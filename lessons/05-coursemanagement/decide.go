@@ -70,7 +70,10 @@ func Decide(ctx context.Context, env courseapp.Env, cmd courseapp.Command) (deci
 	case courseapp.DefineCourseBook:
 		return courseapp.On2(ctx, env, BookExists(cmd.BookID), CourseExists(cmd.CourseID), cmd, DecideBookDefinition)
 	case courseapp.ChangeCourseBookPrice:
-		return courseapp.On(ctx, env, BookExists(cmd.BookID), cmd, DecidePriceChange)
+		return courseapp.On(ctx, env, BookExists(cmd.BookID), cmd,
+			func(exists bool, cmd courseapp.ChangeCourseBookPrice) ([]store.Event, error) {
+				return DecidePriceChange(exists, cmd, env.Now().UTC())
+			})
 	case courseapp.PurchaseCourseBook:
 		return courseapp.On2(ctx, env, PriceWithGracePeriod(cmd.BookID, env.GracePeriod), StudentExists(cmd.StudentID),
 			cmd, DecidePurchase)

@@ -236,11 +236,14 @@ func (e CourseBookDefined) Event() store.Event {
 	return store.MustEvent(CourseBookDefinedType, e, BookTag(e.BookID), CourseTag(e.CourseID))
 }
 
-// CourseBookPriceChanged: the book now costs NewPrice. The previous price
-// stays valid for a grace period (see PriceWithGracePeriod).
+// CourseBookPriceChanged: the book costs NewPrice since ChangedAt. The
+// previous price stays valid for a grace period after ChangedAt (see
+// PriceWithGracePeriod): the rule needs the time of the change, so the
+// time is part of the fact, not only of the event's metadata.
 type CourseBookPriceChanged struct {
-	BookID   string          `json:"bookId"`
-	NewPrice courseapp.Money `json:"newPrice"`
+	BookID    string          `json:"bookId"`
+	NewPrice  courseapp.Money `json:"newPrice"`
+	ChangedAt time.Time       `json:"changedAt"`
 }
 
 // Event returns the fact tagged with the book.

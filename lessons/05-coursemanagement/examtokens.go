@@ -25,37 +25,37 @@ type ExamToken struct {
 	ExamID string
 }
 
-// TokenStatus is the decision projection of a token (README step 6): the
+// TokenStatus is the decision projection of a token (README step 8): the
 // Issued, Redeemed and Revoked events tagged with it. It starts NotIssued;
 // Issued records the exam, which the later states keep.
 func TokenStatus(tokenID string) decision.Projection[ExamToken] {
 	// TODO: Initial is ExamToken{State: NotIssued}; the fold moves the state
 	// and keeps the ExamID of the Issued event.
-	panic("TODO: implement TokenStatus (lessons/05-coursemanagement/examtokens.go:34) — README step 6")
+	panic("TODO: implement TokenStatus (lessons/05-coursemanagement/examtokens.go:34) — README step 8")
 }
 
-// DecideTokenIssue decides IssueExamToken (README step 6): the course
+// DecideTokenIssue decides IssueExamToken (README step 8): the course
 // exists (ErrCourseNotFound). It returns one ExamRegistrationTokenIssued.
 func DecideTokenIssue(courseExists bool, cmd courseapp.IssueExamToken) ([]store.Event, error) {
 	// TODO: one check, then the issued event.
-	panic("TODO: implement DecideTokenIssue (lessons/05-coursemanagement/examtokens.go:41) — README step 6")
+	panic("TODO: implement DecideTokenIssue (lessons/05-coursemanagement/examtokens.go:41) — README step 8")
 }
 
-// DecideTokenRedemption decides RedeemExamToken (README step 6). By the
+// DecideTokenRedemption decides RedeemExamToken (README step 8). By the
 // token's state: NotIssued is ErrTokenNotFound, Revoked is ErrTokenRevoked,
 // Redeemed is ErrTokenUsed; an Issued token still needs a registered
 // student (ErrStudentNotRegistered). It returns one
 // ExamRegistrationTokenRedeemed for the token's exam.
 func DecideTokenRedemption(token ExamToken, studentExists bool, cmd courseapp.RedeemExamToken) ([]store.Event, error) {
 	// TODO: a switch on the state, the student, then the redeemed event.
-	panic("TODO: implement DecideTokenRedemption (lessons/05-coursemanagement/examtokens.go:51) — README step 6")
+	panic("TODO: implement DecideTokenRedemption (lessons/05-coursemanagement/examtokens.go:51) — README step 8")
 }
 
-// DecideTokenRevocation decides RevokeExamToken (README step 6). By the
+// DecideTokenRevocation decides RevokeExamToken (README step 8). By the
 // token's state: NotIssued is ErrTokenNotFound, Revoked is
 // ErrTokenAlreadyRevoked, Redeemed is ErrTokenRedeemed. It returns one
 // ExamRegistrationTokenRevoked for the token's exam.
 func DecideTokenRevocation(token ExamToken, cmd courseapp.RevokeExamToken) ([]store.Event, error) {
 	// TODO: a switch on the state, then the revoked event.
-	panic("TODO: implement DecideTokenRevocation (lessons/05-coursemanagement/examtokens.go:60) — README step 6")
+	panic("TODO: implement DecideTokenRevocation (lessons/05-coursemanagement/examtokens.go:60) — README step 8")
 }

@@ -12,7 +12,7 @@ import (
 	"github.com/opossum-go/opossum/store/decision"
 )
 
-var _ = steps.Describe("Step 6: exam registration tokens", func() {
+var _ = steps.Describe("Step 8: kata, exam registration tokens", func() {
 	DescribeTable("a token's status (TokenStatus)",
 		func(ctx SpecContext, history []store.Event, want cm.ExamToken) {
 			s := newStore()

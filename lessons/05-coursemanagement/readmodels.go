@@ -1,7 +1,6 @@
 package coursemanagement
 
 import (
-	"fmt"
 	"slices"
 
 	"github.com/opossum-go/opossum/internal/courseapp"
@@ -9,13 +8,14 @@ import (
 	"github.com/opossum-go/opossum/store/projection"
 )
 
-// The definitions of the eight read models. Every key is an entity's id
-// (a course, a student, a book, an invoice number), so the number of files
-// stays bounded by the number of entities; none is keyed by an event
-// position, a random id or a time.
+// The definitions of the eight read models. Each is keyed by what
+// readers look up: a course, a student or a book by its id, an invoice by
+// its number. The runner keeps one file per key and rewrites them all on a
+// rebuild, so a key nobody looks up (an event's position, a random id, a
+// time) would only cost files.
 var (
 	// CourseShortInfoDefinition keys courses by their courseId tag and
-	// indexes them by isFull (README step 8).
+	// indexes them by isFull (README step 5).
 	CourseShortInfoDefinition = projection.Definition[courseapp.CourseShortInfo]{
 		Name:       "CourseShortInfo",
 		Version:    1,
@@ -25,7 +25,7 @@ var (
 		Tags:       CourseShortInfoTags,
 	}
 	// StudentShortInfoDefinition keys students by their studentId tag and
-	// indexes them by enrollmentTier and isMaxedOut (README step 8).
+	// indexes them by enrollmentTier and isMaxedOut (README step 5).
 	StudentShortInfoDefinition = projection.Definition[courseapp.StudentShortInfo]{
 		Name:       "StudentShortInfo",
 		Version:    1,
@@ -35,7 +35,7 @@ var (
 		Tags:       StudentShortInfoTags,
 	}
 	// StudentPurchasedBooksDefinition keys purchase histories by student
-	// (README step 8).
+	// (README step 9).
 	StudentPurchasedBooksDefinition = projection.Definition[courseapp.StudentPurchasedBooks]{
 		Name:       "StudentPurchasedBooks",
 		Version:    1,
@@ -43,7 +43,7 @@ var (
 		Key:        projection.KeyByTag(StudentKey),
 		Apply:      ApplyStudentPurchasedBooks,
 	}
-	// InvoiceDefinition keys invoices by number (README step 8).
+	// InvoiceDefinition keys invoices by number (README step 5).
 	InvoiceDefinition = projection.Definition[courseapp.Invoice]{
 		Name:       "Invoice",
 		Version:    1,
@@ -114,7 +114,7 @@ func applyCourseDetails(c *courseapp.CourseDetails, e store.StoredEvent, related
 			MaxStudentCount: created.MaxStudentCount, EnrolledStudents: []courseapp.EnrolledStudent{}}, nil
 	}
 	if c == nil {
-		return nil, nil
+		return nil, neverCreated(courseapp.ErrCourseNotFound, CourseKey, e)
 	}
 	switch e.Type {
 	case CourseStudentLimitModifiedType:
@@ -132,7 +132,7 @@ func applyCourseDetails(c *courseapp.CourseDetails, e store.StoredEvent, related
 			return c, nil
 		}
 		if len(related) == 0 {
-			return nil, fmt.Errorf("student %s enrolled in course %s has no registration", en.StudentID, en.CourseID)
+			return nil, neverCreated(courseapp.ErrStudentNotRegistered, StudentKey, e)
 		}
 		reg, err := store.Decode[StudentRegistered](related[len(related)-1].Event)
 		if err != nil {
@@ -156,7 +156,7 @@ func applyStudentDetails(s *courseapp.StudentDetails, e store.StoredEvent, relat
 			LastName: r.LastName, Email: r.Email, EnrollmentTier: courseapp.Basic}, EnrolledCourses: []courseapp.EnrolledCourse{}}
 	}
 	if s == nil {
-		return nil, nil
+		return nil, neverCreated(courseapp.ErrStudentNotRegistered, StudentKey, e)
 	}
 	switch e.Type {
 	case StudentSubscriptionUpdatedType:
@@ -174,7 +174,7 @@ func applyStudentDetails(s *courseapp.StudentDetails, e store.StoredEvent, relat
 			return s, nil
 		}
 		if len(related) == 0 {
-			return nil, fmt.Errorf("course %s of student %s was never created", en.CourseID, en.StudentID)
+			return nil, neverCreated(courseapp.ErrCourseNotFound, CourseKey, e)
 		}
 		created, err := store.Decode[CourseCreated](related[len(related)-1].Event)
 		if err != nil {
@@ -218,7 +218,7 @@ func applyCourseBuyers(c *courseapp.CourseBuyers, e store.StoredEvent) (*coursea
 		return &courseapp.CourseBuyers{CourseID: created.CourseID, CourseName: created.Name, BookIDs: []string{}, Buyers: []courseapp.BookBuyer{}}, nil
 	}
 	if c == nil {
-		return nil, nil
+		return nil, neverCreated(courseapp.ErrCourseNotFound, CourseKey, e)
 	}
 	switch e.Type {
 	case CourseBookDefinedType:

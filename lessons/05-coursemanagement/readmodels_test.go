@@ -2,6 +2,7 @@ package coursemanagement_test
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -11,6 +12,7 @@ import (
 	cm "github.com/opossum-go/opossum/lessons/05-coursemanagement"
 	"github.com/opossum-go/opossum/specs/steps"
 	"github.com/opossum-go/opossum/store"
+	"github.com/opossum-go/opossum/store/projection"
 )
 
 // taggedCourses returns the keys of the CourseShortInfo read models carrying tag.
@@ -29,7 +31,7 @@ var (
 	t2 = now.Add(-time.Hour)
 )
 
-var _ = steps.Describe("Step 8: read models", func() {
+var _ = steps.Describe("Step 5: read models", func() {
 	Describe("CourseShortInfo", func() {
 		It("counts the students of each course and knows when it is full", func(ctx SpecContext) {
 			s := newStore()
@@ -40,12 +42,42 @@ var _ = steps.Describe("Step 8: read models", func() {
 			}))
 		})
 
-		It("follows a limit change, and ignores events of a course that was never created", func(ctx SpecContext) {
+		It("follows a limit change", func(ctx SpecContext) {
 			s := newStore()
-			given(ctx, s, course(c1, 1), enrolled(c1, ada), limit(c1, 3), limit(c9, 7), enrolled(c9, bob))
+			given(ctx, s, course(c1, 1), enrolled(c1, ada), limit(c1, 3))
 			Expect(evaluate(ctx, s, cm.CourseShortInfoDefinition)).To(Equal(map[string]courseapp.CourseShortInfo{
 				c1: {CourseID: c1, Name: "Course c-1", MaxStudentCount: 3, CurrentEnrollmentCount: 1},
 			}))
+		})
+
+		It("stops on an event of a course that was never created, naming the event", func(ctx SpecContext) {
+			s := newStore()
+			given(ctx, s, course(c1, 1), enrolled(c1, ada))
+			pos := given(ctx, s, limit(c9, 7))
+			_, err := projection.Evaluate(ctx, s, cm.CourseShortInfoDefinition)
+			Expect(err).To(MatchError(courseapp.ErrCourseNotFound),
+				"a limit change of a course never created is a poison event: return an error wrapping ErrCourseNotFound, do not skip it")
+			Expect(err).To(MatchError(ContainSubstring("position %d", pos)), "the error names the event's position")
+		})
+
+		It("stops the running read model there, and its status names the event", func(ctx SpecContext) {
+			app := openApp(nil)
+			given(ctx, app.Store(), course(c1, 1))
+			pos := given(ctx, app.Store(), enrolled(c9, ada))
+			err := app.Runner().WaitFor(ctx, cm.CourseShortInfoDefinition.Name, pos)
+			var fold *projection.FoldError
+			Expect(errors.As(err, &fold)).To(BeTrue(), "the read model must stop on the enrollment of a course never created, got %v", err)
+			Expect(fold.Panicked).To(BeFalse(), "the fold panicked: %v", err)
+			Expect(fold.Position).To(Equal(pos))
+			Expect(err).To(MatchError(courseapp.ErrCourseNotFound))
+			var status projection.Status
+			for _, st := range app.Runner().Status() {
+				if st.Name == cm.CourseShortInfoDefinition.Name {
+					status = st
+				}
+			}
+			Expect(status.State).To(Equal(projection.Failed))
+			Expect(status.Err).To(MatchError(ContainSubstring("event %d (%s)", pos, cm.StudentEnrolledToCourseType)))
 		})
 
 		It("is indexed by isFull, and the tag moves when the course stops being full", func(ctx SpecContext) {
@@ -75,44 +107,20 @@ var _ = steps.Describe("Step 8: read models", func() {
 			}))
 		})
 
+		It("stops on an event of a student who never registered, naming the event", func(ctx SpecContext) {
+			s := newStore()
+			given(ctx, s, registered(ada))
+			pos := given(ctx, s, subscribed(bob, courseapp.Master))
+			_, err := projection.Evaluate(ctx, s, cm.StudentShortInfoDefinition)
+			Expect(err).To(MatchError(courseapp.ErrStudentNotRegistered),
+				"a subscription of a student never registered is a poison event: return an error wrapping ErrStudentNotRegistered")
+			Expect(err).To(MatchError(ContainSubstring("position %d", pos)), "the error names the event's position")
+		})
+
 		It("is indexed by enrollmentTier and isMaxedOut", func() {
 			tags := cm.StudentShortInfoTags(&courseapp.StudentShortInfo{EnrollmentTier: courseapp.Master, CurrentEnrollmentCount: 25, MaxEnrollmentCount: 25, IsMaxedOut: true})
 			Expect(tags).To(ConsistOf(store.NewTag(courseapp.EnrollmentTierKey, "Master"), store.NewTag(courseapp.IsMaxedOutKey, "true")))
 			Expect(cm.CourseShortInfoTags(&courseapp.CourseShortInfo{IsFull: false})).To(ConsistOf(store.NewTag(courseapp.IsFullKey, "false")))
-		})
-	})
-
-	Describe("StudentPurchasedBooks", func() {
-		It("keeps one entry per book, keyed by student: totals, counts, first and last purchase", func(ctx SpecContext) {
-			s := newStore()
-			given(ctx, s, at(t1, purchased(b1, ada, c1, 2500)))
-			given(ctx, s, at(t2, ordered(ada, c1, line(b1, 2500), line(b2, 4000))))
-			history := evaluate(ctx, s, cm.StudentPurchasedBooksDefinition)
-			Expect(history).To(HaveKey(ada))
-			Expect(history[ada].StudentID).To(Equal(ada))
-			Expect(history[ada].Books).To(HaveLen(2))
-			b := history[ada].Books[0]
-			Expect(b.BookID).To(Equal(b1))
-			Expect(b.TotalPaid).To(Equal(courseapp.Money(5000)))
-			Expect(b.PurchaseCount).To(Equal(2))
-			Expect(b.FirstPurchasedAt).To(BeTemporally("==", t1))
-			Expect(b.LastPurchasedAt).To(BeTemporally("==", t2))
-			Expect(history[ada].Books[1]).To(And(
-				HaveField("BookID", b2), HaveField("TotalPaid", courseapp.Money(4000)), HaveField("PurchaseCount", 1)))
-		})
-
-		It("counts a book twice in one order twice", func(ctx SpecContext) {
-			s := newStore()
-			given(ctx, s, ordered(ada, c1, line(b1, 1500), line(b1, 1500)))
-			history := evaluate(ctx, s, cm.StudentPurchasedBooksDefinition)
-			Expect(history[ada].Books).To(ConsistOf(And(
-				HaveField("BookID", b1), HaveField("TotalPaid", courseapp.Money(3000)), HaveField("PurchaseCount", 2))))
-		})
-
-		It("has no entry for a student who bought nothing", func(ctx SpecContext) {
-			s := newStore()
-			given(ctx, s, registered(ada), purchased(b1, bob, c1, 100))
-			Expect(evaluate(ctx, s, cm.StudentPurchasedBooksDefinition)).To(ConsistOf(HaveField("StudentID", bob)))
 		})
 	})
 
@@ -147,7 +155,45 @@ var _ = steps.Describe("Step 8: read models", func() {
 			Expect(details[ada].EnrolledCourses).To(Equal([]courseapp.EnrolledCourse{{CourseID: c1, Name: "Course c-1"}, {CourseID: c2, Name: "Course c-2"}}))
 			Expect(details[ada].IsMaxedOut).To(BeTrue())
 		})
+	})
+})
 
+var _ = steps.Describe("Step 9: kata, a price with a grace period", func() {
+	Describe("StudentPurchasedBooks", func() {
+		It("keeps one entry per book, keyed by student: totals, counts, first and last purchase", func(ctx SpecContext) {
+			s := newStore()
+			given(ctx, s, at(t1, purchased(b1, ada, c1, 2500)))
+			given(ctx, s, at(t2, ordered(ada, c1, line(b1, 2500), line(b2, 4000))))
+			history := evaluate(ctx, s, cm.StudentPurchasedBooksDefinition)
+			Expect(history).To(HaveKey(ada))
+			Expect(history[ada].StudentID).To(Equal(ada))
+			Expect(history[ada].Books).To(HaveLen(2))
+			b := history[ada].Books[0]
+			Expect(b.BookID).To(Equal(b1))
+			Expect(b.TotalPaid).To(Equal(courseapp.Money(5000)))
+			Expect(b.PurchaseCount).To(Equal(2))
+			Expect(b.FirstPurchasedAt).To(BeTemporally("==", t1))
+			Expect(b.LastPurchasedAt).To(BeTemporally("==", t2))
+			Expect(history[ada].Books[1]).To(And(
+				HaveField("BookID", b2), HaveField("TotalPaid", courseapp.Money(4000)), HaveField("PurchaseCount", 1)))
+		})
+
+		It("counts a book twice in one order twice", func(ctx SpecContext) {
+			s := newStore()
+			given(ctx, s, ordered(ada, c1, line(b1, 1500), line(b1, 1500)))
+			history := evaluate(ctx, s, cm.StudentPurchasedBooksDefinition)
+			Expect(history[ada].Books).To(ConsistOf(And(
+				HaveField("BookID", b1), HaveField("TotalPaid", courseapp.Money(3000)), HaveField("PurchaseCount", 2))))
+		})
+
+		It("has no entry for a student who bought nothing", func(ctx SpecContext) {
+			s := newStore()
+			given(ctx, s, registered(ada), purchased(b1, bob, c1, 100))
+			Expect(evaluate(ctx, s, cm.StudentPurchasedBooksDefinition)).To(ConsistOf(HaveField("StudentID", bob)))
+		})
+	})
+
+	Describe("the given read models of the books", func() {
 		It("CourseBookCatalog follows the prices", func(ctx SpecContext) {
 			s := newStore()
 			given(ctx, s, course(c1, 2), book(b1, c1, 1000), priceChanged(b1, 1200))

@@ -1,8 +1,6 @@
 package coursemanagement_test
 
 import (
-	"errors"
-
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
@@ -84,16 +82,15 @@ var _ = steps.Describe("Step 1: a unique email", func() {
 		Expect(eventsOf(ctx, s, cm.StudentRegisteredType)).To(HaveLen(1))
 	})
 
-	It("does not retry a registration that lost a race: the conflict is the answer (409 over HTTP)", func(ctx SpecContext) {
+	It("answers a registration that lost a race with \"email taken\", as lesson 04 did: it decides again and reads the winner", func(ctx SpecContext) {
 		s := newStore()
 		w := interleave(s, registeredWith(bob, "a@x.io"))
 		_, err := commandsOn(w).Handle(ctx, register(ada, "a@x.io"))
 
-		var conflict *courseapp.ConflictError
-		Expect(errors.As(err, &conflict)).To(BeTrue(), "expected a *ConflictError, got %v", err)
-		Expect(conflict.Message).To(Equal(courseapp.ConflictMessage))
-		Expect(err).To(MatchError(store.ErrAppendConditionFailed))
-		Expect(w.Appends).To(Equal(1), "registration tries once")
+		Expect(err).To(MatchError(courseapp.ErrEmailTaken),
+			"the conflict means a registration with this address just landed: deciding again reads it and refuses the address")
+		Expect(w.Appends).To(Equal(1), "the second decision refuses before appending")
+		Expect(eventsOf(ctx, s, cm.StudentRegisteredType)).To(HaveLen(1))
 	})
 })
 

@@ -7,9 +7,9 @@ import (
 // Event types. An event records a fact: something that happened and cannot
 // be undone. Its type names the fact in the past tense.
 const (
-	StudentRegisteredType = "StudentRegistered"
-	CourseDefinedType     = "CourseDefined"
-	StudentEnrolledType   = "StudentEnrolled"
+	StudentRegisteredType       = "StudentRegistered"
+	CourseCreatedType           = "CourseCreated"
+	StudentEnrolledToCourseType = "StudentEnrolledToCourse"
 )
 
 // StudentRegistered is the data of a StudentRegistered event: a student
@@ -26,31 +26,31 @@ func (r StudentRegistered) Event() store.Event {
 	return store.MustEvent(StudentRegisteredType, r)
 }
 
-// CourseDefined is the data of a CourseDefined event: a course opened with
+// CourseCreated is the data of a CourseCreated event: a course opened with
 // room for Capacity students.
-type CourseDefined struct {
-	CourseID string `json:"courseId"`
-	Title    string `json:"title"`
-	Capacity int    `json:"capacity"`
+type CourseCreated struct {
+	CourseID        string `json:"courseId"`
+	Name            string `json:"name"`
+	MaxStudentCount int    `json:"maxStudentCount"`
 }
 
-// Event returns the fact as a CourseDefined event.
+// Event returns the fact as a CourseCreated event.
 //
 //workbook:todo step 1: build the event like StudentRegistered.Event does.
-func (c CourseDefined) Event() store.Event {
-	return store.MustEvent(CourseDefinedType, c)
+func (c CourseCreated) Event() store.Event {
+	return store.MustEvent(CourseCreatedType, c)
 }
 
-// StudentEnrolled is the data of a StudentEnrolled event: a student took a
+// StudentEnrolledToCourse is the data of a StudentEnrolledToCourse event: a student took a
 // seat in a course.
-type StudentEnrolled struct {
+type StudentEnrolledToCourse struct {
 	StudentID string `json:"studentId"`
 	CourseID  string `json:"courseId"`
 }
 
-// Event returns the fact as a StudentEnrolled event.
+// Event returns the fact as a StudentEnrolledToCourse event.
 //
 //workbook:todo step 1: build the event like StudentRegistered.Event does.
-func (e StudentEnrolled) Event() store.Event {
-	return store.MustEvent(StudentEnrolledType, e)
+func (e StudentEnrolledToCourse) Event() store.Event {
+	return store.MustEvent(StudentEnrolledToCourseType, e)
 }

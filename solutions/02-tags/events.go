@@ -4,10 +4,10 @@ import "github.com/opossum-go/opossum/store"
 
 // Event types: facts, named in the past tense.
 const (
-	StudentRegisteredType     = "StudentRegistered"
-	CourseDefinedType         = "CourseDefined"
-	CourseCapacityChangedType = "CourseCapacityChanged"
-	StudentEnrolledType       = "StudentEnrolled"
+	StudentRegisteredType          = "StudentRegistered"
+	CourseCreatedType              = "CourseCreated"
+	CourseStudentLimitModifiedType = "CourseStudentLimitModified"
+	StudentEnrolledToCourseType    = "StudentEnrolledToCourse"
 )
 
 // StudentRegistered is the data of a StudentRegistered event: a student
@@ -23,39 +23,39 @@ func (r StudentRegistered) Event() store.Event {
 	return store.MustEvent(StudentRegisteredType, r, r.Tags()...)
 }
 
-// CourseDefined is the data of a CourseDefined event: a course opened with
+// CourseCreated is the data of a CourseCreated event: a course opened with
 // room for Capacity students.
-type CourseDefined struct {
-	CourseID string `json:"courseId"`
-	Title    string `json:"title"`
-	Capacity int    `json:"capacity"`
+type CourseCreated struct {
+	CourseID        string `json:"courseId"`
+	Name            string `json:"name"`
+	MaxStudentCount int    `json:"maxStudentCount"`
 }
 
 // Event returns the fact as an event to append, tagged with Tags.
-func (c CourseDefined) Event() store.Event {
-	return store.MustEvent(CourseDefinedType, c, c.Tags()...)
+func (c CourseCreated) Event() store.Event {
+	return store.MustEvent(CourseCreatedType, c, c.Tags()...)
 }
 
-// CourseCapacityChanged is the data of a CourseCapacityChanged event: a
+// CourseStudentLimitModified is the data of a CourseStudentLimitModified event: a
 // course now has room for Capacity students.
-type CourseCapacityChanged struct {
-	CourseID string `json:"courseId"`
-	Capacity int    `json:"capacity"`
+type CourseStudentLimitModified struct {
+	CourseID           string `json:"courseId"`
+	NewMaxStudentCount int    `json:"newMaxStudentCount"`
 }
 
 // Event returns the fact as an event to append, tagged with Tags.
-func (c CourseCapacityChanged) Event() store.Event {
-	return store.MustEvent(CourseCapacityChangedType, c, c.Tags()...)
+func (c CourseStudentLimitModified) Event() store.Event {
+	return store.MustEvent(CourseStudentLimitModifiedType, c, c.Tags()...)
 }
 
-// StudentEnrolled is the data of a StudentEnrolled event: a student took a
+// StudentEnrolledToCourse is the data of a StudentEnrolledToCourse event: a student took a
 // seat in a course.
-type StudentEnrolled struct {
+type StudentEnrolledToCourse struct {
 	StudentID string `json:"studentId"`
 	CourseID  string `json:"courseId"`
 }
 
 // Event returns the fact as an event to append, tagged with Tags.
-func (e StudentEnrolled) Event() store.Event {
-	return store.MustEvent(StudentEnrolledType, e, e.Tags()...)
+func (e StudentEnrolledToCourse) Event() store.Event {
+	return store.MustEvent(StudentEnrolledToCourseType, e, e.Tags()...)
 }

@@ -9,11 +9,11 @@ func Registrations() store.Query {
 }
 
 // CourseDefinitions selects the events that define a course: every
-// CourseDefined and every CourseCapacityChanged event, of any course.
+// CourseCreated and every CourseStudentLimitModified event, of any course.
 //
 //workbook:todo step 2: one item, two types.
 func CourseDefinitions() store.Query {
-	return store.Types(CourseDefinedType, CourseCapacityChangedType)
+	return store.Types(CourseCreatedType, CourseStudentLimitModifiedType)
 }
 
 // CourseHistory selects everything that happened to the course courseID:
@@ -24,28 +24,28 @@ func CourseHistory(courseID string) store.Query {
 	return store.Tagged(CourseTag(courseID))
 }
 
-// Enrolment selects the StudentEnrolled events of one student in
+// Enrollment selects the StudentEnrolledToCourse events of one student in
 // one course.
 //
 //workbook:todo step 2: one item with a type and two tags.
-func Enrolment(studentID, courseID string) store.Query {
-	return store.TypesTagged([]string{StudentEnrolledType}, StudentTag(studentID), CourseTag(courseID))
+func Enrollment(studentID, courseID string) store.Query {
+	return store.TypesTagged([]string{StudentEnrolledToCourseType}, StudentTag(studentID), CourseTag(courseID))
 }
 
-// EnrolmentDecision selects what a decision to enrol studentID in courseID
-// depends on: the course's CourseDefined, CourseCapacityChanged and
-// StudentEnrolled events, and the student's StudentRegistered and
-// StudentEnrolled events.
+// EnrollmentDecision selects what a decision to enroll studentID in courseID
+// depends on: the course's CourseCreated, CourseStudentLimitModified and
+// StudentEnrolledToCourse events, and the student's StudentRegistered and
+// StudentEnrolledToCourse events.
 //
 //workbook:todo step 2: two items, one for the course and one for the student.
-func EnrolmentDecision(studentID, courseID string) store.Query {
+func EnrollmentDecision(studentID, courseID string) store.Query {
 	return store.Items(
 		store.QueryItem{
-			Types: []string{CourseDefinedType, CourseCapacityChangedType, StudentEnrolledType},
+			Types: []string{CourseCreatedType, CourseStudentLimitModifiedType, StudentEnrolledToCourseType},
 			Tags:  []store.Tag{CourseTag(courseID)},
 		},
 		store.QueryItem{
-			Types: []string{StudentRegisteredType, StudentEnrolledType},
+			Types: []string{StudentRegisteredType, StudentEnrolledToCourseType},
 			Tags:  []store.Tag{StudentTag(studentID)},
 		},
 	)

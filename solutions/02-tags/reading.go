@@ -14,28 +14,28 @@ func EventsSince(ctx context.Context, s store.EventStore, after store.Position) 
 	return store.ReadAll(ctx, s, store.All(), store.After(after))
 }
 
-// FirstEnrolments returns the ids of the first n students who enrolled in
+// FirstEnrollments returns the ids of the first n students who enrolled in
 // courseID, in the order they enrolled.
 //
-//workbook:todo step 3: read the course's enrolments with a Limit.
-func FirstEnrolments(ctx context.Context, s store.EventStore, courseID string, n int) ([]string, error) {
+//workbook:todo step 3: read the course's enrollments with a Limit.
+func FirstEnrollments(ctx context.Context, s store.EventStore, courseID string, n int) ([]string, error) {
 	return enrolledStudents(ctx, s, courseID, store.Limit(n))
 }
 
-// RecentEnrolments returns the ids of the n students who enrolled in
+// RecentEnrollments returns the ids of the n students who enrolled in
 // courseID most recently, the newest first.
 //
-//workbook:todo step 3: like FirstEnrolments, but Backwards.
-func RecentEnrolments(ctx context.Context, s store.EventStore, courseID string, n int) ([]string, error) {
+//workbook:todo step 3: like FirstEnrollments, but Backwards.
+func RecentEnrollments(ctx context.Context, s store.EventStore, courseID string, n int) ([]string, error) {
 	return enrolledStudents(ctx, s, courseID, store.Backwards(), store.Limit(n))
 }
 
-// enrolledStudents reads the enrolments in courseID with opts and returns
+// enrolledStudents reads the enrollments in courseID with opts and returns
 // the ids of their students, in the order read.
 //
 //workbook:solution
 func enrolledStudents(ctx context.Context, s store.EventStore, courseID string, opts ...store.ReadOption) ([]string, error) {
-	q := store.TypesTagged([]string{StudentEnrolledType}, CourseTag(courseID))
+	q := store.TypesTagged([]string{StudentEnrolledToCourseType}, CourseTag(courseID))
 	var ids []string
 	for e, err := range s.Read(ctx, q, opts...) {
 		if err != nil {

@@ -11,7 +11,7 @@ import (
 const (
 	StudentIDKey = "studentId"
 	CourseIDKey  = "courseId"
-	EmailKey     = "email"
+	EmailKey     = "studentEmail"
 )
 
 // StudentTag is the tag of the student with id.
@@ -34,20 +34,20 @@ func (r StudentRegistered) Tags() []store.Tag {
 }
 
 // Tags links a new course to the course.
-func (c CourseDefined) Tags() []store.Tag {
+func (c CourseCreated) Tags() []store.Tag {
 	return []store.Tag{CourseTag(c.CourseID)}
 }
 
 // Tags links a capacity change to the entity it is about.
 //
 //workbook:todo step 1: which entity does a capacity change belong to?
-func (c CourseCapacityChanged) Tags() []store.Tag {
+func (c CourseStudentLimitModified) Tags() []store.Tag {
 	return []store.Tag{CourseTag(c.CourseID)}
 }
 
-// Tags links an enrolment to every entity it is about.
+// Tags links an enrollment to every entity it is about.
 //
-//workbook:todo step 1: an enrolment is about more than one entity.
-func (e StudentEnrolled) Tags() []store.Tag {
+//workbook:todo step 1: an enrollment is about more than one entity.
+func (e StudentEnrolledToCourse) Tags() []store.Tag {
 	return []store.Tag{StudentTag(e.StudentID), CourseTag(e.CourseID)}
 }

@@ -8,7 +8,7 @@ import (
 	"github.com/opossum-go/opossum/store"
 )
 
-// ErrUnknownCourse means an event names a course that no CourseDefined
+// ErrUnknownCourse means an event names a course that no CourseCreated
 // event opened. In a store written by correct commands it never happens;
 // when it does, a fold must say so rather than invent a course.
 var ErrUnknownCourse = errors.New("unknown course")
@@ -29,41 +29,41 @@ func (c *Course) Full() bool { return c.Enrolled >= c.Capacity }
 // EvolveCourse folds one event into the state of its course and returns
 // the new state. current is nil before the course's first event.
 //
-//   - CourseDefined starts a course: its id, title and capacity, nobody
+//   - CourseCreated starts a course: its id, title and capacity, nobody
 //     enrolled, an empty (not nil) list of students.
-//   - CourseCapacityChanged replaces the capacity.
-//   - StudentEnrolled takes a seat: one more enrolled, the student's id
+//   - CourseStudentLimitModified replaces the capacity.
+//   - StudentEnrolledToCourse takes a seat: one more enrolled, the student's id
 //     appended to Students.
-//   - A change or an enrolment for a course that was never defined
+//   - A change or an enrollment for a course that was never created
 //     (current is nil) is an error wrapping ErrUnknownCourse.
 //   - Any other event leaves the state as it is.
 //
-//workbook:todo step 1: switch on e.Type; decode the data with store.Decode[CourseDefined](e.Event) and friends.
+//workbook:todo step 1: switch on e.Type; decode the data with store.Decode[CourseCreated](e.Event) and friends.
 func EvolveCourse(current *Course, e store.StoredEvent) (*Course, error) {
 	switch e.Type {
-	case CourseDefinedType:
-		d, err := store.Decode[CourseDefined](e.Event)
+	case CourseCreatedType:
+		d, err := store.Decode[CourseCreated](e.Event)
 		if err != nil {
 			return nil, err
 		}
-		return &Course{ID: d.CourseID, Title: d.Title, Capacity: d.Capacity, Students: []string{}}, nil
-	case CourseCapacityChangedType:
-		d, err := store.Decode[CourseCapacityChanged](e.Event)
+		return &Course{ID: d.CourseID, Title: d.Name, Capacity: d.MaxStudentCount, Students: []string{}}, nil
+	case CourseStudentLimitModifiedType:
+		d, err := store.Decode[CourseStudentLimitModified](e.Event)
 		if err != nil {
 			return nil, err
 		}
 		if current == nil {
 			return nil, fmt.Errorf("%w: %s (capacity change at position %d)", ErrUnknownCourse, d.CourseID, e.Position)
 		}
-		current.Capacity = d.Capacity
+		current.Capacity = d.NewMaxStudentCount
 		return current, nil
-	case StudentEnrolledType:
-		d, err := store.Decode[StudentEnrolled](e.Event)
+	case StudentEnrolledToCourseType:
+		d, err := store.Decode[StudentEnrolledToCourse](e.Event)
 		if err != nil {
 			return nil, err
 		}
 		if current == nil {
-			return nil, fmt.Errorf("%w: %s (enrolment at position %d)", ErrUnknownCourse, d.CourseID, e.Position)
+			return nil, fmt.Errorf("%w: %s (enrollment at position %d)", ErrUnknownCourse, d.CourseID, e.Position)
 		}
 		current.Enrolled++
 		current.Students = append(current.Students, d.StudentID)
@@ -74,7 +74,7 @@ func EvolveCourse(current *Course, e store.StoredEvent) (*Course, error) {
 
 // FoldCourse folds a history, oldest event first, starting from nothing:
 // the state of a course is a left fold of its events. It returns nil when
-// the history holds no CourseDefined.
+// the history holds no CourseCreated.
 func FoldCourse(events []store.StoredEvent) (*Course, error) {
 	var c *Course
 	for _, e := range events {

@@ -8,14 +8,14 @@ import (
 )
 
 // EvolveCourseV2 is EvolveCourse with one rule changed: a student takes at
-// most one seat in a course. A second StudentEnrolled of the same student
+// most one seat in a course. A second StudentEnrolledToCourse of the same student
 // in the same course (a command retried after a timeout appended it twice)
 // changes nothing. Every other rule is EvolveCourse's.
 //
-//workbook:todo step 7: handle the repeated enrolment, and hand everything else to EvolveCourse.
+//workbook:todo step 7: handle the repeated enrollment, and hand everything else to EvolveCourse.
 func EvolveCourseV2(current *Course, e store.StoredEvent) (*Course, error) {
-	if e.Type == StudentEnrolledType && current != nil {
-		d, err := store.Decode[StudentEnrolled](e.Event)
+	if e.Type == StudentEnrolledToCourseType && current != nil {
+		d, err := store.Decode[StudentEnrolledToCourse](e.Event)
 		if err != nil {
 			return nil, err
 		}

@@ -22,10 +22,10 @@ func Record(ctx context.Context, s store.EventStore, facts ...Fact) (store.Posit
 }
 
 // CourseHistory selects what happened to a course: its definition, its
-// capacity changes and its enrolments (what you built in lesson 02).
+// capacity changes and its enrollments (what you built in lesson 02).
 func CourseHistory(courseID string) store.Query {
 	return store.TypesTagged(CourseEventTypes, CourseTag(courseID))
 }
 
 // CourseEventTypes are the event types a course's state is made of.
-var CourseEventTypes = []string{CourseDefinedType, CourseCapacityChangedType, StudentEnrolledType}
+var CourseEventTypes = []string{CourseCreatedType, CourseStudentLimitModifiedType, StudentEnrolledToCourseType}

@@ -8,10 +8,10 @@ import (
 	"github.com/opossum-go/opossum/store/decision"
 )
 
-// CourseExists is the decision projection "was the course defined?".
+// CourseExists is the decision projection "was the course created?".
 func CourseExists(courseID string) decision.Projection[bool] {
 	return decision.Projection[bool]{
-		Query: store.TypesTagged([]string{CourseDefinedType}, CourseTag(courseID)),
+		Query: store.TypesTagged([]string{CourseCreatedType}, CourseTag(courseID)),
 		Apply: func(bool, store.StoredEvent) (bool, error) { return true, nil },
 	}
 }
@@ -22,10 +22,10 @@ func CourseExists(courseID string) decision.Projection[bool] {
 // requests race. A course that does not exist returns ErrCourseNotFound.
 // Requests with different tokens never get in each other's way.
 //
-//workbook:todo step 7: a projection "was a.Token used?" beside CourseExists, both built in one read inside decision.Execute (with Retry); reject, or append a.Event() with the model's condition.
-func PostAnnouncement(ctx context.Context, s store.EventStore, a AnnouncementPosted) error {
+//workbook:todo step 8: a projection "was a.IdempotencyToken used?" beside CourseExists, both built in one read inside decision.Execute (with Retry); reject, or append a.Event() with the model's condition.
+func PostAnnouncement(ctx context.Context, s store.EventStore, a CourseAnnouncementPosted) error {
 	used := decision.Projection[bool]{
-		Query: store.TypesTagged([]string{AnnouncementPostedType}, TokenTag(a.Token)),
+		Query: store.TypesTagged([]string{CourseAnnouncementPostedType}, IdempotencyTag(a.IdempotencyToken)),
 		Apply: func(bool, store.StoredEvent) (bool, error) { return true, nil },
 	}
 	_, err := decision.Execute(ctx, s, func(ctx context.Context) (decision.Decision, error) {
@@ -37,7 +37,7 @@ func PostAnnouncement(ctx context.Context, s store.EventStore, a AnnouncementPos
 		case !m.First:
 			return decision.Decision{}, fmt.Errorf("course %s: %w", a.CourseID, ErrCourseNotFound)
 		case m.Second:
-			return decision.Decision{}, fmt.Errorf("token %s: %w", a.Token, ErrAlreadySubmitted)
+			return decision.Decision{}, fmt.Errorf("token %s: %w", a.IdempotencyToken, ErrAlreadySubmitted)
 		}
 		return m.Append(a.Event()), nil
 	}, Retry)

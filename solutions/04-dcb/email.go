@@ -12,7 +12,7 @@ import (
 // EmailTag) is already registered: then it returns an error matching
 // ErrEmailTaken and appends nothing.
 //
-// It is safe against racing registrations of one email: of any number of
+// It is safe against racing registrations of one studentEmail: of any number of
 // concurrent calls, at most one appends. A loser either sees the winner's
 // event when it reads, or its append is rejected by the store; both are
 // reported as ErrEmailTaken (the rejection also matches

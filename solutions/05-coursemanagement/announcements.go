@@ -22,11 +22,11 @@ func tokenEvents(token string) store.Query {
 }
 
 // IdempotencyTokenWasUsed is the decision projection "was this token used
-// by an announcement that is still up?" (README step 5). A post uses the
+// by an announcement that is still up?" (README step 11). A post uses the
 // token; a retraction frees it. The fold follows the events in order:
 // posted, retracted, posted again means used.
 //
-//workbook:todo step 5: posts and retractions tagged IdempotencyTag(token); the last one decides.
+//workbook:todo step 11: posts and retractions tagged IdempotencyTag(token); the last one decides.
 func IdempotencyTokenWasUsed(token string) decision.Projection[bool] {
 	return decision.Projection[bool]{
 		Query: tokenEvents(token),
@@ -37,11 +37,11 @@ func IdempotencyTokenWasUsed(token string) decision.Projection[bool] {
 }
 
 // RetractableAnnouncement is the decision projection of the announcement
-// posted with a token (README step 5), over the same events: a post starts
+// posted with a token (README step 11), over the same events: a post starts
 // a new state (not retracted), a retraction marks an existing one
 // retracted.
 //
-//workbook:todo step 5: the same query as IdempotencyTokenWasUsed; a post decodes the announcement's id and course.
+//workbook:todo step 11: the same query as IdempotencyTokenWasUsed; a post decodes the announcement's id and course.
 func RetractableAnnouncement(token string) decision.Projection[*Announcement] {
 	return decision.Projection[*Announcement]{
 		Query: tokenEvents(token),
@@ -64,11 +64,11 @@ func RetractableAnnouncement(token string) decision.Projection[*Announcement] {
 	}
 }
 
-// DecideAnnouncement decides PostAnnouncement (README step 5): the course
+// DecideAnnouncement decides PostAnnouncement (README step 11): the course
 // exists (ErrCourseNotFound), the token is not in use (ErrResubmission).
 // It returns one CourseAnnouncementPosted.
 //
-//workbook:todo step 5: two checks, then the posted event.
+//workbook:todo step 11: two checks, then the posted event.
 func DecideAnnouncement(courseExists, tokenUsed bool, cmd courseapp.PostAnnouncement) ([]store.Event, error) {
 	switch {
 	case !courseExists:
@@ -82,13 +82,13 @@ func DecideAnnouncement(courseExists, tokenUsed bool, cmd courseapp.PostAnnounce
 	}.Event()}, nil
 }
 
-// DecideRetraction decides RetractAnnouncement (README step 5): an
+// DecideRetraction decides RetractAnnouncement (README step 11): an
 // announcement was posted with the token to the course the command names
 // (ErrAnnouncementNotFound), and it is not retracted yet
 // (ErrAnnouncementRetracted). It returns one CourseAnnouncementRetracted
 // with the announcement's id and course taken from the state.
 //
-//workbook:todo step 5: two checks, then the retracted event built from the state.
+//workbook:todo step 11: two checks, then the retracted event built from the state.
 func DecideRetraction(a *Announcement, cmd courseapp.RetractAnnouncement) ([]store.Event, error) {
 	switch {
 	case a == nil || a.CourseID != cmd.CourseID:

@@ -27,9 +27,9 @@ func (b *BookPrice) IsValid(p courseapp.Money) bool {
 }
 
 // BookExists is the decision projection "was this book defined?" (README
-// step 7).
+// step 9).
 //
-//workbook:todo step 7: like CourseExists, for the book's CourseBookDefined.
+//workbook:todo step 9: like CourseExists, for the book's CourseBookDefined.
 func BookExists(bookID string) decision.Projection[bool] {
 	return decision.Projection[bool]{
 		Query: store.TypesTagged([]string{CourseBookDefinedType}, BookTag(bookID)),
@@ -38,14 +38,14 @@ func BookExists(bookID string) decision.Projection[bool] {
 }
 
 // PriceWithGracePeriod is the time-aware decision projection of a book's
-// valid prices (README step 7): its CourseBookDefined and
+// valid prices (README step 9): its CourseBookDefined and
 // CourseBookPriceChanged events. Defined sets the course and the price.
-// A price change at most grace old (now minus the event's timestamp) keeps
+// A price change at most grace old (now minus its ChangedAt) keeps
 // the price it replaces as Previous; an older one leaves no Previous. Only
 // the price before the latest change can survive, and only while that
 // change is recent.
 //
-//workbook:todo step 7: set ApplyAt, not Apply: the fold needs the build's now.
+//workbook:todo step 9: set ApplyAt, not Apply: the fold needs the build's now.
 func PriceWithGracePeriod(bookID string, grace time.Duration) decision.Projection[*BookPrice] {
 	return decision.Projection[*BookPrice]{
 		Query: store.TypesTagged([]string{CourseBookDefinedType, CourseBookPriceChangedType}, BookTag(bookID)),
@@ -66,7 +66,7 @@ func PriceWithGracePeriod(bookID string, grace time.Duration) decision.Projectio
 					return b, err
 				}
 				next := &BookPrice{CourseID: b.CourseID, Current: c.NewPrice}
-				if now.Sub(e.Metadata.Timestamp) <= grace {
+				if now.Sub(c.ChangedAt) <= grace {
 					prev := b.Current
 					next.Previous = &prev
 				}
@@ -77,12 +77,12 @@ func PriceWithGracePeriod(bookID string, grace time.Duration) decision.Projectio
 	}
 }
 
-// DecideBookDefinition decides DefineCourseBook (README step 7): a
+// DecideBookDefinition decides DefineCourseBook (README step 9): a
 // positive price (ErrInvalidPrice), a book id not used yet
 // (BookExistsError), an existing course (ErrCourseNotFound). It returns
 // one CourseBookDefined.
 //
-//workbook:todo step 7: three checks in this order, then the defined event.
+//workbook:todo step 9: three checks in this order, then the defined event.
 func DecideBookDefinition(bookExists, courseExists bool, cmd courseapp.DefineCourseBook) ([]store.Event, error) {
 	switch {
 	case cmd.Price <= 0:
@@ -97,28 +97,29 @@ func DecideBookDefinition(bookExists, courseExists bool, cmd courseapp.DefineCou
 	}.Event()}, nil
 }
 
-// DecidePriceChange decides ChangeCourseBookPrice (README step 7): the
-// book exists (BookNotFoundError), the price is positive
-// (ErrInvalidPrice). It returns one CourseBookPriceChanged.
+// DecidePriceChange decides ChangeCourseBookPrice at now (README step 9):
+// the book exists (BookNotFoundError), the price is positive
+// (ErrInvalidPrice). It returns one CourseBookPriceChanged whose ChangedAt
+// is now.
 //
-//workbook:todo step 7: two checks, then the price change.
-func DecidePriceChange(bookExists bool, cmd courseapp.ChangeCourseBookPrice) ([]store.Event, error) {
+//workbook:todo step 9: two checks, then the price change, changed at now.
+func DecidePriceChange(bookExists bool, cmd courseapp.ChangeCourseBookPrice, now time.Time) ([]store.Event, error) {
 	switch {
 	case !bookExists:
 		return nil, courseapp.BookNotFoundError{BookID: cmd.BookID}
 	case cmd.Price <= 0:
 		return nil, courseapp.ErrInvalidPrice
 	}
-	return []store.Event{CourseBookPriceChanged{BookID: cmd.BookID, NewPrice: cmd.Price}.Event()}, nil
+	return []store.Event{CourseBookPriceChanged{BookID: cmd.BookID, NewPrice: cmd.Price, ChangedAt: now}.Event()}, nil
 }
 
-// DecidePurchase decides PurchaseCourseBook (README step 7): the book
+// DecidePurchase decides PurchaseCourseBook (README step 9): the book
 // exists (BookNotFoundError), the student is registered
 // (ErrStudentNotRegistered), the displayed price is valid
 // (StalePriceError). It returns one CourseBookPurchased at the displayed
 // price, for the book's course.
 //
-//workbook:todo step 7: three checks in this order, then the purchase.
+//workbook:todo step 9: three checks in this order, then the purchase.
 func DecidePurchase(book *BookPrice, studentExists bool, cmd courseapp.PurchaseCourseBook) ([]store.Event, error) {
 	switch {
 	case book == nil:
@@ -133,7 +134,7 @@ func DecidePurchase(book *BookPrice, studentExists bool, cmd courseapp.PurchaseC
 	}.Event()}, nil
 }
 
-// DecideOrder decides OrderCourseBooks (README step 7), all or nothing:
+// DecideOrder decides OrderCourseBooks (README step 10), all or nothing:
 // at least one item (ErrEmptyOrder), a registered student
 // (ErrStudentNotRegistered), then each item in order: the book exists
 // (BookNotFoundError) and its displayed price is valid
@@ -144,7 +145,7 @@ func DecidePurchase(book *BookPrice, studentExists bool, cmd courseapp.PurchaseC
 // the courses first appear among the items, each with that course's items
 // in item order, all with the command's OrderID.
 //
-//workbook:todo step 7: check, then group the items by the course of their book.
+//workbook:todo step 10: check, then group the items by the course of their book.
 func DecideOrder(studentExists bool, prices map[string]*BookPrice, cmd courseapp.OrderCourseBooks) ([]store.Event, error) {
 	if len(cmd.Items) == 0 {
 		return nil, courseapp.ErrEmptyOrder
@@ -175,4 +176,56 @@ func DecideOrder(studentExists bool, prices map[string]*BookPrice, cmd courseapp
 		events[i] = p.Event()
 	}
 	return events, nil
+}
+
+// ApplyStudentPurchasedBooks folds a student's purchases and orders into
+// the purchase history (README step 9): one entry per book, in the order
+// the books were first bought. Each purchase, and each line of an order,
+// adds its price to TotalPaid and one to PurchaseCount; the event's
+// timestamp is FirstPurchasedAt of a new entry and moves LastPurchasedAt.
+//
+//workbook:todo step 9: turn both event types into lines (book, price), then upsert each line by BookID.
+func ApplyStudentPurchasedBooks(cur *courseapp.StudentPurchasedBooks, e store.StoredEvent) (*courseapp.StudentPurchasedBooks, error) {
+	var studentID string
+	var lines []OrderLine
+	switch e.Type {
+	case CourseBookPurchasedType:
+		p, err := store.Decode[CourseBookPurchased](e.Event)
+		if err != nil {
+			return nil, err
+		}
+		studentID, lines = p.StudentID, []OrderLine{{BookID: p.BookID, PricePaid: p.PricePaid}}
+	case CourseBooksOrderedType:
+		o, err := store.Decode[CourseBooksOrdered](e.Event)
+		if err != nil {
+			return nil, err
+		}
+		studentID, lines = o.StudentID, o.Items
+	default:
+		return cur, nil
+	}
+	if cur == nil {
+		cur = &courseapp.StudentPurchasedBooks{StudentID: studentID, Books: []courseapp.PurchasedBook{}}
+	}
+	at := e.Metadata.Timestamp
+	for _, l := range lines {
+		i := -1
+		for j := range cur.Books {
+			if cur.Books[j].BookID == l.BookID {
+				i = j
+				break
+			}
+		}
+		if i < 0 {
+			cur.Books = append(cur.Books, courseapp.PurchasedBook{BookID: l.BookID, FirstPurchasedAt: at, LastPurchasedAt: at})
+			i = len(cur.Books) - 1
+		}
+		b := &cur.Books[i]
+		b.TotalPaid += l.PricePaid
+		b.PurchaseCount++
+		if at.After(b.LastPurchasedAt) {
+			b.LastPurchasedAt = at
+		}
+	}
+	return cur, nil
 }

@@ -25,11 +25,11 @@ type ExamToken struct {
 	ExamID string
 }
 
-// TokenStatus is the decision projection of a token (README step 6): the
+// TokenStatus is the decision projection of a token (README step 8): the
 // Issued, Redeemed and Revoked events tagged with it. It starts NotIssued;
 // Issued records the exam, which the later states keep.
 //
-//workbook:todo step 6: Initial is ExamToken{State: NotIssued}; the fold moves the state and keeps the ExamID of the Issued event.
+//workbook:todo step 8: Initial is ExamToken{State: NotIssued}; the fold moves the state and keeps the ExamID of the Issued event.
 func TokenStatus(tokenID string) decision.Projection[ExamToken] {
 	return decision.Projection[ExamToken]{
 		Initial: ExamToken{State: NotIssued},
@@ -52,10 +52,10 @@ func TokenStatus(tokenID string) decision.Projection[ExamToken] {
 	}
 }
 
-// DecideTokenIssue decides IssueExamToken (README step 6): the course
+// DecideTokenIssue decides IssueExamToken (README step 8): the course
 // exists (ErrCourseNotFound). It returns one ExamRegistrationTokenIssued.
 //
-//workbook:todo step 6: one check, then the issued event.
+//workbook:todo step 8: one check, then the issued event.
 func DecideTokenIssue(courseExists bool, cmd courseapp.IssueExamToken) ([]store.Event, error) {
 	if !courseExists {
 		return nil, courseapp.ErrCourseNotFound
@@ -63,13 +63,13 @@ func DecideTokenIssue(courseExists bool, cmd courseapp.IssueExamToken) ([]store.
 	return []store.Event{ExamRegistrationTokenIssued{TokenID: cmd.TokenID, ExamID: cmd.ExamID, CourseID: cmd.CourseID}.Event()}, nil
 }
 
-// DecideTokenRedemption decides RedeemExamToken (README step 6). By the
+// DecideTokenRedemption decides RedeemExamToken (README step 8). By the
 // token's state: NotIssued is ErrTokenNotFound, Revoked is ErrTokenRevoked,
 // Redeemed is ErrTokenUsed; an Issued token still needs a registered
 // student (ErrStudentNotRegistered). It returns one
 // ExamRegistrationTokenRedeemed for the token's exam.
 //
-//workbook:todo step 6: a switch on the state, the student, then the redeemed event.
+//workbook:todo step 8: a switch on the state, the student, then the redeemed event.
 func DecideTokenRedemption(token ExamToken, studentExists bool, cmd courseapp.RedeemExamToken) ([]store.Event, error) {
 	switch {
 	case token.State == NotIssued:
@@ -84,12 +84,12 @@ func DecideTokenRedemption(token ExamToken, studentExists bool, cmd courseapp.Re
 	return []store.Event{ExamRegistrationTokenRedeemed{TokenID: cmd.TokenID, ExamID: token.ExamID, StudentID: cmd.StudentID}.Event()}, nil
 }
 
-// DecideTokenRevocation decides RevokeExamToken (README step 6). By the
+// DecideTokenRevocation decides RevokeExamToken (README step 8). By the
 // token's state: NotIssued is ErrTokenNotFound, Revoked is
 // ErrTokenAlreadyRevoked, Redeemed is ErrTokenRedeemed. It returns one
 // ExamRegistrationTokenRevoked for the token's exam.
 //
-//workbook:todo step 6: a switch on the state, then the revoked event.
+//workbook:todo step 8: a switch on the state, then the revoked event.
 func DecideTokenRevocation(token ExamToken, cmd courseapp.RevokeExamToken) ([]store.Event, error) {
 	switch token.State {
 	case NotIssued:

@@ -1,19 +1,31 @@
 package coursemanagement
 
 import (
+	"fmt"
 	"strconv"
 
 	"github.com/opossum-go/opossum/internal/courseapp"
 	"github.com/opossum-go/opossum/store"
 )
 
+// neverCreated is the error of a fold that meets an event of a course or
+// student whose first event (CourseCreated, StudentRegistered) it never
+// saw: lesson 03's poison event. The error wraps missing
+// (courseapp.ErrCourseNotFound or ErrStudentNotRegistered) and names the
+// event; the runner stops the read model there, and its status says why.
+func neverCreated(missing error, key string, e store.StoredEvent) error {
+	id, _ := e.TagValue(key)
+	return fmt.Errorf("%s at position %d, for %s %s: %w", e.Type, e.Position, key, id, missing)
+}
+
 // ApplyCourseShortInfo folds a course's events into its list entry
-// (README step 8). CourseCreated starts it with no student; a limit change
+// (README step 5). CourseCreated starts it with no student; a limit change
 // sets MaxStudentCount; an enrollment counts one more student. The last
-// two change an existing course only (for a nil current, return nil).
+// two change an existing course only: for a nil current they stop the
+// fold with neverCreated(courseapp.ErrCourseNotFound, CourseKey, e).
 // IsFull is derived after every change: enrolled >= max.
 //
-//workbook:todo step 8: a switch on e.Type; derive IsFull at the end.
+//workbook:todo step 5: a switch on e.Type; a nil current stops with neverCreated; derive IsFull at the end.
 func ApplyCourseShortInfo(cur *courseapp.CourseShortInfo, e store.StoredEvent) (*courseapp.CourseShortInfo, error) {
 	switch {
 	case e.Type == CourseCreatedType:
@@ -23,7 +35,7 @@ func ApplyCourseShortInfo(cur *courseapp.CourseShortInfo, e store.StoredEvent) (
 		}
 		cur = &courseapp.CourseShortInfo{CourseID: c.CourseID, Name: c.Name, MaxStudentCount: c.MaxStudentCount}
 	case cur == nil:
-		return nil, nil
+		return nil, neverCreated(courseapp.ErrCourseNotFound, CourseKey, e)
 	case e.Type == CourseStudentLimitModifiedType:
 		m, err := store.Decode[CourseStudentLimitModified](e.Event)
 		if err != nil {
@@ -38,20 +50,22 @@ func ApplyCourseShortInfo(cur *courseapp.CourseShortInfo, e store.StoredEvent) (
 }
 
 // CourseShortInfoTags indexes a course by isFull, "true" or "false"
-// (README step 8).
+// (README step 5).
 //
-//workbook:todo step 8: one tag with the key IsFullKey.
+//workbook:todo step 5: one tag with the key IsFullKey.
 func CourseShortInfoTags(c *courseapp.CourseShortInfo) []store.Tag {
 	return []store.Tag{store.NewTag(courseapp.IsFullKey, strconv.FormatBool(c.IsFull))}
 }
 
 // ApplyStudentShortInfo folds a student's events into the list entry
-// (README step 8). StudentRegistered starts it on the Basic tier with no
+// (README step 5). StudentRegistered starts it on the Basic tier with no
 // course; a subscription update sets the tier and its limit; an
 // enrollment counts one more course. The last two change an existing
-// student only. IsMaxedOut is derived after every change.
+// student only: for a nil current they stop the fold with
+// neverCreated(courseapp.ErrStudentNotRegistered, StudentKey, e).
+// IsMaxedOut is derived after every change.
 //
-//workbook:todo step 8: like ApplyCourseShortInfo; derive MaxEnrollmentCount and IsMaxedOut at the end.
+//workbook:todo step 5: like ApplyCourseShortInfo; derive MaxEnrollmentCount and IsMaxedOut at the end.
 func ApplyStudentShortInfo(cur *courseapp.StudentShortInfo, e store.StoredEvent) (*courseapp.StudentShortInfo, error) {
 	switch {
 	case e.Type == StudentRegisteredType:
@@ -62,7 +76,7 @@ func ApplyStudentShortInfo(cur *courseapp.StudentShortInfo, e store.StoredEvent)
 		cur = &courseapp.StudentShortInfo{StudentID: r.StudentID, FirstName: r.FirstName, LastName: r.LastName, Email: r.Email,
 			EnrollmentTier: courseapp.Basic}
 	case cur == nil:
-		return nil, nil
+		return nil, neverCreated(courseapp.ErrStudentNotRegistered, StudentKey, e)
 	case e.Type == StudentSubscriptionUpdatedType:
 		u, err := store.Decode[StudentSubscriptionUpdated](e.Event)
 		if err != nil {
@@ -78,9 +92,9 @@ func ApplyStudentShortInfo(cur *courseapp.StudentShortInfo, e store.StoredEvent)
 }
 
 // StudentShortInfoTags indexes a student by enrollmentTier (the tier's
-// name) and isMaxedOut ("true" or "false") (README step 8).
+// name) and isMaxedOut ("true" or "false") (README step 5).
 //
-//workbook:todo step 8: two tags, EnrollmentTierKey and IsMaxedOutKey.
+//workbook:todo step 5: two tags, EnrollmentTierKey and IsMaxedOutKey.
 func StudentShortInfoTags(s *courseapp.StudentShortInfo) []store.Tag {
 	return []store.Tag{
 		store.NewTag(courseapp.EnrollmentTierKey, string(s.EnrollmentTier)),
@@ -88,62 +102,10 @@ func StudentShortInfoTags(s *courseapp.StudentShortInfo) []store.Tag {
 	}
 }
 
-// ApplyStudentPurchasedBooks folds a student's purchases and orders into
-// the purchase history (README step 8): one entry per book, in the order
-// the books were first bought. Each purchase, and each line of an order,
-// adds its price to TotalPaid and one to PurchaseCount; the event's
-// timestamp is FirstPurchasedAt of a new entry and moves LastPurchasedAt.
-//
-//workbook:todo step 8: turn both event types into lines (book, price), then upsert each line by BookID.
-func ApplyStudentPurchasedBooks(cur *courseapp.StudentPurchasedBooks, e store.StoredEvent) (*courseapp.StudentPurchasedBooks, error) {
-	var studentID string
-	var lines []OrderLine
-	switch e.Type {
-	case CourseBookPurchasedType:
-		p, err := store.Decode[CourseBookPurchased](e.Event)
-		if err != nil {
-			return nil, err
-		}
-		studentID, lines = p.StudentID, []OrderLine{{BookID: p.BookID, PricePaid: p.PricePaid}}
-	case CourseBooksOrderedType:
-		o, err := store.Decode[CourseBooksOrdered](e.Event)
-		if err != nil {
-			return nil, err
-		}
-		studentID, lines = o.StudentID, o.Items
-	default:
-		return cur, nil
-	}
-	if cur == nil {
-		cur = &courseapp.StudentPurchasedBooks{StudentID: studentID, Books: []courseapp.PurchasedBook{}}
-	}
-	at := e.Metadata.Timestamp
-	for _, l := range lines {
-		i := -1
-		for j := range cur.Books {
-			if cur.Books[j].BookID == l.BookID {
-				i = j
-				break
-			}
-		}
-		if i < 0 {
-			cur.Books = append(cur.Books, courseapp.PurchasedBook{BookID: l.BookID, FirstPurchasedAt: at, LastPurchasedAt: at})
-			i = len(cur.Books) - 1
-		}
-		b := &cur.Books[i]
-		b.TotalPaid += l.PricePaid
-		b.PurchaseCount++
-		if at.After(b.LastPurchasedAt) {
-			b.LastPurchasedAt = at
-		}
-	}
-	return cur, nil
-}
-
 // ApplyInvoice folds an InvoiceCreated into the invoice it creates (README
-// step 8).
+// step 5).
 //
-//workbook:todo step 8: decode the event into a new Invoice.
+//workbook:todo step 5: decode the event into a new Invoice.
 func ApplyInvoice(_ *courseapp.Invoice, e store.StoredEvent) (*courseapp.Invoice, error) {
 	inv, err := store.Decode[InvoiceCreated](e.Event)
 	if err != nil {

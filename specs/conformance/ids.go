@@ -50,7 +50,7 @@ func describeIDs(h *harness) {
 		It("keeps the ids the caller set, in Read, ReadLast and Subscribe", func(ctx SpecContext) {
 			batch := identified("A", 3)
 			h.append(ctx, ev("B"), batch[0], batch[1], batch[2])
-			want := eventIDs(batch)
+			want := []store.EventID{batch[0].ID, batch[1].ID, batch[2].ID}
 			Expect(storedIDs(h.read(ctx, store.Types("A")))).To(Equal(want))
 			last, err := h.s.ReadLast(ctx, store.Types("A"))
 			Expect(err).NotTo(HaveOccurred())
@@ -252,15 +252,8 @@ func cloneEvents(b []store.Event) []store.Event {
 	return out
 }
 
+// storedIDs returns the id of each event.
 func storedIDs(events []store.StoredEvent) []store.EventID {
-	out := make([]store.EventID, len(events))
-	for i, e := range events {
-		out[i] = e.ID
-	}
-	return out
-}
-
-func eventIDs(events []store.Event) []store.EventID {
 	out := make([]store.EventID, len(events))
 	for i, e := range events {
 		out[i] = e.ID

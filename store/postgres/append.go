@@ -19,13 +19,17 @@ import (
 // encoded, then committed by the handle's committer, which writes every
 // append waiting at that moment in one transaction (group commit):
 //
-//  1. BEGIN, lock the head row (SELECT ... FOR UPDATE), and the condition
-//     query of each append, in one round trip. The lock waits for any
-//     append in progress on any connection, process or host; the
-//     condition queries run after it, so they see every committed event.
-//  2. Each append's condition is decided against those results and the
-//     events of the appends before it in the group; the accepted ones get
-//     the next positions.
+//  1. BEGIN, lock the head row (SELECT ... FOR UPDATE), look up the ids
+//     of the group's events, and the condition query of each append, in
+//     one round trip. The lock waits for any append in progress on any
+//     connection, process or host; the queries run after it, so they see
+//     every committed event.
+//  2. Each append, in order, is first checked for being a retry of an
+//     earlier append (all of its ids stored as one batch with the same
+//     content: it returns that batch's last position and writes nothing;
+//     the same check as every store of this module), then its condition
+//     is decided against the store and the events of the appends before it
+//     in the group; the accepted ones get the next positions.
 //  3. INSERT the accepted events, UPDATE the head, NOTIFY, COMMIT, in one
 //     round trip.
 //
@@ -42,7 +46,8 @@ import (
 //
 // Errors besides those: store.ErrEmptyBatch, store.ErrInvalidEvent,
 // store.ErrEventTooLarge, store.ErrInvalidQuery (nothing written);
-// *store.ConditionError; store.ErrClosed; store.ErrReadOnly; ErrConnect.
+// *store.DuplicateEventIDError; *store.ConditionError; store.ErrClosed;
+// store.ErrReadOnly; ErrConnect.
 func (s *Store) Append(ctx context.Context, events []store.Event, cond *store.AppendCondition) (store.Position, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
@@ -53,24 +58,21 @@ func (s *Store) Append(ctx context.Context, events []store.Event, cond *store.Ap
 	if s.opts.ReadOnly {
 		return 0, store.ErrReadOnly
 	}
-	prepared, err := storeimpl.PrepareBatch(events, s.opts.MaxEventSize, s.opts.Now().UTC())
+	batch, err := storeimpl.PrepareBatch(events, s.opts.MaxEventSize, s.opts.Now().UTC())
 	if err != nil {
 		return 0, err
 	}
-	batch := prepared.Events
 	if cond != nil {
 		if err := cond.FailIfEventsMatch.Validate(); err != nil {
 			return 0, err
 		}
 	}
-	r := &request{events: batch, cond: cond, done: make(chan result, 1)}
-	r.rows = make([]row, len(batch))
-	r.ids = make([]string, len(batch))
-	for i := range batch {
-		if r.rows[i], err = encode(&batch[i]); err != nil {
+	r := &request{batch: batch, events: batch.Events, cond: cond, done: make(chan result, 1)}
+	r.rows = make([]row, len(batch.Events))
+	for i := range batch.Events {
+		if r.rows[i], err = encode(&batch.Events[i]); err != nil {
 			return 0, err
 		}
-		r.ids[i] = batch[i].ID.String()
 	}
 	if !s.committer.submit(r) {
 		return 0, store.ErrClosed
@@ -87,14 +89,15 @@ func (s *Store) Append(ctx context.Context, events []store.Event, cond *store.Ap
 }
 
 type request struct {
-	events []store.Event
+	batch  storeimpl.Batch
+	events []store.Event // batch.Events: ids set, data compacted, timestamps set
 	rows   []row
-	ids    []string
 	cond   *store.AppendCondition
 	done   chan result
 
 	first   store.Position // assigned position of events[0]
-	refused error          // the condition failed
+	retry   store.Position // last position of the earlier append this one repeats
+	refused error          // a duplicate id, or the condition failed
 }
 
 type result struct {
@@ -214,6 +217,8 @@ func (c *committer) commit(ctx context.Context, group []*request) {
 			r.done <- result{err: err}
 		case r.refused != nil:
 			r.done <- result{err: r.refused}
+		case r.retry > 0:
+			r.done <- result{last: r.retry}
 		default:
 			r.done <- result{last: r.first + store.Position(len(r.events)) - 1}
 		}
@@ -233,10 +238,18 @@ func (c *committer) tryCommit(ctx context.Context, group []*request) (store.Posi
 		return 0, fmt.Errorf("%w: %w", ErrConnectionLost, err)
 	}
 
-	// Round trip 1: lock the head, then every condition query.
+	// Round trip 1: lock the head, then look up the group's ids and run
+	// every condition query.
+	var ids []string
+	for _, r := range group {
+		for k := range r.events {
+			ids = append(ids, r.events[k].ID.String())
+		}
+	}
 	b := &pgx.Batch{}
 	b.Queue("BEGIN")
 	b.Queue(q.lockHead)
+	b.Queue(q.findIDs, ids)
 	for _, r := range group {
 		if r.cond != nil {
 			sql, args := q.lastMatch(r.cond.FailIfEventsMatch, r.cond.After)
@@ -245,10 +258,14 @@ func (c *committer) tryCommit(ctx context.Context, group []*request) (store.Posi
 	}
 	var head int64
 	conflicts := make([]store.Position, len(group))
+	stored := map[store.EventID]store.Position{}
 	br := conn.SendBatch(ctx, b)
 	_, err = br.Exec()
 	if err == nil {
 		err = br.QueryRow().Scan(&head)
+	}
+	if err == nil {
+		err = scanIDs(br, stored)
 	}
 	for i, r := range group {
 		if err != nil || r.cond == nil {
@@ -267,11 +284,22 @@ func (c *committer) tryCommit(ctx context.Context, group []*request) (store.Posi
 		return 0, c.failed(ctx, err, "lock the head and check the conditions")
 	}
 
-	// Decide each condition, in queue order, against the store and the
-	// events accepted before it in this group.
+	// Decide each append, in queue order, against the store and the
+	// appends accepted before it in this group: first whether it repeats
+	// an earlier append (its own events would fail its condition), then
+	// its condition.
 	next := store.Position(head)
 	var accepted []*request
+	g := groupIDs{ids: map[store.EventID]store.Position{}, batches: map[store.Position]store.Position{}}
 	for i, r := range group {
+		last, err := c.retryOf(ctx, conn, r, store.Position(head), stored, &g, accepted)
+		if err != nil && !errors.Is(err, store.ErrDuplicateEventID) {
+			return 0, c.failed(ctx, err, "look for an earlier append of the same events")
+		}
+		if err != nil || last > 0 {
+			r.refused, r.retry = err, last
+			continue
+		}
 		if r.cond != nil {
 			conflict := conflicts[i]
 			for _, a := range accepted {
@@ -290,6 +318,7 @@ func (c *committer) tryCommit(ctx context.Context, group []*request) (store.Posi
 		r.first = next + 1
 		next += store.Position(len(r.events))
 		accepted = append(accepted, r)
+		g.add(r)
 	}
 	if len(accepted) == 0 {
 		if _, err := conn.Exec(ctx, "ROLLBACK"); err != nil {
@@ -300,12 +329,13 @@ func (c *committer) tryCommit(ctx context.Context, group []*request) (store.Posi
 
 	// Round trip 2: insert, move the head, notify, commit.
 	n := int(next) - int(head)
-	pos, ids, batches := make([]int64, 0, n), make([]string, 0, n), make([]int64, 0, n)
+	pos, batches := make([]int64, 0, n), make([]int64, 0, n)
+	ids = make([]string, 0, n)
 	types, tags, data, md := make([]string, 0, n), make([]string, 0, n), make([]string, 0, n), make([]string, 0, n)
 	for _, r := range accepted {
 		for k := range r.events {
 			pos = append(pos, int64(r.first)+int64(k))
-			ids = append(ids, r.ids[k])
+			ids = append(ids, r.events[k].ID.String())
 			batches = append(batches, int64(r.first))
 			types = append(types, r.events[k].Type)
 			tags = append(tags, r.rows[k].tags)
@@ -330,7 +360,7 @@ func (c *committer) tryCommit(ctx context.Context, group []*request) (store.Posi
 			return 0, fmt.Errorf("postgres: append: %w", err)
 		}
 		c.discard()
-		committed, rerr := c.resolve(ctx, accepted[0].ids[0])
+		committed, rerr := c.resolve(ctx, accepted[0].events[0].ID.String())
 		if rerr != nil {
 			return 0, rerr
 		}

@@ -18,7 +18,8 @@
 // runs once. A schema of a newer version is refused with ErrSchemaTooNew.
 // The tables:
 //
-//	events          position bigint primary key, id uuid unique, batch (the
+//	events          position bigint primary key, id uuid unique (the event's
+//	                store.EventID), batch (the
 //	                first position of its append), type, tags text[] of
 //	                "key:value", data json (as written), metadata jsonb,
 //	                appended_at; indexes (type, position) and GIN (tags)
@@ -63,7 +64,9 @@
 // returns the positions when the commit happened, an error wrapping
 // ErrConnectionLost when it did not (nothing stored, retry safely), and
 // ErrUnknownOutcome when the server stays unreachable for
-// Options.ReconnectTimeout. Subscriptions and the listener reconnect by
+// Options.ReconnectTimeout. Event ids make any retry safe: appending a
+// batch whose ids are stored, as that same batch, returns its positions
+// and writes nothing (store.EventStore.Append). Subscriptions and the listener reconnect by
 // themselves. Connection errors name host, port, database and user, never
 // the password.
 package postgres

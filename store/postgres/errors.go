@@ -22,6 +22,8 @@ var (
 	// ErrUnknownOutcome means the connection broke while an append
 	// committed and the store could not learn, within
 	// Options.ReconnectTimeout, whether the commit happened: the events may
-	// or may not be stored.
-	ErrUnknownOutcome = errors.New("postgres: connection lost while committing; the append may or may not be stored")
+	// or may not be stored. Appending the same events again, with the ids
+	// they were given (set Event.ID before the first attempt), is safe: a
+	// stored batch is recognised and its positions returned.
+	ErrUnknownOutcome = errors.New("postgres: connection lost while committing; the append may or may not be stored (retry with the same event ids)")
 )

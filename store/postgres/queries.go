@@ -21,10 +21,12 @@ type queries struct {
 	notify       string
 	selectHead   string
 	byID         string
+	findIDs      string
+	loadBatch    string
 }
 
 // columns are the columns scanEvent reads, in its order.
-const columns = `position, type, tags, data::text, metadata::text`
+const columns = `position, id::text, type, tags, data::text, metadata::text`
 
 func newQueries(schema string) queries {
 	q := queries{
@@ -37,6 +39,8 @@ func newQueries(schema string) queries {
 	q.selectHead = `SELECT position FROM ` + q.head
 	q.notify = `SELECT pg_notify($1, $2)`
 	q.byID = `SELECT position FROM ` + q.events + ` WHERE id = $1`
+	q.findIDs = `SELECT id::text, position FROM ` + q.events + ` WHERE id = ANY($1::uuid[])`
+	q.loadBatch = `SELECT ` + columns + `, batch FROM ` + q.events + ` WHERE position BETWEEN $1 AND $2 ORDER BY position`
 	// One statement inserts a whole group: parallel arrays, one element
 	// per event; the tags of an event travel as a JSON array of strings.
 	q.insert = `INSERT INTO ` + q.events + ` (position, id, batch, type, tags, data, metadata)
@@ -99,7 +103,26 @@ func tagStrings(tags []store.Tag) []string {
 func (q queries) lastMatch(cond store.Query, after store.Position) (string, []any) {
 	args := []any{int64(after)}
 	return `SELECT position FROM ` + q.events + ` WHERE position > $1 AND ` + where(cond, &args) +
-		` ORDER BY position DESC LIMIT 1`, args
+		orderBy(cond, true) + ` LIMIT 1`, args
+}
+
+// orderBy renders the ORDER BY of a read of q. For a query with tags it
+// orders by the expression position + 0, which no index provides: with a
+// LIMIT, the planner would otherwise walk the primary key from the newest
+// event and test each for the tags, expecting a match soon, and a rare
+// or new tag (an entity's events, an email never registered) costs a walk
+// through the whole table. Ordered by the expression, it takes the
+// matches from the GIN index and sorts them: the cost follows the number
+// of matches, not of events.
+func orderBy(q store.Query, desc bool) string {
+	by := " ORDER BY position"
+	if slices.ContainsFunc(q.QueryItems(), func(it store.QueryItem) bool { return len(it.Tags) > 0 }) {
+		by += " + 0"
+	}
+	if desc {
+		by += " DESC"
+	}
+	return by
 }
 
 // row is one event encoded for the insert.
@@ -119,18 +142,23 @@ func encode(e *store.Event) (row, error) {
 	return row{tags: string(tags), data: string(e.Data), metadata: string(md)}, nil
 }
 
-// scanEvent reads one row of columns.
-func scanEvent(r pgx.Row) (store.StoredEvent, error) {
+// scanEvent reads one row of columns, and then into extra the columns
+// that follow them.
+func scanEvent(r pgx.Row, extra ...any) (store.StoredEvent, error) {
 	var (
 		p        int64
-		typ      string
+		id, typ  string
 		tags     []string
 		data, md string
 	)
-	if err := r.Scan(&p, &typ, &tags, &data, &md); err != nil {
+	if err := r.Scan(append([]any{&p, &id, &typ, &tags, &data, &md}, extra...)...); err != nil {
 		return store.StoredEvent{}, err
 	}
 	e := store.StoredEvent{Position: store.Position(p)}
+	var err error
+	if e.ID, err = store.ParseEventID(id); err != nil {
+		return store.StoredEvent{}, fmt.Errorf("postgres: event %d id: %w", p, err)
+	}
 	e.Type, e.Data = typ, json.RawMessage(data)
 	if len(tags) > 0 {
 		e.Tags = make([]store.Tag, len(tags))

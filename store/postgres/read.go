@@ -34,10 +34,7 @@ func (s *Store) Read(ctx context.Context, q store.Query, opts ...store.ReadOptio
 			return
 		}
 		args := []any{int64(o.After)}
-		sql := "SELECT " + columns + " FROM " + s.sql.events + " WHERE position > $1 AND " + where(q, &args) + " ORDER BY position"
-		if o.Backwards {
-			sql += " DESC"
-		}
+		sql := "SELECT " + columns + " FROM " + s.sql.events + " WHERE position > $1 AND " + where(q, &args) + orderBy(q, o.Backwards)
 		if o.HasLimit {
 			sql += " LIMIT " + strconv.Itoa(o.Limit)
 		}
@@ -90,7 +87,7 @@ func (s *Store) ReadLast(ctx context.Context, q store.Query) (*store.StoredEvent
 		return nil, store.ErrClosed
 	}
 	var args []any
-	sql := "SELECT " + columns + " FROM " + s.sql.events + " WHERE " + where(q, &args) + " ORDER BY position DESC LIMIT 1"
+	sql := "SELECT " + columns + " FROM " + s.sql.events + " WHERE " + where(q, &args) + orderBy(q, true) + " LIMIT 1"
 	e, err := scanEvent(s.pool.QueryRow(ctx, sql, args...))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil

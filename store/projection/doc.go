@@ -105,7 +105,9 @@
 // the tag index and tombstones against the state files and repairs them.
 // A rebuild writes its files without fsync and makes them durable with one
 // sync of its folder at each progress point (every RebuildFlushEvery
-// events) and before the switch. Options.NoSync skips every fsync, like
+// events) and before the switch. Options.WriteProtect writes these files
+// read-only (mode 0444); the runner replaces and removes them as before.
+// Options.NoSync skips every fsync, like
 // the store's option; a power loss may then lose recent updates, which are
 // derived again from the events. A file that cannot be decoded makes the
 // runner rebuild the projection, and log why: read models are derived

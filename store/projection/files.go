@@ -100,6 +100,9 @@ type checkpointFile struct {
 	// and repaired from the state files.
 	Clean   bool      `json:"clean"`
 	Updated time.Time `json:"updated"`
+	// Protected is true when the generation's files are written read-only
+	// (Options.WriteProtect).
+	Protected bool `json:"protected,omitempty"`
 }
 
 // currentFile names the generation readers use: the single commit point
@@ -182,15 +185,48 @@ func readCurrent(fsys vfs.FS, path string) (currentFile, error) {
 	return c, nil
 }
 
-// writeJSONAtomic encodes v and writes it with the store's durable-write
-// helper (temporary file, fsync unless noSync, rename, folder fsync).
-func writeJSONAtomic(fsys vfs.FS, path string, v any, noSync bool) error {
+// writeJSONAtomic encodes v and writes it with writeFile.
+func writeJSONAtomic(fsys vfs.FS, path string, v any, noSync, protect bool) error {
 	b, err := encodeJSON(v)
 	if err != nil {
 		return fmt.Errorf("projection: encode %s: %w", path, err)
 	}
-	return vfs.WriteFileAtomic(fsys, path, b, noSync)
+	return writeFile(fsys, path, b, noSync, protect)
 }
+
+// writeFile writes a read-model file with the store's durable-write helper
+// (temporary file, fsync unless noSync, rename, folder fsync) and, with
+// protect, makes it read-only (Options.WriteProtect).
+func writeFile(fsys vfs.FS, path string, b []byte, noSync, protect bool) error {
+	if err := vfs.WriteFileAtomic(fsys, path, b, noSync); err != nil {
+		return err
+	}
+	if !protect {
+		return nil
+	}
+	return chmod(fsys, path, protectedMode)
+}
+
+// protectedMode is the mode of a write-protected read-model file.
+const protectedMode os.FileMode = 0o444
+
+// chmod changes a file's mode through fsys when it can (the operating
+// system's file system, or one with a Chmod method); a test file system
+// without modes is left alone.
+func chmod(fsys vfs.FS, path string, mode os.FileMode) error {
+	if c, ok := fsys.(interface {
+		Chmod(string, os.FileMode) error
+	}); ok {
+		return c.Chmod(path, mode)
+	}
+	if fsys == vfs.OSFS() {
+		return os.Chmod(path, mode)
+	}
+	return nil
+}
+
+// writable reports whether a file's mode lets anyone write it.
+func writable(mode os.FileMode) bool { return mode.Perm()&0o222 != 0 }
 
 func isNotExist(err error) bool { return errors.Is(err, fs.ErrNotExist) }
 

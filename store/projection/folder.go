@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 
@@ -55,26 +54,19 @@ func OpenFolder(dir string, noSync bool) (*Folder, error) {
 // Close releases the folder's lock.
 func (f *Folder) Close() error { return f.lock.Unlock() }
 
-// Info describes one projection as its files do.
+// Info describes one projection as its files do: what Inspector finds,
+// and whether the generation is complete and how many read models it has.
 type Info struct {
-	// Name is the projection's (its folder's) name.
-	Name string `json:"name"`
-	// Generation is the folder readers use; empty before the first build.
-	Generation string `json:"generation,omitempty"`
-	// Version is the definition version the generation was built with.
-	Version int `json:"version"`
-	// Position is the checkpoint: the events up to it are reflected.
-	Position store.Position `json:"position"`
+	Found
 	// Complete is false when the generation waits for a rebuild.
 	Complete bool `json:"complete"`
 	// ReadModels counts the read-model files of the generation.
 	ReadModels int `json:"readModels"`
-	// Rebuilding names a newer generation holding an interrupted rebuild,
-	// which the next runner resumes.
-	Rebuilding string `json:"rebuilding,omitempty"`
-	// Problem says why the projection's files cannot be read, if so: the
-	// next runner rebuilds it.
-	Problem string `json:"problem,omitempty"`
+	// Protected reports that the generation was written read-only
+	// (Options.WriteProtect); Unprotected then lists its files (relative
+	// to the projection's folder) whose protection was removed.
+	Protected   bool     `json:"protected,omitempty"`
+	Unprotected []string `json:"unprotected,omitempty"`
 }
 
 // Projections describes every projection of the folder, by name.
@@ -86,59 +78,45 @@ func (f *Folder) Projections() ([]Info, error) {
 // folder dir, by name, reading only: it may run while a runner updates
 // them. A missing folder holds none.
 func ListProjections(dir string) ([]Info, error) {
-	fsys := vfs.OSFS()
-	ents, err := fsys.ReadDir(dir)
-	if isNotExist(err) {
-		return nil, nil
-	}
+	in := Inspect(dir)
+	found, err := in.Projections()
 	if err != nil {
 		return nil, err
 	}
-	var out []Info
-	for _, e := range ents {
-		if !e.IsDir() || !validName(e.Name()) {
-			continue
-		}
-		h := newHome(e.Name(), filepath.Join(dir, e.Name()), fsys, slog.New(slog.DiscardHandler))
-		in := Info{Name: e.Name()}
-		var cur uint64
-		c, err := readCurrent(fsys, h.currentPath())
-		switch {
-		case err == nil:
-			cur, _ = parseGenName(c.Generation)
-			in.Generation = c.Generation
-			g := h.gen(cur)
-			cp, err := readCheckpoint(fsys, g.checkpointPath())
-			if err != nil {
-				in.Problem = err.Error()
-				break
+	out := make([]Info, 0, len(found))
+	for _, f := range found {
+		info := Info{Found: f}
+		if f.Problem == "" {
+			g := filepath.Join(dir, f.Name, f.Generation)
+			if cp, err := readCheckpoint(in.fsys, filepath.Join(g, checkpointName)); err == nil {
+				info.Complete, info.Protected = cp.Complete, cp.Protected
 			}
-			in.Version, in.Position, in.Complete = cp.Version, cp.Position, cp.Complete
-			states, err := fsys.ReadDir(filepath.Join(g.dir, stateDir))
-			if err != nil {
-				in.Problem = err.Error()
-				break
-			}
-			for _, s := range states {
-				if !vfs.IsTemp(s.Name()) && strings.HasSuffix(s.Name(), fileExt) {
-					in.ReadModels++
+			check := func(rel string) {
+				if fi, err := in.fsys.Stat(filepath.Join(dir, f.Name, rel)); err == nil && writable(fi.Mode()) {
+					info.Unprotected = append(info.Unprotected, filepath.ToSlash(rel))
 				}
 			}
-		case isNotExist(err):
-		default:
-			in.Problem = err.Error()
-		}
-		gens, _ := fsys.ReadDir(h.dir)
-		for _, ge := range gens {
-			if n, ok := parseGenName(ge.Name()); ok && n > cur {
-				if cp, err := readCheckpoint(fsys, h.gen(n).checkpointPath()); err == nil && !cp.Complete {
-					in.Rebuilding = ge.Name()
+			if info.Protected {
+				check(currentName)
+				check(filepath.Join(f.Generation, checkpointName))
+			}
+			for _, sub := range []string{stateDir, deletedDir} {
+				ents, _ := in.fsys.ReadDir(filepath.Join(g, sub))
+				for _, e := range ents {
+					if vfs.IsTemp(e.Name()) || !strings.HasSuffix(e.Name(), fileExt) {
+						continue
+					}
+					if sub == stateDir {
+						info.ReadModels++
+					}
+					if info.Protected {
+						check(filepath.Join(f.Generation, sub, e.Name()))
+					}
 				}
 			}
 		}
-		out = append(out, in)
+		out = append(out, info)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil
 }
 
@@ -161,7 +139,7 @@ func (f *Folder) current(name string) (*writer, checkpointFile, error) {
 	if err != nil {
 		return nil, cp, err
 	}
-	wr := &writer{fsys: f.fsys, log: slog.New(slog.DiscardHandler), g: g, noSync: f.noSync,
+	wr := &writer{fsys: f.fsys, log: slog.New(slog.DiscardHandler), g: g, noSync: f.noSync, protect: cp.Protected,
 		batch: map[string]*instance{}, tombs: map[string]store.Position{}, dirs: map[string]bool{}}
 	if err := wr.loadTombstones(); err != nil {
 		return nil, cp, err
@@ -178,7 +156,7 @@ func (f *Folder) SaveCheckpoint(name string, p store.Position) error {
 		return err
 	}
 	cp.Position, cp.Updated = p, time.Now().UTC()
-	return writeJSONAtomic(f.fsys, wr.g.checkpointPath(), cp, f.noSync)
+	return writeJSONAtomic(f.fsys, wr.g.checkpointPath(), cp, f.noSync, cp.Protected)
 }
 
 // RequestRebuild marks the named projection's read models as incomplete:
@@ -190,7 +168,7 @@ func (f *Folder) RequestRebuild(name string) error {
 		return err
 	}
 	cp.Complete, cp.Updated = false, time.Now().UTC()
-	return writeJSONAtomic(f.fsys, wr.g.checkpointPath(), cp, f.noSync)
+	return writeJSONAtomic(f.fsys, wr.g.checkpointPath(), cp, f.noSync, cp.Protected)
 }
 
 // SaveReadModel replaces or creates the read model with key of the named

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
+	"log/slog"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -46,10 +47,11 @@ type RawItem struct {
 
 // Inspector reads the projections kept in a folder without their
 // definitions and without a runner, for tools that look into a store: it
-// takes no lock and writes nothing, so it may run while a runner in another
-// process updates the read models. Each call reads the current generation
-// afresh; a rebuild that switches generations during a List may end it
-// with an error.
+// takes no runner lock and writes nothing, so it may run while a runner in
+// another process updates the read models. Each call reads the current
+// generation afresh, under the readers' shared lock that OpenReadModels
+// takes, so a rebuild that switches generations during a List neither
+// ends it nor mixes two generations.
 type Inspector struct {
 	dir  string
 	fsys vfs.FS
@@ -108,29 +110,33 @@ func (in *Inspector) found(name string) Found {
 	return f
 }
 
-func (in *Inspector) generation(name string) (string, error) {
+// lease takes a reader's lease on the current generation of projection
+// name, as OpenReadModels does: the generation stays on disk until release.
+func (in *Inspector) lease(name string) (*home, lease, error) {
 	if !validName(name) {
-		return "", fmt.Errorf("%w: no projection %q", ErrUnknownProjection, name)
+		return nil, lease{}, fmt.Errorf("%w: no projection %q", ErrUnknownProjection, name)
 	}
-	home := filepath.Join(in.dir, name)
-	cur, err := readCurrent(in.fsys, filepath.Join(home, currentName))
-	if isNotExist(err) {
-		return "", fmt.Errorf("%w: no projection %q in %s, or it is not built yet", ErrUnknownProjection, name, in.dir)
-	}
+	h := newHome(name, filepath.Join(in.dir, name), in.fsys, slog.New(slog.DiscardHandler))
+	h.follow = true
+	l, err := h.acquire()
 	if err != nil {
-		return "", err
+		return nil, lease{}, err
 	}
-	return filepath.Join(home, cur.Generation), nil
+	if l.g == nil {
+		return nil, lease{}, fmt.Errorf("%w: no projection %q in %s, or it is not built yet", ErrUnknownProjection, name, in.dir)
+	}
+	return h, l, nil
 }
 
 // Get returns the read model of projection name with key. Errors:
 // ErrUnknownProjection, ErrNotFound, *CorruptionError, I/O errors.
 func (in *Inspector) Get(name, key string) (RawItem, error) {
-	g, err := in.generation(name)
+	h, l, err := in.lease(name)
 	if err != nil {
 		return RawItem{}, err
 	}
-	f, err := readState(in.fsys, filepath.Join(g, stateDir, encodeName(key)+fileExt))
+	defer h.release(l)
+	f, err := readState(in.fsys, l.g.statePath(encodeName(key)))
 	if isNotExist(err) || (err == nil && f.Key != key) {
 		return RawItem{}, fmt.Errorf("%w: %s %q", ErrNotFound, name, key)
 	}
@@ -147,12 +153,13 @@ func (in *Inspector) Get(name, key string) (RawItem, error) {
 // a zero RawItem.
 func (in *Inspector) List(ctx context.Context, name, after string, limit int) iter.Seq2[RawItem, error] {
 	return func(yield func(RawItem, error) bool) {
-		g, err := in.generation(name)
+		h, l, err := in.lease(name)
 		if err != nil {
 			yield(RawItem{}, err)
 			return
 		}
-		ents, err := in.fsys.ReadDir(filepath.Join(g, stateDir))
+		defer h.release(l)
+		ents, err := in.fsys.ReadDir(filepath.Join(l.g.dir, stateDir))
 		if isNotExist(err) {
 			return
 		}
@@ -174,7 +181,7 @@ func (in *Inspector) List(ctx context.Context, name, after string, limit int) it
 				yield(RawItem{}, err)
 				return
 			}
-			f, err := readState(in.fsys, filepath.Join(g, stateDir, fn))
+			f, err := readState(in.fsys, filepath.Join(l.g.dir, stateDir, fn))
 			if isNotExist(err) {
 				continue // deleted meanwhile
 			}

@@ -55,6 +55,16 @@ type Options struct {
 	// Zero means one second.
 	CheckpointInterval time.Duration
 
+	// WriteProtect writes the read-model files (state files, tombstones,
+	// checkpoints, the current pointer) read-only (mode 0444) once they are
+	// written, for deployments where a careless script must not edit them.
+	// The runner and Folder still replace and remove them: on POSIX systems
+	// that needs the write permission of the folder only, not of the file.
+	// ListProjections (opossum projections) reports a file whose protection
+	// was removed. A crash between a write and its protection can leave
+	// that one file writable until it is written again. Default false.
+	WriteProtect bool
+
 	// StartupRebuild says which projections Start rebuilds: the ones that
 	// need it (RebuildMissing, the default), none (RebuildNone) or all
 	// (RebuildAll).

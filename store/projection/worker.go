@@ -10,7 +10,6 @@ import (
 	"sync"
 	"time"
 
-	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/opossum-go/opossum/store"
@@ -290,7 +289,7 @@ func (w *worker) open(ctx context.Context) error {
 // last reader is done.
 func (w *worker) swap(g *generation, pos store.Position, also func(s *Status)) error {
 	c := currentFile{Format: formatVersion, Generation: genName(g.num), Version: w.p.version(), Switched: time.Now().UTC()}
-	if err := writeJSONAtomic(w.r.fsys, w.home.currentPath(), c, w.r.opts.NoSync); err != nil {
+	if err := writeJSONAtomic(w.r.fsys, w.home.currentPath(), c, w.r.opts.NoSync, w.r.opts.WriteProtect); err != nil {
 		return err
 	}
 	w.home.install(g)
@@ -309,6 +308,7 @@ func (w *worker) swap(g *generation, pos store.Position, also func(s *Status)) e
 func (w *worker) openCurrent(ctx context.Context) (*writer, checkpointFile, error) {
 	r, g := w.r, w.home.current()
 	wr := newWriter(w.p, r.st, r.fsys, w.log, g, r.opts.NoSync)
+	wr.protect = r.opts.WriteProtect
 	cp, err := readCheckpoint(r.fsys, g.checkpointPath())
 	if err != nil {
 		return nil, cp, fmt.Errorf("%w: %v", errNeedsRebuild, err)
@@ -553,11 +553,7 @@ func (w *worker) rebuild(ctx context.Context) (err error) {
 		s := w.snapshot()
 		span.SetAttributes(attrResumed.Bool(s.Rebuild.Resumed), attrFrom.Int64(int64(s.Rebuild.From)),
 			attrEvents.Int(s.Rebuild.Events))
-		if err != nil {
-			span.RecordError(err)
-			span.SetStatus(codes.Error, err.Error())
-		}
-		span.End()
+		finish(span, err) // error.type only: a fold error names a key
 	}()
 	w.update(func(s *Status) {
 		s.State, s.Err = Queued, nil
@@ -583,6 +579,7 @@ func (w *worker) rebuild(ctx context.Context) (err error) {
 	if w.resume != nil {
 		g, w.resume = w.resume, nil
 		wr = newWriter(w.p, r.st, r.fsys, w.log, g, true)
+		wr.protect = r.opts.WriteProtect
 		cp, err := readCheckpoint(r.fsys, g.checkpointPath())
 		if err == nil {
 			var n int
@@ -610,6 +607,7 @@ func (w *worker) rebuild(ctx context.Context) (err error) {
 			return err
 		}
 		wr = newWriter(w.p, r.st, r.fsys, w.log, g, true)
+		wr.protect = r.opts.WriteProtect
 		if err := wr.prepare(); err != nil {
 			return err
 		}

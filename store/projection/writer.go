@@ -35,12 +35,13 @@ type instance struct {
 //
 // A writer is used by one goroutine.
 type writer struct {
-	p      projector
-	st     store.EventStore
-	fsys   vfs.FS
-	log    *slog.Logger
-	g      *generation
-	noSync bool
+	p       projector
+	st      store.EventStore
+	fsys    vfs.FS
+	log     *slog.Logger
+	g       *generation
+	noSync  bool
+	protect bool // write files read-only (Options.WriteProtect)
 
 	batch  map[string]*instance      // by encoded name
 	tombs  map[string]store.Position // tombstones on disk, by encoded name
@@ -243,7 +244,7 @@ func (w *writer) write(pw pendingWrite) error {
 				}
 			}
 		}
-		if err := vfs.WriteFileAtomic(w.fsys, w.g.statePath(in.name), pw.data, w.noSync); err != nil {
+		if err := writeFile(w.fsys, w.g.statePath(in.name), pw.data, w.noSync, w.protect); err != nil {
 			return err
 		}
 		if _, ok := w.tombs[in.name]; ok {
@@ -269,7 +270,7 @@ func (w *writer) write(pw pendingWrite) error {
 		return nil // created and deleted within the batch: nothing on disk
 	}
 	tb := tombstone{Key: in.key, Position: in.meta.Position, Deleted: time.Now().UTC()}
-	if err := writeJSONAtomic(w.fsys, w.g.tombPath(in.name), tb, w.noSync); err != nil {
+	if err := writeJSONAtomic(w.fsys, w.g.tombPath(in.name), tb, w.noSync, w.protect); err != nil {
 		return err
 	}
 	w.tombs[in.name] = in.meta.Position
@@ -328,8 +329,8 @@ func (w *writer) collectTombstones(checkpoint store.Position) {
 // durable-write helper.
 func (w *writer) writeCheckpoint(pos store.Position, complete, clean bool, noSync bool) error {
 	c := checkpointFile{Format: formatVersion, Projection: w.p.name(), Version: w.p.version(),
-		Position: pos, Complete: complete, Clean: clean, Updated: time.Now().UTC()}
-	return writeJSONAtomic(w.fsys, w.g.checkpointPath(), c, noSync)
+		Position: pos, Complete: complete, Clean: clean, Updated: time.Now().UTC(), Protected: w.protect}
+	return writeJSONAtomic(w.fsys, w.g.checkpointPath(), c, noSync, w.protect)
 }
 
 // errNeedsRebuild means a generation cannot be repaired from its own files.

@@ -191,6 +191,8 @@ async function openEvent(pos) {
     meta.replaceChildren();
     const line = (k, ...v) => meta.append(el("tr", {}, el("td", { text: k }), el("td", {}, ...v)));
     if (!r.damaged) {
+      if (r.id) line("id", r.id,
+        el("a", { class: "filter-link", id: "filter-caused", text: "events it caused", onclick: () => filterMeta("causation", r.id) }));
       line("type", typeBadge(r.type));
       line("time", fmtTime(r.time));
       line("tags", ...(r.tags.length ? r.tags.map(tagChip) : ["none"]));
@@ -282,13 +284,13 @@ async function runQuery(more = false) {
       const c = page.condition;
       verdict.className = c.wouldFail ? "fails" : "holds";
       verdict.textContent = c.wouldFail
-        ? `✗ This append would fail: ${c.conflicts} event(s) match the query after position ${c.after} (the newest is ${c.latest}).`
+        ? `✗ This append would fail: ${c.conflicts === 1 ? "1 event matches" : `${c.conflicts} events match`} the query after position ${c.after} (the newest is ${c.latest}).`
         : `✓ This append would succeed: no event matches the query after position ${c.after}.`;
     }
     renderRows($("#results tbody"), page.events, (r) => el("td", {}, ...(r.matched || []).map((i) =>
       el("span", { class: "matched-badge", style: `--item-colour:${itemColours[i % itemColours.length]}`, text: `item ${i}`, "data-item": i }))));
     $("#results-more").disabled = !page.next;
-    $("#results-info").textContent = `${page.events.length} event(s) shown${page.next ? ", more after them" : ""}`;
+    $("#results-info").textContent = `${page.events.length === 1 ? "1 event" : `${page.events.length} events`} shown${page.next ? ", more after them" : ""}`;
   } catch (err) {
     showError(errBox, err);
     $("#results tbody").replaceChildren();

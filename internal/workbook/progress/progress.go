@@ -66,6 +66,8 @@ type SpecResult struct {
 	State string `json:"state"`
 	// TODO reports that the spec failed through a TODO marker.
 	TODO bool `json:"todo,omitempty"`
+	// Step is the README step the spec checks, or 0.
+	Step int `json:"step,omitempty"`
 	// Message is the start of the failure message of a failed spec.
 	Message string `json:"message,omitempty"`
 	// Ran is when the spec last ran.
@@ -112,11 +114,11 @@ func Save(wb *workbook.Workbook, lesson, pkg string, r types.Report) error {
 		suite := Suite{Version: Version, Lesson: lesson, Package: pkg, Description: r.SuiteDescription,
 			Total: r.PreRunStats.TotalSpecs, Updated: now}
 		for _, s := range wb.SuiteSpecs(r) {
-			res := SpecResult{Text: s.Text, Location: s.SpecLocation, State: s.State, TODO: s.TODO, Message: truncate(s.Message)}
+			res := SpecResult{Text: s.Text, Location: s.SpecLocation, State: s.State, TODO: s.TODO, Step: s.Step, Message: truncate(s.Message)}
 			if s.State == "skipped" {
 				if p, ok := previous[s.Text]; ok {
 					res = p
-					res.Location = s.SpecLocation
+					res.Location, res.Step = s.SpecLocation, s.Step
 				} else {
 					res.State = notRun
 				}
@@ -162,7 +164,7 @@ func (l *Lesson) Result() *workbook.Result {
 	r := &workbook.Result{Declared: l.Total, WillRun: l.Total}
 	for _, s := range l.Specs {
 		r.Specs = append(r.Specs, workbook.Spec{Text: s.Text, State: s.State, Message: s.Message,
-			SpecLocation: s.Location, TODO: s.TODO})
+			SpecLocation: s.Location, TODO: s.TODO, Step: s.Step})
 	}
 	return r
 }

@@ -209,7 +209,7 @@ var _ = Describe("Progress", func() {
 	})
 
 	Describe("the hook in a lesson's suite", func() {
-		// The sample lesson's suite file registers progress.Hook.
+		// The sample lesson's suite file registers hook.Progress.
 		run := func(ctx SpecContext, env []string, command ...string) {
 			GinkgoHelper()
 			cmd := exec.CommandContext(ctx, command[0], command[1:]...)

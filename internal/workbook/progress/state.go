@@ -23,8 +23,14 @@ type State struct {
 	Hints map[string]map[string]int `json:"hints,omitempty"`
 	// Solutions records when a lesson's solution was first shown.
 	Solutions map[string]time.Time `json:"solutions,omitempty"`
-	// Done records when each lesson first passed completely.
+	// Done records when each lesson first passed completely; a reset
+	// forgets it.
 	Done map[string]time.Time `json:"done,omitempty"`
+	// Solved records when a lesson's files were last replaced by the
+	// solution (the solve command); a reset forgets it.
+	Solved map[string]time.Time `json:"solved,omitempty"`
+	// Reset records when a lesson was last reset to its committed files.
+	Reset map[string]time.Time `json:"reset,omitempty"`
 }
 
 // HintsRevealed returns how many hints of a lesson's section were revealed.
@@ -82,6 +88,8 @@ func newState() *State {
 		Hints:     map[string]map[string]int{},
 		Solutions: map[string]time.Time{},
 		Done:      map[string]time.Time{},
+		Solved:    map[string]time.Time{},
+		Reset:     map[string]time.Time{},
 	}
 }
 
@@ -108,6 +116,12 @@ func readState(root string) (*State, error) {
 	}
 	if s.Done == nil {
 		s.Done = map[string]time.Time{}
+	}
+	if s.Solved == nil {
+		s.Solved = map[string]time.Time{}
+	}
+	if s.Reset == nil {
+		s.Reset = map[string]time.Time{}
 	}
 	return s, nil
 }

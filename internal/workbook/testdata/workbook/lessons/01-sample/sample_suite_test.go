@@ -6,7 +6,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/opossum-go/opossum/internal/workbook/progress"
+	"github.com/opossum-go/opossum/internal/workbook/progress/hook"
 )
 
 func TestSample(t *testing.T) {
@@ -14,4 +14,4 @@ func TestSample(t *testing.T) {
 	RunSpecs(t, "Sample lesson")
 }
 
-var _ = progress.Hook()
+var _ = hook.Progress()

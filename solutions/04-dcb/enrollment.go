@@ -8,9 +8,9 @@ import (
 	"github.com/opossum-go/opossum/store/decision"
 )
 
-// Seats is what an enrolment needs to know about a course.
+// Seats is what an enrollment needs to know about a course.
 type Seats struct {
-	// Defined is true once the course's CourseDefined event was seen.
+	// Defined is true once the course's CourseCreated event was seen.
 	Defined bool
 	// Capacity is the number of seats, as last defined or changed.
 	Capacity int
@@ -21,7 +21,7 @@ type Seats struct {
 // Full reports whether no seat is free.
 func (s Seats) Full() bool { return s.Taken >= s.Capacity }
 
-// Courses is what an enrolment needs to know about a student.
+// Courses is what an enrollment needs to know about a student.
 type Courses struct {
 	// Registered is true once the student's StudentRegistered event was seen.
 	Registered bool
@@ -39,7 +39,7 @@ func (c Courses) AtLimit() bool { return c.Joined >= MaxCoursesPerStudent }
 func AlreadyEnrolled(courseID, studentID string) decision.Projection[bool] {
 	return decision.Projection[bool]{
 		Initial: false,
-		Query:   store.TypesTagged([]string{StudentEnrolledType}, CourseTag(courseID), StudentTag(studentID)),
+		Query:   store.TypesTagged([]string{StudentEnrolledToCourseType}, CourseTag(courseID), StudentTag(studentID)),
 		Apply: func(bool, store.StoredEvent) (bool, error) {
 			return true, nil
 		},
@@ -47,30 +47,30 @@ func AlreadyEnrolled(courseID, studentID string) decision.Projection[bool] {
 }
 
 // CourseSeats is the decision projection of a course's seats: its query
-// selects the course's CourseDefined, CourseCapacityChanged and
-// StudentEnrolled events, and its fold counts them into Seats.
+// selects the course's CourseCreated, CourseStudentLimitModified and
+// StudentEnrolledToCourse events, and its fold counts them into Seats.
 //
-//workbook:todo step 2: select this course's CourseDefined, CourseCapacityChanged and StudentEnrolled events, and fold them into Seats. AlreadyEnrolled above is the example to imitate.
+//workbook:todo step 2: select this course's CourseCreated, CourseStudentLimitModified and StudentEnrolledToCourse events, and fold them into Seats. AlreadyEnrolled above is the example to imitate.
 func CourseSeats(courseID string) decision.Projection[Seats] {
 	return decision.Projection[Seats]{
 		Query: store.TypesTagged(
-			[]string{CourseDefinedType, CourseCapacityChangedType, StudentEnrolledType},
+			[]string{CourseCreatedType, CourseStudentLimitModifiedType, StudentEnrolledToCourseType},
 			CourseTag(courseID)),
 		Apply: func(s Seats, e store.StoredEvent) (Seats, error) {
 			switch e.Type {
-			case CourseDefinedType:
-				c, err := store.Decode[CourseDefined](e.Event)
+			case CourseCreatedType:
+				c, err := store.Decode[CourseCreated](e.Event)
 				if err != nil {
 					return s, err
 				}
-				s.Defined, s.Capacity = true, c.Capacity
-			case CourseCapacityChangedType:
-				c, err := store.Decode[CourseCapacityChanged](e.Event)
+				s.Defined, s.Capacity = true, c.MaxStudentCount
+			case CourseStudentLimitModifiedType:
+				c, err := store.Decode[CourseStudentLimitModified](e.Event)
 				if err != nil {
 					return s, err
 				}
-				s.Capacity = c.Capacity
-			case StudentEnrolledType:
+				s.Capacity = c.NewMaxStudentCount
+			case StudentEnrolledToCourseType:
 				s.Taken++
 			}
 			return s, nil
@@ -79,18 +79,18 @@ func CourseSeats(courseID string) decision.Projection[Seats] {
 }
 
 // StudentCourses is the decision projection of a student's courses: its
-// query selects the student's StudentRegistered and StudentEnrolled
+// query selects the student's StudentRegistered and StudentEnrolledToCourse
 // events, and its fold counts them into Courses.
 //
-//workbook:todo step 2: select this student's StudentRegistered and StudentEnrolled events, and fold them into Courses.
+//workbook:todo step 2: select this student's StudentRegistered and StudentEnrolledToCourse events, and fold them into Courses.
 func StudentCourses(studentID string) decision.Projection[Courses] {
 	return decision.Projection[Courses]{
-		Query: store.TypesTagged([]string{StudentRegisteredType, StudentEnrolledType}, StudentTag(studentID)),
+		Query: store.TypesTagged([]string{StudentRegisteredType, StudentEnrolledToCourseType}, StudentTag(studentID)),
 		Apply: func(c Courses, e store.StoredEvent) (Courses, error) {
 			switch e.Type {
 			case StudentRegisteredType:
 				c.Registered = true
-			case StudentEnrolledType:
+			case StudentEnrolledToCourseType:
 				c.Joined++
 			}
 			return c, nil
@@ -98,19 +98,19 @@ func StudentCourses(studentID string) decision.Projection[Courses] {
 	}
 }
 
-// DecideEnrolment decides whether the student may take a seat in the
+// DecideEnrollment decides whether the student may take a seat in the
 // course. It builds CourseSeats, StudentCourses and AlreadyEnrolled in one
 // read and checks, in this order: the course exists (ErrCourseNotFound),
 // the student is registered (ErrStudentNotFound), the student is not
 // enrolled yet (ErrAlreadyEnrolled), a seat is free (ErrCourseFull), the
 // student is below the course limit (ErrCourseLimitReached). When every
-// check passes, it returns the decision to append one StudentEnrolled
+// check passes, it returns the decision to append one StudentEnrolledToCourse
 // event, guarded by the condition of the model it read.
 //
-// It appends nothing; Enrol does.
+// It appends nothing; Enroll does.
 //
-//workbook:todo step 3: build the three projections in ONE read (decision.Build3), check the rules in the order above, and return the model's Append of one StudentEnrolled event.
-func DecideEnrolment(ctx context.Context, s store.EventStore, courseID, studentID string) (decision.Decision, error) {
+//workbook:todo step 4: build the three projections in ONE read (decision.Build3), check the rules in the order above, and return the model's Append of one StudentEnrolledToCourse event.
+func DecideEnrollment(ctx context.Context, s store.EventStore, courseID, studentID string) (decision.Decision, error) {
 	m, err := decision.Build3(ctx, s, CourseSeats(courseID), StudentCourses(studentID), AlreadyEnrolled(courseID, studentID))
 	if err != nil {
 		return decision.Decision{}, err
@@ -128,19 +128,19 @@ func DecideEnrolment(ctx context.Context, s store.EventStore, courseID, studentI
 	case courses.AtLimit():
 		return decision.Decision{}, fmt.Errorf("student %s: %w (%d courses)", studentID, ErrCourseLimitReached, MaxCoursesPerStudent)
 	}
-	return m.Append(StudentEnrolled{StudentID: studentID, CourseID: courseID}.Event()), nil
+	return m.Append(StudentEnrolledToCourse{StudentID: studentID, CourseID: courseID}.Event()), nil
 }
 
-// Enrol enrols the student in the course: it runs DecideEnrolment and
+// Enroll enrolls the student in the course: it runs DecideEnrollment and
 // appends its decision with decision.Execute and the Retry policy. A
 // decision that lost a race to a concurrent write is decided again on
 // fresh state, which usually turns the conflict into a clear business
 // error (the last seat is gone: ErrCourseFull).
 //
-//workbook:todo step 4: run DecideEnrolment through decision.Execute with the Retry policy.
-func Enrol(ctx context.Context, s store.EventStore, courseID, studentID string) error {
+//workbook:todo step 5: run DecideEnrollment through decision.Execute with the Retry policy.
+func Enroll(ctx context.Context, s store.EventStore, courseID, studentID string) error {
 	_, err := decision.Execute(ctx, s, func(ctx context.Context) (decision.Decision, error) {
-		return DecideEnrolment(ctx, s, courseID, studentID)
+		return DecideEnrollment(ctx, s, courseID, studentID)
 	}, Retry)
 	return err
 }
