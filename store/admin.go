@@ -137,6 +137,10 @@ type AddTagsResult struct {
 // power cut) is detected by the next writer, which rebuilds the index from
 // the event files: the tags written by then stay, none is half indexed.
 //
+// tagsFor may read the store through this handle (Head, Read, ReadLast,
+// Stats; once Close has begun they return ErrClosed); it must not call
+// Append, AddTags or Close on it. Close waits for a run in progress.
+//
 // If ctx ends or tagsFor's tags are invalid, the events changed so far
 // keep their new tags, the result counts them, and the error says why it
 // stopped. If catching up with other writers fails before the run starts,
@@ -155,12 +159,16 @@ func (s *FileStore) AddTags(ctx context.Context, eventType string, tagsFor func(
 	if s.opts.ReadOnly {
 		return res, ErrReadOnly
 	}
-	// Close waits for a run in progress.
+	// Close waits for a run in progress, without holding a lock that
+	// tagsFor's reads of the store would need.
 	s.qmu.RLock()
-	defer s.qmu.RUnlock()
 	if s.closed {
+		s.qmu.RUnlock()
 		return res, ErrClosed
 	}
+	s.runs.Add(1)
+	s.qmu.RUnlock()
+	defer s.runs.Done()
 	if err := s.brokenErr(); err != nil {
 		return res, err
 	}
@@ -174,104 +182,147 @@ func (s *FileStore) AddTags(ctx context.Context, eventType string, tagsFor func(
 	}
 	s.syncMu.Lock()
 	defer s.syncMu.Unlock()
-	if err := s.catchUpLocked(); err != nil {
+
+	base, err := s.beginTagRun(ctx)
+	if err != nil {
 		return res, err
 	}
-	base := s.epoch.Load()
-	if !s.opts.NoSync {
-		// The head file's own name must be durable before its epoch matters.
-		if err := s.fs.SyncDir(s.l.dir); err != nil {
-			return res, fmt.Errorf("store: sync folder %s: %w", s.l.dir, err)
+	run := tagRun{s: s, eventType: eventType, tagsFor: tagsFor, added: map[Tag][]Position{}}
+	runErr, writeErr := run.tagEvents(ctx)
+	res = run.res
+	if writeErr != nil {
+		// Whether the file was replaced is unknown: rebuild the index
+		// from what the files say; the epoch moves on once the run's
+		// temporary files are gone.
+		st, rerr := s.readHeadFile()
+		if rerr == nil {
+			rerr = s.reloadIndex(st, base+1, true)
 		}
+		return res, errors.Join(writeErr, rerr)
 	}
-	if err := s.writeEpoch(base+1, !s.opts.NoSync); err != nil {
-		return res, err
-	}
-
-	s.mu.RLock()
-	var positions []Position
-	if id, ok := s.idx.typeID[eventType]; ok {
-		positions = s.idx.types[id] // never modified in place; safe to keep
-	}
-	s.mu.RUnlock()
-
-	added := map[Tag][]Position{}
-	var buf bytes.Buffer
-	var runErr error
-	for _, p := range positions {
-		if runErr = ctx.Err(); runErr != nil {
-			break
-		}
-		e, br, err := s.readEvent(p)
-		if err != nil {
-			runErr = err
-			break
-		}
-		if e.Type != eventType {
-			runErr = s.mismatch(p, Types(eventType))
-			break
-		}
-		res.EventsProcessed++
-		var fresh []Tag
-		for _, t := range tagsFor(e) {
-			if err := t.validate(); err != nil {
-				runErr = fmt.Errorf("add tags to event %d (%s): %w", p, eventType, err)
-				break
-			}
-			if !e.HasTag(t) && !slices.Contains(fresh, t) {
-				fresh = append(fresh, t)
-			}
-		}
-		if runErr != nil {
-			break
-		}
-		if len(fresh) == 0 {
-			continue
-		}
-		e.Tags = append(slices.Clip(e.Tags), fresh...)
-		if size := eventSize(&e.Event); size > s.opts.MaxEventSize {
-			runErr = fmt.Errorf("%w: event %d (%s) would be %d bytes with its new tags, the limit is %d", ErrEventTooLarge, p, eventType, size, s.opts.MaxEventSize)
-			break
-		}
-		buf.Reset()
-		if err := encodeEvent(&buf, p, &e.Event, br); err != nil {
-			runErr = fmt.Errorf("store: encode event %d: %w", p, err)
-			break
-		}
-		if err := vfs.WriteFileAtomic(s.fs, s.l.event(p), buf.Bytes(), s.opts.NoSync); err != nil {
-			// Whether the file was replaced is unknown: leave the epoch
-			// odd and rebuild the index from what the files say.
-			st, rerr := s.readHeadFile()
-			if rerr == nil {
-				rerr = s.reloadIndex(st, base+1, true)
-			}
-			return res, errors.Join(err, rerr)
-		}
-		res.EventsChanged++
-		res.TagsAdded += len(fresh)
-		for _, t := range fresh {
-			added[t] = append(added[t], p)
-		}
-	}
-
-	s.mu.Lock()
-	for t, ps := range added {
-		s.idx.tags[t] = mergePositions(s.idx.tags[t], ps)
-	}
-	s.epoch.Store(base + 2)
-	s.mu.Unlock()
-	// The snapshot of the new epoch first, so that other processes find it
-	// when they see the epoch move.
-	if err := s.writeSnapshot(); err != nil {
-		s.log.Warn("could not write the index snapshot", "err", err)
-	}
-	if err := s.writeEpoch(base+2, !s.opts.NoSync); err != nil {
+	if err := s.endTagRun(base, run.added); err != nil {
 		return res, errors.Join(runErr, err)
 	}
 	if res.EventsChanged > 0 {
 		s.log.Info("added tags to past events", "type", eventType, "events", res.EventsChanged, "tags", res.TagsAdded)
 	}
 	return res, runErr
+}
+
+// beginTagRun prepares an AddTags run under the writer lock: it catches
+// up, removes temporary files and every index snapshot, and makes the tag
+// epoch odd, durably. It returns the epoch the run started from.
+func (s *FileStore) beginTagRun(ctx context.Context) (base uint64, err error) {
+	if err := s.catchUpLocked(); err != nil {
+		return 0, err
+	}
+	base = s.epoch.Load()
+	if !s.opts.NoSync {
+		// The head file's own name must be durable before its epoch matters.
+		if err := s.fs.SyncDir(s.l.dir); err != nil {
+			return 0, fmt.Errorf("store: sync folder %s: %w", s.l.dir, err)
+		}
+	}
+	if err := s.cleanShardTemps(); err != nil {
+		return 0, err
+	}
+	unlockSnapshots, err := s.dropSnapshots(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer unlockSnapshots()
+	return base, s.writeEpoch(base+1, !s.opts.NoSync)
+}
+
+// endTagRun adds the new tags to the index, writes the snapshot of the new
+// epoch and then moves the epoch on, so that other processes find the
+// snapshot when they see the epoch move.
+func (s *FileStore) endTagRun(base uint64, added map[Tag][]Position) error {
+	s.mu.Lock()
+	for t, ps := range added {
+		s.idx.tags[t] = mergePositions(s.idx.tags[t], ps)
+	}
+	s.epoch.Store(base + 2)
+	s.mu.Unlock()
+	if err := s.snapshot(true); err != nil {
+		s.log.Warn("could not write the index snapshot", "err", err)
+	}
+	return s.writeEpoch(base+2, !s.opts.NoSync)
+}
+
+// tagRun is the rewriting part of one AddTags run.
+type tagRun struct {
+	s         *FileStore
+	eventType string
+	tagsFor   func(StoredEvent) []Tag
+	res       AddTagsResult
+	added     map[Tag][]Position // the events each new tag went to
+	buf       bytes.Buffer
+}
+
+// tagEvents rewrites the events of the type that gain tags, in position
+// order. runErr stops the run and leaves what was done (ctx, invalid tags,
+// an unreadable event); writeErr is a failed rewrite, whose outcome is
+// unknown.
+func (r *tagRun) tagEvents(ctx context.Context) (runErr, writeErr error) {
+	r.s.mu.RLock()
+	var positions []Position
+	if id, ok := r.s.idx.typeID[r.eventType]; ok {
+		positions = r.s.idx.types[id] // never modified in place; safe to keep
+	}
+	r.s.mu.RUnlock()
+	for _, p := range positions {
+		if err := ctx.Err(); err != nil {
+			return err, nil
+		}
+		if runErr, writeErr = r.tagEvent(p); runErr != nil || writeErr != nil {
+			return runErr, writeErr
+		}
+	}
+	return nil, nil
+}
+
+// tagEvent reads the event at p, asks tagsFor for its tags and rewrites
+// the file when some are new.
+func (r *tagRun) tagEvent(p Position) (runErr, writeErr error) {
+	s := r.s
+	e, br, err := s.readEvent(p)
+	if err != nil {
+		return err, nil
+	}
+	if e.Type != r.eventType {
+		return s.mismatch(p, Types(r.eventType)), nil
+	}
+	r.res.EventsProcessed++
+	var fresh []Tag
+	for _, t := range r.tagsFor(e) {
+		if err := t.validate(); err != nil {
+			return fmt.Errorf("add tags to event %d (%s): %w", p, r.eventType, err), nil
+		}
+		if !e.HasTag(t) && !slices.Contains(fresh, t) {
+			fresh = append(fresh, t)
+		}
+	}
+	if len(fresh) == 0 {
+		return nil, nil
+	}
+	e.Tags = append(slices.Clip(e.Tags), fresh...)
+	if size := eventSize(&e.Event); size > s.opts.MaxEventSize {
+		return fmt.Errorf("%w: event %d (%s) would be %d bytes with its new tags, the limit is %d", ErrEventTooLarge, p, r.eventType, size, s.opts.MaxEventSize), nil
+	}
+	r.buf.Reset()
+	if err := encodeEvent(&r.buf, p, &e.Event, br); err != nil {
+		return fmt.Errorf("store: encode event %d: %w", p, err), nil
+	}
+	if err := vfs.WriteFileAtomic(s.fs, s.l.event(p), r.buf.Bytes(), s.opts.NoSync); err != nil {
+		return nil, err
+	}
+	r.res.EventsChanged++
+	r.res.TagsAdded += len(fresh)
+	for _, t := range fresh {
+		r.added[t] = append(r.added[t], p)
+	}
+	return nil, nil
 }
 
 // Stats describes the content of a store.

@@ -240,23 +240,10 @@ func (d *dirSink) finish(head, manifest []byte) error {
 	return nil
 }
 
-// sync makes the copied files and folders durable: one syncfs, or file by
-// file where the OS has none.
+// sync makes the copied files and folders durable, with vfs.Sync.
 func (d *dirSink) sync() error {
-	err := d.fsys.SyncAll(d.root)
-	if err == nil {
-		return nil
-	}
-	if !errors.Is(err, errors.ErrUnsupported) {
-		return fmt.Errorf("store: syncfs %s: %w", d.root, err)
-	}
-	if err := syncEach(d.fsys, d.written); err != nil {
-		return err
-	}
-	for _, p := range append([]string{d.root}, d.dirs...) {
-		if err := d.fsys.SyncDir(p); err != nil {
-			return fmt.Errorf("store: sync folder %s: %w", p, err)
-		}
+	if err := vfs.Sync(d.fsys, d.root, d.written, append(d.dirs, d.root)); err != nil {
+		return fmt.Errorf("store: backup: %w", err)
 	}
 	return nil
 }
@@ -301,21 +288,4 @@ func (t *tarSink) finish(head, manifest []byte) error {
 		return err
 	}
 	return t.file(manifestName, manifest)
-}
-
-// syncEach fsyncs the files at paths one by one, where the OS has no
-// syncfs(2).
-func syncEach(fsys vfs.FS, paths []string) error {
-	for _, p := range paths {
-		f, err := fsys.OpenFile(p, os.O_RDONLY, 0)
-		if err != nil {
-			return fmt.Errorf("store: open %s: %w", p, err)
-		}
-		err = f.Sync()
-		f.Close()
-		if err != nil {
-			return fmt.Errorf("store: sync %s: %w", p, err)
-		}
-	}
-	return nil
 }

@@ -24,12 +24,26 @@ func Guard(q Query, after Position) *AppendCondition {
 	return &AppendCondition{FailIfEventsMatch: q, After: after}
 }
 
-// violatedBy reports whether the latest matching position last (0 when no
-// event matches) violates c.
-func (c *AppendCondition) violatedBy(last Position) bool {
-	return last > c.After
+// validate checks the condition's query; a nil condition is valid.
+func (c *AppendCondition) validate() error {
+	if c == nil {
+		return nil
+	}
+	return c.FailIfEventsMatch.Validate()
 }
 
-func (c *AppendCondition) conflict(last Position) error {
-	return &ConditionError{Query: c.FailIfEventsMatch, After: c.After, Conflict: last}
+// check is the DCB condition check, the one definition every store of
+// this package uses: last returns the position of the newest stored event
+// matching the query (0 when none). It returns a *ConditionError naming
+// that position when it lies after After, and nil otherwise; a nil
+// condition always holds. The caller makes the check and the write one
+// atomic step.
+func (c *AppendCondition) check(last func(Query) Position) error {
+	if c == nil {
+		return nil
+	}
+	if p := last(c.FailIfEventsMatch); p > c.After {
+		return &ConditionError{Query: c.FailIfEventsMatch, After: c.After, Conflict: p}
+	}
+	return nil
 }

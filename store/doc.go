@@ -26,7 +26,10 @@
 // batch with a missing or torn file. Concurrent appends through one handle
 // share their fsyncs (group commit). Options.NoSync skips every fsync: a
 // process crash still loses nothing, a power loss may lose the latest
-// batches (never part of one).
+// batches (never part of one). A durable handle never builds on what is not
+// durable: before it acknowledges an append, it makes every earlier event
+// durable, whatever handle committed it (the head file records how far
+// that holds).
 //
 // If a write or sync fails during a commit, the outcome of that commit is
 // unknown: Append returns an error wrapping ErrBroken and the handle

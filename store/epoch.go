@@ -1,18 +1,10 @@
 package store
 
 import (
-	"errors"
 	"fmt"
-	"io"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
-	"strings"
 	"time"
-
-	"github.com/gofrs/flock"
 )
 
 // Tag epochs.
@@ -33,67 +25,6 @@ import (
 //   - an odd epoch found under the writer lock means an AddTags run died
 //     half way: the index is rebuilt from the event files and the epoch
 //     moves on to the next even value.
-
-// headFileSize is the size of a head file carrying an epoch: two lines of
-// the head encoding (position, checksum), the second one the epoch.
-const headFileSize = 2 * headSize
-
-// headState is what the head file says.
-type headState struct {
-	head    Position
-	headOK  bool // false: empty, torn or damaged
-	epoch   uint64
-	epochOK bool // false: the epoch line is torn or damaged
-}
-
-func decodeHeadFile(b []byte) headState {
-	var st headState
-	st.head, st.headOK = decodeHead(b)
-	switch {
-	case len(b) <= headSize:
-		st.epochOK = true // no epoch line: epoch 0
-	default:
-		var e Position
-		e, st.epochOK = decodeHead(b[headSize:])
-		st.epoch = uint64(e)
-	}
-	return st
-}
-
-// readHeadFile reads the head file with one pread, retrying briefly when a
-// concurrent rewrite was caught half way. A read-only handle on a store
-// without a head file sees an empty state.
-func (s *FileStore) readHeadFile() (headState, error) {
-	if s.headF == nil {
-		return headState{epochOK: true}, nil
-	}
-	var buf [headFileSize]byte
-	for try := 0; ; try++ {
-		n, err := s.headF.ReadAt(buf[:], 0)
-		if n == 0 && err != nil && !errors.Is(err, io.EOF) {
-			return headState{}, fmt.Errorf("store: read %s: %w", s.l.head(), err)
-		}
-		st := decodeHeadFile(buf[:n])
-		if (st.headOK && st.epochOK) || n == 0 || try >= 3 {
-			return st, nil
-		}
-		time.Sleep(50 * time.Microsecond)
-	}
-}
-
-// writeEpoch rewrites the epoch line of the head file in place. The caller
-// holds the writer lock.
-func (s *FileStore) writeEpoch(e uint64, sync bool) error {
-	if _, err := s.headF.WriteAt(encodeHead(Position(e)), headSize); err != nil {
-		return fmt.Errorf("store: write %s: %w", s.l.head(), err)
-	}
-	if sync {
-		if err := s.headF.Sync(); err != nil {
-			return fmt.Errorf("store: sync %s: %w", s.l.head(), err)
-		}
-	}
-	return nil
-}
 
 // unknownEpoch stands for an epoch line that cannot be read: an odd value
 // that no index was built at, so every handle rebuilds.
@@ -122,6 +53,11 @@ func (s *FileStore) finishEpoch() (bool, error) {
 	if e%2 == 0 {
 		return false, nil
 	}
+	// The epoch stays odd until the run's temporary files are gone, so
+	// that an even epoch means there are none below the last shard.
+	if err := s.cleanShardTemps(); err != nil {
+		return false, err
+	}
 	if err := s.writeEpoch(e+1, !s.opts.NoSync); err != nil {
 		return false, err
 	}
@@ -130,6 +66,26 @@ func (s *FileStore) finishEpoch() (bool, error) {
 	s.mu.Unlock()
 	s.log.Warn("an add-tags run was interrupted; rebuilt the index from the event files", "epoch", e+1)
 	return true, nil
+}
+
+// cleanShardTemps removes the temporary files in every shard folder. Only
+// AddTags leaves them below the last shard (recovery's removeAfter sees
+// the last one): a run that died, or failed to remove its own. It runs
+// before every run and when an interrupted one is repaired, which leaves
+// the epoch odd until it succeeds.
+func (s *FileStore) cleanShardTemps() error {
+	shards, err := s.fs.ReadDir(s.l.events())
+	if err != nil {
+		return fmt.Errorf("store: list %s: %w", s.l.events(), err)
+	}
+	for _, sh := range shards {
+		if sh.IsDir() {
+			if err := s.cleanTemp(filepath.Join(s.l.events(), sh.Name())); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // followEpoch reloads the index when the head file names another tag
@@ -214,81 +170,6 @@ func (s *FileStore) reloadIndex(st headState, e uint64, held bool) error {
 		}
 	}
 	return nil
-}
-
-// snapshotEpoch parses the epoch out of a snapshot file name.
-func snapshotEpoch(name string) (uint64, bool) {
-	if name == snapshotName {
-		return 0, true
-	}
-	mid, ok := strings.CutPrefix(name, "snapshot.")
-	if !ok {
-		return 0, false
-	}
-	mid, ok = strings.CutSuffix(mid, ".bin")
-	if !ok {
-		return 0, false
-	}
-	e, err := strconv.ParseUint(mid, 10, 64)
-	if err != nil || e == 0 || strconv.FormatUint(e, 10) != mid {
-		return 0, false
-	}
-	return e, true
-}
-
-// removeOldSnapshots removes the snapshots of epochs before e, which no
-// handle loads any more.
-func (s *FileStore) removeOldSnapshots(e uint64) {
-	if e == 0 {
-		return
-	}
-	entries, err := s.fs.ReadDir(s.l.index())
-	if err != nil {
-		return
-	}
-	for _, en := range entries {
-		if old, ok := snapshotEpoch(en.Name()); ok && old < e {
-			_ = s.fs.Remove(filepath.Join(s.l.index(), en.Name()))
-		}
-	}
-}
-
-// holdOpen takes a shared flock on the store's .open file for the life of
-// the handle, so that DeleteStore, which needs it exclusively, can tell
-// that the store is in use. A read-only handle never creates the file:
-// where it does not exist, the handle holds nothing.
-func (s *FileStore) holdOpen() error {
-	var fl *flock.Flock
-	if s.opts.ReadOnly {
-		fl = flock.New(s.l.open(), flock.SetFlag(os.O_RDONLY))
-	} else {
-		fl = flock.New(s.l.open(), flock.SetPermissions(0o644))
-	}
-	ok, err := fl.TryRLock()
-	if err != nil {
-		if s.opts.ReadOnly && (errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission)) {
-			return nil
-		}
-		return fmt.Errorf("store: lock %s: %w", s.l.open(), err)
-	}
-	if !ok {
-		return fmt.Errorf("%w: %s is being deleted (%s is locked)", ErrStoreInUse, s.l.dir, s.l.open())
-	}
-	s.openLock = fl
-	return nil
-}
-
-// closeFiles releases the files a handle keeps open.
-func (s *FileStore) closeFiles() error {
-	var errs []error
-	if s.headF != nil {
-		errs = append(errs, s.headF.Close())
-	}
-	if s.openLock != nil {
-		errs = append(errs, s.openLock.Close())
-	}
-	errs = append(errs, s.plock.close())
-	return errors.Join(errs...)
 }
 
 // mergePositions returns a new sorted list of the positions of a and b,

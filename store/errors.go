@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Sentinel errors returned by the store. Match them with errors.Is; the
@@ -108,12 +109,12 @@ func (e *DuplicateEventIDError) Is(target error) bool { return target == ErrDupl
 type LockError struct {
 	// Path is the lock file.
 	Path string
-	// Waited is how long the store waited.
-	Waited string
+	// Waited is how long the store waited: at least Options.LockTimeout.
+	Waited time.Duration
 }
 
 func (e *LockError) Error() string {
-	return fmt.Sprintf("store: timed out after %s waiting for the writer lock %s (another process is writing to this store)", e.Waited, e.Path)
+	return fmt.Sprintf("store: timed out after %s waiting for the writer lock %s (another process is writing to this store)", e.Waited.Round(time.Millisecond), e.Path)
 }
 
 // Is reports whether target is ErrLockTimeout.

@@ -393,7 +393,7 @@ func (e *faultEnv) reboot(ctx context.Context, opts store.Options) []seenBatch {
 }
 
 // snapshotHead returns the head recorded in the store's index snapshot
-// (format documented in index.go), or 0 when there is none or it is bad.
+// (format documented in snapshot.go), or 0 when there is none or it is bad.
 func snapshotHead(dir string) store.Position {
 	b, err := os.ReadFile(filepath.Join(dir, "index", "snapshot.bin"))
 	const magic = "OPOSSUMIDX"

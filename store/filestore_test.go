@@ -3,6 +3,7 @@ package store_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -230,6 +231,9 @@ var _ = Describe("the file store", func() {
 		_, err := s.Append(ctx, []store.Event{{Type: "A"}}, nil)
 		Expect(err).To(MatchError(store.ErrLockTimeout))
 		Expect(err.Error()).To(ContainSubstring(filepath.Join(dir, ".lock")))
+		var le *store.LockError
+		Expect(errors.As(err, &le)).To(BeTrue())
+		Expect(le.Waited).To(BeNumerically(">=", 50*time.Millisecond), "it waited the whole LockTimeout")
 		_, err = store.Open(dir, &store.Options{LockTimeout: 50 * time.Millisecond})
 		Expect(err).To(MatchError(store.ErrLockTimeout))
 

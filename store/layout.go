@@ -4,12 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"hash/crc32"
 	"path/filepath"
 	"strconv"
 	"time"
-
-	"github.com/opossum-go/opossum/store/vfs"
 )
 
 // FormatVersion is the on-disk format this package writes. It reads every
@@ -103,31 +100,6 @@ type manifest struct {
 	Format    int       `json:"format"`
 	CreatedAt time.Time `json:"createdAt"`
 	ShardSize int       `json:"shardSize"`
-}
-
-// upgradeManifest moves the manifest b of an older format to FormatVersion,
-// durably (even with NoSync, as its creation is), keeping its other fields.
-// It runs at a read-write Open, under the writer lock, before anything is
-// written in the new format. Version 1 to 2 changes nothing else: event
-// files without an id keep reporting legacyEventID. Once moved, older
-// versions of the package refuse the store, so they cannot write events
-// without ids into it nor drop ids when they add tags.
-func (s *FileStore) upgradeManifest(b []byte) error {
-	var m manifest
-	if err := json.Unmarshal(b, &m); err != nil {
-		return &CorruptionError{Path: s.l.manifest(), Err: err}
-	}
-	if m.Format >= FormatVersion {
-		return nil
-	}
-	was := m.Format
-	m.Format = FormatVersion
-	out, _ := json.MarshalIndent(m, "", "  ")
-	if err := vfs.WriteFileAtomic(s.fs, s.l.manifest(), append(out, '\n'), false); err != nil {
-		return err
-	}
-	s.log.Info("upgraded the store format", "from", was, "to", FormatVersion)
-	return nil
 }
 
 // batchRange records the batch an event was appended with. Recovery treats
@@ -253,30 +225,4 @@ func DecodeEventFile(b []byte) (StoredEvent, error) {
 	}
 	e, _, err := decodeEvent(b, probe.Position)
 	return e, err
-}
-
-// The head file holds the last committed position as text with a checksum:
-// "00000000000000000042 1b2c3d4e\n" (30 bytes). It is rewritten in place
-// after each commit. Readers in every process trust only events at or below
-// it; a torn or unreadable head file is recomputed by recovery.
-const headSize = 30
-
-func encodeHead(p Position) []byte {
-	s := fmt.Sprintf("%020d", uint64(p))
-	return []byte(fmt.Sprintf("%s %08x\n", s, crc32.ChecksumIEEE([]byte(s))))
-}
-
-func decodeHead(b []byte) (Position, bool) {
-	if len(b) < headSize || b[20] != ' ' || b[29] != '\n' {
-		return 0, false
-	}
-	n, err := strconv.ParseUint(string(b[:20]), 10, 64)
-	if err != nil {
-		return 0, false
-	}
-	sum, err := strconv.ParseUint(string(b[21:29]), 16, 32)
-	if err != nil || uint32(sum) != crc32.ChecksumIEEE(b[:20]) {
-		return 0, false
-	}
-	return Position(n), true
 }

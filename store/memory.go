@@ -40,10 +40,8 @@ func (m *MemoryStore) Append(ctx context.Context, events []Event, cond *AppendCo
 	if err != nil {
 		return 0, err
 	}
-	if cond != nil {
-		if err := cond.FailIfEventsMatch.Validate(); err != nil {
-			return 0, err
-		}
+	if err := cond.validate(); err != nil {
+		return 0, err
 	}
 	m.mu.Lock()
 	if m.closed {
@@ -56,11 +54,9 @@ func (m *MemoryStore) Append(ctx context.Context, events []Event, cond *AppendCo
 		m.mu.Unlock()
 		return last, err
 	}
-	if cond != nil {
-		if last := m.lastMatch(cond.FailIfEventsMatch); cond.violatedBy(last) {
-			m.mu.Unlock()
-			return 0, cond.conflict(last)
-		}
+	if err := cond.check(m.lastMatch); err != nil {
+		m.mu.Unlock()
+		return 0, err
 	}
 	br := batchRange{First: Position(len(m.events) + 1), Last: Position(len(m.events) + len(batch.events))}
 	for _, e := range batch.events {

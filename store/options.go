@@ -18,6 +18,9 @@ type Options struct {
 	// crash still loses nothing, but a power loss or OS crash may lose the
 	// most recently appended events (whole batches: recovery never exposes
 	// part of one). For tests, imports and caches. Default false: durable.
+	// A durable handle on the same store (in any process) makes the events
+	// a NoSync handle committed durable before it acknowledges an append
+	// after them (see docs/durability.md).
 	NoSync bool
 
 	// ReadOnly opens the store for reading only, for tools that look into

@@ -1,13 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
 	"path/filepath"
 	"slices"
-
-	"github.com/gofrs/flock"
 
 	"github.com/opossum-go/opossum/store/vfs"
 )
@@ -17,10 +16,12 @@ import (
 // events it does not cover, settles the tail left by a crashed writer, and
 // rewrites the head file.
 func (s *FileStore) recover() error {
-	h, headOK, err := s.readHead()
+	st, err := s.readHeadFile()
 	if err != nil {
 		return err
 	}
+	s.noteHead(st)
+	h, headOK := st.head, st.headOK
 	if err := s.startEpoch(); err != nil {
 		return err
 	}
@@ -30,11 +31,11 @@ func (s *FileStore) recover() error {
 			s.log.Warn("head file unreadable; recomputing it from the event files", "file", s.l.head())
 		}
 	}
-	s.cleanTemp(s.l.dir)
+	_ = s.cleanTemp(s.l.dir) // a leftover is harmless; the next Open retries
 	// Other processes write snapshots without the writer lock; their
 	// temporary files are left alone unless no snapshot is being written.
 	if unlock, ok := s.trySnapshotLock(); ok {
-		s.cleanTemp(s.l.index())
+		_ = s.cleanTemp(s.l.index())
 		unlock()
 	}
 	start := s.idx.head
@@ -44,11 +45,15 @@ func (s *FileStore) recover() error {
 	if n := s.idx.head - start; n > 0 {
 		s.log.Info("indexed events the index snapshot did not cover", "from", start+1, "to", s.idx.head, "events", n)
 	}
-	if !headOK || h != s.idx.head {
-		if headOK {
+	synced, err := s.syncPrefix()
+	if err != nil {
+		return err
+	}
+	if !headOK || h != s.idx.head || synced {
+		if headOK && h != s.idx.head {
 			s.log.Info("moved head after recovery", "was", h, "now", s.idx.head)
 		}
-		if err := s.writeHead(s.idx.head, !s.opts.NoSync); err != nil {
+		if err := s.commitHead(s.idx.head, !s.opts.NoSync, !s.opts.NoSync); err != nil {
 			return err
 		}
 	}
@@ -64,64 +69,25 @@ func (s *FileStore) recover() error {
 	return nil
 }
 
-// loadSnapshot returns the persisted index of the handle's tag epoch when
-// it is sound, and an empty index otherwise (logging why).
-func (s *FileStore) loadSnapshot(head Position) *index {
-	return s.loadSnapshotAt(head, s.epoch.Load())
-}
-
-// loadSnapshotAt loads the snapshot written at tag epoch e. At an odd
-// epoch (an AddTags run not finished) no snapshot is trusted.
-func (s *FileStore) loadSnapshotAt(head Position, e uint64) *index {
-	if e%2 == 1 {
-		s.log.Warn("tags are being added, or an add-tags run was interrupted; rebuilding the index from the event files", "epoch", e)
-		return newIndex()
-	}
-	path := s.l.snapshotAt(e)
-	b, err := s.fs.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		if head > 0 {
-			s.log.Warn("index snapshot missing; rebuilding the index from the event files", "file", path)
-		}
-		return newIndex()
-	}
-	if err != nil {
-		s.log.Warn("index snapshot unreadable; rebuilding the index from the event files", "file", path, "err", err)
-		return newIndex()
-	}
-	x, err := decodeSnapshot(b)
-	if err != nil {
-		s.log.Warn("index snapshot corrupt; rebuilding the index from the event files", "file", path, "err", err)
-		return newIndex()
-	}
-	if x.oldSnapshot() {
-		s.log.Info("index snapshot of an older version, without event ids; rebuilding the index from the event files", "file", path)
-		return newIndex()
-	}
-	if x.head > 0 {
-		// The snapshot is only written for durable events, but a store
-		// folder can be copied or damaged: its last event must exist.
-		if _, _, err := s.readEvent(x.head); err != nil {
-			s.log.Warn("index snapshot is ahead of the event files; rebuilding the index", "file", path, "snapshotHead", x.head, "err", err)
-			return newIndex()
-		}
-	}
-	return x
-}
-
-func (s *FileStore) cleanTemp(dir string) {
+// cleanTemp removes the temporary files in dir. It returns the first
+// error, having tried every file.
+func (s *FileStore) cleanTemp(dir string) error {
 	entries, err := s.fs.ReadDir(dir)
 	if err != nil {
-		return
+		return fmt.Errorf("store: list %s: %w", dir, err)
 	}
+	var first error
 	for _, e := range entries {
 		if vfs.IsTemp(e.Name()) {
 			p := filepath.Join(dir, e.Name())
-			if err := s.fs.Remove(p); err == nil {
-				s.log.Info("removed temporary file left by a crash", "file", p)
+			if err := s.fs.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				first = cmp.Or(first, fmt.Errorf("store: remove %s: %w", p, err))
+				continue
 			}
+			s.log.Info("removed temporary file left by a crash", "file", p)
 		}
 	}
+	return first
 }
 
 // catchUpLocked runs under the writer lock before a commit or an AddTags
@@ -144,6 +110,7 @@ func (s *FileStore) catchUp() error {
 	if err := s.followEpoch(st, true); err != nil {
 		return err
 	}
+	s.noteHead(st)
 	h, ok := st.head, st.headOK
 	s.mu.RLock()
 	cur := s.idx.head
@@ -156,11 +123,21 @@ func (s *FileStore) catchUp() error {
 	}
 	// Files after the head exist only while a writer holds the lock; we
 	// hold it, so any found here were left by a writer that died.
+	settled := false
 	if _, err := s.fs.Stat(s.l.event(cur + 1)); err == nil || !ok {
 		if err := s.settleTail(h); err != nil {
 			return err
 		}
-		return s.writeHead(s.idx.head, !s.opts.NoSync)
+		settled = true
+	}
+	// Never build on what is not durable: events a NoSync handle
+	// committed, or whole batches a crashed writer left.
+	synced, err := s.syncPrefix()
+	if err != nil {
+		return err
+	}
+	if settled || synced {
+		return s.commitHead(s.idx.head, !s.opts.NoSync, settled && !s.opts.NoSync)
 	}
 	return nil
 }
@@ -169,70 +146,41 @@ func (s *FileStore) catchUp() error {
 // indexed (they were written completely; their writer may or may not have
 // reported success); the first batch with a missing or damaged file, and
 // everything after it, is a torn tail and is removed. A damaged file at or
-// below the committed head h is corruption instead, unless the store runs
-// with NoSync, where a power loss may have dropped committed events.
+// below the committed head h and within the durable prefix is corruption
+// instead; after the prefix, or with NoSync, a power loss may have dropped
+// committed events, and they are dropped with a warning.
 // The caller holds the writer lock and syncMu (or is Open).
 func (s *FileStore) settleTail(h Position) error {
-	var batch []StoredEvent
-	var want batchRange
-	good := s.idx.head
-	adopted := Position(0)
-	p := good + 1
+	good, stop := s.indexBatches()
 	var problem error
-	for {
-		e, br, err := s.readEvent(p)
-		if err != nil {
-			var ce *CorruptionError
-			if errors.As(err, &ce) && errors.Is(ce.Err, fs.ErrNotExist) && len(batch) == 0 {
-				break // the clean end of the log
-			}
-			// A file that could not be read, as opposed to one that is
-			// missing or does not decode, says nothing about its batch:
-			// taking it for a torn tail would delete a batch that may be
-			// whole and acknowledged (a stale head file, after a power
-			// cut, sits below acknowledged batches). Fail; a later Open or
-			// commit retries.
-			var pe *fs.PathError
-			if errors.As(err, &pe) && !errors.Is(err, fs.ErrNotExist) {
-				return err
-			}
-			problem = err
-			break
+	if stop != nil {
+		// A file that could not be read, as opposed to one that is
+		// missing or does not decode, says nothing about its batch:
+		// taking it for a torn tail would delete a batch that may be
+		// whole and acknowledged (a stale head file, after a power cut,
+		// sits below acknowledged batches). Fail; a later Open or commit
+		// retries.
+		var pe *fs.PathError
+		if errors.As(stop, &pe) && !errors.Is(stop, fs.ErrNotExist) {
+			return stop
 		}
-		if len(batch) == 0 {
-			if br.First != p {
-				problem = &CorruptionError{Path: s.l.event(p), Position: p, Err: fmt.Errorf("batch %d..%d does not start here", br.First, br.Last)}
-				break
-			}
-			want = br
-		} else if br != want {
-			problem = &CorruptionError{Path: s.l.event(p), Position: p, Err: fmt.Errorf("batch %d..%d inside batch %d..%d", br.First, br.Last, want.First, want.Last)}
-			break
+		problem = stop
+		var tb *tornBatch
+		if errors.As(stop, &tb) && !errors.As(stop, new(*CorruptionError)) { // a batch that does not fit
+			problem = &CorruptionError{Path: s.l.event(tb.At), Position: tb.At, Err: stop}
 		}
-		batch = append(batch, e)
-		if p == want.Last {
-			s.mu.Lock()
-			for _, e := range batch {
-				s.idx.add(e.Position, &e.Event)
-			}
-			s.mu.Unlock()
-			s.sinceSnap.Add(int64(len(batch)))
-			good = p
-			if p > h {
-				adopted = p
-			}
-			batch = batch[:0]
-		}
-		p++
 	}
 	if problem == nil && good < h {
 		problem = &CorruptionError{Path: s.l.event(good + 1), Position: good + 1, Err: fmt.Errorf("committed event file missing (head is %d)", h)}
 	}
 	if problem != nil && good+1 <= h {
-		if !s.opts.NoSync {
+		// A committed event that was durable is damage; one after the
+		// durable prefix was committed without fsync and may be lost in
+		// a power cut (with NoSync, any may).
+		if !s.opts.NoSync && good+1 <= s.durable {
 			return problem
 		}
-		s.log.Warn("committed events lost (the store ran without fsync); dropping them", "from", good+1, "to", h, "err", problem)
+		s.log.Warn("committed events lost (the store ran without fsync); dropping them", "from", good+1, "to", h, "durable", s.durable, "err", problem)
 	}
 	if problem != nil {
 		s.log.Warn("discarding a torn batch left by a crashed append", "from", good+1, "err", problem)
@@ -240,13 +188,10 @@ func (s *FileStore) settleTail(h Position) error {
 	if err := s.removeAfter(good); err != nil {
 		return err
 	}
-	if adopted > 0 {
-		s.log.Info("kept whole batches written by an append that did not finish", "after", h, "to", adopted)
-		if !s.opts.NoSync {
-			if err := s.fs.SyncAll(s.l.dir); err != nil && !errors.Is(err, errors.ErrUnsupported) {
-				return fmt.Errorf("store: syncfs %s: %w", s.l.dir, err)
-			}
-		}
+	if good > h {
+		// The caller makes them durable (syncPrefix) before the head
+		// moves over them.
+		s.log.Info("kept whole batches written by an append that did not finish", "after", h, "to", good)
 	}
 	return nil
 }
@@ -289,66 +234,4 @@ func (s *FileStore) removeAfter(good Position) error {
 		s.log.Warn("removed event files after the last whole batch", "files", removed)
 	}
 	return nil
-}
-
-// snapshotInBackground writes the index snapshot on another goroutine
-// unless one is being written.
-func (s *FileStore) snapshotInBackground() {
-	if !s.snapBusy.CompareAndSwap(false, true) {
-		return
-	}
-	s.bg.Add(1)
-	go func() {
-		defer s.bg.Done()
-		defer s.snapBusy.Store(false)
-		if err := s.writeSnapshot(); err != nil {
-			s.log.Warn("could not write the index snapshot", "err", err)
-		}
-	}()
-}
-
-// writeSnapshot persists the index. In NoSync mode it first flushes the
-// file system, so a snapshot never covers events that are not durable.
-func (s *FileStore) writeSnapshot() error {
-	s.mu.RLock()
-	n := s.sinceSnap.Load()
-	b := s.idx.encodeSnapshot()
-	e := s.epoch.Load()
-	s.mu.RUnlock()
-	if e%2 == 1 {
-		return nil // never persist an index of an unfinished AddTags run
-	}
-	if st, err := s.readHeadFile(); err == nil && st.epochOK && st.epoch > e {
-		return nil // tags were added since this index was built
-	}
-	unlock, ok := s.trySnapshotLock()
-	if !ok {
-		return nil // another handle is writing one
-	}
-	defer unlock()
-	if s.opts.NoSync {
-		if err := s.fs.SyncAll(s.l.dir); err != nil && !errors.Is(err, errors.ErrUnsupported) {
-			return fmt.Errorf("store: syncfs %s: %w", s.l.dir, err)
-		}
-	}
-	if err := vfs.WriteFileAtomic(s.fs, s.l.snapshotAt(e), b, false); err != nil {
-		return err
-	}
-	s.removeOldSnapshots(e)
-	s.sinceSnap.Add(-n)
-	return nil
-}
-
-// trySnapshotLock takes index/.snapshot.lock without waiting. Whoever
-// writes a snapshot, or removes temporary files from index/, holds it, so
-// recovery in one process never deletes the temporary file of a snapshot
-// another process is writing.
-func (s *FileStore) trySnapshotLock() (unlock func(), ok bool) {
-	fl := flock.New(filepath.Join(s.l.index(), snapshotLockName))
-	got, err := fl.TryLock()
-	if err != nil || !got {
-		fl.Close()
-		return nil, false
-	}
-	return func() { fl.Unlock(); fl.Close() }, true
 }

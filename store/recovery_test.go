@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -57,7 +58,7 @@ func newDamageFixture() damageFixture {
 	GinkgoHelper()
 	ctx := context.Background()
 	dir := filepath.Join(GinkgoT().TempDir(), "store")
-	opts := &store.Options{NoSync: true} // the fixture is built, not crashed
+	opts := &store.Options{} // durable: every committed event is covered by the durable prefix
 	s, err := store.Open(dir, opts)
 	Expect(err).NotTo(HaveOccurred())
 	Expect(appendBatch(ctx, s, nil, "b1", 3)).To(Succeed())
@@ -332,6 +333,21 @@ var _ = Describe("Recovery from on-disk damage", Label("recovery"), func() {
 		damageEntry("the head beyond the last event file: Open fails naming the first missing one", damageCase{
 			damage:  func(f damageFixture) { f.setHead(14) },
 			corrupt: 12,
+		}),
+		damageEntry("committed files after the durable prefix lost (a NoSync handle wrote them): a durable Open keeps the whole batches before them, with a warning", damageCase{
+			damage: func(f damageFixture) {
+				f.write(f.head(), slices.Concat(headFile(11), headFile(0), headFile(8)))
+				f.remove(f.path(10), f.path(11))
+			},
+			survivors: 8,
+			logs:      []string{"committed events lost (the store ran without fsync); dropping them"},
+		}),
+		damageEntry("a committed file at the durable prefix lost: Open fails naming it, although later events came from a NoSync handle", damageCase{
+			damage: func(f damageFixture) {
+				f.write(f.head(), slices.Concat(headFile(11), headFile(0), headFile(8)))
+				f.remove(f.path(8))
+			},
+			corrupt: 8,
 		}),
 		damageEntry("with NoSync, committed files lost in a power cut: the whole batches before them are kept", damageCase{
 			damage:    func(f damageFixture) { f.remove(f.path(10), f.path(11)) },

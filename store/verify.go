@@ -398,27 +398,18 @@ func (v *verifier) committed(from, to Position) error {
 // wholeBatchesEnd returns the end of the whole batches from position 1,
 // as recovery computes the head when the head file is unusable.
 func (v *verifier) wholeBatchesEnd() Position {
-	var good Position
-	var want batchRange
-	for p := Position(1); v.present[p]; p++ {
+	good, _ := walkBatches(1, func(p Position) (batchRange, error) {
+		if !v.present[p] {
+			return batchRange{}, fs.ErrNotExist
+		}
 		ev, err := v.read(p)
-		if err != nil {
-			break
-		}
-		if want.Last < p {
-			if ev.batch.First != p {
-				break
-			}
-			want = ev.batch
-		} else if ev.batch != want {
-			break
-		}
-		if p == want.Last {
-			good = p
-		}
-	}
+		return ev.batch, err
+	}, everyBatch)
 	return good
 }
+
+// everyBatch lets a walk over whole batches go on to the end.
+func everyBatch(batchRange) bool { return true }
 
 // tail looks at the files after the committed head h. It returns the head
 // to check up to, which may have moved meanwhile.
@@ -451,39 +442,10 @@ func (v *verifier) tail(h Position) (Position, error) {
 		}
 		h = st.head
 	}
-	var batch []Position
-	var want batchRange
-	good := h
-	p := h + 1
-	var torn error
-	for ; ; p++ {
+	good, torn := walkBatches(h+1, func(p Position) (batchRange, error) {
 		ev, err := v.read(p)
-		if err != nil {
-			switch {
-			case errors.Is(err, fs.ErrNotExist) && len(batch) == 0:
-			case errors.Is(err, fs.ErrNotExist):
-				torn = fmt.Errorf("position %d of batch %d..%d is missing", p, want.First, want.Last)
-			default:
-				torn = fmt.Errorf("position %d: %v", p, err)
-			}
-			break
-		}
-		if len(batch) == 0 {
-			if ev.batch.First != p {
-				torn = fmt.Errorf("batch %d..%d does not start here", ev.batch.First, ev.batch.Last)
-				break
-			}
-			want = ev.batch
-		} else if ev.batch != want {
-			torn = fmt.Errorf("batch %d..%d inside batch %d..%d", ev.batch.First, ev.batch.Last, want.First, want.Last)
-			break
-		}
-		batch = append(batch, p)
-		if p == want.Last {
-			good = p
-			batch = batch[:0]
-		}
-	}
+		return ev.batch, err
+	}, everyBatch)
 	if good > h {
 		v.rep.add(ProblemUncommitted, v.l.event(h+1), h+1, "whole batches %d..%d after the head %d, written by an append that did not finish; the next writer keeps them", h+1, good, h)
 	}
@@ -503,32 +465,40 @@ func (v *verifier) tail(h Position) (Position, error) {
 	return h, nil
 }
 
-// batches checks that the batches of the committed events fit together.
+// batches checks that the batches of the committed events fit together,
+// walking them as recovery does and starting again after each problem.
+// Missing and damaged files were reported by committed.
 func (v *verifier) batches(h Position) {
-	var want batchRange
-	for p := Position(1); p <= h; p++ {
-		ev := v.events[p]
-		if ev.bad {
-			want = batchRange{}
-			continue
+	read := func(p Position) (batchRange, error) {
+		switch {
+		case p > h:
+			return batchRange{}, errPastHead
+		case v.events[p].bad:
+			return batchRange{}, ErrCorrupt
 		}
-		if want.Last < p || want.First == 0 {
-			if ev.batch.First != p {
-				v.rep.add(ProblemBatch, v.l.event(p), p, "batch %d..%d does not start at position %d, where a batch must start", ev.batch.First, ev.batch.Last, p)
-				want = batchRange{}
-				continue
-			}
-			want = ev.batch
-		} else if ev.batch != want {
-			v.rep.add(ProblemBatch, v.l.event(p), p, "batch %d..%d inside batch %d..%d", ev.batch.First, ev.batch.Last, want.First, want.Last)
-			want = batchRange{}
-			continue
-		}
+		return v.events[p].batch, nil
 	}
-	if want.First != 0 && want.Last > h {
-		v.rep.add(ProblemBatch, v.l.head(), h, "the head %d falls inside batch %d..%d: readers would see part of a batch", h, want.First, want.Last)
+	for from := Position(1); from <= h; {
+		_, stop := walkBatches(from, read, everyBatch)
+		var tb *tornBatch
+		if !errors.As(stop, &tb) {
+			return
+		}
+		switch {
+		case errors.Is(tb.Err, errPastHead):
+			if tb.Open.First != 0 {
+				v.rep.add(ProblemBatch, v.l.head(), h, "the head %d falls inside batch %d..%d: readers would see part of a batch", h, tb.Open.First, tb.Open.Last)
+			}
+			return
+		case tb.Err == nil:
+			v.rep.add(ProblemBatch, v.l.event(tb.At), tb.At, "%s", tb.Error())
+		}
+		from = tb.At + 1
 	}
 }
+
+// errPastHead ends the verifier's walk over the committed batches.
+var errPastHead = errors.New("past the head")
 
 // postings are the posting lists of an index, by type and tag.
 type postings struct {

@@ -7,15 +7,15 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/onsi/ginkgo/v2/types"
 
-	"github.com/opossum-go/opossum/internal/explorer"
 	"github.com/opossum-go/opossum/internal/workbook"
 	"github.com/opossum-go/opossum/internal/workbook/progress"
-	"github.com/opossum-go/opossum/store"
 )
 
 // keepStoresEnv makes every lesson suite keep the store folder of each spec
@@ -93,7 +93,9 @@ func (a *app) reportKept(l workbook.Lesson, res *workbook.Result, kept *keptStor
 }
 
 // ui serves the explorer on the store the last run -keep kept, or on the
-// folder given.
+// folder given. It builds and runs `opossum ui`, the one explorer server,
+// rather than linking it in: the workbook command itself stays small, so a
+// cold first run speaks within seconds.
 func ui(ctx context.Context, a *app, args []string) int {
 	flags := flag.NewFlagSet("ui", flag.ContinueOnError)
 	port := flags.Int("port", 0, "port to serve on, on 127.0.0.1 (0: a free one)")
@@ -114,16 +116,34 @@ func ui(ctx context.Context, a *app, args []string) int {
 		}
 		dir = strings.TrimSpace(string(b))
 	}
-	st, err := store.Open(dir, &store.Options{ReadOnly: true})
+	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return a.fail(err)
 	}
-	defer st.Close()
-	err = explorer.Serve(ctx, explorer.New(st, nil), *port, func(url string) {
-		fmt.Fprintf(a.stdout, "Opossum Explorer on %s showing %s (read-only; Ctrl-C stops it)\n", url, dir)
-	})
+	bin, err := os.MkdirTemp("", "opossum-ui-")
 	if err != nil {
+		return a.fail(err)
+	}
+	defer os.RemoveAll(bin)
+	fmt.Fprintf(a.stdout, "Starting the explorer on %s (compiling opossum first)\n", abs)
+	build := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(bin, "opossum"), explorerCommand)
+	build.Dir = a.wb.Root
+	build.Stdout, build.Stderr = a.stderr, a.stderr
+	if err := build.Run(); err != nil {
+		return a.fail(fmt.Errorf("build %s: %w", explorerCommand, err))
+	}
+	serve := exec.CommandContext(ctx, filepath.Join(bin, "opossum"), "ui", "--port", strconv.Itoa(*port), abs)
+	serve.Cancel = func() error { return serve.Process.Signal(os.Interrupt) }
+	serve.Stdout, serve.Stderr = a.stdout, a.stderr
+	if err := serve.Run(); err != nil && ctx.Err() == nil {
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			return exit.ExitCode()
+		}
 		return a.fail(err)
 	}
 	return exitOK
 }
+
+// explorerCommand is the command that serves the explorer.
+const explorerCommand = "github.com/opossum-go/opossum/cmd/opossum"

@@ -90,7 +90,7 @@ var _ = Describe("workbook run -keep and workbook ui", func() {
 		session, err := gexec.Start(ui, GinkgoWriter, GinkgoWriter)
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(func() { session.Kill() })
-		Eventually(session.Out).WithTimeout(runTimeout).Should(gbytes.Say(`Opossum Explorer on (http://\S+/) showing`))
+		Eventually(session.Out).WithTimeout(runTimeout).Should(gbytes.Say(`Opossum Explorer on (http://\S+/)`))
 		url := regexp.MustCompile(`(http://\S+/)`).FindString(string(session.Out.Contents()))
 		res, err := http.Get(url + "api/store")
 		Expect(err).NotTo(HaveOccurred())

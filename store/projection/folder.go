@@ -270,5 +270,5 @@ func (f *Folder) sync(wr *writer) error {
 	if f.noSync {
 		return nil
 	}
-	return syncTree(f.fsys, wr.g.dir)
+	return vfs.SyncTree(f.fsys, wr.g.dir)
 }

@@ -10,10 +10,10 @@ import (
 	"sync"
 	"time"
 
-	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/opossum-go/opossum/store"
+	"github.com/opossum-go/opossum/store/vfs"
 )
 
 // worker runs one projection: it opens its folder, rebuilds when needed,
@@ -345,7 +345,7 @@ func (w *worker) openCurrent(ctx context.Context) (*writer, checkpointFile, erro
 func (w *worker) stopClean(wr *writer, applied store.Position) {
 	r := w.r
 	if !r.opts.NoSync {
-		if serr := syncTree(r.fsys, wr.g.dir); serr != nil {
+		if serr := vfs.SyncTree(r.fsys, wr.g.dir); serr != nil {
 			w.log.Warn("projection: sync on stop failed", "err", serr)
 			return
 		}
@@ -554,11 +554,7 @@ func (w *worker) rebuild(ctx context.Context) (err error) {
 		s := w.snapshot()
 		span.SetAttributes(attrResumed.Bool(s.Rebuild.Resumed), attrFrom.Int64(int64(s.Rebuild.From)),
 			attrEvents.Int(s.Rebuild.Events))
-		if err != nil {
-			span.RecordError(err)
-			span.SetStatus(codes.Error, err.Error())
-		}
-		span.End()
+		finish(span, err) // error.type only: a fold error names a key
 	}()
 	w.update(func(s *Status) {
 		s.State, s.Err = Queued, nil
@@ -575,12 +571,35 @@ func (w *worker) rebuild(ctx context.Context) (err error) {
 	case <-w.rebuildReq:
 	default:
 	}
-	var (
-		g       *generation
-		wr      *writer
-		from    store.Position
-		resumed bool
-	)
+	g, wr, from, resumed, err := w.rebuildGeneration(ctx)
+	if err != nil {
+		return err
+	}
+	started := time.Now()
+	w.update(func(s *Status) {
+		s.State = Rebuilding
+		s.Rebuild = Progress{Reason: reason, Resumed: resumed, From: from, Position: from, Started: started}
+	})
+	w.log.Info("projection: rebuilding", "reason", reason, "generation", genName(g.num), "from", from)
+	pos, events, err := w.replay(ctx, wr, from, started)
+	if err != nil {
+		return err
+	}
+	if err := w.completeRebuild(g, wr, pos, events); err != nil {
+		return err
+	}
+	w.needRebuild = ""
+	took := time.Since(started)
+	w.log.Info("projection: rebuild complete", "generation", genName(g.num), "position", pos,
+		"events", events, "events_per_second", rate(events, took), "took", took.Round(time.Millisecond))
+	return nil
+}
+
+// rebuildGeneration returns the generation a rebuild writes into: the
+// interrupted rebuild's, repaired, to resume from its checkpoint, or a new
+// empty one.
+func (w *worker) rebuildGeneration(ctx context.Context) (g *generation, wr *writer, from store.Position, resumed bool, err error) {
+	r := w.r
 	if w.resume != nil {
 		g, w.resume = w.resume, nil
 		wr = newWriter(w.p, r.st, r.fsys, w.log, g, true)
@@ -590,64 +609,61 @@ func (w *worker) rebuild(ctx context.Context) (err error) {
 			var n int
 			n, err = wr.repair(ctx)
 			if err == nil {
-				from, resumed = cp.Position, true
-				w.log.Info("projection: resuming an interrupted rebuild", "generation", genName(g.num), "from", from, "fixes", n)
+				w.log.Info("projection: resuming an interrupted rebuild", "generation", genName(g.num), "from", cp.Position, "fixes", n)
+				return g, wr, cp.Position, true, nil
 			}
 		}
-		if err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			w.log.Warn("projection: cannot resume the interrupted rebuild; starting over", "err", err)
-			if err := removeAll(r.fsys, g.dir); err != nil {
-				return err
-			}
-			g = nil
+		if ctx.Err() != nil {
+			return nil, nil, 0, false, ctx.Err()
 		}
-	}
-	if g == nil {
-		w.maxGen++
-		g = w.home.gen(w.maxGen)
+		w.log.Warn("projection: cannot resume the interrupted rebuild; starting over", "err", err)
 		if err := removeAll(r.fsys, g.dir); err != nil {
-			return err
-		}
-		wr = newWriter(w.p, r.st, r.fsys, w.log, g, true)
-		wr.protect = r.opts.WriteProtect
-		if err := wr.prepare(); err != nil {
-			return err
-		}
-		if err := wr.writeCheckpoint(0, false, false, r.opts.NoSync); err != nil {
-			return err
+			return nil, nil, 0, false, err
 		}
 	}
-	started := time.Now()
-	w.update(func(s *Status) {
-		s.State = Rebuilding
-		s.Rebuild = Progress{Reason: reason, Resumed: resumed, From: from, Position: from, Started: started}
-	})
-	w.log.Info("projection: rebuilding", "reason", reason, "generation", genName(g.num), "from", from)
+	w.maxGen++
+	g = w.home.gen(w.maxGen)
+	if err := removeAll(r.fsys, g.dir); err != nil {
+		return nil, nil, 0, false, err
+	}
+	wr = newWriter(w.p, r.st, r.fsys, w.log, g, true)
+	wr.protect = r.opts.WriteProtect
+	if err := wr.prepare(); err != nil {
+		return nil, nil, 0, false, err
+	}
+	if err := wr.writeCheckpoint(0, false, false, r.opts.NoSync); err != nil {
+		return nil, nil, 0, false, err
+	}
+	return g, wr, 0, false, nil
+}
 
-	pos, events := from, 0
+// replay applies the projection's events after from to the generation,
+// flushing every RebuildFlushEvery events, until a pass finds no more than
+// a batch to do (the rest is caught up live). It returns the position
+// reached and the number of events applied.
+func (w *worker) replay(ctx context.Context, wr *writer, from store.Position, started time.Time) (pos store.Position, events int, err error) {
+	r := w.r
+	pos = from
 	for {
 		target, err := r.st.Head(ctx)
 		if err != nil {
-			return err
+			return pos, events, err
 		}
 		w.update(func(s *Status) { s.Rebuild.Target = target })
 		n := 0
 		for e, err := range r.st.Read(ctx, w.p.query(), store.After(pos)) {
 			if err != nil {
-				return err
+				return pos, events, err
 			}
 			if err := wr.apply(ctx, e); err != nil {
-				return err
+				return pos, events, err
 			}
 			pos = e.Position
 			n++
 			events++
 			if wr.events >= r.opts.RebuildFlushEvery {
 				if err := w.flushRebuild(wr, pos); err != nil {
-					return err
+					return pos, events, err
 				}
 				took := time.Since(started)
 				w.log.Info("projection: rebuild progress", "events", events, "position", pos, "target", target,
@@ -659,9 +675,15 @@ func (w *worker) rebuild(ctx context.Context) (err error) {
 		}
 		pos = max(pos, target)
 		if n <= r.opts.BatchSize {
-			break // the rest is caught up live
+			return pos, events, nil
 		}
 	}
+}
+
+// completeRebuild flushes the generation, marks its checkpoint complete
+// and swaps it in.
+func (w *worker) completeRebuild(g *generation, wr *writer, pos store.Position, events int) error {
+	r := w.r
 	if err := w.flushRebuild(wr, pos); err != nil {
 		return err
 	}
@@ -676,19 +698,11 @@ func (w *worker) rebuild(ctx context.Context) (err error) {
 		w.crashed = true
 		return err
 	}
-	err = w.swap(g, pos, func(s *Status) {
+	return w.swap(g, pos, func(s *Status) {
 		s.Rebuild.Position, s.Rebuild.Events, s.Rebuild.Finished = pos, events, time.Now()
 		s.Rebuilds++
 		s.State = Live
 	})
-	if err != nil {
-		return err
-	}
-	w.needRebuild = ""
-	took := time.Since(started)
-	w.log.Info("projection: rebuild complete", "generation", genName(g.num), "position", pos,
-		"events", events, "events_per_second", rate(events, took), "took", took.Round(time.Millisecond))
-	return nil
 }
 
 // rate is events per second, rounded.
@@ -708,7 +722,7 @@ func (w *worker) flushRebuild(wr *writer, pos store.Position) error {
 		return err
 	}
 	if !w.r.opts.NoSync {
-		if err := syncTree(w.r.fsys, wr.g.dir); err != nil {
+		if err := vfs.SyncTree(w.r.fsys, wr.g.dir); err != nil {
 			return err
 		}
 	}

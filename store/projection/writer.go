@@ -343,27 +343,43 @@ var errNeedsRebuild = errors.New("projection: read models damaged")
 // state folder, cannot be repaired: the result wraps errNeedsRebuild. It returns the number of
 // fixes made.
 func (w *writer) repair(ctx context.Context) (int, error) {
-	fixes := 0
 	if err := w.loadTombstones(); err != nil {
 		if errors.Is(err, ErrCorrupt) {
 			return 0, fmt.Errorf("%w: %v", errNeedsRebuild, err)
 		}
 		return 0, err
 	}
+	want, fixes, err := w.repairStates(ctx)
+	if err != nil {
+		return fixes, err
+	}
+	n, err := w.repairMarkers(want)
+	fixes += n
+	if err != nil {
+		return fixes, err
+	}
+	return fixes + w.removeTemps(), nil
+}
+
+// repairStates checks every state file against its name and the
+// tombstones, removing temporary files, states deleted after they were
+// written and tombstones of states written again. It returns the tag
+// markers the states call for (their paths).
+func (w *writer) repairStates(ctx context.Context) (want map[string]bool, fixes int, err error) {
 	sdir := filepath.Join(w.g.dir, stateDir)
 	ents, err := w.fsys.ReadDir(sdir)
 	if isNotExist(err) {
 		// The position the checkpoint records is worth nothing without
 		// the read models it describes.
-		return 0, fmt.Errorf("%w: %s is missing", errNeedsRebuild, sdir)
+		return nil, 0, fmt.Errorf("%w: %s is missing", errNeedsRebuild, sdir)
 	}
 	if err != nil {
-		return 0, err
+		return nil, 0, err
 	}
-	want := map[string]bool{} // marker paths
+	want = map[string]bool{}
 	for _, e := range ents {
 		if err := ctx.Err(); err != nil {
-			return fixes, err
+			return nil, fixes, err
 		}
 		n := e.Name()
 		path := filepath.Join(sdir, n)
@@ -379,24 +395,24 @@ func (w *writer) repair(ctx context.Context) (int, error) {
 		f, err := readState(w.fsys, path)
 		if err != nil {
 			if errors.Is(err, ErrCorrupt) {
-				return fixes, fmt.Errorf("%w: %v", errNeedsRebuild, err)
+				return nil, fixes, fmt.Errorf("%w: %v", errNeedsRebuild, err)
 			}
-			return fixes, err
+			return nil, fixes, err
 		}
 		if encodeName(f.Key) != name {
-			return fixes, fmt.Errorf("%w: %s holds key %q", errNeedsRebuild, path, f.Key)
+			return nil, fixes, fmt.Errorf("%w: %s holds key %q", errNeedsRebuild, path, f.Key)
 		}
 		if tp, ok := w.tombs[name]; ok {
 			if tp > f.Metadata.Position {
 				// Deleted after this state was written; the removal was lost.
 				if err := w.fsys.Remove(path); err != nil {
-					return fixes, err
+					return nil, fixes, err
 				}
 				fixes++
 				continue
 			}
 			if err := w.fsys.Remove(w.g.tombPath(name)); err != nil && !isNotExist(err) {
-				return fixes, err
+				return nil, fixes, err
 			}
 			delete(w.tombs, name)
 			fixes++
@@ -405,7 +421,12 @@ func (w *writer) repair(ctx context.Context) (int, error) {
 			want[w.g.markerPath(t, name)] = true
 		}
 	}
-	// Remove stale markers and empty tag folders, then add missing markers.
+	return want, fixes, nil
+}
+
+// repairMarkers removes stale tag markers and empty tag folders, then adds
+// the missing markers of want.
+func (w *writer) repairMarkers(want map[string]bool) (fixes int, err error) {
 	tdir := filepath.Join(w.g.dir, tagsDir)
 	keys, err := w.fsys.ReadDir(tdir)
 	if err != nil && !isNotExist(err) {
@@ -451,7 +472,12 @@ func (w *writer) repair(ctx context.Context) (int, error) {
 		}
 		fixes++
 	}
-	// Temporary files of tombstones and the checkpoint.
+	return fixes, nil
+}
+
+// removeTemps removes the temporary files of tombstones and the
+// checkpoint, and counts them.
+func (w *writer) removeTemps() (fixes int) {
 	for _, d := range []string{filepath.Join(w.g.dir, deletedDir), w.g.dir} {
 		ents, err := w.fsys.ReadDir(d)
 		if err != nil {
@@ -464,7 +490,7 @@ func (w *writer) repair(ctx context.Context) (int, error) {
 			}
 		}
 	}
-	return fixes, nil
+	return fixes
 }
 
 // existsDir reports whether path is a folder.
