@@ -79,6 +79,21 @@ func (a *app) runAndRecord(ctx context.Context, l workbook.Lesson, race bool, ke
 	}
 	done := res.CompileError == "" && res.Crash == "" && len(res.SuiteFailures) == 0 &&
 		res.Declared > 0 && res.Count().Passed == res.Declared
+	if done {
+		// A lesson in writing specs: the specs must also fail on every
+		// fault of the solution.
+		faults, err := a.wb.Mutants(l)
+		if err != nil {
+			return nil, err
+		}
+		if len(faults) > 0 {
+			fmt.Fprintf(a.stdout, "Every spec passes. Running them against %s, one at a time.\n", workbook.Plural(len(faults), "faulty version"))
+			if res.Faults, err = a.wb.Mutate(ctx, l, nil, workbook.RunOptions{Race: race}); err != nil {
+				return nil, err
+			}
+			done = len(workbook.Survivors(res.Faults)) == 0
+		}
+	}
 	a.updateState(func(s *progress.State) {
 		s.Current = l.Name
 		if _, ok := s.Done[l.Name]; done && !ok {
@@ -121,7 +136,19 @@ func (a *app) report(l workbook.Lesson, res *workbook.Result, all bool) int {
 	c := res.Count()
 	fmt.Fprintf(out, "\n%d of %d specs pass.\n", c.Passed, res.Declared)
 	failure, failing := res.FirstFailure()
+	if survivors := workbook.Survivors(res.Faults); !failing && len(res.SuiteFailures) == 0 && c.Passed == res.Declared && len(survivors) > 0 {
+		fmt.Fprintf(out, "Your specs caught %d of %d faults.\n", len(res.Faults)-len(survivors), len(res.Faults))
+		for _, m := range survivors {
+			fmt.Fprintf(out, "\nYour specs did not notice: %s\n", m.Fault)
+		}
+		fmt.Fprintf(out, "\nNext: write a spec that fails on each fault above (%s/README.md, the last step).\n", l.Path())
+		runAgain()
+		return exitFailed
+	}
 	if !failing && len(res.SuiteFailures) == 0 && c.Passed == res.Declared {
+		if len(res.Faults) > 0 {
+			fmt.Fprintf(out, "Your specs caught all %d faults.\n", len(res.Faults))
+		}
 		fmt.Fprintf(out, "\nLesson %d is done: every spec passes. Well done!\n", l.Number)
 		fmt.Fprintf(out, "Compare with the reference solution:  go run ./cmd/workbook solution %d\n", l.Number)
 		a.nextLesson(l)

@@ -81,6 +81,26 @@ func Sum(numbers ...int) int { return 0 }
 			Expect(session).To(gbytes.Say(`You finished the workbook: every lesson passes\. Congratulations!`))
 		})
 
+		It("names each fault the learner's specs did not notice, and is done once none survives", func() {
+			solve(root)
+			write(root, "solutions/01-sample/testdata/mutants/double-adds.fault",
+				"Fault: Double adds two instead of doubling\nFile: given.go\n\n<<<<<<< correct\nfunc Double(n int) int { return 2 * n }\n=======\nfunc Double(n int) int { return 2 + n }\n>>>>>>> faulty\n")
+			write(root, "solutions/01-sample/testdata/mutants/sum-of-nothing.fault",
+				"Fault: the sum of no numbers is 1\nFile: sample.go\n\n<<<<<<< correct\n\t\treturn 0\n=======\n\t\treturn 1\n>>>>>>> faulty\n")
+			session := workbookIn(root, "run", "1")
+			Expect(session).To(gexec.Exit(1))
+			Expect(session).To(gbytes.Say(`Every spec passes\. Running them against 2 faulty versions, one at a time\.`))
+			Expect(session).To(gbytes.Say(`3 of 3 specs pass\.\nYour specs caught 1 of 2 faults\.\n\nYour specs did not notice: the sum of no numbers is 1\n`))
+			Expect(session.Out.Contents()).NotTo(ContainSubstring("Double adds two"))
+			Expect(session).To(gbytes.Say(`Run again:  go run ./cmd/workbook run 1`))
+
+			By("a spec that notices the fault")
+			write(root, "lessons/01-sample/empty_test.go", "package sample_test\n\nimport (\n\t. \"github.com/onsi/ginkgo/v2\"\n\t. \"github.com/onsi/gomega\"\n\n\tsample \"github.com/opossum-go/opossum/lessons/01-sample\"\n)\n\nvar _ = It(\"sums no numbers to 0\", func() { Expect(sample.Sum()).To(Equal(0)) })\n")
+			session = workbookIn(root, "run", "1")
+			Expect(session).To(gexec.Exit(0))
+			Expect(session).To(gbytes.Say(`Your specs caught all 2 faults\.\n\nLesson 1 is done`))
+		})
+
 		It("shows the compiler's first error when the lesson does not compile", func() {
 			write(root, "lessons/01-sample/sample.go", "package sample\n\nfunc Greet(name string) string { return 42 }\n")
 			session := workbookIn(root, "run", "1")

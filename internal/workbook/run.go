@@ -110,6 +110,9 @@ type Result struct {
 	Output string
 	// Elapsed is the wall time of the run, compile included.
 	Elapsed time.Duration
+	// Faults holds the runs of the specs against the faults of a lesson in
+	// writing specs, when the caller ran them (see [Workbook.Mutate]).
+	Faults []MutantResult
 }
 
 // Counts sums up a [Result].

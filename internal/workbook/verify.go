@@ -17,7 +17,7 @@ import (
 // Check names the part of the verification a [Problem] comes from.
 type Check string
 
-// The three checks of a lesson.
+// The checks of a lesson.
 const (
 	// Files is the static check of the lesson's and solution's files.
 	Files Check = "files"
@@ -25,6 +25,9 @@ const (
 	Solved Check = "solved"
 	// Unsolved is the run of the lesson as shipped.
 	Unsolved Check = "unsolved"
+	// Faults is the run of the solution's specs against each fault of a
+	// lesson in writing specs (see [Workbook.Mutate]).
+	Faults Check = "faults"
 )
 
 // Problem is one thing wrong with a lesson.
@@ -230,8 +233,13 @@ func (w *Workbook) Verify(ctx context.Context, opts VerifyOptions) (*Report, err
 					ro.Overlay = j.overlay
 				}
 				res, err := w.Run(ctx, j.rep.Lesson, ro)
+				var faults []Problem
+				if check == Solved && err == nil && res.CompileError == "" && res.Count().Failed == 0 {
+					faults = w.checkFaults(ctx, j.rep.Lesson, j.overlay, ro)
+				}
 
 				mu.Lock()
+				j.rep.Problems = append(j.rep.Problems, faults...)
 				if check == Solved {
 					j.rep.Solved = res
 				} else {
@@ -255,6 +263,28 @@ func (w *Workbook) Verify(ctx context.Context, opts VerifyOptions) (*Report, err
 		return nil, fmt.Errorf("workbook: verify: %w", err)
 	}
 	return &Report{Lessons: reports, Race: race, Elapsed: time.Since(start)}, nil
+}
+
+// checkFaults runs the solution's specs, built with the solution overlay,
+// against each fault of the lesson's solution: every fault must make a spec
+// fail, or the solution's own specs are not the example the lesson needs.
+func (w *Workbook) checkFaults(ctx context.Context, l Lesson, overlay string, ro RunOptions) []Problem {
+	o, err := ReadOverlayFile(overlay)
+	if err != nil {
+		return []Problem{{Lesson: l.Name, Check: Faults, Message: err.Error()}}
+	}
+	ro.Race = false
+	results, err := w.Mutate(ctx, l, o.Replace, ro)
+	if err != nil {
+		return []Problem{{Lesson: l.Name, Check: Faults, Message: err.Error()}}
+	}
+	var ps []Problem
+	for _, m := range Survivors(results) {
+		ps = append(ps, Problem{Lesson: l.Name, Check: Faults, Message: fmt.Sprintf(
+			"the solution's specs pass with the fault %s/%s/%s.fault (%s): write a spec that fails on it",
+			l.SolutionPath(), MutantsDir, m.Name, m.Fault)})
+	}
+	return ps
 }
 
 // Select returns the lessons named by refs, in that order, or all of them
