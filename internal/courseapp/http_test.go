@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -105,4 +106,60 @@ var _ = Describe("The HTTP API's answers outside the routes' own rules", func() 
 		Expect(p.Detail).To(ContainSubstring("X-Request-Id"))
 		Expect(logs.String()).To(ContainSubstring("store: closed"))
 	})
+
+	// operations lists the document's operations, a path's parameters
+	// filled with an identifier, and whether each takes a body.
+	operations := func() []operation {
+		GinkgoHelper()
+		var doc struct {
+			Paths map[string]map[string]struct {
+				RequestBody any `json:"requestBody"`
+			} `json:"paths"`
+		}
+		Expect(json.Unmarshal(courseapp.OpenAPIDocument, &doc)).To(Succeed())
+		param := regexp.MustCompile(`\{[^}]+\}`)
+		var ops []operation
+		for path, methods := range doc.Paths {
+			for method, op := range methods {
+				ops = append(ops, operation{method: strings.ToUpper(method),
+					path: param.ReplaceAllString(path, "0192f3a4-5b6c-7d8e-9f01-23456789abcd"), body: op.RequestBody != nil})
+			}
+		}
+		Expect(ops).NotTo(BeEmpty())
+		return ops
+	}
+
+	It("answers every operation on a closed store with a 500 the document describes", func() {
+		Expect(app.Close()).To(Succeed())
+		for _, op := range operations() {
+			if op.path == "/" || op.path == "/openapi.json" || op.path == "/admin/store" {
+				continue // they do not use the store
+			}
+			body, contentType := "", ""
+			if op.body {
+				body, contentType = "{}", "application/json"
+			}
+			resp, _ := do(op.method, op.path, contentType, body)
+			Expect(resp.StatusCode).To(Equal(http.StatusInternalServerError), "%s %s", op.method, op.path)
+		}
+	})
+
+	It("answers every operation that takes a body with a 415 the document describes when the body is not JSON", func() {
+		n := 0
+		for _, op := range operations() {
+			if !op.body {
+				continue
+			}
+			resp, _ := do(op.method, op.path, "text/plain", "{}")
+			Expect(resp.StatusCode).To(Equal(http.StatusUnsupportedMediaType), "%s %s", op.method, op.path)
+			n++
+		}
+		Expect(n).To(BeNumerically(">", 10))
+	})
 })
+
+// operation is a method and a path of the OpenAPI document.
+type operation struct {
+	method, path string
+	body         bool
+}
