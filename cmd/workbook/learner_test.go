@@ -392,8 +392,7 @@ var _, _ = fmt.Sprint, strings.ToUpper
 			Eventually(session).Should(gbytes.Say(`Still stuck\? Press h again for the next hint\.`))
 
 			solve(root)
-			Eventually(session).WithTimeout(runTimeout).Should(gbytes.Say(`A file changed; running again\.`))
-			Eventually(session).WithTimeout(runTimeout).Should(gbytes.Say(`\x1b\[H\x1b\[2JLesson 1: A sample lesson`))
+			Eventually(session).WithTimeout(runTimeout).Should(gbytes.Say(`\x1b\[H\x1b\[2JA file changed; running again\.\nLesson 1: A sample lesson`))
 			Eventually(session).WithTimeout(runTimeout).Should(gbytes.Say(`3 of 3 specs pass\.`))
 			Eventually(session).Should(gbytes.Say(`Watching lessons/01-sample`))
 

@@ -39,7 +39,7 @@ func watch(ctx context.Context, a *app, args []string) int {
 	keys, stop := a.keys(ctx)
 	defer stop()
 	a.watching = true
-	run := true
+	run, changed := true, false
 	last := fingerprint(l.Dir)
 	ticker := time.NewTicker(pollInterval)
 	defer ticker.Stop()
@@ -47,6 +47,10 @@ func watch(ctx context.Context, a *app, args []string) int {
 		if run {
 			run = false
 			fmt.Fprint(a.stdout, clearScreen)
+			if changed {
+				fmt.Fprintln(a.stdout, "A file changed; running again.")
+				changed = false
+			}
 			res, err := a.runAndRecord(ctx, l, *race, nil)
 			if ctx.Err() != nil {
 				return exitOK
@@ -104,8 +108,7 @@ func watch(ctx context.Context, a *app, args []string) int {
 				}
 				now = again
 			}
-			fmt.Fprintln(a.stdout, "\nA file changed; running again.")
-			run = true
+			run, changed = true, true
 		}
 	}
 }

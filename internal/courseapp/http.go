@@ -230,8 +230,9 @@ func (a *App) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		}
 		writeProblem(w, r, he.status, he.title, he.detail)
 	case errors.As(err, &fold):
-		a.log.Error("coursemanagement: read model stopped", "method", r.Method, "path", r.URL.Path, "err", err)
-		writeProblem(w, r, http.StatusInternalServerError, "Internal Server Error", err.Error())
+		a.log.Error("coursemanagement: read model stopped", "method", r.Method, "path", r.URL.Path,
+			"request_id", w.Header().Get(RequestIDHeader), "err", err)
+		writeProblem(w, r, http.StatusInternalServerError, "Internal Server Error", internalDetail)
 	case errors.As(err, &conflict):
 		writeProblem(w, r, http.StatusConflict, "Conflict", conflict.Message)
 	case errors.As(err, &missing):

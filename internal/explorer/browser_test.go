@@ -82,7 +82,7 @@ func startUI(bin, dir string) string {
 		s.Interrupt()
 		Eventually(s).WithTimeout(20 * time.Second).Should(gexec.Exit(0))
 	})
-	Eventually(s.Out).WithTimeout(30 * time.Second).Should(gbytes.Say(`Opossum Explorer on http://`))
+	Eventually(s.Out).WithTimeout(actionTimeout).Should(gbytes.Say(`Opossum Explorer on http://`))
 	m := explorerURL.FindSubmatch(s.Out.Contents())
 	Expect(m).NotTo(BeNil())
 	return string(m[1])
@@ -133,10 +133,14 @@ func newTab(browser context.Context) context.Context {
 	return tab
 }
 
+// actionTimeout bounds one step of a browser spec: generous, because a
+// loaded machine slows Chromium down; a passing spec takes a fraction of it.
+const actionTimeout = time.Minute
+
 // run runs browser actions with a time limit.
 func run(tab context.Context, actions ...chromedp.Action[chromedp.Void]) {
 	GinkgoHelper()
-	ctx, cancel := context.WithTimeout(tab, 30*time.Second)
+	ctx, cancel := context.WithTimeout(tab, actionTimeout)
 	defer cancel()
 	Expect(chromedp.Do(ctx, actions...)).To(Succeed())
 }
@@ -144,7 +148,7 @@ func run(tab context.Context, actions ...chromedp.Action[chromedp.Void]) {
 // value runs a browser action that returns a value, with a time limit.
 func value[T any](tab context.Context, action chromedp.Action[T]) T {
 	GinkgoHelper()
-	ctx, cancel := context.WithTimeout(tab, 30*time.Second)
+	ctx, cancel := context.WithTimeout(tab, actionTimeout)
 	defer cancel()
 	v, err := chromedp.Run(ctx, action)
 	Expect(err).NotTo(HaveOccurred())
@@ -180,9 +184,9 @@ func positionsShown(tab context.Context, table string) []int {
 func showsPositions(tab context.Context, table string, ps ...int) {
 	GinkgoHelper()
 	want, _ := json.Marshal(ps)
-	ctx, cancel := context.WithTimeout(tab, 25*time.Second)
+	ctx, cancel := context.WithTimeout(tab, actionTimeout)
 	defer cancel()
-	err := chromedp.Do(ctx, chromedp.Poll[chromedp.Void](fmt.Sprintf("%s === %q", rowsOf(table), want)))
+	err := chromedp.Do(ctx, chromedp.Poll[chromedp.Void](fmt.Sprintf("%s === %q", rowsOf(table), want), chromedp.WithPollingTimeout(actionTimeout)))
 	if err != nil {
 		Expect(positionsShown(tab, table)).To(Equal(ps), "the rows of %s", table)
 	}
@@ -296,7 +300,7 @@ var _ = Describe("The explorer in a browser", Ordered, func() {
 		Expect(text(tab, `#projections tr[data-name="courses"] td:nth-child(6)`)).To(Equal("0"))
 		run(tab, click(`#projections tr[data-name="courses"]`), visible(`#model-keys li`),
 			chromedp.Click(chromedp.CSS(`#model-keys li:first-child`)), visible(`#model-json`))
-		run(tab, chromedp.Poll[chromedp.Void](`document.querySelector("#model-json").textContent.includes('"students": 1')`))
+		run(tab, chromedp.Poll[chromedp.Void](`document.querySelector("#model-json").textContent.includes('"students": 1')`, chromedp.WithPollingTimeout(actionTimeout)))
 	})
 
 	It("shows a damaged event file as damaged and the rest as usual", func() {

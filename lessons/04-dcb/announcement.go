@@ -24,5 +24,5 @@ func PostAnnouncement(ctx context.Context, s store.EventStore, a CourseAnnouncem
 	// TODO: a projection "was a.IdempotencyToken used?" beside CourseExists,
 	// both built in one read inside decision.Execute (with Retry); reject, or
 	// append a.Event() with the model's condition.
-	panic("TODO: implement PostAnnouncement (lessons/04-dcb/announcement.go:27) — README step 7")
+	panic("TODO: implement PostAnnouncement (lessons/04-dcb/announcement.go:27) — README step 8")
 }

@@ -24,7 +24,7 @@ func post(a dcb.CourseAnnouncementPosted) func(context.Context, store.EventStore
 	return func(ctx context.Context, s store.EventStore) error { return dcb.PostAnnouncement(ctx, s, a) }
 }
 
-var _ = steps.Describe("Step 7: an idempotency token", func() {
+var _ = steps.Describe("Step 8: an idempotency token", func() {
 	It("posts an announcement to a course, tagged with the course and the token", func(ctx SpecContext) {
 		sc := gwt.NewScenario(ctx).
 			Given(course("c-1", 5)).

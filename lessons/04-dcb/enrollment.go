@@ -78,7 +78,7 @@ func DecideEnrollment(ctx context.Context, s store.EventStore, courseID, student
 	// TODO: build the three projections in ONE read (decision.Build3), check
 	// the rules in the order above, and return the model's Append of one
 	// StudentEnrolledToCourse event.
-	panic("TODO: implement DecideEnrollment (lessons/04-dcb/enrollment.go:81) — README step 3")
+	panic("TODO: implement DecideEnrollment (lessons/04-dcb/enrollment.go:81) — README step 4")
 }
 
 // Enroll enrolls the student in the course: it runs DecideEnrollment and
@@ -89,5 +89,5 @@ func DecideEnrollment(ctx context.Context, s store.EventStore, courseID, student
 func Enroll(ctx context.Context, s store.EventStore, courseID, studentID string) error {
 	// TODO: run DecideEnrollment through decision.Execute with the Retry
 	// policy.
-	panic("TODO: implement Enroll (lessons/04-dcb/enrollment.go:92) — README step 4")
+	panic("TODO: implement Enroll (lessons/04-dcb/enrollment.go:92) — README step 5")
 }

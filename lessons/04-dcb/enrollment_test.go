@@ -70,7 +70,7 @@ func decideAndAppend(courseID, studentID string) func(context.Context, store.Eve
 	}
 }
 
-var _ = steps.Describe("Step 3: one decision across a course and a student", func() {
+var _ = steps.Describe("Step 4: one decision across a course and a student", func() {
 	It("enrolls a registered student in a course with a free seat, with ONE event tagged for both", func(ctx SpecContext) {
 		sc := gwt.NewScenario(ctx).
 			Given(course("c-1", 1)).
@@ -122,7 +122,7 @@ var _ = steps.Describe("Step 3: one decision across a course and a student", fun
 	})
 })
 
-var _ = steps.Describe("Step 4: racing writers", func() {
+var _ = steps.Describe("Step 5: racing writers", func() {
 	It("decides again after losing a race, and then reports the course full", func(ctx SpecContext) {
 		s := newStore()
 		given(ctx, s, append(registered(ada, bob), course("c-1", 1))...)

@@ -12,7 +12,7 @@ import (
 	"github.com/opossum-go/opossum/store/decision"
 )
 
-var _ = steps.Describe("Step 5: guard with the query you read with", func() {
+var _ = steps.Describe("Step 6: guard with the query you read with", func() {
 	type decide func(ctx context.Context, s store.EventStore, courseID, studentID string) (decision.Decision, error)
 
 	// twoForTheLastSeat lets ada and bob both decide on a course with one

@@ -15,5 +15,5 @@ func CreateInvoice(ctx context.Context, s store.EventStore, customerID string, a
 	// TODO: inside decision.Execute (with Retry): ReadLast the invoices,
 	// number the new one, and guard with the invoice query and After = the
 	// last invoice's position (no After when there is none yet).
-	panic("TODO: implement CreateInvoice (lessons/04-dcb/invoice.go:18) — README step 6")
+	panic("TODO: implement CreateInvoice (lessons/04-dcb/invoice.go:18) — README step 7")
 }

@@ -28,7 +28,7 @@ func invoice(n int) store.Event {
 	return dcb.InvoiceCreated{InvoiceNumber: n, CustomerID: "cust-old", AmountCents: 100}.Event()
 }
 
-var _ = steps.Describe("Step 6: gap-free invoice numbers", func() {
+var _ = steps.Describe("Step 7: gap-free invoice numbers", func() {
 	It("numbers the first invoice of the store 1", func(ctx SpecContext) {
 		s := newStore()
 		given(ctx, s, registered(ada)...)

@@ -22,7 +22,7 @@ func CourseExists(courseID string) decision.Projection[bool] {
 // requests race. A course that does not exist returns ErrCourseNotFound.
 // Requests with different tokens never get in each other's way.
 //
-//workbook:todo step 7: a projection "was a.IdempotencyToken used?" beside CourseExists, both built in one read inside decision.Execute (with Retry); reject, or append a.Event() with the model's condition.
+//workbook:todo step 8: a projection "was a.IdempotencyToken used?" beside CourseExists, both built in one read inside decision.Execute (with Retry); reject, or append a.Event() with the model's condition.
 func PostAnnouncement(ctx context.Context, s store.EventStore, a CourseAnnouncementPosted) error {
 	used := decision.Projection[bool]{
 		Query: store.TypesTagged([]string{CourseAnnouncementPostedType}, IdempotencyTag(a.IdempotencyToken)),

@@ -109,7 +109,7 @@ func StudentCourses(studentID string) decision.Projection[Courses] {
 //
 // It appends nothing; Enroll does.
 //
-//workbook:todo step 3: build the three projections in ONE read (decision.Build3), check the rules in the order above, and return the model's Append of one StudentEnrolledToCourse event.
+//workbook:todo step 4: build the three projections in ONE read (decision.Build3), check the rules in the order above, and return the model's Append of one StudentEnrolledToCourse event.
 func DecideEnrollment(ctx context.Context, s store.EventStore, courseID, studentID string) (decision.Decision, error) {
 	m, err := decision.Build3(ctx, s, CourseSeats(courseID), StudentCourses(studentID), AlreadyEnrolled(courseID, studentID))
 	if err != nil {
@@ -137,7 +137,7 @@ func DecideEnrollment(ctx context.Context, s store.EventStore, courseID, student
 // fresh state, which usually turns the conflict into a clear business
 // error (the last seat is gone: ErrCourseFull).
 //
-//workbook:todo step 4: run DecideEnrollment through decision.Execute with the Retry policy.
+//workbook:todo step 5: run DecideEnrollment through decision.Execute with the Retry policy.
 func Enroll(ctx context.Context, s store.EventStore, courseID, studentID string) error {
 	_, err := decision.Execute(ctx, s, func(ctx context.Context) (decision.Decision, error) {
 		return DecideEnrollment(ctx, s, courseID, studentID)

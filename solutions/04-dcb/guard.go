@@ -14,7 +14,7 @@ import (
 // student into the same course does not match that query, so it does not
 // stop the append, and two students can take one last seat.
 //
-// It is given as a contrast; never copy it. README step 5 explains it, and
+// It is given as a contrast; never copy it. README step 6 explains it, and
 // a spec in guard_test.go proves the damage.
 func DecideEnrollmentWithNarrowGuard(ctx context.Context, s store.EventStore, courseID, studentID string) (decision.Decision, error) {
 	d, err := DecideEnrollment(ctx, s, courseID, studentID)

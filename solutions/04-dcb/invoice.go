@@ -14,7 +14,7 @@ import (
 // invoices are created at once. It reads only the last invoice, so its
 // cost does not grow with the number of invoices.
 //
-//workbook:todo step 6: inside decision.Execute (with Retry): ReadLast the invoices, number the new one, and guard with the invoice query and After = the last invoice's position (no After when there is none yet).
+//workbook:todo step 7: inside decision.Execute (with Retry): ReadLast the invoices, number the new one, and guard with the invoice query and After = the last invoice's position (no After when there is none yet).
 func CreateInvoice(ctx context.Context, s store.EventStore, customerID string, amountCents int) (int, error) {
 	var number int
 	_, err := decision.Execute(ctx, s, func(ctx context.Context) (decision.Decision, error) {

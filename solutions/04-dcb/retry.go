@@ -7,7 +7,7 @@ import (
 )
 
 // Retry is the retry policy of the decisions of this lesson that use
-// decision.Execute (README step 4). A decision that lost a race is decided
+// decision.Execute (README step 5). A decision that lost a race is decided
 // again on fresh state, after a short, jittered wait that doubles each
 // time.
 //

@@ -238,7 +238,8 @@ func (c *committer) tryCommit(ctx context.Context, group []*request) (store.Posi
 		return 0, fmt.Errorf("%w: %w", ErrConnectionLost, err)
 	}
 
-	// Round trip 1: lock the head, then every condition query.
+	// Round trip 1: lock the head, then look up the group's ids and run
+	// every condition query.
 	var ids []string
 	for _, r := range group {
 		for k := range r.events {

@@ -157,7 +157,7 @@ func startRole(ctx context.Context, role, dir string) (*gexec.Session, io.WriteC
 
 var _ = Describe("Reading read models from another process", func() {
 	It("never sees a half-written model or fails while a runner in a child process applies events and rebuilds", func(ctx SpecContext) {
-		v := newEnv()
+		v := newFileEnv() // the child process opens the store folder
 		m, err := projection.OpenReadModels[course](v.opts.Dir, "courses")
 		Expect(err).NotTo(HaveOccurred())
 		_, err = m.Get("c1")
@@ -197,7 +197,7 @@ var _ = Describe("Reading read models from another process", func() {
 
 var _ = Describe("Several application instances on one store", func() {
 	It("lets one instance update the read models, another take over when it is killed, applies no event twice, and keeps every read working", func(ctx SpecContext) {
-		v := newEnv()
+		v := newFileEnv() // the child processes open the store folder
 		var events []store.Event
 		for i := range 10 {
 			events = append(events, created(fmt.Sprint("c", i), "course", 100000))

@@ -10,7 +10,6 @@ import (
 	"sync"
 	"time"
 
-	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/opossum-go/opossum/store"
@@ -555,11 +554,7 @@ func (w *worker) rebuild(ctx context.Context) (err error) {
 		s := w.snapshot()
 		span.SetAttributes(attrResumed.Bool(s.Rebuild.Resumed), attrFrom.Int64(int64(s.Rebuild.From)),
 			attrEvents.Int(s.Rebuild.Events))
-		if err != nil {
-			span.RecordError(err)
-			span.SetStatus(codes.Error, err.Error())
-		}
-		span.End()
+		finish(span, err) // error.type only: a fold error names a key
 	}()
 	w.update(func(s *Status) {
 		s.State, s.Err = Queued, nil
