@@ -244,6 +244,7 @@ func (s *FileStore) endTagRun(base uint64, added map[Tag][]Position) error {
 	}
 	s.epoch.Store(base + 2)
 	s.mu.Unlock()
+	s.snapSynced.Store(0) // the rewritten files may not be durable
 	if err := s.snapshot(true); err != nil {
 		s.log.Warn("could not write the index snapshot", "err", err)
 	}

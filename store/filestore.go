@@ -55,10 +55,13 @@ type FileStore struct {
 
 	note      *notifier
 	sinceSnap atomic.Int64
-	snapBusy  atomic.Bool
-	bg        sync.WaitGroup
-	runs      sync.WaitGroup // AddTags runs in progress; Close waits for them
-	tel       *telemetry
+	// snapSynced is the position up to which this handle's snapshots have
+	// synced the event files; AddTags, which rewrites them, resets it.
+	snapSynced atomic.Uint64
+	snapBusy   atomic.Bool
+	bg         sync.WaitGroup
+	runs       sync.WaitGroup // AddTags runs in progress; Close waits for them
+	tel        *telemetry
 }
 
 var _ EventStore = (*FileStore)(nil)

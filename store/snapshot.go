@@ -123,10 +123,12 @@ func (s *FileStore) snapshot(wait bool) error {
 		return nil // tags are being added, or were, since this index was built
 	}
 	// A snapshot never covers events that are not durable: those after
-	// the durable prefix are synced first.
-	if err := s.syncEvents(st.durable+1, covered); err != nil {
+	// the durable prefix, and after what earlier snapshots of this handle
+	// synced, are synced first.
+	if err := s.syncEvents(max(st.durable, Position(s.snapSynced.Load()))+1, covered); err != nil {
 		return err
 	}
+	s.snapSynced.Store(uint64(max(Position(s.snapSynced.Load()), covered)))
 	if err := vfs.WriteFileAtomic(s.fs, s.l.snapshotAt(e), b, false); err != nil {
 		return err
 	}
