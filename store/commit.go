@@ -320,7 +320,7 @@ func (s *FileStore) publish(ok []accepted, pending []StoredEvent) {
 	for _, a := range ok {
 		a.r.done <- result{last: a.first + Position(len(a.r.events)) - 1}
 	}
-	s.note.wake()
+	s.note.Wake()
 	if s.sinceSnap.Add(int64(len(pending))) >= int64(s.opts.SnapshotEvery) {
 		s.snapshotInBackground()
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofrs/flock"
 
+	"github.com/opossum-go/opossum/internal/notify"
 	"github.com/opossum-go/opossum/store/vfs"
 )
 
@@ -53,7 +54,7 @@ type FileStore struct {
 	brokenMu sync.Mutex
 	broken   error
 
-	note      *notifier
+	note      *notify.Notifier
 	sinceSnap atomic.Int64
 	// snapSynced is the position up to which this handle's snapshots have
 	// synced the event files; AddTags, which rewrites them, resets it.

@@ -5,6 +5,8 @@ import (
 	"iter"
 	"sync"
 	"time"
+
+	"github.com/opossum-go/opossum/internal/notify"
 )
 
 // MemoryStore is an EventStore that keeps events in memory. It evaluates
@@ -19,7 +21,7 @@ type MemoryStore struct {
 	batchOf []batchRange
 	ids     map[EventID]Position
 	closed  bool
-	note    *notifier
+	note    *notify.Notifier
 	maxSize int
 	now     func() time.Time
 }
@@ -28,7 +30,7 @@ var _ EventStore = (*MemoryStore)(nil)
 
 // NewMemory returns an empty memory store.
 func NewMemory() *MemoryStore {
-	return &MemoryStore{ids: map[EventID]Position{}, note: newNotifier(), now: func() time.Time { return time.Now().UTC() }}
+	return &MemoryStore{ids: map[EventID]Position{}, note: notify.New(), now: func() time.Time { return time.Now().UTC() }}
 }
 
 // Append implements EventStore.
@@ -67,7 +69,7 @@ func (m *MemoryStore) Append(ctx context.Context, events []Event, cond *AppendCo
 	}
 	head := Position(len(m.events))
 	m.mu.Unlock()
-	m.note.wake()
+	m.note.Wake()
 	return head, nil
 }
 
@@ -200,7 +202,7 @@ func (m *MemoryStore) Close() error {
 		return nil
 	}
 	m.closed = true
-	m.note.close()
+	m.note.Close()
 	return nil
 }
 

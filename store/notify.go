@@ -3,45 +3,10 @@ package store
 import (
 	"context"
 	"iter"
-	"sync"
 	"time"
+
+	"github.com/opossum-go/opossum/internal/notify"
 )
-
-// notifier broadcasts "the head moved" to waiting subscribers.
-type notifier struct {
-	mu     sync.Mutex
-	ch     chan struct{}
-	closed bool
-}
-
-func newNotifier() *notifier { return &notifier{ch: make(chan struct{})} }
-
-// wake wakes every current waiter.
-func (n *notifier) wake() {
-	n.mu.Lock()
-	if !n.closed {
-		close(n.ch)
-		n.ch = make(chan struct{})
-	}
-	n.mu.Unlock()
-}
-
-// close wakes every waiter for good.
-func (n *notifier) close() {
-	n.mu.Lock()
-	if !n.closed {
-		n.closed = true
-		close(n.ch)
-	}
-	n.mu.Unlock()
-}
-
-// changed returns a channel closed at the next wake.
-func (n *notifier) changed() (<-chan struct{}, bool) {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	return n.ch, n.closed
-}
 
 // subscription is the shared Subscribe loop. read yields stored matches
 // after a position; head reports the committed head (and may refresh it
@@ -50,7 +15,7 @@ func (n *notifier) changed() (<-chan struct{}, bool) {
 type subscription struct {
 	read func(ctx context.Context, q Query, after Position) iter.Seq2[StoredEvent, error]
 	head func() (Position, error)
-	note *notifier
+	note *notify.Notifier
 	poll time.Duration
 }
 
@@ -68,7 +33,7 @@ func (s subscription) run(ctx context.Context, q Query, after Position) iter.Seq
 		for {
 			// Register for the next wake before reading, so a commit that
 			// lands between the read and the wait is not missed.
-			ch, closed := s.note.changed()
+			ch, closed := s.note.Changed()
 			if closed {
 				yield(StoredEvent{}, ErrClosed)
 				return

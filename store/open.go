@@ -11,6 +11,7 @@ import (
 
 	"github.com/gofrs/flock"
 
+	"github.com/opossum-go/opossum/internal/notify"
 	"github.com/opossum-go/opossum/store/vfs"
 )
 
@@ -42,7 +43,7 @@ func Open(dir string, opts *Options) (*FileStore, error) {
 		reqs:    make(chan *request, 256),
 		stop:    make(chan struct{}),
 		stopped: make(chan struct{}),
-		note:    newNotifier(),
+		note:    notify.New(),
 	}
 	name := o.Name
 	if name == "" {
@@ -239,7 +240,7 @@ func (s *FileStore) Close() error {
 			errs = append(errs, err)
 		}
 	}
-	s.note.close()
+	s.note.Close()
 	errs = append(errs, s.closeFiles())
 	return errors.Join(errs...)
 }

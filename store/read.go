@@ -79,7 +79,7 @@ func (s *FileStore) indexUpTo(h Position) error {
 		s.sinceSnap.Add(int64(len(evs)))
 		from = to + 1
 	}
-	s.note.wake()
+	s.note.Wake()
 	return nil
 }
 

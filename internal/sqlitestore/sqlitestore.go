@@ -31,6 +31,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/opossum-go/opossum/internal/notify"
 	"github.com/opossum-go/opossum/internal/storeimpl"
 	"github.com/opossum-go/opossum/store"
 
@@ -72,7 +73,7 @@ type Store struct {
 	smu   sync.Mutex
 	stmts map[string]*sql.Stmt
 
-	note *notifier
+	note *notify.Notifier
 }
 
 var _ store.EventStore = (*Store)(nil)
@@ -131,7 +132,7 @@ func Open(path string, opts *Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("sqlitestore: create schema in %s: %w", path, err)
 	}
-	return &Store{db: db, opts: o, stmts: map[string]*sql.Stmt{}, note: newNotifier()}, nil
+	return &Store{db: db, opts: o, stmts: map[string]*sql.Stmt{}, note: notify.New()}, nil
 }
 
 func (s *Store) isClosed() bool {
@@ -186,7 +187,7 @@ func (s *Store) Append(ctx context.Context, events []store.Event, cond *store.Ap
 		return 0, err
 	}
 	if wrote {
-		s.note.wake()
+		s.note.Wake()
 	}
 	return last, nil
 }
@@ -533,7 +534,7 @@ func (s *Store) Subscribe(ctx context.Context, q store.Query, after store.Positi
 		for {
 			// Take the wake channel before reading, so that a commit
 			// between the read and the wait is not missed.
-			ch, closed := s.note.changed()
+			ch, closed := s.note.Changed()
 			if closed {
 				yield(store.StoredEvent{}, store.ErrClosed)
 				return
@@ -585,7 +586,7 @@ func (s *Store) Close() error {
 	}
 	s.closed = true
 	s.cmu.Unlock()
-	s.note.close()
+	s.note.Close()
 	s.smu.Lock()
 	for _, st := range s.stmts {
 		st.Close()
@@ -596,37 +597,4 @@ func (s *Store) Close() error {
 
 func errSeq(err error) iter.Seq2[store.StoredEvent, error] {
 	return func(yield func(store.StoredEvent, error) bool) { yield(store.StoredEvent{}, err) }
-}
-
-// notifier broadcasts "the head moved" to waiting subscribers.
-type notifier struct {
-	mu     sync.Mutex
-	ch     chan struct{}
-	closed bool
-}
-
-func newNotifier() *notifier { return &notifier{ch: make(chan struct{})} }
-
-func (n *notifier) wake() {
-	n.mu.Lock()
-	if !n.closed {
-		close(n.ch)
-		n.ch = make(chan struct{})
-	}
-	n.mu.Unlock()
-}
-
-func (n *notifier) close() {
-	n.mu.Lock()
-	if !n.closed {
-		n.closed = true
-		close(n.ch)
-	}
-	n.mu.Unlock()
-}
-
-func (n *notifier) changed() (<-chan struct{}, bool) {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	return n.ch, n.closed
 }

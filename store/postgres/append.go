@@ -224,7 +224,7 @@ func (c *committer) commit(ctx context.Context, group []*request) {
 		}
 	}
 	if err == nil && head > 0 {
-		c.s.note.wake()
+		c.s.note.Wake()
 	}
 }
 

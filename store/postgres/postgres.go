@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/opossum-go/opossum/internal/notify"
 	"github.com/opossum-go/opossum/store"
 )
 
@@ -112,7 +113,7 @@ type Store struct {
 	closed bool
 
 	committer *committer
-	note      *notifier
+	note      *notify.Notifier
 	listen    listener
 }
 
@@ -155,7 +156,7 @@ func Open(ctx context.Context, connString string, opts *Options) (*Store, error)
 		config: pc.ConnConfig.Copy(),
 		sql:    newQueries(o.Schema),
 		where:  describe(pc.ConnConfig),
-		note:   newNotifier(),
+		note:   notify.New(),
 	}
 	s.pool, err = pgxpool.NewWithConfig(ctx, pc)
 	if err != nil {
@@ -272,7 +273,7 @@ func (s *Store) Close() error {
 	s.closed = true
 	s.cmu.Unlock()
 	s.committer.close()
-	s.note.close()
+	s.note.Close()
 	s.listen.stop()
 	s.pool.Close()
 	return nil

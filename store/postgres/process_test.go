@@ -207,7 +207,7 @@ var _ = Describe("A server killed during a write loop", Serial, func() {
 		Expect(srv.Restart(ctx)).To(Succeed())
 		// The writer goes on after the restart (which, on a loaded machine,
 		// can take a while: a guard against a hang, not a speed check).
-		Eventually(w.Out).WithTimeout(2*time.Minute).Should(gbytes.Say(`(ack .*\n){20}`))
+		Eventually(w.Out).WithTimeout(2 * time.Minute).Should(gbytes.Say(`(ack .*\n){20}`))
 		w.Kill().Wait(10 * time.Second)
 
 		as := acks(w.Out.Contents())

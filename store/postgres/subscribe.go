@@ -33,7 +33,7 @@ func (s *Store) Subscribe(ctx context.Context, q store.Query, after store.Positi
 		for {
 			// Take the wake channel before reading, so that a commit
 			// between the read and the wait is not missed.
-			ch, closed := s.note.changed()
+			ch, closed := s.note.Changed()
 			if closed {
 				yield(store.StoredEvent{}, store.ErrClosed)
 				return
@@ -92,39 +92,6 @@ func (s *Store) catchUp(ctx context.Context, q store.Query, seen *store.Position
 	return nil
 }
 
-// notifier broadcasts "the head moved" to waiting subscriptions.
-type notifier struct {
-	mu     sync.Mutex
-	ch     chan struct{}
-	closed bool
-}
-
-func newNotifier() *notifier { return &notifier{ch: make(chan struct{})} }
-
-func (n *notifier) wake() {
-	n.mu.Lock()
-	if !n.closed {
-		close(n.ch)
-		n.ch = make(chan struct{})
-	}
-	n.mu.Unlock()
-}
-
-func (n *notifier) close() {
-	n.mu.Lock()
-	if !n.closed {
-		n.closed = true
-		close(n.ch)
-	}
-	n.mu.Unlock()
-}
-
-func (n *notifier) changed() (<-chan struct{}, bool) {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	return n.ch, n.closed
-}
-
 // listener LISTENs on the store's channel on a connection of its own and
 // wakes the notifier on every notification and after every (re)connection.
 type listener struct {
@@ -158,11 +125,11 @@ func (l *listener) run(ctx context.Context, s *Store, ready chan struct{}) {
 				once()
 				// Commits made while no LISTEN was in place are found by
 				// the subscriptions this wakes.
-				s.note.wake()
+				s.note.Wake()
 				for err == nil {
 					_, err = conn.WaitForNotification(ctx)
 					if err == nil {
-						s.note.wake()
+						s.note.Wake()
 					}
 				}
 			}
