@@ -360,24 +360,54 @@ func (w *worker) stopClean(wr *writer, applied store.Position) {
 // live catches up from the current generation's checkpoint and follows the
 // store until ctx ends, a rebuild is requested or an error stops it.
 func (w *worker) live(ctx context.Context) (err error) {
-	r := w.r
 	wr, cp, err := w.openCurrent(ctx)
 	if err != nil {
 		return err
 	}
-	applied := cp.Position
-	lastWrite := time.Now()
-	w.update(func(s *Status) { s.State, s.Err, s.Position = Live, nil, applied })
+	l := &liveRun{w: w, wr: wr, applied: cp.Position, lastWrite: time.Now(), clean: true}
+	w.update(func(s *Status) { s.State, s.Err, s.Position = Live, nil, l.applied })
+	stop := l.subscribe(ctx)
+	defer func() {
+		stop()
+		if w.crashed || !l.clean {
+			return
+		}
+		w.stopClean(wr, l.applied)
+	}()
+	return l.loop(ctx)
+}
 
+// liveRun is one run of a projection's live loop: the subscription's
+// deliveries, the position the read models reflect (applied) and when the
+// checkpoint was last written.
+type liveRun struct {
+	w         *worker
+	wr        *writer
+	events    chan delivery
+	applied   store.Position
+	lastWrite time.Time
+	// tick fires when a checkpoint held back by CheckpointInterval is due.
+	tick <-chan time.Time
+	// clean is false once the files may be inconsistent: a stop must not
+	// mark them clean.
+	clean bool
+	batch []store.StoredEvent
+}
+
+// subscribe starts delivering the events the projection consumes after
+// l.applied; the function it returns stops the subscription and waits for
+// it.
+func (l *liveRun) subscribe(ctx context.Context) (stop func()) {
+	r := l.w.r
 	subCtx, cancel := context.WithCancel(ctx)
-	events := make(chan delivery, r.opts.BatchSize)
+	l.events = make(chan delivery, r.opts.BatchSize)
 	subDone := make(chan struct{})
-	from := applied
+	from := l.applied
 	go func() {
 		defer close(subDone)
-		for e, err := range r.st.Subscribe(subCtx, w.p.query(), from) {
+		for e, err := range r.st.Subscribe(subCtx, l.w.p.query(), from) {
 			select {
-			case events <- delivery{e, err}:
+			case l.events <- delivery{e, err}:
 			case <-subCtx.Done():
 				return
 			}
@@ -386,69 +416,17 @@ func (w *worker) live(ctx context.Context) (err error) {
 			}
 		}
 	}()
-	clean := true // the files are consistent: a stop may mark them clean
-	defer func() {
+	return func() {
 		cancel()
 		<-subDone
-		if w.crashed || !clean {
-			return
-		}
-		w.stopClean(wr, applied)
-	}()
-
-	// show makes the read models' position p visible (Status, WaitFor).
-	// The checkpoint only bounds what a restart delivers again (each read
-	// model records its own position), so it is written at most once per
-	// CheckpointInterval, and on stop.
-	// A checkpoint not written for that reason is written when the
-	// interval has passed (tick), also if no event comes meanwhile: readers
-	// in other processes (and standing-by runners) learn from it which
-	// events the read models reflect.
-	var tick <-chan time.Time
-	show := func(p store.Position) error {
-		applied = p
-		w.update(func(s *Status) { s.Position = applied })
-		if wait := r.opts.CheckpointInterval - time.Since(lastWrite); wait > 0 {
-			if tick == nil {
-				tick = time.After(wait)
-			}
-			return nil
-		}
-		tick = nil
-		if err := wr.writeCheckpoint(applied, true, false, r.opts.NoSync); err != nil {
-			clean = false
-			return err
-		}
-		lastWrite = time.Now()
-		wr.collectTombstones(applied)
-		w.home.sweep()
-		return nil
 	}
+}
 
-	// advance moves the checkpoint to the store's head when no event this
-	// projection consumes is pending: every event up to the head seen by
-	// the watcher is committed, so if the newest matching event is applied
-	// already, none of the others up to the head concern this projection.
-	advance := func() error {
-		h := store.Position(r.head.Load())
-		if h <= applied || len(events) > 0 {
-			return nil
-		}
-		last, err := r.st.ReadLast(ctx, w.p.query())
-		if err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			w.log.Warn("projection: read last failed", "err", err)
-			return nil
-		}
-		if last != nil && last.Position > applied {
-			return nil // on its way through the subscription
-		}
-		return show(h)
-	}
-
-	batch := make([]store.StoredEvent, 0, r.opts.BatchSize)
+// loop serves the live projection until its context ends, a rebuild or a
+// restart is asked for, or an error stops it.
+func (l *liveRun) loop(ctx context.Context) error {
+	w := l.w
+	l.batch = make([]store.StoredEvent, 0, w.r.opts.BatchSize)
 	for {
 		select {
 		case <-ctx.Done():
@@ -457,77 +435,28 @@ func (w *worker) live(ctx context.Context) (err error) {
 			w.needRebuild = reason
 			return errRebuildRequested
 		case <-w.headCh:
-			if err := advance(); err != nil {
+			if err := l.advance(ctx); err != nil {
 				return err
 			}
-		case <-tick:
-			tick = nil
-			if err := show(applied); err != nil {
+		case <-l.tick:
+			l.tick = nil
+			if err := l.show(l.applied); err != nil {
 				return err
 			}
 		case req := <-w.ctl:
-			restart, err := w.serve(ctx, req, wr, &applied)
+			restart, err := w.serve(ctx, req, l.wr, &l.applied)
 			if err != nil {
-				clean = false
+				l.clean = false
 				return err
 			}
 			if restart {
 				return errRestart
 			}
-		case d := <-events:
-			var stop error
-			batch = batch[:0]
-			if d.err != nil {
-				stop = d.err
-			} else {
-				batch = append(batch, d.e)
-			drain:
-				for len(batch) < r.opts.BatchSize {
-					select {
-					case d := <-events:
-						if d.err != nil {
-							stop = d.err
-							break drain
-						}
-						batch = append(batch, d.e)
-					default:
-						break drain
-					}
-				}
+		case d := <-l.events:
+			stop := l.gather(d)
+			if err := l.applyBatch(ctx); err != nil {
+				return err
 			}
-			last := applied
-			upd := r.tel.startUpdate(ctx, w.p.name(), len(batch))
-			for _, e := range batch {
-				if e.Position <= applied {
-					continue
-				}
-				if err := wr.apply(ctx, e); err != nil {
-					wr.discard()
-					upd.end(err)
-					return err
-				}
-				last = e.Position
-			}
-			if last > applied {
-				if err := wr.flush(); err != nil {
-					var fe *FoldError
-					if !errors.As(err, &fe) {
-						clean = false // some files may be written
-					}
-					upd.end(err)
-					return err
-				}
-				if err := r.fail(w.p.name(), "live:after-state"); err != nil {
-					w.crashed = true
-					upd.end(err)
-					return err
-				}
-				if err := show(last); err != nil {
-					upd.end(err)
-					return err
-				}
-			}
-			upd.end(nil)
 			if stop != nil {
 				if ctx.Err() != nil {
 					return ctx.Err()
@@ -535,11 +464,126 @@ func (w *worker) live(ctx context.Context) (err error) {
 				return fmt.Errorf("projection: subscription: %w", stop)
 			}
 			// The head signal may have come before these events.
-			if err := advance(); err != nil {
+			if err := l.advance(ctx); err != nil {
 				return err
 			}
 		}
 	}
+}
+
+// show makes the read models' position p visible (Status, WaitFor). The
+// checkpoint only bounds what a restart delivers again (each read model
+// records its own position), so it is written at most once per
+// CheckpointInterval, and on stop. A checkpoint not written for that
+// reason is written when the interval has passed (tick), also if no event
+// comes meanwhile: readers in other processes (and standing-by runners)
+// learn from it which events the read models reflect.
+func (l *liveRun) show(p store.Position) error {
+	r := l.w.r
+	l.applied = p
+	l.w.update(func(s *Status) { s.Position = l.applied })
+	if wait := r.opts.CheckpointInterval - time.Since(l.lastWrite); wait > 0 {
+		if l.tick == nil {
+			l.tick = time.After(wait)
+		}
+		return nil
+	}
+	l.tick = nil
+	if err := l.wr.writeCheckpoint(l.applied, true, false, r.opts.NoSync); err != nil {
+		l.clean = false
+		return err
+	}
+	l.lastWrite = time.Now()
+	l.wr.collectTombstones(l.applied)
+	l.w.home.sweep()
+	return nil
+}
+
+// advance moves the checkpoint to the store's head when no event this
+// projection consumes is pending: every event up to the head seen by the
+// watcher is committed, so if the newest matching event is applied
+// already, none of the others up to the head concern this projection.
+func (l *liveRun) advance(ctx context.Context) error {
+	r := l.w.r
+	h := store.Position(r.head.Load())
+	if h <= l.applied || len(l.events) > 0 {
+		return nil
+	}
+	last, err := r.st.ReadLast(ctx, l.w.p.query())
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		l.w.log.Warn("projection: read last failed", "err", err)
+		return nil
+	}
+	if last != nil && last.Position > l.applied {
+		return nil // on its way through the subscription
+	}
+	return l.show(h)
+}
+
+// gather fills l.batch with the delivery d and the deliveries already
+// waiting, up to BatchSize. It returns the subscription's error, if one
+// ended the batch.
+func (l *liveRun) gather(d delivery) (stop error) {
+	l.batch = l.batch[:0]
+	if d.err != nil {
+		return d.err
+	}
+	l.batch = append(l.batch, d.e)
+	for len(l.batch) < l.w.r.opts.BatchSize {
+		select {
+		case d := <-l.events:
+			if d.err != nil {
+				return d.err
+			}
+			l.batch = append(l.batch, d.e)
+		default:
+			return nil
+		}
+	}
+	return nil
+}
+
+// applyBatch folds the events of l.batch not applied yet, writes the read
+// models and shows their new position.
+func (l *liveRun) applyBatch(ctx context.Context) error {
+	w := l.w
+	last := l.applied
+	upd := w.r.tel.startUpdate(ctx, w.p.name(), len(l.batch))
+	for _, e := range l.batch {
+		if e.Position <= l.applied {
+			continue
+		}
+		if err := l.wr.apply(ctx, e); err != nil {
+			l.wr.discard()
+			upd.end(err)
+			return err
+		}
+		last = e.Position
+	}
+	if last > l.applied {
+		if err := l.wr.flush(); err != nil {
+			var fe *FoldError
+			if !errors.As(err, &fe) {
+				l.clean = false // some files may be written
+			}
+			upd.end(err)
+			return err
+		}
+		if err := w.r.fail(w.p.name(), "live:after-state"); err != nil {
+			w.crashed = true
+			upd.end(err)
+			return err
+		}
+		if err := l.show(last); err != nil {
+			upd.end(err)
+			return err
+		}
+	}
+	upd.end(nil)
+	return nil
 }
 
 // rebuild builds the read models from the first event (or resumes an
