@@ -229,3 +229,36 @@ var _ = Describe("A server killed during a write loop", Serial, func() {
 		}
 	}, SpecTimeout(4*time.Minute))
 })
+
+var _ = Describe("A handle whose server restarted", Serial, func() {
+	It("reads at once on fresh connections: the pooled ones the server dropped are not an error", func(ctx SpecContext) {
+		srv, err := pgtest.Start(ctx, nil)
+		if err != nil && !pgtest.InCI() {
+			Skip(err.Error())
+		}
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(srv.Stop)
+		s, err := postgres.Open(ctx, srv.ConnString(""), &postgres.Options{Schema: "restarted"})
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(s.Close)
+		_, err = s.Append(ctx, []store.Event{store.MustEvent("BatchEvent", map[string]int{"i": 0})}, nil)
+		Expect(err).NotTo(HaveOccurred())
+		// Fill the pool with idle connections, then restart the server
+		// under them.
+		var wg sync.WaitGroup
+		for range 4 {
+			wg.Go(func() {
+				defer GinkgoRecover()
+				_, err := store.ReadAll(ctx, s, store.All())
+				Expect(err).NotTo(HaveOccurred())
+			})
+		}
+		wg.Wait()
+		srv.Kill()
+		Expect(srv.Restart(ctx)).To(Succeed())
+
+		Expect(store.ReadAll(ctx, s, store.All())).To(HaveLen(1), "Read")
+		Expect(s.ReadLast(ctx, store.Types("BatchEvent"))).NotTo(BeNil(), "ReadLast")
+		Expect(s.Head(ctx)).To(Equal(store.Position(1)), "Head")
+	}, SpecTimeout(3*time.Minute))
+})

@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/opossum-go/opossum/internal/storeimpl"
 	"github.com/opossum-go/opossum/store"
@@ -38,13 +39,26 @@ func (s *Store) Read(ctx context.Context, q store.Query, opts ...store.ReadOptio
 		if o.HasLimit {
 			sql += " LIMIT " + strconv.Itoa(o.Limit)
 		}
-		rows, err := s.pool.Query(ctx, sql, args...)
+		// pgx reports a query that could not be sent at the first Next:
+		// the retry covers the query up to its first row.
+		var rows pgx.Rows
+		var more bool
+		err := s.retryRead(ctx, func() (err error) {
+			if rows, err = s.pool.Query(ctx, sql, args...); err != nil {
+				return err
+			}
+			if more = rows.Next(); !more {
+				rows.Close()
+				return rows.Err()
+			}
+			return nil
+		})
 		if err != nil {
 			yield(store.StoredEvent{}, s.readErr(ctx, err))
 			return
 		}
 		defer rows.Close()
-		for rows.Next() {
+		for ; more; more = rows.Next() {
 			e, err := scanEvent(rows)
 			if err != nil {
 				yield(store.StoredEvent{}, s.readErr(ctx, err))
@@ -58,6 +72,22 @@ func (s *Store) Read(ctx context.Context, q store.Query, opts ...store.ReadOptio
 			yield(store.StoredEvent{}, s.readErr(ctx, err))
 		}
 	}
+}
+
+// retryRead runs read, a query that returns no row before it succeeds,
+// again when its error says the query never reached the server
+// (pgconn.SafeToRetry): a pooled connection the server dropped, after a
+// restart for one, is then discarded by the pool and the next attempt
+// takes another. It tries once per connection the pool may hold, and once
+// more.
+func (s *Store) retryRead(ctx context.Context, read func() error) error {
+	var err error
+	for range s.pool.Config().MaxConns + 1 {
+		if err = read(); err == nil || !pgconn.SafeToRetry(err) || ctx.Err() != nil {
+			return err
+		}
+	}
+	return err
 }
 
 // readErr maps a failed read: the context's error, ErrClosed after Close,
@@ -88,7 +118,11 @@ func (s *Store) ReadLast(ctx context.Context, q store.Query) (*store.StoredEvent
 	}
 	var args []any
 	sql := "SELECT " + columns + " FROM " + s.sql.events + " WHERE " + where(q, &args) + orderBy(q, true) + " LIMIT 1"
-	e, err := scanEvent(s.pool.QueryRow(ctx, sql, args...))
+	var e store.StoredEvent
+	err := s.retryRead(ctx, func() (err error) {
+		e, err = scanEvent(s.pool.QueryRow(ctx, sql, args...))
+		return err
+	})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil
 	}
@@ -109,7 +143,7 @@ func (s *Store) Head(ctx context.Context) (store.Position, error) {
 		return 0, store.ErrClosed
 	}
 	var p int64
-	if err := s.pool.QueryRow(ctx, s.sql.selectHead).Scan(&p); err != nil {
+	if err := s.retryRead(ctx, func() error { return s.pool.QueryRow(ctx, s.sql.selectHead).Scan(&p) }); err != nil {
 		return 0, s.readErr(ctx, err)
 	}
 	return store.Position(p), nil
