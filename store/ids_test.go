@@ -124,11 +124,13 @@ var _ = Describe("A retry in the same commit group as its first attempt", func()
 				}()
 			}
 		}
-		Eventually(func() int { return store.QueuedAppends(s) }).Should(Equal(len(batches)*copies - 1))
+		// A guard against a hang, not a speed check: on a loaded machine the
+		// goroutines may take a while to queue.
+		Eventually(func() int { return store.QueuedAppends(s) }).WithTimeout(time.Minute).Should(Equal(len(batches)*copies - 1))
 		held = false
 		release()
 		for range len(batches) * copies {
-			Eventually(finished).Should(Receive())
+			Eventually(finished).WithTimeout(time.Minute).Should(Receive())
 		}
 		var acks []ack
 		for b, id := range []string{"a", "b"} {
