@@ -412,6 +412,11 @@ var _ = Describe("AddTags", func() {
 	It("runs under the writer lock while four goroutines append, leaving every index consistent", func(sctx SpecContext) {
 		s := open(&store.Options{NoSync: true})
 		other := open(&store.Options{NoSync: true})
+		head0, err := s.Head(sctx)
+		Expect(err).NotTo(HaveOccurred())
+		enrolled0, err := store.ReadAll(sctx, s, store.Types("StudentEnrolled"))
+		Expect(err).NotTo(HaveOccurred())
+		otherTypes := int(head0) - len(enrolled0) // the goroutines append only StudentEnrolled
 		var stop atomic.Bool
 		var wg sync.WaitGroup
 		for w := range 4 {
@@ -423,12 +428,29 @@ var _ = Describe("AddTags", func() {
 				}
 			})
 		}
-		Eventually(func() store.Position { h, _ := s.Head(sctx); return h }).Should(BeNumerically(">=", 40))
+		var seen store.Position
+		Eventually(func() store.Position { seen, _ = s.Head(sctx); return seen }).Should(BeNumerically(">=", 40))
 		res, err := s.AddTags(sctx, "StudentEnrolled", byStudent)
 		stop.Store(true)
 		wg.Wait()
 		Expect(err).NotTo(HaveOccurred())
-		Expect(res.EventsChanged).To(BeNumerically(">=", 40))
+		// The run catches up to at least the head seen, so it tags every
+		// StudentEnrolled event up to there: the head less the fixture's
+		// events of other types, not the head itself.
+		Expect(res.EventsChanged).To(Equal(res.EventsProcessed), "no event had the student tag before")
+		enrolled, err := store.ReadAll(sctx, s, store.Types("StudentEnrolled"))
+		Expect(err).NotTo(HaveOccurred())
+		upToSeen := 0
+		for _, e := range enrolled {
+			if e.Position > seen {
+				continue
+			}
+			upToSeen++
+			v, _ := e.TagValue("studentId")
+			Expect(e.HasTag(store.NewTag("student", v))).To(BeTrue(), "event %d, at or before the head %d seen", e.Position, seen)
+		}
+		Expect(upToSeen).To(Equal(int(seen)-otherTypes), "every event up to the head seen is read")
+		Expect(res.EventsChanged).To(BeNumerically(">=", upToSeen))
 
 		for _, h := range []*store.FileStore{s, other} {
 			rep, err := h.Verify(sctx)
