@@ -5,13 +5,10 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"sync"
@@ -25,6 +22,7 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 
+	"github.com/opossum-go/opossum/internal/fstree"
 	"github.com/opossum-go/opossum/store"
 )
 
@@ -42,29 +40,9 @@ func copyFixture(name string) string {
 // trees mean nothing was written.
 func fileTree(dir string) map[string]string {
 	GinkgoHelper()
-	tree := map[string]string{}
-	Expect(filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		fi, err := d.Info()
-		if err != nil {
-			return err
-		}
-		desc := fmt.Sprintf("%s %d %s", fi.Mode(), fi.Size(), fi.ModTime().Format(time.RFC3339Nano))
-		if !d.IsDir() {
-			b, err := os.ReadFile(path)
-			if err != nil {
-				return err
-			}
-			sum := sha256.Sum256(b)
-			desc += " " + hex.EncodeToString(sum[:])
-		}
-		rel, _ := filepath.Rel(dir, path)
-		tree[rel] = desc
-		return nil
-	})).To(Succeed())
-	return tree
+	t, err := fstree.Describe(dir)
+	Expect(err).NotTo(HaveOccurred())
+	return t
 }
 
 func eventFile(dir string, p int) string {

@@ -6,13 +6,10 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -25,6 +22,7 @@ import (
 	"github.com/onsi/gomega/gbytes"
 	"github.com/onsi/gomega/gexec"
 
+	"github.com/opossum-go/opossum/internal/fstree"
 	"github.com/opossum-go/opossum/store"
 )
 
@@ -57,28 +55,8 @@ func opossumWithInput(stdin string, args ...string) *gexec.Session {
 // and content hashes included: equal trees mean nothing was written.
 func tree(dir string) map[string]string {
 	GinkgoHelper()
-	t := map[string]string{}
-	Expect(filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		fi, err := d.Info()
-		if err != nil {
-			return err
-		}
-		desc := fmt.Sprintf("%s %d %s", fi.Mode(), fi.Size(), fi.ModTime().Format(time.RFC3339Nano))
-		if !d.IsDir() {
-			b, err := os.ReadFile(path)
-			if err != nil {
-				return err
-			}
-			sum := sha256.Sum256(b)
-			desc += " " + hex.EncodeToString(sum[:])
-		}
-		rel, _ := filepath.Rel(dir, path)
-		t[rel] = desc
-		return nil
-	})).To(Succeed())
+	t, err := fstree.Describe(dir)
+	Expect(err).NotTo(HaveOccurred())
 	return t
 }
 

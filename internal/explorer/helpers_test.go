@@ -2,17 +2,14 @@ package explorer_test
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/opossum-go/opossum/internal/fstree"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/projection"
 )
@@ -121,27 +118,7 @@ func eventFile(dir string, p int) string {
 // and content hashes: equal trees mean nothing was written.
 func tree(dir string) map[string]string {
 	GinkgoHelper()
-	t := map[string]string{}
-	Expect(filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		fi, err := d.Info()
-		if err != nil {
-			return err
-		}
-		desc := fmt.Sprintf("%s %d %s", fi.Mode(), fi.Size(), fi.ModTime().Format(time.RFC3339Nano))
-		if !d.IsDir() {
-			b, err := os.ReadFile(path)
-			if err != nil {
-				return err
-			}
-			sum := sha256.Sum256(b)
-			desc += " " + hex.EncodeToString(sum[:])
-		}
-		rel, _ := filepath.Rel(dir, path)
-		t[rel] = desc
-		return nil
-	})).To(Succeed())
+	t, err := fstree.Describe(dir)
+	Expect(err).NotTo(HaveOccurred())
 	return t
 }
