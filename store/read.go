@@ -85,7 +85,8 @@ func (s *FileStore) indexUpTo(h Position) error {
 
 // ReadLast implements EventStore in O(log n) for type and tag queries.
 func (s *FileStore) ReadLast(ctx context.Context, q Query) (e *StoredEvent, err error) {
-	ctx, span := s.tel.start(ctx, "read_last", s.tel.query(q)...)
+	ctx, span := s.tel.start(ctx, "read_last")
+	s.tel.describeQuery(span, q)
 	defer func() {
 		if e != nil {
 			span.SetAttributes(AttrResult.Int(1))
@@ -161,7 +162,8 @@ func (s *FileStore) Read(ctx context.Context, q Query, opts ...ReadOption) iter.
 		return errSeq(err)
 	}
 	return func(yield func(StoredEvent, error) bool) {
-		ctx, span := s.tel.start(ctx, "read", s.tel.query(q)...)
+		ctx, span := s.tel.start(ctx, "read")
+		s.tel.describeQuery(span, q)
 		n := 0
 		var failed error
 		defer func() {

@@ -254,6 +254,14 @@ func (t *telemetry) query(q Query) []attribute.KeyValue {
 	return []attribute.KeyValue{AttrQuery.String(t.queryText(q)), AttrQueryItems.Int(len(q.items)), AttrQueryTags.Int(tags)}
 }
 
+// describeQuery puts the attributes of q on span, when the span records
+// (a read with tracing off pays nothing for them).
+func (t *telemetry) describeQuery(span trace.Span, q Query) {
+	if span.IsRecording() {
+		span.SetAttributes(t.query(q)...)
+	}
+}
+
 // queryText is q.String(), with every tag value replaced by "?" unless
 // the store records tag values.
 func (t *telemetry) queryText(q Query) string {
