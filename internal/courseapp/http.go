@@ -212,15 +212,14 @@ func notFound(format string, args ...any) error {
 	return &httpError{status: http.StatusNotFound, title: "Not Found", detail: fmt.Sprintf(format, args...)}
 }
 
-// writeError answers err as a problem: a broken rule is 400 (404 for a
-// course the aggregate variant cannot find), a conflict that survived its
-// retries is 409, anything unexpected is 500, and so is a read model
-// stopped by a failed fold, even when the fold's error is a rule's.
+// writeError answers err as a problem: a broken rule or a conflict that
+// survived its retries with its ProblemType (a rule without one, which a
+// spec rules out, as 422 about:blank), anything unexpected as 500, and so
+// is a read model stopped by a failed fold, even when the fold's error is
+// a rule's.
 func (a *App) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var he *httpError
-	var conflict *ConflictError
 	var query *QueryError
-	var missing AggregateCourseNotFoundError
 	var rule DomainError
 	var fold *projection.FoldError
 	switch {
@@ -233,12 +232,16 @@ func (a *App) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		a.log.Error("coursemanagement: read model stopped", "method", r.Method, "path", r.URL.Path,
 			"request_id", w.Header().Get(RequestIDHeader), "err", err)
 		writeProblem(w, r, http.StatusInternalServerError, "Internal Server Error", internalDetail)
-	case errors.As(err, &conflict):
-		writeProblem(w, r, http.StatusConflict, "Conflict", conflict.Message)
-	case errors.As(err, &missing):
-		writeProblem(w, r, http.StatusNotFound, "Not Found", missing.Error())
-	case errors.As(err, &rule):
-		writeProblem(w, r, http.StatusBadRequest, "Bad Request", rule.Error())
+	case errors.As(err, &rule) || errors.As(err, new(*ConflictError)):
+		p, ok := ProblemTypeOf(err)
+		if !ok {
+			writeProblem(w, r, http.StatusUnprocessableEntity, "Unprocessable Content", err.Error())
+			return
+		}
+		status := p.statusFor(r)
+		w.Header().Set("Content-Type", "application/problem+json")
+		w.WriteHeader(status)
+		_ = json.NewEncoder(w).Encode(Problem{Type: p.URI(), Title: p.Title, Status: status, Detail: err.Error(), Instance: r.URL.Path})
 	case errors.As(err, &query):
 		writeProblem(w, r, http.StatusBadRequest, "Bad Request", query.Message)
 	default:
