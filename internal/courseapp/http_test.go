@@ -98,6 +98,27 @@ var _ = Describe("The HTTP API's answers outside the routes' own rules", func() 
 		Expect(p.Detail).To(ContainSubstring("past the store's last event"))
 	})
 
+	DescribeTable("refuses a page out of its limits on every list with a 400 problem, never another page",
+		func(query, detail string) {
+			for _, list := range []string{"/students", "/courses", "/course-books", "/invoices"} {
+				resp, p := do("GET", list+query, "", "")
+				Expect(resp.StatusCode).To(Equal(http.StatusBadRequest), list+query)
+				Expect(p.Detail).To(Equal(detail), list+query)
+			}
+		},
+		Entry("page 0", "?pageNumber=0", "'pageNumber' must be 1 or more."),
+		Entry("a negative page", "?pageNumber=-1", "'pageNumber' must be 1 or more."),
+		Entry("a page of 0 items", "?pageSize=0", "'pageSize' must be between 1 and 100."),
+		Entry("a page of 101 items", "?pageSize=101", "'pageSize' must be between 1 and 100."),
+	)
+
+	It("answers the largest and the smallest page it allows", func() {
+		for _, query := range []string{"?pageSize=100&pageNumber=1", "?pageSize=1&pageNumber=9999"} {
+			resp, _ := do("GET", "/students"+query, "", "")
+			Expect(resp.StatusCode).To(Equal(http.StatusOK), query)
+		}
+	})
+
 	It("never puts an internal error in a 500's answer, and logs it", func() {
 		Expect(app.Close()).To(Succeed()) // every request now fails inside
 		resp, p := do("GET", "/courses", "", "")
