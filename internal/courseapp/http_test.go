@@ -119,6 +119,44 @@ var _ = Describe("The HTTP API's answers outside the routes' own rules", func() 
 		}
 	})
 
+	servers := func(host string) []map[string]string {
+		GinkgoHelper()
+		req, err := http.NewRequest("GET", srv.URL+"/openapi.json", nil)
+		Expect(err).NotTo(HaveOccurred())
+		if host != "" {
+			req.Host = host
+		}
+		resp, err := client.Do(req)
+		Expect(err).NotTo(HaveOccurred())
+		defer resp.Body.Close()
+		Expect(resp.StatusCode).To(Equal(http.StatusOK))
+		var doc struct {
+			Servers []map[string]string `json:"servers"`
+			Paths   map[string]any      `json:"paths"`
+		}
+		Expect(json.NewDecoder(resp.Body).Decode(&doc)).To(Succeed())
+		Expect(doc.Paths).NotTo(BeEmpty(), "the rest of the document is served as written")
+		return doc.Servers
+	}
+
+	It("serves openapi.json naming as its server the address the request reached, not the default one", func() {
+		Expect(servers("")).To(ConsistOf(HaveKeyWithValue("url", srv.URL)))
+		Expect(servers("api.example.test:9000")).To(ConsistOf(HaveKeyWithValue("url", "http://api.example.test:9000")))
+	})
+
+	It("serves openapi.json as written apart from its servers, in the same order", func() {
+		req := httptest.NewRequest("GET", "/openapi.json", nil)
+		served, err := courseapp.ServedDocument(req)
+		Expect(err).NotTo(HaveOccurred())
+		var want, got map[string]any
+		Expect(json.Unmarshal(courseapp.OpenAPIDocument, &want)).To(Succeed())
+		Expect(json.Unmarshal(served, &got)).To(Succeed())
+		want["servers"], got["servers"] = nil, nil
+		Expect(got).To(Equal(want))
+		keys := regexp.MustCompile(`(?m)^ "(\w+)":`)
+		Expect(keys.FindAllString(string(served), -1)).To(Equal(keys.FindAllString(string(courseapp.OpenAPIDocument), -1)))
+	})
+
 	It("never puts an internal error in a 500's answer, and logs it", func() {
 		Expect(app.Close()).To(Succeed()) // every request now fails inside
 		resp, p := do("GET", "/courses", "", "")
