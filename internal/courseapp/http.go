@@ -82,8 +82,8 @@ func (a *App) Handler() http.Handler {
 
 	// Exam registration tokens.
 	h("POST /exams/{examId}/registration-tokens", a.issueToken)
-	h("POST /exams/registration-tokens/{tokenId}/redeem", a.redeemToken)
-	h("DELETE /exams/registration-tokens/{tokenId}", a.revokeToken)
+	h("POST /exam-registration-tokens/{tokenId}/redeem", a.redeemToken)
+	h("DELETE /exam-registration-tokens/{tokenId}", a.revokeToken)
 
 	// Course books.
 	h("POST /course-books", a.defineBook)

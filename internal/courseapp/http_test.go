@@ -157,6 +157,22 @@ var _ = Describe("The HTTP API's answers outside the routes' own rules", func() 
 		Expect(keys.FindAllString(string(served), -1)).To(Equal(keys.FindAllString(string(courseapp.OpenAPIDocument), -1)))
 	})
 
+	It("has no two path templates that match one URL unless one is the more specific (OpenAPI matches concrete segments first)", func() {
+		var doc struct {
+			Paths map[string]any `json:"paths"`
+		}
+		Expect(json.Unmarshal(courseapp.OpenAPIDocument, &doc)).To(Succeed())
+		var paths []string
+		for p := range doc.Paths {
+			paths = append(paths, p)
+		}
+		for i, a := range paths {
+			for _, b := range paths[i+1:] {
+				Expect(ambiguous(a, b)).To(BeFalse(), "%s and %s both match a URL, and neither is the more specific", a, b)
+			}
+		}
+	})
+
 	It("never puts an internal error in a 500's answer, and logs it", func() {
 		Expect(app.Close()).To(Succeed()) // every request now fails inside
 		resp, p := do("GET", "/courses", "", "")
@@ -221,4 +237,28 @@ var _ = Describe("The HTTP API's answers outside the routes' own rules", func() 
 type operation struct {
 	method, path string
 	body         bool
+}
+
+// ambiguous reports whether the path templates a and b match a same URL
+// and neither is the more specific: each has a concrete segment where the
+// other has a template.
+func ambiguous(a, b string) bool {
+	as, bs := strings.Split(a, "/"), strings.Split(b, "/")
+	if len(as) != len(bs) {
+		return false
+	}
+	wild := func(s string) bool { return strings.HasPrefix(s, "{") }
+	aFirst, bFirst := false, false
+	for i := range as {
+		switch {
+		case wild(as[i]) && wild(bs[i]):
+		case wild(as[i]):
+			bFirst = true
+		case wild(bs[i]):
+			aFirst = true
+		case as[i] != bs[i]:
+			return false
+		}
+	}
+	return aFirst && bFirst
 }

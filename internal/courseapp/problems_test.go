@@ -96,12 +96,12 @@ func (c *caller) token(course string) string {
 
 func (c *caller) redeem(token, student string) answer {
 	GinkgoHelper()
-	return c.call("POST", "/exams/registration-tokens/"+token+"/redeem", map[string]string{"studentId": student})
+	return c.call("POST", "/exam-registration-tokens/"+token+"/redeem", map[string]string{"studentId": student})
 }
 
 func (c *caller) revoke(token string) answer {
 	GinkgoHelper()
-	return c.call("DELETE", "/exams/registration-tokens/"+token, nil)
+	return c.call("DELETE", "/exam-registration-tokens/"+token, nil)
 }
 
 func (c *caller) announce(course, token string) answer {

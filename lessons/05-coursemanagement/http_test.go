@@ -271,8 +271,8 @@ var endpoints = []string{
 	"PATCH /courses/{id}/student-limit", "POST /courses/{id}/enrollments",
 	"POST /invoices", "GET /invoices", "GET /invoices/{number}",
 	"POST /courses/{id}/announcements", "POST /courses/{id}/announcements/{token}/retract",
-	"POST /exams/{examId}/registration-tokens", "POST /exams/registration-tokens/{tokenId}/redeem",
-	"DELETE /exams/registration-tokens/{tokenId}",
+	"POST /exams/{examId}/registration-tokens", "POST /exam-registration-tokens/{tokenId}/redeem",
+	"DELETE /exam-registration-tokens/{tokenId}",
 	"POST /course-books", "GET /course-books", "PATCH /course-books/{id}/price", "POST /course-books/{id}/purchase",
 	"POST /course-books/order",
 	"POST /courses/aggregate", "PATCH /courses/aggregate/{id}/capacity", "POST /courses/aggregate/{id}/subscriptions",
@@ -720,20 +720,20 @@ var _ = steps.Describe("Step 8: kata, exam registration tokens", func() {
 				GinkgoHelper()
 				r := a.post(ctx, "/exams/"+courseapp.NewID()+"/registration-tokens", map[string]string{"courseId": courseID})
 				id := idOf(r, "tokenId")
-				Expect(r.Header.Get("Location")).To(Equal("/exams/registration-tokens/" + id))
+				Expect(r.Header.Get("Location")).To(Equal("/exam-registration-tokens/" + id))
 				return id
 			}
 			first, second := issue(), issue()
 			redeem := func(token string) reply {
-				return a.post(ctx, "/exams/registration-tokens/"+token+"/redeem", map[string]string{"studentId": ada})
+				return a.post(ctx, "/exam-registration-tokens/"+token+"/redeem", map[string]string{"studentId": ada})
 			}
 			expectStatus(redeem(first), http.StatusOK)
 			expectRule(redeem(first), courseapp.ProblemTokenUsed, http.StatusConflict, "Exam registration token has already been used.")
-			expectRule(a.del(ctx, "/exams/registration-tokens/"+first), courseapp.ProblemTokenRedeemed, http.StatusConflict,
+			expectRule(a.del(ctx, "/exam-registration-tokens/"+first), courseapp.ProblemTokenRedeemed, http.StatusConflict,
 				"Cannot revoke a token that has already been redeemed.")
-			expectStatus(a.del(ctx, "/exams/registration-tokens/"+second), http.StatusOK)
+			expectStatus(a.del(ctx, "/exam-registration-tokens/"+second), http.StatusOK)
 			expectRule(redeem(second), courseapp.ProblemTokenRevoked, http.StatusConflict, "Exam registration token has been revoked.")
-			expectRule(a.del(ctx, "/exams/registration-tokens/"+second), courseapp.ProblemTokenAlreadyRevoked, http.StatusConflict,
+			expectRule(a.del(ctx, "/exam-registration-tokens/"+second), courseapp.ProblemTokenAlreadyRevoked, http.StatusConflict,
 				"Exam registration token has already been revoked.")
 			expectRule(redeem(courseapp.NewID()), courseapp.ProblemTokenNotFound, http.StatusNotFound, "Exam registration token not found.")
 			expectRule(a.post(ctx, "/exams/"+courseapp.NewID()+"/registration-tokens", map[string]string{"courseId": courseapp.NewID()}),
