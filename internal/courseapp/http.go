@@ -21,7 +21,8 @@ import (
 //
 // A path without a route is a 404 problem, a method the path does not
 // take a 405 problem with Allow, a body whose Content-Type is not JSON a
-// 415 problem; a 500 says only that the log has the cause.
+// 415 problem, a body over 1 MiB a 413 problem; a 500 says only that the
+// log has the cause. The OpenAPI document describes them all.
 //
 // Read models are eventually consistent. Every write that appended events
 // answers with the header Opossum-Position: the position of its last
@@ -267,6 +268,10 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) error {
 	if err := dec.Decode(v); err != nil {
 		if errors.Is(err, io.EOF) {
 			return badRequest("A JSON request body is required.")
+		}
+		if tooLarge := new(http.MaxBytesError); errors.As(err, &tooLarge) {
+			return &httpError{status: http.StatusRequestEntityTooLarge, title: "Content Too Large",
+				detail: fmt.Sprintf("The request body is larger than %d bytes.", tooLarge.Limit)}
 		}
 		return badRequest("The request body is not valid: %v", err)
 	}

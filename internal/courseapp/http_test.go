@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"strings"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -16,6 +17,7 @@ import (
 	"github.com/opossum-go/opossum/internal/courseapp"
 	"github.com/opossum-go/opossum/internal/courseapp/courseapptest"
 	coursemanagement "github.com/opossum-go/opossum/solutions/05-coursemanagement"
+	"github.com/opossum-go/opossum/store"
 )
 
 var _ = Describe("The HTTP API's answers outside the routes' own rules", func() {
@@ -90,6 +92,13 @@ var _ = Describe("The HTTP API's answers outside the routes' own rules", func() 
 		resp, _ = do("POST", "/students", "application/json; charset=utf-8",
 			`{"firstName":"Ada","lastName":"Lovelace","email":"ada@example.com"}`)
 		Expect(resp.StatusCode).To(Equal(http.StatusCreated), "JSON with parameters is JSON")
+	})
+
+	It("answers a body over 1 MiB with a 413 problem", func() {
+		big := `{"firstName":"` + strings.Repeat("a", 1<<20) + `","lastName":"L","email":"a@b.c"}`
+		resp, p := do("POST", "/students", "application/json", big)
+		Expect(resp.StatusCode).To(Equal(http.StatusRequestEntityTooLarge))
+		Expect(p.Detail).To(ContainSubstring("larger than"))
 	})
 
 	It("answers a minimum position past the store's head at once, as a bad request", func() {
@@ -231,6 +240,49 @@ var _ = Describe("The HTTP API's answers outside the routes' own rules", func() 
 		}
 		Expect(n).To(BeNumerically(">", 10))
 	})
+})
+
+var _ = Describe("A read that asks for a position its read model has not reached", func() {
+	It("answers 503 with Retry-After when the read model does not catch up in time", func(ctx SpecContext) {
+		// The courses' read model stops at its first event until the spec
+		// ends: it cannot catch up, whatever the machine's speed.
+		gate := make(chan struct{})
+		domain := coursemanagement.Domain()
+		key := domain.ReadModels.CourseShortInfo.Key
+		domain.ReadModels.CourseShortInfo.Key = func(e store.StoredEvent) (string, error) {
+			<-gate
+			return key(e)
+		}
+		app, err := courseapp.Open(GinkgoT().TempDir(), domain, &courseapp.Options{NoSync: true, ReadWait: 50 * time.Millisecond})
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(func() { _ = app.Close() })
+		DeferCleanup(func() { close(gate) }) // runs first: the read model finishes, Close returns
+		srv := httptest.NewServer(app.Handler())
+		DeferCleanup(srv.Close)
+		validator, err := courseapptest.NewValidator(srv.Client().Transport)
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(func() {
+			Expect(validator.Err()).NotTo(HaveOccurred(), "every exchange matches openapi.json")
+		})
+		client := &http.Client{Transport: validator}
+
+		created, err := client.Post(srv.URL+"/courses", "application/json", strings.NewReader(`{"name":"Algebra","maxStudentCount":3}`))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(created.Body.Close()).To(Succeed())
+		Expect(created.StatusCode).To(Equal(http.StatusCreated))
+		position := created.Header.Get(courseapp.PositionHeader)
+		Expect(position).NotTo(BeEmpty())
+
+		req, err := http.NewRequestWithContext(ctx, "GET", srv.URL+"/courses", nil)
+		Expect(err).NotTo(HaveOccurred())
+		req.Header.Set(courseapp.MinPositionHeader, position)
+		resp, err := client.Do(req)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(resp.Body.Close()).To(Succeed())
+		Expect(resp.StatusCode).To(Equal(http.StatusServiceUnavailable))
+		Expect(resp.Header.Get("Content-Type")).To(Equal("application/problem+json"))
+		Expect(resp.Header.Get("Retry-After")).To(MatchRegexp(`^[1-9][0-9]*$`), "Retry-After in whole seconds")
+	}, NodeTimeout(time.Minute))
 })
 
 // operation is a method and a path of the OpenAPI document.
