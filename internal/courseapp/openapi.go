@@ -26,8 +26,9 @@ func serveOpenAPI(w http.ResponseWriter, r *http.Request) {
 // hand. A spec checks that it describes exactly the routes the API serves,
 // and the HTTP specs send every request through courseapptest.Validator,
 // which fails them on any request or response the document does not
-// describe. Its servers name the default address, http://localhost:8080;
-// the served document names the address actually served.
+// describe, and CI lints it with Redocly CLI's recommended rules
+// (redocly.yaml). Its one server is "/", the server that serves it; the
+// served document names the address actually served.
 //
 //go:embed openapi.json
 var OpenAPIDocument []byte
