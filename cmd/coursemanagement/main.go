@@ -8,7 +8,8 @@
 //
 // It listens on http://localhost:8080 and keeps its events and read models
 // in ./data/coursemanagement (created when missing). The API describes
-// itself at http://localhost:8080/openapi.json. Ctrl-C stops it gracefully:
+// itself at http://localhost:8080/openapi.json, and http://localhost:8080/
+// is its reference, a page to read in a browser. Ctrl-C stops it gracefully:
 // requests in progress finish, the read models write their checkpoints and
 // the store closes.
 //

@@ -91,7 +91,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	h := server.Handler(app, app.Handler(), server.Config{AdminToken: *token, MaxBody: *maxBody, HealthzLag: *healthzLag, Log: access})
 	srv := server.NewServer(h, *readHeader, *read, *write, *idle, logger)
-	fmt.Fprintf(stdout, "coursemanagement: serving http://%s (store %s); the API is described at /openapi.json\n", ln.Addr(), where)
+	fmt.Fprintf(stdout, "coursemanagement: serving http://%s (store %s); the API reference is at /, its OpenAPI document at /openapi.json\n", ln.Addr(), where)
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()

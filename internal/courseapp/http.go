@@ -108,9 +108,8 @@ func (a *App) Handler() http.Handler {
 	// The API's description.
 	mux.HandleFunc("GET /openapi.json", serveOpenAPI)
 	mux.HandleFunc("GET /openapi/v1.json", serveOpenAPI)
-	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, "/openapi.json", http.StatusFound)
-	})
+	mux.HandleFunc("GET /{$}", serveReference)
+	mux.HandleFunc("GET /problems/{name}", serveProblemType)
 
 	return a.recoverPanics(unrouted(mux))
 }

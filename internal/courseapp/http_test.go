@@ -3,6 +3,7 @@ package courseapp_test
 import (
 	"bytes"
 	"encoding/json"
+	"html/template"
 	"io"
 	"log/slog"
 	"net/http"
@@ -60,6 +61,7 @@ var _ = Describe("The HTTP API's answers outside the routes' own rules", func() 
 		defer resp.Body.Close()
 		b, err := io.ReadAll(resp.Body)
 		Expect(err).NotTo(HaveOccurred())
+		resp.Body = io.NopCloser(bytes.NewReader(b)) // read again by specs of other bodies
 		var p courseapp.Problem
 		if resp.Header.Get("Content-Type") == "application/problem+json" {
 			Expect(json.Unmarshal(b, &p)).To(Succeed())
@@ -182,6 +184,50 @@ var _ = Describe("The HTTP API's answers outside the routes' own rules", func() 
 		}
 	})
 
+	It("serves at GET / a page of the API reference, rendered from the document, linked through, with nothing from elsewhere", func() {
+		resp, _ := do("GET", "/", "", "")
+		Expect(resp.StatusCode).To(Equal(http.StatusOK))
+		Expect(resp.Header.Get("Content-Type")).To(HavePrefix("text/html"))
+		body, err := io.ReadAll(resp.Body)
+		Expect(err).NotTo(HaveOccurred())
+		page := string(body)
+
+		var doc struct {
+			Paths map[string]map[string]struct {
+				OperationID string `json:"operationId"`
+				Summary     string `json:"summary"`
+			} `json:"paths"`
+		}
+		Expect(json.Unmarshal(courseapp.OpenAPIDocument, &doc)).To(Succeed())
+		for path, ops := range doc.Paths {
+			for method, op := range ops {
+				Expect(page).To(ContainSubstring(`id="%s"`, op.OperationID), "%s %s has a section", method, path)
+				Expect(page).To(ContainSubstring(`href="#%s"`, op.OperationID), "%s %s is in the contents", method, path)
+				Expect(page).To(ContainSubstring(`<span class="path">%s</span>`, path))
+				Expect(page).To(ContainSubstring(template.HTMLEscapeString(op.Summary)))
+			}
+		}
+		for _, p := range courseapp.ProblemTypes() {
+			Expect(page).To(ContainSubstring(`<tr id="problem-%s"><td><code>%s</code></td><td>%s</td>`, p.Name, p.URI(), p.Title))
+		}
+		for _, m := range regexp.MustCompile(`href="#([^"]+)"`).FindAllStringSubmatch(page, -1) {
+			Expect(page).To(ContainSubstring(`id="%s"`, m[1]), "the link to #%s leads somewhere", m[1])
+		}
+		Expect(page).NotTo(ContainSubstring("<script"), "no script")
+		Expect(page).NotTo(MatchRegexp(`(src|href)="(https?:)?//`), "nothing fetched from, or linked to, another site")
+	})
+
+	It("redirects a problem type's URI to its entry on the reference page, and answers an unknown one with 404", func() {
+		client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		DeferCleanup(func() { client.CheckRedirect = nil })
+		resp, _ := do("GET", courseapp.ProblemCourseFull.URI(), "", "")
+		Expect(resp.StatusCode).To(Equal(http.StatusFound))
+		Expect(resp.Header.Get("Location")).To(Equal("/#problem-course-full"))
+		resp, p := do("GET", "/problems/no-such-rule", "", "")
+		Expect(resp.StatusCode).To(Equal(http.StatusNotFound))
+		Expect(p.Detail).To(ContainSubstring("no-such-rule"))
+	})
+
 	It("never puts an internal error in a 500's answer, and logs it", func() {
 		Expect(app.Close()).To(Succeed()) // every request now fails inside
 		resp, p := do("GET", "/courses", "", "")
@@ -216,7 +262,7 @@ var _ = Describe("The HTTP API's answers outside the routes' own rules", func() 
 	It("answers every operation on a closed store with a 500 the document describes", func() {
 		Expect(app.Close()).To(Succeed())
 		for _, op := range operations() {
-			if op.path == "/" || op.path == "/openapi.json" || op.path == "/admin/store" {
+			if op.path == "/" || op.path == "/openapi.json" || op.path == "/admin/store" || strings.HasPrefix(op.path, "/problems/") {
 				continue // they do not use the store
 			}
 			body, contentType := "", ""

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	_ "embed"
 	"encoding/json"
+	"fmt"
 	"net"
 	"net/http"
 	"sync"
@@ -34,10 +35,13 @@ func serveOpenAPI(w http.ResponseWriter, r *http.Request) {
 var OpenAPIDocument []byte
 
 // documentMembers is OpenAPIDocument's top-level members, in order.
-var documentMembers = sync.OnceValues(func() ([]member, error) {
-	dec := json.NewDecoder(bytes.NewReader(OpenAPIDocument))
-	if _, err := dec.Token(); err != nil { // {
-		return nil, err
+var documentMembers = sync.OnceValues(func() ([]member, error) { return objectMembers(OpenAPIDocument) })
+
+// objectMembers returns the members of the JSON object b, in order.
+func objectMembers(b []byte) ([]member, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return nil, fmt.Errorf("courseapp: not a JSON object (%v)", err)
 	}
 	var out []member
 	for dec.More() {
@@ -52,7 +56,7 @@ var documentMembers = sync.OnceValues(func() ([]member, error) {
 		out = append(out, member{k.(string), v})
 	}
 	return out, nil
-})
+}
 
 type member struct {
 	key   string

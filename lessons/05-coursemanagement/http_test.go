@@ -278,7 +278,7 @@ var endpoints = []string{
 	"POST /courses/aggregate", "PATCH /courses/aggregate/{id}/capacity", "POST /courses/aggregate/{id}/subscriptions",
 	"POST /admin/projections/rebuild", "POST /admin/projections/{name}/rebuild", "GET /admin/projections/status",
 	"GET /admin/projections/checkpoints", "DELETE /admin/store",
-	"GET /openapi.json", "GET /",
+	"GET /openapi.json", "GET /", "GET /problems/{name}",
 }
 
 var _ = steps.Describe("Step 7: the application over HTTP", func() {
@@ -310,7 +310,9 @@ var _ = steps.Describe("Step 7: the application over HTTP", func() {
 				"{tokenId}", "x", "{name}", "x").Replace(path), nil)
 			Expect(r.Status).NotTo(Equal(http.StatusMethodNotAllowed), "%s is documented but not served", e)
 		}
-		Expect(a.get(ctx, "/").Header.Get("Location")).To(Equal("/openapi.json"))
+		page := a.get(ctx, "/")
+		expectStatus(page, http.StatusOK)
+		Expect(page.Header.Get("Content-Type")).To(HavePrefix("text/html"), "GET / is the API reference, a page for people")
 	})
 
 	Describe("students", func() {

@@ -25,6 +25,8 @@ import (
 // router over its operations and the Problem schema that answers a request
 // no operation takes.
 var document = sync.OnceValues(func() (*loaded, error) {
+	// The reference page is text: its body is checked as a string.
+	openapi3filter.RegisterBodyDecoder("text/html", openapi3filter.PlainBodyDecoder)
 	doc, err := openapi3.NewLoader().LoadFromData(courseapp.OpenAPIDocument)
 	if err != nil {
 		return nil, fmt.Errorf("openapi.json: %w", err)
