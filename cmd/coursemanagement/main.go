@@ -37,6 +37,12 @@
 // the port, so serve refuses to listen on an address other than loopback
 // without one.
 //
+// On loopback (the default, localhost:8080) the token is optional, by
+// decision: only the machine's own users reach the port, which is the
+// workbook's setting, and the lessons' curl examples run as written. Set
+// one anyway where others log in to the machine, since each of them could
+// delete the store.
+//
 // The server sets its timeouts explicitly (-read-header-timeout,
 // -read-timeout, -write-timeout, -idle-timeout) and refuses request
 // bodies over -max-body bytes with a 413 problem. GET /healthz answers
