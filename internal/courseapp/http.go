@@ -105,6 +105,9 @@ func (a *App) Handler() http.Handler {
 	h("GET /admin/projections/checkpoints", a.checkpoints)
 	mux.HandleFunc("DELETE /admin/store", a.deleteStore)
 
+	// The application's health, for probes.
+	mux.HandleFunc("GET /healthz", a.serveHealthz)
+
 	// The API's description.
 	mux.HandleFunc("GET /openapi.json", serveOpenAPI)
 	mux.HandleFunc("GET /openapi/v1.json", serveOpenAPI)

@@ -3,6 +3,7 @@ package courseapp_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"html/template"
 	"io"
 	"log/slog"
@@ -262,8 +263,9 @@ var _ = Describe("The HTTP API's answers outside the routes' own rules", func() 
 	It("answers every operation on a closed store with a 500 the document describes", func() {
 		Expect(app.Close()).To(Succeed())
 		for _, op := range operations() {
-			if op.path == "/" || op.path == "/openapi.json" || op.path == "/admin/store" || strings.HasPrefix(op.path, "/problems/") {
-				continue // they do not use the store
+			if op.path == "/" || op.path == "/openapi.json" || op.path == "/admin/store" || strings.HasPrefix(op.path, "/problems/") ||
+				op.path == "/healthz" {
+				continue // they do not use the store, or (healthz) report that it is closed
 			}
 			body, contentType := "", ""
 			if op.body {
@@ -328,6 +330,92 @@ var _ = Describe("A read that asks for a position its read model has not reached
 		Expect(resp.StatusCode).To(Equal(http.StatusServiceUnavailable))
 		Expect(resp.Header.Get("Content-Type")).To(Equal("application/problem+json"))
 		Expect(resp.Header.Get("Retry-After")).To(MatchRegexp(`^[1-9][0-9]*$`), "Retry-After in whole seconds")
+	}, NodeTimeout(time.Minute))
+})
+
+var _ = Describe("GET /healthz", func() {
+	// serve serves the application on domain with a HealthzLag of lag.
+	serve := func(domain courseapp.Domain, lag uint64) (*courseapp.App, func() (int, courseapp.Health)) {
+		GinkgoHelper()
+		app, err := courseapp.Open(GinkgoT().TempDir(), domain, &courseapp.Options{NoSync: true, HealthzLag: lag})
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(func() { _ = app.Close() })
+		srv := httptest.NewServer(app.Handler())
+		DeferCleanup(srv.Close)
+		validator, err := courseapptest.NewValidator(srv.Client().Transport)
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(func() {
+			Expect(validator.Err()).NotTo(HaveOccurred(), "every exchange matches openapi.json")
+		})
+		client := &http.Client{Transport: validator}
+		return app, func() (int, courseapp.Health) {
+			GinkgoHelper()
+			resp, err := client.Get(srv.URL + "/healthz")
+			Expect(err).NotTo(HaveOccurred())
+			defer resp.Body.Close()
+			Expect(resp.Header.Get("Cache-Control")).To(Equal("no-store"))
+			var h courseapp.Health
+			Expect(json.NewDecoder(resp.Body).Decode(&h)).To(Succeed())
+			return resp.StatusCode, h
+		}
+	}
+
+	It("answers 200 when the store is open and every read model is live and caught up", func(ctx SpecContext) {
+		app, health := serve(coursemanagement.Domain(), 0)
+		Expect(app.WaitForViews(ctx)).To(Succeed())
+		Eventually(func() int { code, _ := health(); return code }).WithContext(ctx).Should(Equal(http.StatusOK))
+		_, h := health()
+		Expect(h.Status).To(Equal("ok"))
+		Expect(h.ReadModels).To(HaveLen(8))
+		Expect(h.Problems).To(BeEmpty())
+	}, NodeTimeout(time.Minute))
+
+	It("answers 503 with the reason when the store is closed", func() {
+		app, health := serve(coursemanagement.Domain(), 0)
+		Expect(app.Close()).To(Succeed())
+		code, h := health()
+		Expect(code).To(Equal(http.StatusServiceUnavailable))
+		Expect(h.Status).To(Equal("unavailable"))
+		Expect(h.Problems).To(ContainElement(ContainSubstring("store")))
+	})
+
+	It("answers 503 when a read model trails the head by more than the allowed lag", func(ctx SpecContext) {
+		// The courses' read model stops at its first event until the spec
+		// ends.
+		gate := make(chan struct{})
+		domain := coursemanagement.Domain()
+		key := domain.ReadModels.CourseShortInfo.Key
+		domain.ReadModels.CourseShortInfo.Key = func(e store.StoredEvent) (string, error) {
+			<-gate
+			return key(e)
+		}
+		app, health := serve(domain, 1)
+		DeferCleanup(func() { close(gate) }) // runs before the app closes
+		Eventually(func() int { code, _ := health(); return code }).WithContext(ctx).Should(Equal(http.StatusOK),
+			"the read models are live on the empty store")
+		for range 3 {
+			_, err := app.Commands().Handle(ctx, courseapp.CreateCourse{CourseID: courseapp.NewID(), Name: "Algebra", MaxStudentCount: 3})
+			Expect(err).NotTo(HaveOccurred())
+		}
+		code, h := health()
+		Expect(code).To(Equal(http.StatusServiceUnavailable))
+		Expect(h.Problems).To(ContainElement("read model CourseShortInfo trails the head by 3 events (at most 1)"))
+	}, NodeTimeout(time.Minute))
+
+	It("answers 503 when a read model is not live (a failed one)", func(ctx SpecContext) {
+		domain := coursemanagement.Domain()
+		domain.ReadModels.CourseShortInfo.Key = func(store.StoredEvent) (string, error) {
+			return "", errors.New("a fold that fails")
+		}
+		app, health := serve(domain, 0)
+		Eventually(func() int { code, _ := health(); return code }).WithContext(ctx).Should(Equal(http.StatusOK),
+			"the read models are live on the empty store")
+		_, err := app.Commands().Handle(ctx, courseapp.CreateCourse{CourseID: courseapp.NewID(), Name: "Algebra", MaxStudentCount: 3})
+		Expect(err).NotTo(HaveOccurred())
+		Eventually(func() []string { _, h := health(); return h.Problems }).WithContext(ctx).
+			Should(ContainElement("read model CourseShortInfo is failed"))
+		code, _ := health()
+		Expect(code).To(Equal(http.StatusServiceUnavailable))
 	}, NodeTimeout(time.Minute))
 })
 

@@ -278,7 +278,7 @@ var endpoints = []string{
 	"POST /courses/aggregate", "PATCH /courses/aggregate/{id}/capacity", "POST /courses/aggregate/{id}/subscriptions",
 	"POST /admin/projections/rebuild", "POST /admin/projections/{name}/rebuild", "GET /admin/projections/status",
 	"GET /admin/projections/checkpoints", "DELETE /admin/store",
-	"GET /openapi.json", "GET /", "GET /problems/{name}",
+	"GET /openapi.json", "GET /", "GET /problems/{name}", "GET /healthz",
 }
 
 var _ = steps.Describe("Step 7: the application over HTTP", func() {
