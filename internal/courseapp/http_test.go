@@ -17,7 +17,6 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/opossum-go/opossum/internal/courseapp"
-	"github.com/opossum-go/opossum/internal/courseapp/courseapptest"
 	coursemanagement "github.com/opossum-go/opossum/solutions/05-coursemanagement"
 	"github.com/opossum-go/opossum/store"
 )
@@ -32,19 +31,8 @@ var _ = Describe("The HTTP API's answers outside the routes' own rules", func() 
 
 	BeforeEach(func() {
 		logs = &bytes.Buffer{}
-		var err error
-		app, err = courseapp.Open(GinkgoT().TempDir(), coursemanagement.Domain(),
-			&courseapp.Options{NoSync: true, Logger: slog.New(slog.NewTextHandler(logs, nil))})
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(func() { _ = app.Close() })
-		srv = httptest.NewServer(app.Handler())
-		DeferCleanup(srv.Close)
-		validator, err := courseapptest.NewValidator(srv.Client().Transport)
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(func() {
-			Expect(validator.Err()).NotTo(HaveOccurred(), "every exchange matches openapi.json")
-		})
-		client = &http.Client{Transport: validator}
+		app = openApp(coursemanagement.Domain(), courseapp.Options{Logger: slog.New(slog.NewTextHandler(logs, nil))})
+		srv, client = serveApp(app)
 	})
 
 	do := func(method, path, contentType, body string, header ...string) (*http.Response, courseapp.Problem) {
@@ -292,27 +280,7 @@ var _ = Describe("The HTTP API's answers outside the routes' own rules", func() 
 
 var _ = Describe("A read that asks for a position its read model has not reached", func() {
 	It("answers 503 with Retry-After when the read model does not catch up in time", func(ctx SpecContext) {
-		// The courses' read model stops at its first event until the spec
-		// ends: it cannot catch up, whatever the machine's speed.
-		gate := make(chan struct{})
-		domain := coursemanagement.Domain()
-		key := domain.ReadModels.CourseShortInfo.Key
-		domain.ReadModels.CourseShortInfo.Key = func(e store.StoredEvent) (string, error) {
-			<-gate
-			return key(e)
-		}
-		app, err := courseapp.Open(GinkgoT().TempDir(), domain, &courseapp.Options{NoSync: true, ReadWait: 50 * time.Millisecond})
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(func() { _ = app.Close() })
-		DeferCleanup(func() { close(gate) }) // runs first: the read model finishes, Close returns
-		srv := httptest.NewServer(app.Handler())
-		DeferCleanup(srv.Close)
-		validator, err := courseapptest.NewValidator(srv.Client().Transport)
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(func() {
-			Expect(validator.Err()).NotTo(HaveOccurred(), "every exchange matches openapi.json")
-		})
-		client := &http.Client{Transport: validator}
+		srv, client := serveApp(openStalled(courseapp.Options{ReadWait: 50 * time.Millisecond}))
 
 		created, err := client.Post(srv.URL+"/courses", "application/json", strings.NewReader(`{"name":"Algebra","maxStudentCount":3}`))
 		Expect(err).NotTo(HaveOccurred())
@@ -334,20 +302,10 @@ var _ = Describe("A read that asks for a position its read model has not reached
 })
 
 var _ = Describe("GET /healthz", func() {
-	// serve serves the application on domain with a HealthzLag of lag.
-	serve := func(domain courseapp.Domain, lag uint64) (*courseapp.App, func() (int, courseapp.Health)) {
+	// serve serves app and returns its /healthz answer.
+	serve := func(app *courseapp.App) (*courseapp.App, func() (int, courseapp.Health)) {
 		GinkgoHelper()
-		app, err := courseapp.Open(GinkgoT().TempDir(), domain, &courseapp.Options{NoSync: true, HealthzLag: lag})
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(func() { _ = app.Close() })
-		srv := httptest.NewServer(app.Handler())
-		DeferCleanup(srv.Close)
-		validator, err := courseapptest.NewValidator(srv.Client().Transport)
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(func() {
-			Expect(validator.Err()).NotTo(HaveOccurred(), "every exchange matches openapi.json")
-		})
-		client := &http.Client{Transport: validator}
+		srv, client := serveApp(app)
 		return app, func() (int, courseapp.Health) {
 			GinkgoHelper()
 			resp, err := client.Get(srv.URL + "/healthz")
@@ -361,7 +319,7 @@ var _ = Describe("GET /healthz", func() {
 	}
 
 	It("answers 200 when the store is open and every read model is live and caught up", func(ctx SpecContext) {
-		app, health := serve(coursemanagement.Domain(), 0)
+		app, health := serve(openApp(coursemanagement.Domain(), courseapp.Options{}))
 		Expect(app.WaitForViews(ctx)).To(Succeed())
 		Eventually(func() int { code, _ := health(); return code }).WithContext(ctx).Should(Equal(http.StatusOK))
 		_, h := health()
@@ -371,7 +329,7 @@ var _ = Describe("GET /healthz", func() {
 	}, NodeTimeout(time.Minute))
 
 	It("answers 503 with the reason when the store is closed", func() {
-		app, health := serve(coursemanagement.Domain(), 0)
+		app, health := serve(openApp(coursemanagement.Domain(), courseapp.Options{}))
 		Expect(app.Close()).To(Succeed())
 		code, h := health()
 		Expect(code).To(Equal(http.StatusServiceUnavailable))
@@ -380,17 +338,7 @@ var _ = Describe("GET /healthz", func() {
 	})
 
 	It("answers 503 when a read model trails the head by more than the allowed lag", func(ctx SpecContext) {
-		// The courses' read model stops at its first event until the spec
-		// ends.
-		gate := make(chan struct{})
-		domain := coursemanagement.Domain()
-		key := domain.ReadModels.CourseShortInfo.Key
-		domain.ReadModels.CourseShortInfo.Key = func(e store.StoredEvent) (string, error) {
-			<-gate
-			return key(e)
-		}
-		app, health := serve(domain, 1)
-		DeferCleanup(func() { close(gate) }) // runs before the app closes
+		app, health := serve(openStalled(courseapp.Options{HealthzLag: 1}))
 		Eventually(func() int { code, _ := health(); return code }).WithContext(ctx).Should(Equal(http.StatusOK),
 			"the read models are live on the empty store")
 		for range 3 {
@@ -407,7 +355,7 @@ var _ = Describe("GET /healthz", func() {
 		domain.ReadModels.CourseShortInfo.Key = func(store.StoredEvent) (string, error) {
 			return "", errors.New("a fold that fails")
 		}
-		app, health := serve(domain, 0)
+		app, health := serve(openApp(domain, courseapp.Options{}))
 		Eventually(func() int { code, _ := health(); return code }).WithContext(ctx).Should(Equal(http.StatusOK),
 			"the read models are live on the empty store")
 		_, err := app.Commands().Handle(ctx, courseapp.CreateCourse{CourseID: courseapp.NewID(), Name: "Algebra", MaxStudentCount: 3})

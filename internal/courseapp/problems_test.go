@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"regexp"
 	"strings"
@@ -16,7 +15,6 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/opossum-go/opossum/internal/courseapp"
-	"github.com/opossum-go/opossum/internal/courseapp/courseapptest"
 	coursemanagement "github.com/opossum-go/opossum/solutions/05-coursemanagement"
 	"github.com/opossum-go/opossum/store"
 )
@@ -134,29 +132,16 @@ func (s rivalFirst) Append(ctx context.Context, events []store.Event, cond *stor
 }
 
 var _ = Describe("The problem types", func() {
-	serve := func(opts *courseapp.Options) (*caller, *courseapp.App) {
+	serve := func(opts courseapp.Options) (*caller, *courseapp.App) {
 		GinkgoHelper()
-		o := courseapp.Options{NoSync: true}
-		if opts != nil {
-			o = *opts
-			o.NoSync = true
-		}
-		app, err := courseapp.Open(GinkgoT().TempDir(), coursemanagement.Domain(), &o)
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(func() { _ = app.Close() })
-		srv := httptest.NewServer(app.Handler())
-		DeferCleanup(srv.Close)
-		validator, err := courseapptest.NewValidator(srv.Client().Transport)
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(func() {
-			Expect(validator.Err()).NotTo(HaveOccurred(), "every exchange matches openapi.json")
-		})
-		return &caller{base: srv.URL, client: &http.Client{Transport: validator}}, app
+		app := openApp(coursemanagement.Domain(), opts)
+		srv, client := serveApp(app)
+		return &caller{base: srv.URL, client: client}, app
 	}
 
 	DescribeTable("each broken rule answers its own problem type and status",
 		func(p courseapp.ProblemType, provoke func(c *caller) []answer, statuses ...int) {
-			c, _ := serve(nil)
+			c, _ := serve(courseapp.Options{})
 			answers := provoke(c)
 			Expect(answers).To(HaveLen(len(statuses)))
 			for i, a := range answers {
@@ -289,7 +274,7 @@ var _ = Describe("The problem types", func() {
 	)
 
 	It("answers a write that lost every race it ran with write-conflict (409)", func() {
-		c, _ := serve(&courseapp.Options{WrapStore: func(s store.EventStore) store.EventStore { return rivalFirst{s} }})
+		c, _ := serve(courseapp.Options{WrapStore: func(s store.EventStore) store.EventStore { return rivalFirst{s} }})
 		expectProblemType(c.call("POST", "/courses", map[string]any{"name": "Algebra", "maxStudentCount": 3}), courseapp.ProblemWriteConflict, 409)
 	})
 
@@ -297,7 +282,7 @@ var _ = Describe("The problem types", func() {
 	// create a course or a book twice: the command handlers can.
 	DescribeTable("answers a rule no request can reach with its type too",
 		func(p courseapp.ProblemType, provoke func(ctx context.Context, app *courseapp.App) error) {
-			_, app := serve(nil)
+			_, app := serve(courseapp.Options{})
 			err := provoke(context.Background(), app)
 			Expect(err).To(HaveOccurred())
 			got, ok := courseapp.ProblemTypeOf(err)
