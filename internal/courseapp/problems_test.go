@@ -359,16 +359,16 @@ var _ = Describe("The problem types", func() {
 		Expect(got).To(Equal(want))
 	})
 
-	It("lists every problem type in the README of lesson 05, with its statuses", func() {
+	It("lists every problem type in the README of lesson 05, with its statuses and title", func() {
 		readme, err := os.ReadFile("../../lessons/05-coursemanagement/README.md")
 		Expect(err).NotTo(HaveOccurred())
 		var got []string
-		for _, m := range regexp.MustCompile("(?m)^\\| `(/problems/[a-z-]+)` +\\| ([^|]+?) +\\|").FindAllStringSubmatch(string(readme), -1) {
-			got = append(got, m[1]+" "+m[2])
+		for _, m := range regexp.MustCompile("(?m)^\\| `(/problems/[a-z-]+)` +\\| ([^|]+?) +\\| ([^|]+?) +\\|").FindAllStringSubmatch(string(readme), -1) {
+			got = append(got, m[1]+" | "+m[2]+" | "+m[3])
 		}
 		var want []string
 		for _, p := range courseapp.ProblemTypes() {
-			want = append(want, p.URI()+" "+strings.ReplaceAll(statuses(p), " or ", ", "))
+			want = append(want, p.URI()+" | "+strings.ReplaceAll(statuses(p), " or ", ", ")+" | "+p.Title)
 		}
 		Expect(got).To(Equal(want))
 	})
