@@ -190,10 +190,17 @@ type Problem struct {
 	Instance string `json:"instance,omitempty"`
 }
 
+// writeProblem answers a problem of HTTP itself: its type is about:blank.
 func writeProblem(w http.ResponseWriter, r *http.Request, status int, title, detail string) {
+	writeTypedProblem(w, r, Problem{Type: "about:blank", Title: title, Status: status, Detail: detail})
+}
+
+// writeTypedProblem answers p, its instance the request's path.
+func writeTypedProblem(w http.ResponseWriter, r *http.Request, p Problem) {
+	p.Instance = r.URL.Path
 	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(Problem{Type: "about:blank", Title: title, Status: status, Detail: detail, Instance: r.URL.Path})
+	w.WriteHeader(p.Status)
+	_ = json.NewEncoder(w).Encode(p)
 }
 
 // httpError is an error with its own status and title, and headers to
@@ -241,10 +248,7 @@ func (a *App) writeError(w http.ResponseWriter, r *http.Request, err error) {
 			writeProblem(w, r, http.StatusUnprocessableEntity, "Unprocessable Content", err.Error())
 			return
 		}
-		status := p.statusFor(r)
-		w.Header().Set("Content-Type", "application/problem+json")
-		w.WriteHeader(status)
-		_ = json.NewEncoder(w).Encode(Problem{Type: p.URI(), Title: p.Title, Status: status, Detail: err.Error(), Instance: r.URL.Path})
+		writeTypedProblem(w, r, Problem{Type: p.URI(), Title: p.Title, Status: p.statusFor(r), Detail: err.Error()})
 	case errors.As(err, &query):
 		writeProblem(w, r, http.StatusBadRequest, "Bad Request", query.Message)
 	default:
