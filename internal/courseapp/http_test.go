@@ -183,8 +183,9 @@ var _ = Describe("The HTTP API's answers outside the routes' own rules", func() 
 
 		var doc struct {
 			Paths map[string]map[string]struct {
-				OperationID string `json:"operationId"`
-				Summary     string `json:"summary"`
+				OperationID  string   `json:"operationId"`
+				Summary      string   `json:"summary"`
+				ProblemTypes []string `json:"x-problem-types"`
 			} `json:"paths"`
 		}
 		Expect(json.Unmarshal(courseapp.OpenAPIDocument, &doc)).To(Succeed())
@@ -194,6 +195,9 @@ var _ = Describe("The HTTP API's answers outside the routes' own rules", func() 
 				Expect(page).To(ContainSubstring(`href="#%s"`, op.OperationID), "%s %s is in the contents", method, path)
 				Expect(page).To(ContainSubstring(`<span class="path">%s</span>`, path))
 				Expect(page).To(ContainSubstring(template.HTMLEscapeString(op.Summary)))
+				for _, t := range op.ProblemTypes {
+					Expect(page).To(ContainSubstring(`<a href="#problem-%s"><code>%s</code></a>`, t, t), "%s %s lists its problem types", method, path)
+				}
 			}
 		}
 		for _, p := range courseapp.ProblemTypes() {

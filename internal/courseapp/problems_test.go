@@ -359,6 +359,31 @@ var _ = Describe("The problem types", func() {
 		Expect(got).To(Equal(want))
 	})
 
+	It("has every operation list the problem types it answers with, and every problem type listed by an operation", func() {
+		var doc struct {
+			Paths map[string]map[string]struct {
+				ProblemTypes []string `json:"x-problem-types"`
+			} `json:"paths"`
+		}
+		Expect(json.Unmarshal(courseapp.OpenAPIDocument, &doc)).To(Succeed())
+		var names []string
+		for _, p := range courseapp.ProblemTypes() {
+			names = append(names, p.Name)
+		}
+		listed := map[string]bool{}
+		for path, ops := range doc.Paths {
+			for method, op := range ops {
+				for _, name := range op.ProblemTypes {
+					Expect(names).To(ContainElement(name), "%s %s lists %s", method, path, name)
+					listed[name] = true
+				}
+			}
+		}
+		for _, name := range names {
+			Expect(listed).To(HaveKey(name), "an operation lists %s", name)
+		}
+	})
+
 	It("lists every problem type in the README of lesson 05, with its statuses and title", func() {
 		readme, err := os.ReadFile("../../lessons/05-coursemanagement/README.md")
 		Expect(err).NotTo(HaveOccurred())

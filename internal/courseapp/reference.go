@@ -80,6 +80,9 @@ type refOperation struct {
 	Parameters                             []refField
 	Body                                   refType
 	Responses                              []refResponse
+	// ProblemTypes are the names of the problem types the operation
+	// answers with.
+	ProblemTypes []string
 }
 
 type refField struct {
@@ -132,7 +135,8 @@ type (
 				Schema *oaSchema `json:"schema"`
 			} `json:"content"`
 		} `json:"requestBody"`
-		Responses orderedMap[oaResponse] `json:"responses"`
+		Responses    orderedMap[oaResponse] `json:"responses"`
+		ProblemTypes []string               `json:"x-problem-types"`
 	}
 	oaParameter struct {
 		Ref         string    `json:"$ref"`
@@ -214,7 +218,8 @@ func newReference(document []byte) (*reference, error) {
 			if err := json.Unmarshal(raw, &op); err != nil {
 				return nil, fmt.Errorf("courseapp: the API reference: %s %s: %w", method, path, err)
 			}
-			o := refOperation{ID: op.OperationID, Method: strings.ToUpper(method), Path: path, Summary: op.Summary, Description: op.Description}
+			o := refOperation{ID: op.OperationID, Method: strings.ToUpper(method), Path: path, Summary: op.Summary, Description: op.Description,
+				ProblemTypes: op.ProblemTypes}
 			for _, p := range op.Parameters {
 				if name, ok := strings.CutPrefix(p.Ref, "#/components/parameters/"); ok {
 					p = doc.Components.Parameters[name]
