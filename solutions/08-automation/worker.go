@@ -27,7 +27,9 @@ type Worker struct {
 }
 
 // Work builds the to-do list from the store and does its enrollments, the
-// oldest first, until the list is empty; it returns how many it did. An
+// oldest first, until the list is empty; it returns how many it took from
+// the list (one that another worker did first counts too: Do found it
+// done, and appended nothing). An
 // enrollment another worker did meanwhile leaves the list when Do folds
 // the store's new events, so Work never waits for it. An enrollment still
 // on the list after Do stops the run with ErrStillPending: taking it again
