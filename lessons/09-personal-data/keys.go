@@ -35,6 +35,9 @@ func (k *Keys) path(studentID string) string {
 // Key returns the student's key, making a random one when the student has
 // none yet. A new key is written (mode 0600, synced) before it is
 // returned, so nothing is ever sealed with a key that a crash could lose.
+// It is linked into place rather than renamed, so it never replaces a key
+// another goroutine or process made first: two callers racing for one
+// student get the same key.
 func (k *Keys) Key(studentID string) ([]byte, error) {
 	key, err := k.Lookup(studentID)
 	if !errors.Is(err, ErrKeyErased) {
