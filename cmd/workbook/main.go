@@ -6,6 +6,7 @@
 //
 //	go run ./cmd/workbook              list the lessons, your progress and the next step
 //	go run ./cmd/workbook run 1        run lesson 1's specs and show what to do next
+//	go run ./cmd/workbook run -step 9 5  run only the specs of step 9 of lesson 5
 //	go run ./cmd/workbook watch 1      run them again on every save
 //	go run ./cmd/workbook hint 1       reveal the next hint for the step you are on
 //	go run ./cmd/workbook verify       check every lesson against its solution (trainers, CI)
@@ -55,7 +56,7 @@ var commands []command
 func init() {
 	commands = []command{
 		{"status", "", "list the lessons with your progress and say what to run next (the default)", status},
-		{"run", "[-race] [-all] [-keep] LESSON", "run one lesson's specs: the first failing spec, its message, the hint", runLesson},
+		{"run", "[-race] [-all] [-keep] [-step N] LESSON", "run one lesson's specs (or one step's: -step N): the first failing spec, its message, the hint", runLesson},
 		{"watch", "[-race] LESSON", "run a lesson's specs again on every save; keys: h hint, n next, l list, r run, q quit", watch},
 		{"hint", "[-step N] LESSON", "reveal the next hint for the step you are on", hint},
 		{"solution", "[-trainer] LESSON", "show the reference solution, once the lesson passes", solution},

@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -31,30 +33,74 @@ func runLesson(ctx context.Context, a *app, args []string) int {
 	race := fs.Bool("race", false, "build with the race detector (slower; needs cgo)")
 	all := fs.Bool("all", false, "list every failing spec, not just the first")
 	keep := fs.Bool("keep", false, "keep the store of the first failing spec and print its folder (workbook ui shows it)")
-	l, ok := a.oneLesson(fs, args, "run [-race] [-all] [-keep] LESSON")
+	step := fs.Int("step", 0, "run only the specs of this README step (those labelled step-N)")
+	l, ok := a.oneLesson(fs, args, "run [-race] [-all] [-keep] [-step N] LESSON")
 	if !ok {
+		return exitProblem
+	}
+	if stepSet(fs) && !a.checkStep(l, *step) {
 		return exitProblem
 	}
 	var kept *keptStores
 	if *keep {
 		kept = newKeptStores()
 	}
-	res, err := a.runAndRecord(ctx, l, *race, kept)
+	res, err := a.runAndRecord(ctx, l, runOptions{race: *race, step: *step}, kept)
 	if err != nil {
 		return a.fail(err)
 	}
-	code := a.report(l, res, *all)
+	code := a.report(l, res, *all, *step)
 	if kept != nil {
 		a.reportKept(l, res, kept)
 	}
 	return code
 }
 
+// stepSet reports whether the command line set the flag -step.
+func stepSet(fs *flag.FlagSet) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == "step" })
+	return set
+}
+
+// checkStep reports whether the lesson's specs declare README step n,
+// writing the error, with the steps there are, when they do not.
+func (a *app) checkStep(l workbook.Lesson, n int) bool {
+	steps, err := l.Steps()
+	if err != nil {
+		a.fail(err)
+		return false
+	}
+	if slices.Contains(steps, n) {
+		return true
+	}
+	names := make([]string, len(steps))
+	for i, s := range steps {
+		names[i] = strconv.Itoa(s)
+	}
+	fmt.Fprintf(a.stderr, "workbook run: lesson %d has no step %d; its specs check steps %s\n", l.Number, n, strings.Join(names, ", "))
+	return false
+}
+
+// runOptions are the choices of a run the learner makes on the command
+// line.
+type runOptions struct {
+	race bool
+	// step, when above zero, runs only the specs of that README step.
+	step int
+}
+
 // runAndRecord runs a lesson's specs, records the results as progress and
 // makes the lesson the current one. With kept, the specs keep their store
-// folders and kept collects them.
-func (a *app) runAndRecord(ctx context.Context, l workbook.Lesson, race bool, kept *keptStores) (*workbook.Result, error) {
-	fmt.Fprintf(a.stdout, "Lesson %d: %s (%s)\n", l.Number, l.Title, l.Path())
+// folders and kept collects them. A run of one step records the results of
+// that step's specs and leaves the others as they were.
+func (a *app) runAndRecord(ctx context.Context, l workbook.Lesson, opts runOptions, kept *keptStores) (*workbook.Result, error) {
+	race := opts.race
+	if opts.step > 0 {
+		fmt.Fprintf(a.stdout, "Lesson %d: %s (%s), step %d only\n", l.Number, l.Title, l.Path(), opts.step)
+	} else {
+		fmt.Fprintf(a.stdout, "Lesson %d: %s (%s)\n", l.Number, l.Title, l.Path())
+	}
 	fmt.Fprintln(a.stdout, "Compiling and running its specs. The first run compiles the store, Ginkgo and Gomega first, which takes a while; later runs take seconds.")
 	var env []string
 	if kept != nil {
@@ -62,6 +108,7 @@ func (a *app) runAndRecord(ctx context.Context, l workbook.Lesson, race bool, ke
 	}
 	res, err := a.wb.Run(ctx, l, workbook.RunOptions{
 		Race: race,
+		Step: opts.step,
 		Env:  env,
 		OnReport: func(pkg string, reports []types.Report) {
 			for _, r := range reports {
@@ -105,10 +152,14 @@ func (a *app) runAndRecord(ctx context.Context, l workbook.Lesson, race bool, ke
 
 // report prints the outcome of a lesson run and returns the exit status.
 // Inside watch (a.watching), it names the keys to press rather than the
-// commands to type.
-func (a *app) report(l workbook.Lesson, res *workbook.Result, all bool) int {
+// commands to type. A step above zero says the run was of that README step
+// only.
+func (a *app) report(l workbook.Lesson, res *workbook.Result, all bool, step int) int {
 	out := a.stdout
 	again := fmt.Sprintf("go run ./cmd/workbook run %d", l.Number)
+	if step > 0 {
+		again = fmt.Sprintf("go run ./cmd/workbook run -step %d %d", step, l.Number)
+	}
 	runAgain := func() {
 		if !a.watching {
 			fmt.Fprintf(out, "Run again:  %s\n", again)
@@ -134,7 +185,15 @@ func (a *app) report(l workbook.Lesson, res *workbook.Result, all bool) int {
 	}
 
 	c := res.Count()
-	fmt.Fprintf(out, "\n%d of %d specs pass.\n", c.Passed, res.Declared)
+	if step > 0 {
+		fmt.Fprintf(out, "\n%d of the %d specs of step %d pass.\n", c.Passed, res.WillRun, step)
+		if c.Passed == res.WillRun && len(res.SuiteFailures) == 0 {
+			fmt.Fprintf(out, "\nStep %d of lesson %d passes. Run the whole lesson:  go run ./cmd/workbook run %d\n", step, l.Number, l.Number)
+			return exitOK
+		}
+	} else {
+		fmt.Fprintf(out, "\n%d of %d specs pass.\n", c.Passed, res.Declared)
+	}
 	failure, failing := res.FirstFailure()
 	if survivors := workbook.Survivors(res.Faults); !failing && len(res.SuiteFailures) == 0 && c.Passed == res.Declared && len(survivors) > 0 {
 		fmt.Fprintf(out, "Your specs caught %d of %d faults.\n", len(res.Faults)-len(survivors), len(res.Faults))
@@ -191,7 +250,11 @@ func (a *app) report(l workbook.Lesson, res *workbook.Result, all bool) int {
 	if a.watching {
 		fmt.Fprintf(out, "Stuck? Press h for a hint  (or read %s/hints.md)\n", l.Path())
 	} else {
-		fmt.Fprintf(out, "Stuck? Reveal a hint:  go run ./cmd/workbook hint %d  (or read %s/hints.md)\n", l.Number, l.Path())
+		hintCmd := fmt.Sprintf("go run ./cmd/workbook hint %d", l.Number)
+		if step > 0 {
+			hintCmd = fmt.Sprintf("go run ./cmd/workbook hint -step %d %d", step, l.Number)
+		}
+		fmt.Fprintf(out, "Stuck? Reveal a hint:  %s  (or read %s/hints.md)\n", hintCmd, l.Path())
 	}
 	runAgain()
 	return exitFailed

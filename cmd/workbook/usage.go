@@ -11,7 +11,7 @@ import (
 // examples are the example lines of each command's help.
 var examples = map[string][]string{
 	"status":   {"go run ./cmd/workbook", "go run ./cmd/workbook status"},
-	"run":      {"go run ./cmd/workbook run 1", "go run ./cmd/workbook run append -all", "go run ./cmd/workbook run 01-append -race"},
+	"run":      {"go run ./cmd/workbook run 1", "go run ./cmd/workbook run append -all", "go run ./cmd/workbook run 01-append -race", "go run ./cmd/workbook run 5 -step 8"},
 	"watch":    {"go run ./cmd/workbook watch 1"},
 	"hint":     {"go run ./cmd/workbook hint 1", "go run ./cmd/workbook hint 1 -step 2"},
 	"solution": {"go run ./cmd/workbook solution 1", "go run ./cmd/workbook solution 1 -trainer"},

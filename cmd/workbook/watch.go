@@ -51,14 +51,14 @@ func watch(ctx context.Context, a *app, args []string) int {
 				fmt.Fprintln(a.stdout, "A file changed; running again.")
 				changed = false
 			}
-			res, err := a.runAndRecord(ctx, l, *race, nil)
+			res, err := a.runAndRecord(ctx, l, runOptions{race: *race}, nil)
 			if ctx.Err() != nil {
 				return exitOK
 			}
 			if err != nil {
 				return a.fail(err)
 			}
-			a.report(l, res, false)
+			a.report(l, res, false, 0)
 			fmt.Fprintf(a.stdout, "\nWatching %s: save a file to run again.  [h] hint  [n] next lesson  [l] list  [r] run  [q] quit\n", l.Path())
 			last = fingerprint(l.Dir)
 		}

@@ -156,7 +156,76 @@ var _ = Describe("The sample lesson over HTTP", func() {
 		It("says how to call it without a lesson", func() {
 			session := workbookIn(root, "run")
 			Expect(session).To(gexec.Exit(2))
-			Expect(session.Err).To(gbytes.Say(`usage: go run ./cmd/workbook run \[-race\] \[-all\] \[-keep\] LESSON`))
+			Expect(session.Err).To(gbytes.Say(`usage: go run ./cmd/workbook run \[-race\] \[-all\] \[-keep\] \[-step N\] LESSON`))
+		})
+
+		Describe("-step", func() {
+			BeforeEach(func() {
+				// The sample's specs, declared as two README steps (package
+				// specs/steps): step 1 greets, step 2 doubles and sums.
+				write(root, "lessons/01-sample/sample_test.go", `package sample_test
+
+import (
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	sample "github.com/opossum-go/opossum/lessons/01-sample"
+	"github.com/opossum-go/opossum/specs/steps"
+)
+
+var _ = steps.Lesson("The sample lesson")
+
+var _ = steps.Describe("Step 1: greetings", func() {
+	It("greets by name", func() {
+		Expect(sample.Greet("Ada")).To(Equal("Hello, Ada!"))
+	})
+})
+
+var _ = steps.Describe("Step 2: numbers", func() {
+	It("doubles a number", func() {
+		Expect(sample.Double(21)).To(Equal(42))
+	})
+
+	It("sums numbers", func() {
+		Expect(sample.Sum(1, 2, 3)).To(Equal(6))
+	})
+})
+`)
+			})
+
+			It("runs only the specs of that step, and says so", func() {
+				session := workbookIn(root, "run", "-step", "2", "1")
+				Expect(session).To(gexec.Exit(1))
+				Expect(session).To(gbytes.Say(`Lesson 1: A sample lesson \(lessons/01-sample\), step 2 only\n`))
+				Expect(session).To(gbytes.Say(`1 of the 2 specs of step 2 pass\.`))
+				Expect(session).To(gbytes.Say(`First failing spec:\n  The sample lesson Step 2: numbers sums numbers\n`))
+				Expect(session).NotTo(gbytes.Say(`greets by name`))
+				Expect(session).To(gbytes.Say(`Stuck\? Reveal a hint:  go run ./cmd/workbook hint -step 2 1 `))
+				Expect(session).To(gbytes.Say(`Run again:  go run ./cmd/workbook run -step 2 1\n`))
+			})
+
+			It("says a step passes when its specs do, and how to run the whole lesson", func() {
+				solve(root)
+				session := workbookIn(root, "run", "1", "-step", "1")
+				Expect(session).To(gexec.Exit(0))
+				Expect(session).To(gbytes.Say(`1 of the 1 specs of step 1 pass\.`))
+				Expect(session).To(gbytes.Say(`Step 1 of lesson 1 passes\. Run the whole lesson:  go run ./cmd/workbook run 1\n`))
+			})
+
+			It("refuses a step the lesson's specs do not check, naming the steps they do", func() {
+				for _, n := range []string{"3", "0", "-1"} {
+					session := workbookIn(root, "run", "-step", n, "1")
+					Expect(session).To(gexec.Exit(2))
+					Expect(session.Err).To(gbytes.Say(`workbook run: lesson 1 has no step ` + n + `; its specs check steps 1, 2\n`))
+					Expect(session.Out.Contents()).NotTo(ContainSubstring("Compiling"), "nothing runs")
+				}
+			})
+
+			It("refuses a step that is not a number", func() {
+				session := workbookIn(root, "run", "-step", "two", "1")
+				Expect(session).To(gexec.Exit(2))
+				Expect(session.Err).To(gbytes.Say(`invalid value "two" for flag -step`))
+			})
 		})
 
 		It("says so when there is no go command", func() {

@@ -9,7 +9,9 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -60,6 +62,39 @@ func (l Lesson) TestPackages() ([]string, error) {
 	}
 	slices.Sort(dirs)
 	return dirs, nil
+}
+
+// stepDescribe matches the declaration of a step's container in a spec
+// file (package specs/steps): steps.Describe("Step 2: ...".
+var stepDescribe = regexp.MustCompile(`steps\.Describe\(\s*"Step (\d+): `)
+
+// Steps lists the README steps the lesson's specs declare with
+// steps.Describe, in order and without repeats: the steps whose label
+// (step-N) [RunOptions.Step] can select. It fails when a spec file cannot
+// be read.
+func (l Lesson) Steps() ([]int, error) {
+	var steps []int
+	err := walkGo(l.Dir, func(rel string) error {
+		if !strings.HasSuffix(rel, "_test.go") {
+			return nil
+		}
+		src, err := os.ReadFile(filepath.Join(l.Dir, filepath.FromSlash(rel)))
+		if err != nil {
+			return err
+		}
+		for _, m := range stepDescribe.FindAllSubmatch(src, -1) {
+			n, _ := strconv.Atoi(string(m[1]))
+			if !slices.Contains(steps, n) {
+				steps = append(steps, n)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("workbook: lesson %s: %w", l.Name, err)
+	}
+	slices.Sort(steps)
+	return steps, nil
 }
 
 // countTODOs parses a Go file and counts its stubs (see [GenerateGo]).

@@ -40,6 +40,10 @@ type RunOptions struct {
 	// Timeout bounds the specs of one test package; zero means
 	// [DefaultTimeout].
 	Timeout time.Duration
+	// Step, when above zero, runs only the specs of that README step: those
+	// labelled step-N (package specs/steps), as Ginkgo's label filter. The
+	// others are reported as skipped. Zero runs every spec.
+	Step int
 	// Env holds KEY=value pairs added to the go command's environment.
 	Env []string
 	// Go is the go command to use; "" means "go" from PATH.
@@ -256,6 +260,9 @@ func (w *Workbook) run(ctx context.Context, l Lesson, opts RunOptions) (*Result,
 		}
 		args = append(args, "./"+path.Join(l.Name, pkg), "-args",
 			"-ginkgo.json-report="+report, "-ginkgo.no-color", "-ginkgo.timeout="+timeout.String())
+		if opts.Step > 0 {
+			args = append(args, fmt.Sprintf("-ginkgo.label-filter=step-%d", opts.Step))
+		}
 		cmd := exec.CommandContext(ctx, goCmd, args...)
 		cmd.Dir = filepath.Join(w.Root, LessonsDir)
 		cmd.Env = append(os.Environ(), opts.Env...)

@@ -33,9 +33,9 @@ var _ = steps.Lesson("Lesson 01")
 
 // The students of the specs.
 var (
-	ada = appending.StudentRegistered{StudentID: "s-ada", Name: "Ada Lovelace", Email: "ada@example.com"}
-	bob = appending.StudentRegistered{StudentID: "s-bob", Name: "Bob Barker", Email: "bob@example.com"}
-	cyd = appending.StudentRegistered{StudentID: "s-cyd", Name: "Cyd Charisse", Email: "cyd@example.com"}
+	ada = appending.StudentRegistered{StudentID: "s-ada", FirstName: "Ada", LastName: "Lovelace", Email: "ada@example.com"}
+	bob = appending.StudentRegistered{StudentID: "s-bob", FirstName: "Bob", LastName: "Barker", Email: "bob@example.com"}
+	cyd = appending.StudentRegistered{StudentID: "s-cyd", FirstName: "Cyd", LastName: "Charisse", Email: "cyd@example.com"}
 )
 
 // newStore opens a file store in a fresh folder for one spec and closes it

@@ -63,7 +63,7 @@ var _ = steps.Describe("Step 5: a store is a folder on disk", func() {
 		Expect(json.Unmarshal(b, &file)).To(Succeed(), "an event file is plain JSON:\n%s", b)
 		Expect(file.Position).To(Equal(1))
 		Expect(file.Type).To(Equal("StudentRegistered"))
-		Expect(string(file.Data)).To(MatchJSON(`{"studentId":"s-ada","name":"Ada Lovelace","email":"ada@example.com"}`))
+		Expect(string(file.Data)).To(MatchJSON(`{"studentId":"s-ada","firstName":"Ada","lastName":"Lovelace","email":"ada@example.com"}`))
 	})
 
 	It("discards a half-written event file that a crash left behind", func(ctx SpecContext) {

@@ -16,7 +16,8 @@ const (
 // signed up. The json tags name the fields of the event's JSON data.
 type StudentRegistered struct {
 	StudentID string `json:"studentId"`
-	Name      string `json:"name"`
+	FirstName string `json:"firstName"`
+	LastName  string `json:"lastName"`
 	Email     string `json:"email"`
 }
 
@@ -27,17 +28,18 @@ func (r StudentRegistered) Event() store.Event {
 }
 
 // CourseCreated is the data of a CourseCreated event: a course opened with
-// room for Capacity students.
+// room for MaxStudentCount students.
 type CourseCreated struct {
 	CourseID        string `json:"courseId"`
 	Name            string `json:"name"`
+	Description     string `json:"description"`
 	MaxStudentCount int    `json:"maxStudentCount"`
 }
 
 // Event returns the fact as a CourseCreated event.
 func (c CourseCreated) Event() store.Event {
 	// TODO: build the event like StudentRegistered.Event does.
-	panic("TODO: implement CourseCreated.Event (lessons/01-append/events.go:40) — README step 1")
+	panic("TODO: implement CourseCreated.Event (lessons/01-append/events.go:42) — README step 1")
 }
 
 // StudentEnrolledToCourse is the data of a StudentEnrolledToCourse event: a student took a
@@ -50,5 +52,5 @@ type StudentEnrolledToCourse struct {
 // Event returns the fact as a StudentEnrolledToCourse event.
 func (e StudentEnrolledToCourse) Event() store.Event {
 	// TODO: build the event like StudentRegistered.Event does.
-	panic("TODO: implement StudentEnrolledToCourse.Event (lessons/01-append/events.go:53) — README step 1")
+	panic("TODO: implement StudentEnrolledToCourse.Event (lessons/01-append/events.go:55) — README step 1")
 }

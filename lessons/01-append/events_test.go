@@ -9,7 +9,7 @@ import (
 )
 
 // dcb is the course of the specs.
-var dcb = appending.CourseCreated{CourseID: "c-dcb", Name: "Dynamic Consistency Boundaries", MaxStudentCount: 20}
+var dcb = appending.CourseCreated{CourseID: "c-dcb", Name: "Dynamic Consistency Boundaries", Description: "Consistency without aggregates", MaxStudentCount: 20}
 
 var _ = steps.Describe("Step 1: events are facts", func() {
 	It("names a new course as a fact, in the past tense: CourseCreated", func() {
@@ -18,9 +18,9 @@ var _ = steps.Describe("Step 1: events are facts", func() {
 			"CourseCreated.Event must give the event the type CourseCreatedType")
 	})
 
-	It("keeps the facts of a course as a JSON object: courseId, name and maxStudentCount", func() {
+	It("keeps the facts of a course as a JSON object: courseId, name, description and maxStudentCount", func() {
 		e := dcb.Event()
-		Expect(string(e.Data)).To(MatchJSON(`{"courseId":"c-dcb","name":"Dynamic Consistency Boundaries","maxStudentCount":20}`),
+		Expect(string(e.Data)).To(MatchJSON(`{"courseId":"c-dcb","name":"Dynamic Consistency Boundaries","description":"Consistency without aggregates","maxStudentCount":20}`),
 			"the event's data must be the CourseCreated value encoded as JSON: store.MustEvent does that for you")
 	})
 

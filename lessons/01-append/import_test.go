@@ -50,7 +50,7 @@ var _ = steps.Describe("Step 3: appending several events atomically", func() {
 	It("writes nothing at all when one event of the batch is invalid", func(ctx SpecContext) {
 		// Someone pasted a whole file into a spreadsheet cell: this event
 		// is larger than the store accepts (1 MiB by default).
-		pasted := appending.StudentRegistered{StudentID: "s-big", Name: strings.Repeat("x", 2<<20), Email: "big@example.com"}
+		pasted := appending.StudentRegistered{StudentID: "s-big", FirstName: strings.Repeat("x", 2<<20), Email: "big@example.com"}
 
 		_, err := appending.ImportStudents(ctx, s, "import-1", []appending.StudentRegistered{ada, pasted, cyd})
 

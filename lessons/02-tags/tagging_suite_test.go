@@ -82,9 +82,9 @@ func event(eventType string, data any, tags ...string) store.Event {
 // README.md, and returns the store's head (10).
 func givenCampus(ctx context.Context, s store.EventStore) store.Position {
 	GinkgoHelper()
-	registered := func(id, name, email string) store.Event {
+	registered := func(id, first, last, email string) store.Event {
 		return event(tagging.StudentRegisteredType,
-			tagging.StudentRegistered{StudentID: id, Name: name, Email: email},
+			tagging.StudentRegistered{StudentID: id, FirstName: first, LastName: last, Email: email},
 			"studentId:"+id, "studentEmail:"+email)
 	}
 	created := func(id, title string, capacity int) store.Event {
@@ -103,16 +103,16 @@ func givenCampus(ctx context.Context, s store.EventStore) store.Position {
 			"courseId:"+id)
 	}
 	head, err := s.Append(ctx, []store.Event{
-		registered("s-ada", "Ada Lovelace", "ada@example.com"), // 1
-		registered("s-bob", "Bob Barker", "bob@example.com"),   // 2
-		created("c-dcb", "Dynamic Consistency Boundaries", 2),  // 3
-		created("c-go", "Go for Event Sourcing", 10),           // 4
-		enrolled("s-ada", "c-dcb"),                             // 5
-		limitModified("c-dcb", 3),                              // 6
-		enrolled("s-bob", "c-dcb"),                             // 7
-		enrolled("s-ada", "c-go"),                              // 8
-		registered("s-cyd", "Cyd Charisse", "cyd@example.com"), // 9
-		enrolled("s-cyd", "c-dcb"),                             // 10
+		registered("s-ada", "Ada", "Lovelace", "ada@example.com"), // 1
+		registered("s-bob", "Bob", "Barker", "bob@example.com"),   // 2
+		created("c-dcb", "Dynamic Consistency Boundaries", 2),     // 3
+		created("c-go", "Go for Event Sourcing", 10),              // 4
+		enrolled("s-ada", "c-dcb"),                                // 5
+		limitModified("c-dcb", 3),                                 // 6
+		enrolled("s-bob", "c-dcb"),                                // 7
+		enrolled("s-ada", "c-go"),                                 // 8
+		registered("s-cyd", "Cyd", "Charisse", "cyd@example.com"), // 9
+		enrolled("s-cyd", "c-dcb"),                                // 10
 	}, nil)
 	Expect(err).NotTo(HaveOccurred())
 	return head

@@ -43,7 +43,7 @@ var _ = steps.Describe("Step 1: the state of a course is a fold of its events", 
 	})
 
 	It("leaves the state alone for an event it does not care about", func() {
-		reg := projections.StudentRegistered{StudentID: "s-ada", Name: "Ada", Email: "ada@example.com"}
+		reg := projections.StudentRegistered{StudentID: "s-ada", FirstName: "Ada", LastName: "Lovelace", Email: "ada@example.com"}
 		c, err := projections.FoldCourse(history(dcb, reg))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(c.Title).To(Equal("Dynamic Consistency Boundaries"))

@@ -37,7 +37,8 @@ func EmailTag(email string) store.Tag {
 // signed up.
 type StudentRegistered struct {
 	StudentID string `json:"studentId"`
-	Name      string `json:"name"`
+	FirstName string `json:"firstName"`
+	LastName  string `json:"lastName"`
 	Email     string `json:"email"`
 }
 
@@ -48,10 +49,11 @@ func (r StudentRegistered) Event() store.Event {
 }
 
 // CourseCreated is the data of a CourseCreated event: a course opened with
-// room for Capacity students.
+// room for MaxStudentCount students.
 type CourseCreated struct {
 	CourseID        string `json:"courseId"`
 	Name            string `json:"name"`
+	Description     string `json:"description"`
 	MaxStudentCount int    `json:"maxStudentCount"`
 }
 
@@ -61,7 +63,7 @@ func (c CourseCreated) Event() store.Event {
 }
 
 // CourseStudentLimitModified is the data of a CourseStudentLimitModified event: a
-// course now has room for Capacity students.
+// course now has room for MaxStudentCount students.
 type CourseStudentLimitModified struct {
 	CourseID           string `json:"courseId"`
 	NewMaxStudentCount int    `json:"newMaxStudentCount"`

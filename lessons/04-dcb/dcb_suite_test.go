@@ -140,13 +140,13 @@ func isConflict(err error) bool { return errors.Is(err, store.ErrAppendCondition
 
 // The people and courses of the specs.
 var (
-	ada = dcb.StudentRegistered{StudentID: "s-ada", Name: "Ada Lovelace", Email: "ada@example.com"}
-	bob = dcb.StudentRegistered{StudentID: "s-bob", Name: "Bob Barker", Email: "bob@example.com"}
+	ada = dcb.StudentRegistered{StudentID: "s-ada", FirstName: "Ada", LastName: "Lovelace", Email: "ada@example.com"}
+	bob = dcb.StudentRegistered{StudentID: "s-bob", FirstName: "Bob", LastName: "Barker", Email: "bob@example.com"}
 )
 
 // student returns the i-th of many students, for races.
 func student(i int) dcb.StudentRegistered {
-	return dcb.StudentRegistered{StudentID: fmt.Sprintf("s-%02d", i), Name: fmt.Sprintf("Student %d", i), Email: fmt.Sprintf("student%d@example.com", i)}
+	return dcb.StudentRegistered{StudentID: fmt.Sprintf("s-%02d", i), FirstName: "Student", LastName: fmt.Sprint(i), Email: fmt.Sprintf("student%d@example.com", i)}
 }
 
 // course returns a course with the given number of seats.

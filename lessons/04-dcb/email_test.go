@@ -30,7 +30,7 @@ var _ = steps.Describe("Step 1: a unique email", func() {
 	})
 
 	It("rejects a second student with an email that is already registered", func(ctx SpecContext) {
-		copycat := dcb.StudentRegistered{StudentID: "s-copycat", Name: "Not Ada", Email: ada.Email}
+		copycat := dcb.StudentRegistered{StudentID: "s-copycat", FirstName: "Not", LastName: "Ada", Email: ada.Email}
 		gwt.NewScenario(ctx).
 			Given(registered(ada)...).
 			When(register(copycat)).
@@ -39,7 +39,7 @@ var _ = steps.Describe("Step 1: a unique email", func() {
 	})
 
 	It("treats emails that differ only in case or surrounding spaces as the same email", func(ctx SpecContext) {
-		shouting := dcb.StudentRegistered{StudentID: "s-shout", Name: "ADA", Email: "  ADA@Example.COM "}
+		shouting := dcb.StudentRegistered{StudentID: "s-shout", FirstName: "ADA", Email: "  ADA@Example.COM "}
 		gwt.NewScenario(ctx).
 			Given(registered(ada)...).
 			When(register(shouting)).
@@ -49,7 +49,7 @@ var _ = steps.Describe("Step 1: a unique email", func() {
 
 	It("rejects the registration when the same email is registered between its read and its append", func(ctx SpecContext) {
 		s := newStore()
-		rival := dcb.StudentRegistered{StudentID: "s-rival", Name: "Quick Ada", Email: ada.Email}
+		rival := dcb.StudentRegistered{StudentID: "s-rival", FirstName: "Quick", LastName: "Ada", Email: ada.Email}
 		w := interleave(s, rival.Event())
 
 		err := dcb.RegisterStudent(ctx, w, ada)

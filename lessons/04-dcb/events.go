@@ -3,7 +3,9 @@ package dcb
 import (
 	"strconv"
 	"strings"
+	"time"
 
+	"github.com/opossum-go/opossum/internal/courseapp"
 	"github.com/opossum-go/opossum/store"
 )
 
@@ -56,7 +58,8 @@ func IdempotencyTag(token string) store.Tag { return store.NewTag(IdempotencyKey
 // signed up with an email address that no other student has.
 type StudentRegistered struct {
 	StudentID string `json:"studentId"`
-	Name      string `json:"name"`
+	FirstName string `json:"firstName"`
+	LastName  string `json:"lastName"`
 	Email     string `json:"email"`
 }
 
@@ -67,10 +70,11 @@ func (r StudentRegistered) Event() store.Event {
 }
 
 // CourseCreated is the data of a CourseCreated event: a course opened with
-// room for Capacity students.
+// room for MaxStudentCount students.
 type CourseCreated struct {
 	CourseID        string `json:"courseId"`
 	Name            string `json:"name"`
+	Description     string `json:"description"`
 	MaxStudentCount int    `json:"maxStudentCount"`
 }
 
@@ -80,7 +84,7 @@ func (c CourseCreated) Event() store.Event {
 }
 
 // CourseStudentLimitModified is the data of a CourseStudentLimitModified event: the
-// course now has room for Capacity students. Students already enrolled
+// course now has room for MaxStudentCount students. Students already enrolled
 // stay enrolled, even when the new capacity is smaller.
 type CourseStudentLimitModified struct {
 	CourseID           string `json:"courseId"`
@@ -108,11 +112,15 @@ func (e StudentEnrolledToCourse) Event() store.Event {
 }
 
 // InvoiceCreated is the data of an InvoiceCreated event. Invoice numbers
-// start at 1 and have no gaps: the law in many countries.
+// start at 1 and have no gaps: the law in many countries. Amount is exact,
+// in cents (courseapp.Money, the sample's money type, a JSON number with
+// two decimals); IssuedAt is the date the invoice carries, part of the
+// fact.
 type InvoiceCreated struct {
-	InvoiceNumber int    `json:"invoiceNumber"`
-	CustomerID    string `json:"customerId"`
-	AmountCents   int    `json:"amountCents"`
+	InvoiceNumber int             `json:"invoiceNumber"`
+	CustomerID    string          `json:"customerId"`
+	Amount        courseapp.Money `json:"amount"`
+	IssuedAt      time.Time       `json:"issuedAt"`
 }
 
 // Event returns the fact as an event tagged with its number.
@@ -127,6 +135,7 @@ type CourseAnnouncementPosted struct {
 	AnnouncementID   string `json:"announcementId"`
 	CourseID         string `json:"courseId"`
 	Title            string `json:"title"`
+	Body             string `json:"body"`
 	IdempotencyToken string `json:"idempotencyToken"`
 }
 

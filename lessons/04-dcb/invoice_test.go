@@ -7,6 +7,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/opossum-go/opossum/internal/courseapp"
 	dcb "github.com/opossum-go/opossum/lessons/04-dcb"
 	"github.com/opossum-go/opossum/specs/steps"
 	"github.com/opossum-go/opossum/store"
@@ -24,8 +25,11 @@ func invoices(ctx SpecContext, s store.EventStore) []dcb.InvoiceCreated {
 	return out
 }
 
+// issued is the date of the invoices of the specs.
+var issued = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+
 func invoice(n int) store.Event {
-	return dcb.InvoiceCreated{InvoiceNumber: n, CustomerID: "cust-old", AmountCents: 100}.Event()
+	return dcb.InvoiceCreated{InvoiceNumber: n, CustomerID: "cust-old", Amount: 100, IssuedAt: issued}.Event()
 }
 
 var _ = steps.Describe("Step 7: gap-free invoice numbers", func() {
@@ -33,18 +37,18 @@ var _ = steps.Describe("Step 7: gap-free invoice numbers", func() {
 		s := newStore()
 		given(ctx, s, registered(ada)...)
 
-		n, err := dcb.CreateInvoice(ctx, s, "cust-1", 4200)
+		n, err := dcb.CreateInvoice(ctx, s, "cust-1", 4200, issued)
 
 		Expect(err).NotTo(HaveOccurred())
 		Expect(n).To(Equal(1))
-		Expect(invoices(ctx, s)).To(Equal([]dcb.InvoiceCreated{{InvoiceNumber: 1, CustomerID: "cust-1", AmountCents: 4200}}))
+		Expect(invoices(ctx, s)).To(Equal([]dcb.InvoiceCreated{{InvoiceNumber: 1, CustomerID: "cust-1", Amount: 4200, IssuedAt: issued}}))
 	})
 
 	It("numbers the next invoice one more than the last one", func(ctx SpecContext) {
 		s := newStore()
 		given(ctx, s, invoice(1), invoice(2), ada.Event(), invoice(3))
 
-		Expect(dcb.CreateInvoice(ctx, s, "cust-1", 990)).To(Equal(4))
+		Expect(dcb.CreateInvoice(ctx, s, "cust-1", 990, issued)).To(Equal(4))
 		Expect(invoices(ctx, s)).To(HaveLen(4))
 	})
 
@@ -52,7 +56,7 @@ var _ = steps.Describe("Step 7: gap-free invoice numbers", func() {
 		s := newStore()
 		w := interleave(s, invoice(1))
 
-		n, err := dcb.CreateInvoice(ctx, w, "cust-1", 500)
+		n, err := dcb.CreateInvoice(ctx, w, "cust-1", 500, issued)
 
 		Expect(err).NotTo(HaveOccurred())
 		Expect(n).To(Equal(2), "no invoice existed when it read, so its guard had no After and the rival's invoice 1 conflicts: a retry gives 2")
@@ -65,7 +69,7 @@ var _ = steps.Describe("Step 7: gap-free invoice numbers", func() {
 		given(ctx, s, invoice(1))
 		w := interleave(s, invoice(2))
 
-		Expect(dcb.CreateInvoice(ctx, w, "cust-1", 500)).To(Equal(3))
+		Expect(dcb.CreateInvoice(ctx, w, "cust-1", 500, issued)).To(Equal(3))
 		Expect(w.Conflicts).To(Equal(1))
 	})
 
@@ -74,7 +78,7 @@ var _ = steps.Describe("Step 7: gap-free invoice numbers", func() {
 		given(ctx, s, invoice(1))
 		w := interleave(s, bob.Event(), course("c-1", 3))
 
-		Expect(dcb.CreateInvoice(ctx, w, "cust-1", 500)).To(Equal(2))
+		Expect(dcb.CreateInvoice(ctx, w, "cust-1", 500, issued)).To(Equal(2))
 		Expect(w.Conflicts).To(BeZero(), "the guard must be the invoice query only: a registration does not change the next number")
 	})
 
@@ -83,7 +87,7 @@ var _ = steps.Describe("Step 7: gap-free invoice numbers", func() {
 		numbers := make([]int, 20)
 
 		errs := race(20, func(i int) error {
-			n, err := dcb.CreateInvoice(ctx, s, "cust-race", 100+i)
+			n, err := dcb.CreateInvoice(ctx, s, "cust-race", courseapp.Money(100+i), issued)
 			numbers[i] = n
 			return err
 		})

@@ -2,8 +2,6 @@ package automation_test
 
 import (
 	"context"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"sync"
 
@@ -148,12 +146,7 @@ var _ = steps.Describe("Step 3: killed mid-way", func() {
 		appendAll(ctx, s, enrollment("c-1", "s-ada"), enrollment("c-1", "s-bob"), poison(), enrollment("c-2", "s-ada"), enrollment("c-2", "s-cy"))
 
 		By("a reactor in a child process, killed right after it handled its second enrollment")
-		child := exec.CommandContext(ctx, os.Args[0])
-		child.Env = append(os.Environ(), childStoreEnv+"="+storeDir, childCheckpointEnv+"="+checkpoint)
-		out, err := child.CombinedOutput()
-		var exit *exec.ExitError
-		Expect(err).To(BeAssignableToTypeOf(exit), "the child reactor should have died: %s", out)
-		Expect(child.ProcessState.ExitCode()).To(Equal(crashExit), "the child reactor failed before it died: %s", out)
+		crashChild(ctx, storeDir, childCheckpointEnv+"="+checkpoint)
 		Expect(invoices(ctx, s)).To(HaveLen(2))
 		Expect(auto.LoadCheckpoint(checkpoint)).To(Equal(store.Position(1)), "it died before the checkpoint moved past the second enrollment")
 

@@ -16,7 +16,8 @@ const (
 // signed up. The json tags name the fields of the event's JSON data.
 type StudentRegistered struct {
 	StudentID string `json:"studentId"`
-	Name      string `json:"name"`
+	FirstName string `json:"firstName"`
+	LastName  string `json:"lastName"`
 	Email     string `json:"email"`
 }
 
@@ -27,10 +28,11 @@ func (r StudentRegistered) Event() store.Event {
 }
 
 // CourseCreated is the data of a CourseCreated event: a course opened with
-// room for Capacity students.
+// room for MaxStudentCount students.
 type CourseCreated struct {
 	CourseID        string `json:"courseId"`
 	Name            string `json:"name"`
+	Description     string `json:"description"`
 	MaxStudentCount int    `json:"maxStudentCount"`
 }
 
