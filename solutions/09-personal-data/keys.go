@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/opossum-go/opossum/store/vfs"
 )
 
 // KeySize is the size of a student's key: 32 bytes, for AES-256.
@@ -67,25 +69,12 @@ func (k *Keys) Key(studentID string) ([]byte, error) {
 		return k.Lookup(studentID) // another goroutine made it first: use theirs
 	}
 	if err == nil {
-		err = syncDir(k.Dir)
+		err = vfs.OSFS().SyncDir(k.Dir)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("keys: %w", err)
 	}
 	return key, nil
-}
-
-// syncDir makes the entries of dir durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }
 
 // Lookup returns the student's key, or ErrKeyErased when there is none. It
@@ -115,7 +104,7 @@ func (k *Keys) Erase(studentID string) error {
 		return nil
 	}
 	if err == nil {
-		err = syncDir(k.Dir)
+		err = vfs.OSFS().SyncDir(k.Dir)
 	}
 	if err != nil {
 		return fmt.Errorf("keys: %w", err)
