@@ -95,9 +95,12 @@ func (s *FileStore) append(ctx context.Context, events []Event, cond *AppendCond
 		s.qmu.RUnlock()
 		return 0, ErrClosed
 	}
-	// Nothing queued and no commit running: commit on this goroutine,
-	// without the hand-over to the committer and back.
-	if len(s.reqs) == 0 && s.commitMu.TryLock() {
+	// Nothing queued, no commit running, and the last group was a lone
+	// append: commit on this goroutine, without the hand-over to the
+	// committer and back. After a group of several appends their writers
+	// are about to append again, and the committer gathers them (see
+	// commitLoop).
+	if !s.grouping.Load() && len(s.reqs) == 0 && s.commitMu.TryLock() {
 		s.commitGroup(ctx, []*request{r})
 		s.commitMu.Unlock()
 		s.qmu.RUnlock()
@@ -204,6 +207,7 @@ func (s *FileStore) commitLoop() {
 			}
 		}
 		prev = len(group)
+		s.grouping.Store(prev > 1)
 		s.commitGroup(context.Background(), group)
 		s.commitMu.Unlock()
 	}

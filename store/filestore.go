@@ -47,6 +47,9 @@ type FileStore struct {
 	// commitMu is held by whoever commits a group: the committer
 	// goroutine, or an append committing on its own goroutine.
 	commitMu sync.Mutex
+	// grouping says the committer's last group had several appends: an
+	// append then queues for the committer rather than commit alone.
+	grouping atomic.Bool
 	// durable is the durable prefix and headLines the number of lines of
 	// the head file, as last read or written under the writer lock (see
 	// head.go). Guarded by syncMu.

@@ -15,11 +15,16 @@ import (
 // and releasing the lock are one system call each.
 //
 // A waiter blocks in flock(2) rather than polling: the kernel wakes it when
-// the holder releases the lock, so a writer that commits in a tight loop
-// does not starve writers in other processes, as it would a poller that
-// looks every millisecond. The timeout and the context are enforced around
-// the blocking call: a waiter that gives up leaves it to a goroutine, which
-// releases the lock at once if it gets it and then closes its descriptor.
+// the holder releases the lock. That alone is not fair: the holder, if it
+// commits again at once, takes the lock back before the woken waiter runs.
+// So on Linux a writer first passes a gate, an open-file-description lock
+// (F_OFD_SETLKW) on the first byte of the same file, and leaves it as soon
+// as it holds the flock: a waiter blocked on the flock holds the gate, and
+// the writer that just released the flock cannot take it again before the
+// waiter has had its turn. Both locks go with the descriptor when a process
+// dies. The timeout and the context are enforced around the blocking
+// calls: a waiter that gives up leaves the blocked call to a goroutine,
+// which closes the descriptor once it returns, releasing whatever it got.
 //
 // The writer token. The .lock file holds the token of the last procLock
 // that took the lock: 16 random hexadecimal digits and a newline, written
@@ -65,57 +70,91 @@ func (l *procLock) lock(ctx context.Context) (others bool, err error) {
 			return false, fmt.Errorf("store: lock %s: %w", l.path, err)
 		}
 	}
-	ok, err := l.f.tryLock()
-	if err != nil {
+	w := waiter{l: l, ctx: ctx, start: time.Now()}
+	defer w.stop()
+	if err := w.acquire(l.f.tryGate, l.f.gate, nil); err != nil {
+		return false, err
+	}
+	f := l.f
+	if err := w.acquire(f.tryLock, f.lock, f.ungate); err != nil {
+		return false, err
+	}
+	if err := f.ungate(); err != nil {
+		_ = f.unlock()
 		return false, fmt.Errorf("store: lock %s: %w", l.path, err)
 	}
-	if !ok {
-		if err := l.wait(ctx); err != nil {
-			return false, err
-		}
-	}
-	others, err = l.f.swapToken(l.token[:])
+	others, err = f.swapToken(l.token[:])
 	if err != nil {
-		_ = l.f.unlock()
+		_ = f.unlock()
 		return false, fmt.Errorf("store: lock %s: %w", l.path, err)
 	}
 	return others, nil
 }
 
-// wait blocks in flock(2) until the lock is free, the timeout passes or
-// ctx ends.
-func (l *procLock) wait(ctx context.Context) error {
-	if err := ctx.Err(); err != nil {
+// waiter is one lock call's waits: the gate, then the lock, within one
+// timeout.
+type waiter struct {
+	l     *procLock
+	ctx   context.Context
+	start time.Time
+	timer *time.Timer
+}
+
+// acquire takes a lock with try and, when it is held, blocks in block
+// until it is free, the timeout passes or ctx ends. Giving up, it calls
+// release (the gate taken before, if any) and hands the blocked call
+// over: a goroutine closes the descriptor once the call returns, which
+// releases whatever it got, and the next lock opens a new one.
+func (w *waiter) acquire(try func() (bool, error), block func() error, release func() error) error {
+	l := w.l
+	ok, err := try()
+	if err == nil && !ok {
+		err = w.ctx.Err()
+	}
+	if err != nil || ok {
+		if err != nil && release != nil {
+			_ = release()
+		}
+		if err != nil && w.ctx.Err() == nil {
+			err = fmt.Errorf("store: lock %s: %w", l.path, err)
+		}
 		return err
 	}
-	start := time.Now()
+	if w.timer == nil {
+		w.timer = time.NewTimer(l.timeout)
+	}
 	f := l.f
 	got := make(chan error, 1)
-	go func() { got <- f.lock() }()
-	timer := time.NewTimer(l.timeout)
-	defer timer.Stop()
-	var err error
+	go func() { got <- block() }()
 	select {
 	case err := <-got:
 		if err != nil {
+			if release != nil {
+				_ = release()
+			}
 			return fmt.Errorf("store: lock %s: %w", l.path, err)
 		}
 		return nil
-	case <-ctx.Done():
-		err = ctx.Err()
-	case <-timer.C:
-		err = &LockError{Path: l.path, Waited: time.Since(start)}
+	case <-w.ctx.Done():
+		err = w.ctx.Err()
+	case <-w.timer.C:
+		err = &LockError{Path: l.path, Waited: time.Since(w.start)}
 	}
-	// The blocked flock cannot be interrupted: hand it over and open a new
-	// descriptor next time.
+	if release != nil {
+		_ = release()
+	}
 	go func() {
-		if <-got == nil {
-			_ = f.unlock()
-		}
+		<-got
 		_ = f.close()
 	}()
 	l.f = nil
 	return err
+}
+
+func (w *waiter) stop() {
+	if w.timer != nil {
+		w.timer.Stop()
+	}
 }
 
 func (l *procLock) unlock() error {

@@ -42,6 +42,13 @@ func (f *lockFile) unlock() error {
 
 func (f *lockFile) close() error { return unix.Close(f.fd) }
 
+// gateLock is the open-file-description lock on the first byte of the
+// file: the gate of procLock.
+func (f *lockFile) gateLock(cmd int, typ int16) error {
+	lk := unix.Flock_t{Type: typ, Whence: 0, Start: 0, Len: 1}
+	return retryEINTR(func() error { return unix.FcntlFlock(uintptr(f.fd), cmd, &lk) })
+}
+
 // swapToken reads the writer token in the file (see procLock) and, when it
 // is not tok, writes tok and reports true.
 func (f *lockFile) swapToken(tok []byte) (bool, error) {
