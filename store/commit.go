@@ -412,7 +412,7 @@ func (s *FileStore) writeGroup(ok []accepted, pending []StoredEvent) (err error)
 			}
 		}
 	}
-	if !syncing {
+	if !syncing || len(touched) == 0 {
 		s.markShards(touched) // nothing is durable without fsync; they exist
 		return nil
 	}

@@ -13,7 +13,8 @@
 //	go run ./internal/bench/cmd/perftable -rounds 5 -only append,read
 //
 // The suite runs in groups (append, concurrent, conditional, read, open,
-// subscribe, decision, projection, index); each group runs its figures and their
+// subscribe, decision, projection, index, and writepath and syscalls, the
+// write path of issue 14); each group runs its figures and their
 // references in one process, one after the other, and the whole sequence
 // is repeated -rounds times. A figure is the median over the rounds; the
 // spread column gives the lowest and highest round. Benchmarks on a shared
