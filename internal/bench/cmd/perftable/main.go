@@ -253,7 +253,12 @@ func printTable(w io.Writer, res results, rounds int, benchtime string, took tim
 				ru = r.refUnit
 			}
 			if rf, ok = res.get(r.group, r.ref, ru); ok {
+				// A reference read from a unit of its own (not a rate,
+				// which format labels the same way) shows that unit.
 				refCell = format(rf.med, r.unit)
+				if !strings.HasSuffix(ru, "events/s") {
+					refCell = format(rf.med, ru)
+				}
 				if r.unit == "events/s" {
 					ratio = fmt.Sprintf("%.2f×", o.med/rf.med)
 				} else {
