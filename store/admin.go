@@ -93,6 +93,12 @@ func DeleteStore(dir string, force bool) (err error) {
 			defer fl.Close()
 		}
 	}
+	if force {
+		// A handle still open keeps the descriptors of the lock file and
+		// of a shard folder: another writer token in the lock file makes
+		// its next commit catch up, which finds the store gone and fails.
+		_ = os.WriteFile(l.lock(), []byte("deleted-store---\n"), 0o644)
+	}
 	trash := filepath.Join(filepath.Dir(abs), fmt.Sprintf(".%s.deleted.%08x", filepath.Base(abs), rand.Uint32()))
 	if err := os.Rename(abs, trash); err != nil {
 		return fmt.Errorf("store: delete %s: %w", dir, err)
@@ -177,7 +183,7 @@ func (s *FileStore) AddTags(ctx context.Context, eventType string, tagsFor func(
 	// handle's committer like any other writer.
 	lk := newProcLock(s.l.lock(), s.opts.LockTimeout)
 	defer lk.close()
-	if err := lk.lock(ctx); err != nil {
+	if _, err := lk.lock(ctx); err != nil {
 		return res, err
 	}
 	s.syncMu.Lock()

@@ -242,7 +242,7 @@ func (d *dirSink) finish(head, manifest []byte) error {
 
 // sync makes the copied files and folders durable, with vfs.Sync.
 func (d *dirSink) sync() error {
-	if err := vfs.Sync(d.fsys, d.root, d.written, append(d.dirs, d.root)); err != nil {
+	if err := vfs.Sync(d.fsys, d.written, append(d.dirs, d.root)); err != nil {
 		return fmt.Errorf("store: backup: %w", err)
 	}
 	return nil

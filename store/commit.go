@@ -5,9 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
-	"os"
-	"slices"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -97,6 +95,18 @@ func (s *FileStore) append(ctx context.Context, events []Event, cond *AppendCond
 		s.qmu.RUnlock()
 		return 0, ErrClosed
 	}
+	// Nothing queued, no commit running, and the last group was a lone
+	// append: commit on this goroutine, without the hand-over to the
+	// committer and back. After a group of several appends their writers
+	// are about to append again, and the committer gathers them (see
+	// commitLoop).
+	if !s.grouping.Load() && len(s.reqs) == 0 && s.commitMu.TryLock() {
+		s.commitGroup(ctx, []*request{r})
+		s.commitMu.Unlock()
+		s.qmu.RUnlock()
+		res := <-r.done
+		return res.last, res.err
+	}
 	select {
 	case s.reqs <- r:
 	case <-ctx.Done():
@@ -137,8 +147,10 @@ func (s *FileStore) breakWith(err error) error {
 	return fmt.Errorf("%w: %w (the events may or may not have been stored)", ErrBroken, err)
 }
 
-// commitLoop is the single committer: it gathers the queued requests into
-// a group and commits them together.
+// commitLoop is the committer of queued appends: it gathers them into a
+// group and commits them together. An append that finds nothing queued and
+// no commit running commits itself, on its own goroutine (see append);
+// commitMu keeps the two from committing at once.
 func (s *FileStore) commitLoop() {
 	defer close(s.stopped)
 	linger := time.NewTimer(time.Hour)
@@ -152,12 +164,15 @@ func (s *FileStore) commitLoop() {
 			for {
 				select {
 				case r := <-s.reqs:
-					s.commitGroup([]*request{r})
+					s.commitMu.Lock()
+					s.commitGroup(context.Background(), []*request{r})
+					s.commitMu.Unlock()
 				default:
 					return
 				}
 			}
 		}
+		s.commitMu.Lock()
 		group, n := []*request{first}, len(first.events)
 		// When the previous group had several appends, their writers are
 		// about to append again; wait a moment for them, so the group does
@@ -192,7 +207,9 @@ func (s *FileStore) commitLoop() {
 			}
 		}
 		prev = len(group)
-		s.commitGroup(group)
+		s.grouping.Store(prev > 1)
+		s.commitGroup(context.Background(), group)
+		s.commitMu.Unlock()
 	}
 }
 
@@ -210,13 +227,17 @@ type accepted struct {
 
 // commitGroup commits a group of appends: it takes the writer lock,
 // catches up, accepts the appends whose conditions hold, and writes and
-// publishes them.
-func (s *FileStore) commitGroup(reqs []*request) {
+// publishes them. ctx bounds the wait for the writer lock: the caller's
+// context when the append commits on its own goroutine (a context error
+// then stores nothing), none for the committer, whose appends withdraw
+// themselves.
+func (s *FileStore) commitGroup(ctx context.Context, reqs []*request) {
 	if err := s.brokenErr(); err != nil {
 		failAll(reqs, err)
 		return
 	}
-	if err := s.plock.lock(context.Background()); err != nil {
+	others, err := s.plock.lock(ctx)
+	if err != nil {
 		failAll(reqs, err)
 		return
 	}
@@ -230,9 +251,14 @@ func (s *FileStore) commitGroup(reqs []*request) {
 
 	// Catch up with commits of other processes, and clean up after one
 	// that crashed mid-append. A failure breaks the handle (see there).
-	if err := s.catchUpLocked(); err != nil {
-		failAll(reqs, err)
-		return
+	// When no other writer has held the lock since this handle's last
+	// commit (the writer token, see procLock), there is nothing to catch
+	// up with.
+	if others {
+		if err := s.catchUpLocked(); err != nil {
+			failAll(reqs, err)
+			return
+		}
 	}
 	ok, pending := s.accept(reqs)
 	if len(ok) > 0 {
@@ -327,12 +353,23 @@ func (s *FileStore) publish(ok []accepted, pending []StoredEvent) {
 }
 
 // writeGroup writes the event files of a group and, unless NoSync, makes
-// them and their names durable with vfs.Sync.
-func (s *FileStore) writeGroup(ok []accepted, pending []StoredEvent) error {
+// them and their names durable: an fdatasync of each file (up to
+// vfs.SyncParallel at once, on other goroutines when the group has more
+// than one file) and an fsync of each shard folder it touched, and of
+// events/ when a shard folder is new. The files are created in position
+// order, each relative to the kept descriptor of its shard folder.
+func (s *FileStore) writeGroup(ok []accepted, pending []StoredEvent) (err error) {
 	var buf bytes.Buffer
-	var written []string
-	shards := map[uint64]bool{}
+	syncing := !s.opts.NoSync
+	pool := newSyncPool(len(pending), syncing)
+	defer func() {
+		if perr := pool.wait(); err == nil {
+			err = perr
+		}
+	}()
+	var touched []uint64 // shard folders of the group, in order
 	newShard := false
+	syncStart := time.Now()
 	i := 0
 	for _, a := range ok {
 		if a.retry {
@@ -343,77 +380,191 @@ func (s *FileStore) writeGroup(ok []accepted, pending []StoredEvent) error {
 			e := &pending[i]
 			i++
 			sh := shardOf(e.Position)
-			if !shards[sh] {
-				shards[sh] = true
-				// The shard folder's name in events/ must be durable too.
-				// It is not when the folder is new, nor when a commit that
-				// failed before syncing events/ made it (the folder then
-				// exists, but a power cut takes it away with every event
-				// in it), so events/ is synced once per shard and handle.
-				// A shard known durable exists: no file-system call then.
-				if !s.durableShards[sh] {
-					if err := s.fs.MkdirAll(s.l.shard(sh), 0o755); err != nil {
-						return fmt.Errorf("store: create %s: %w", s.l.shard(sh), err)
-					}
-					newShard = true
+			if len(touched) == 0 || touched[len(touched)-1] != sh {
+				created, err := s.enterShard(sh)
+				if err != nil {
+					return err
 				}
+				newShard = newShard || created
+				if len(touched) > 0 {
+					// The previous shard folder holds all its names of
+					// the group: sync it before its descriptor goes.
+					if err := s.leaveShard(touched[len(touched)-1], syncing); err != nil {
+						return err
+					}
+				}
+				touched = append(touched, sh)
 			}
 			buf.Reset()
 			if err := encodeEvent(&buf, e.Position, &e.Event, br); err != nil {
 				return fmt.Errorf("store: encode event %d: %w", e.Position, err)
 			}
-			path := s.l.event(e.Position)
-			if err := s.createFile(path, buf.Bytes()); err != nil {
+			f, err := s.shardDir.Create(eventName(e.Position))
+			if err != nil {
+				return fmt.Errorf("store: create %s: %w", s.l.event(e.Position), err)
+			}
+			if _, err := f.Write(buf.Bytes()); err != nil {
+				f.Close()
+				return fmt.Errorf("store: write %s: %w", s.l.event(e.Position), err)
+			}
+			if err := pool.add(f, s.l.event(e.Position)); err != nil {
 				return err
 			}
-			written = append(written, path)
 		}
 	}
-	if s.opts.NoSync {
-		s.markShards(shards) // nothing is durable without fsync; they exist
+	if !syncing || len(touched) == 0 {
+		s.markShards(touched) // nothing is durable without fsync; they exist
 		return nil
 	}
-	syncStart := time.Now()
 	defer func() {
 		s.tel.syncDur.Record(context.Background(), time.Since(syncStart).Seconds(), s.tel.attrs())
 	}()
-	dirs := make([]string, 0, len(shards)+1)
-	for _, sh := range slices.Sorted(maps.Keys(shards)) {
-		dirs = append(dirs, s.l.shard(sh))
+	if err := pool.wait(); err != nil {
+		return err
+	}
+	if err := s.shardDir.Sync(); err != nil {
+		return fmt.Errorf("store: sync folder %s: %w", s.l.shard(s.shardNum), err)
 	}
 	if newShard {
-		dirs = append(dirs, s.l.events())
+		if err := s.fs.SyncDir(s.l.events()); err != nil {
+			return fmt.Errorf("store: sync folder %s: %w", s.l.events(), err)
+		}
 	}
-	if err := vfs.Sync(s.fs, s.l.dir, written, dirs); err != nil {
-		return fmt.Errorf("store: %w", err)
-	}
-	s.markShards(shards)
+	s.markShards(touched)
 	return nil
 }
 
-// createFile creates a new file at path holding data, without syncing it.
-func (s *FileStore) createFile(path string, data []byte) error {
-	f, err := s.fs.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+// enterShard makes sh the shard folder new event files are created in,
+// keeping its descriptor. A shard folder this handle has not made durable
+// yet is created when missing (created then says its name in events/ must
+// be synced): it is new, or a commit that failed before syncing events/
+// made it, and a power cut would take it away with every event in it. So
+// events/ is synced once per shard and handle.
+func (s *FileStore) enterShard(sh uint64) (created bool, err error) {
+	if s.shardDir != nil && s.shardNum == sh {
+		return false, nil
+	}
+	if !s.durableShards[sh] {
+		if err := s.fs.MkdirAll(s.l.shard(sh), 0o755); err != nil {
+			return false, fmt.Errorf("store: create %s: %w", s.l.shard(sh), err)
+		}
+		created = true
+	}
+	d, err := vfs.OpenDir(s.fs, s.l.shard(sh))
 	if err != nil {
-		return fmt.Errorf("store: create %s: %w", path, err)
+		return false, fmt.Errorf("store: open %s: %w", s.l.shard(sh), err)
 	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return fmt.Errorf("store: write %s: %w", path, err)
+	s.prevDir = s.shardDir // closed by leaveShard, or by closeFiles after a failure
+	s.shardDir, s.shardNum = d, sh
+	return created, nil
+}
+
+// leaveShard closes the folder of the previous shard sh, syncing it first
+// when sync.
+func (s *FileStore) leaveShard(sh uint64, sync bool) error {
+	d := s.prevDir
+	s.prevDir = nil
+	var err error
+	if sync {
+		if err = d.Sync(); err != nil {
+			err = fmt.Errorf("store: sync folder %s: %w", s.l.shard(sh), err)
+		}
 	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("store: close %s: %w", path, err)
+	if cerr := d.Close(); cerr != nil && err == nil {
+		err = fmt.Errorf("store: close %s: %w", s.l.shard(sh), cerr)
 	}
-	return nil
+	return err
 }
 
 // markShards records shard folders that exist and, unless NoSync, whose
 // names are durable; later commits into them skip the folder work.
-func (s *FileStore) markShards(shards map[uint64]bool) {
+func (s *FileStore) markShards(shards []uint64) {
 	if s.durableShards == nil {
 		s.durableShards = map[uint64]bool{}
 	}
-	for sh := range shards {
+	for _, sh := range shards {
 		s.durableShards[sh] = true
 	}
+}
+
+// syncPool makes the files of a group durable and closes them: inline for a
+// group of one file, otherwise on up to vfs.SyncParallel goroutines, so
+// that their fdatasyncs overlap while the group's later files are written.
+// Without sync it only closes them.
+type syncPool struct {
+	sync  bool
+	files chan pooled
+	wg    sync.WaitGroup
+	mu    sync.Mutex
+	err   error
+	done  bool
+}
+
+type pooled struct {
+	f    vfs.File
+	path string
+}
+
+func newSyncPool(n int, sync bool) *syncPool {
+	p := &syncPool{sync: sync}
+	if sync && n > 1 {
+		p.files = make(chan pooled, vfs.SyncParallel)
+		for range min(n, vfs.SyncParallel) {
+			p.wg.Go(func() {
+				for f := range p.files {
+					p.fail(p.finish(f))
+				}
+			})
+		}
+	}
+	return p
+}
+
+// add hands over a written file; it returns the first failure so far.
+func (p *syncPool) add(f vfs.File, path string) error {
+	if p.files == nil {
+		p.fail(p.finish(pooled{f, path}))
+	} else {
+		p.files <- pooled{f, path}
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.err
+}
+
+func (p *syncPool) finish(f pooled) error {
+	var err error
+	if p.sync {
+		if err = f.f.Sync(); err != nil {
+			err = fmt.Errorf("store: sync %s: %w", f.path, err)
+		}
+	}
+	if cerr := f.f.Close(); cerr != nil && err == nil {
+		err = fmt.Errorf("store: close %s: %w", f.path, cerr)
+	}
+	return err
+}
+
+func (p *syncPool) fail(err error) {
+	if err == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.err == nil {
+		p.err = err
+	}
+}
+
+// wait waits for every file handed over and returns the first failure.
+// Calling it again returns the same.
+func (p *syncPool) wait() error {
+	if !p.done && p.files != nil {
+		close(p.files)
+		p.wg.Wait()
+	}
+	p.done = true
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.err
 }

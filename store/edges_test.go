@@ -41,6 +41,7 @@ func writeUnsynced(fsys *faultfs.FS, path string, data []byte) {
 // a writer that died before syncing them left them.
 func leaveUnsyncedBatch(fsys *faultfs.FS, dir string, first, last store.Position, id string) {
 	GinkgoHelper()
+	signLock(dir)
 	for p := first; p <= last; p++ {
 		writeUnsynced(fsys, eventPath(dir, p), eventFileJSON(p, first, last, id))
 	}
@@ -118,7 +119,7 @@ var _ = Describe("The store at its edges", func() {
 		Expect(appendBatch(ctx, s, acks, "b1", 2)).To(Succeed())
 		By("a writer that died before syncing leaves the whole batch 3..12 after the head")
 		leaveUnsyncedBatch(ffs, dir, 3, 12, "crashed")
-		ffs.FailNth(faultfs.OpSyncAll, 1)
+		ffs.FailNth(faultfs.OpSync, 1)
 
 		_, err := s.AddTags(ctx, batchEventType, func(store.StoredEvent) []store.Tag { return nil })
 		Expect(err).To(MatchError(store.ErrBroken), "making the adopted batch durable failed, which breaks the handle")

@@ -1,10 +1,11 @@
 package store
 
-// HoldCommits makes the committer of s wait, once it has a group, until
-// release is called; the specs use it to queue appends into one group.
+// HoldCommits makes every commit of s wait until release is called: the
+// appends queue, and the committer waits with the first of them; the specs
+// use it to queue appends into one group.
 func HoldCommits(s *FileStore) (release func()) {
-	s.syncMu.Lock()
-	return s.syncMu.Unlock
+	s.commitMu.Lock()
+	return s.commitMu.Unlock
 }
 
 // QueuedAppends returns the number of appends waiting for the committer.

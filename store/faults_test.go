@@ -135,11 +135,21 @@ func writeDurably(fsys vfs.FS, path string, data []byte) {
 // an append left: the files of batch first..last except skip, durable.
 func leaveCrashedBatch(fsys vfs.FS, dir string, first, last store.Position, id string, skip ...store.Position) {
 	GinkgoHelper()
+	signLock(dir)
 	for p := first; p <= last; p++ {
 		if !containsPos(skip, p) {
 			writeDurably(fsys, eventPath(dir, p), eventFileJSON(p, first, last, id))
 		}
 	}
+}
+
+// signLock writes the writer token of another writer in the store's lock
+// file, as every writer does when it takes the lock (before it writes any
+// event file): the helpers that lay out what a crashed writer left call
+// it, so that an open handle knows another writer held the lock.
+func signLock(dir string) {
+	GinkgoHelper()
+	Expect(os.WriteFile(filepath.Join(dir, ".lock"), []byte("0123456789abcdef\n"), 0o644)).To(Succeed())
 }
 
 func containsPos(l []store.Position, p store.Position) bool {

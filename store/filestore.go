@@ -39,6 +39,17 @@ type FileStore struct {
 	// durableShards are the shard folders whose names in events/ this
 	// handle has made durable. Guarded by syncMu.
 	durableShards map[uint64]bool
+	// shardDir is the folder of shard shardNum, the last one this handle
+	// wrote into, kept open for the handle's life; prevDir is the one
+	// before it while a group spans two. Guarded by syncMu.
+	shardDir, prevDir vfs.Dir
+	shardNum          uint64
+	// commitMu is held by whoever commits a group: the committer
+	// goroutine, or an append committing on its own goroutine.
+	commitMu sync.Mutex
+	// grouping says the committer's last group had several appends: an
+	// append then queues for the committer rather than commit alone.
+	grouping atomic.Bool
 	// durable is the durable prefix and headLines the number of lines of
 	// the head file, as last read or written under the writer lock (see
 	// head.go). Guarded by syncMu.

@@ -226,7 +226,7 @@ func (s *FileStore) syncEvents(from, to Position) error {
 		}
 	}
 	dirs = append(dirs, s.l.events())
-	if err := vfs.Sync(s.fs, s.l.dir, paths, dirs); err != nil {
+	if err := vfs.Sync(s.fs, paths, dirs); err != nil {
 		return fmt.Errorf("store: make events %d..%d durable: %w", from, to, err)
 	}
 	return nil

@@ -67,9 +67,15 @@ func (l layout) event(p Position) string {
 	b = append(b, filepath.Separator)
 	b = appendPadded(b, shardOf(p), 6)
 	b = append(b, filepath.Separator)
+	return string(appendEventName(b, p))
+}
+
+// eventName is the name of the event file at p in its shard folder.
+func eventName(p Position) string { return string(appendEventName(make([]byte, 0, 17), p)) }
+
+func appendEventName(b []byte, p Position) []byte {
 	b = appendPadded(b, uint64(p), 12)
-	b = append(b, ".json"...)
-	return string(b)
+	return append(b, ".json"...)
 }
 
 // appendPadded appends n in decimal, left-padded with zeros to width, as

@@ -2,75 +2,173 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"time"
-
-	"github.com/gofrs/flock"
 )
 
 // procLock is the cross-process writer lock: an exclusive flock(2) on the
 // store's .lock file. The OS releases it when the process dies, so a crashed
 // writer never blocks the others. One procLock is used by one goroutine at
-// a time.
+// a time. Its descriptor stays open from the first lock to close: taking
+// and releasing the lock are one system call each.
 //
 // A waiter blocks in flock(2) rather than polling: the kernel wakes it when
-// the holder releases the lock, so a writer that commits in a tight loop
-// does not starve writers in other processes, as it would a poller that
-// looks every millisecond. The timeout and the context are enforced around
-// the blocking call: a waiter that gives up leaves it to a goroutine, which
-// releases the lock at once if it gets it and then closes its descriptor.
+// the holder releases the lock. That alone is not fair: the holder, if it
+// commits again at once, takes the lock back before the woken waiter runs.
+// So on Linux a writer first passes a gate, an open-file-description lock
+// (F_OFD_SETLKW) on the first byte of the same file, and leaves it as soon
+// as it holds the flock: a waiter blocked on the flock holds the gate, and
+// the writer that just released the flock cannot take it again before the
+// waiter has had its turn. Both locks go with the descriptor when a process
+// dies. The timeout and the context are enforced around the blocking
+// calls: a waiter that gives up leaves the blocked call to a goroutine,
+// which closes the descriptor once it returns, releasing whatever it got.
+//
+// The writer token. The .lock file holds the token of the last procLock
+// that took the lock: 16 random hexadecimal digits and a newline, written
+// by every procLock when it takes the lock and finds another's token there,
+// before it writes anything else in the store. So a procLock that finds its
+// own token knows that no other writer, in this process or another, has
+// held the lock since it last released it: nothing was committed, and no
+// writer died leaving files after the head. The committer then skips its
+// catch-up (reading the head file and probing for the event file after it).
+// The spec "sees what another process appended, and settles the files of
+// one that died, between two appends of a handle" (store/process_test.go)
+// proves both. Every writer of this package writes the token; a writer of
+// an earlier version, which does not, is still never overwritten: its
+// event files make this one's creation of the same names fail (they are
+// created exclusively), which breaks the handle until it is reopened.
 type procLock struct {
 	path    string
 	timeout time.Duration
-	fl      *flock.Flock // the descriptor of the next attempt, or the holder
+	token   [tokenSize]byte
+	f       *lockFile // nil until the first lock, and after a hand-over
 }
 
+// tokenSize is the size of a writer token: 16 hexadecimal digits and a
+// newline.
+const tokenSize = 17
+
 func newProcLock(path string, timeout time.Duration) *procLock {
-	return &procLock{path: path, timeout: timeout, fl: flock.New(path)}
+	l := &procLock{path: path, timeout: timeout}
+	var b [8]byte
+	_, _ = rand.Read(b[:]) // never fails (crypto/rand)
+	hex.Encode(l.token[:16], b[:])
+	l.token[16] = '\n'
+	return l
 }
 
 // lock takes the lock, waiting at most the timeout or until ctx is done.
 // It returns ctx.Err() when ctx ends first and a *LockError on timeout.
-func (l *procLock) lock(ctx context.Context) error {
-	ok, err := l.fl.TryLock()
+// others reports whether another writer may have held the lock since this
+// procLock last released it (always true the first time).
+func (l *procLock) lock(ctx context.Context) (others bool, err error) {
+	if l.f == nil {
+		if l.f, err = openLockFile(l.path); err != nil {
+			return false, fmt.Errorf("store: lock %s: %w", l.path, err)
+		}
+	}
+	w := waiter{l: l, ctx: ctx, start: time.Now()}
+	defer w.stop()
+	if err := w.acquire(l.f.tryGate, l.f.gate, nil); err != nil {
+		return false, err
+	}
+	f := l.f
+	if err := w.acquire(f.tryLock, f.lock, f.ungate); err != nil {
+		return false, err
+	}
+	if err := f.ungate(); err != nil {
+		_ = f.unlock()
+		return false, fmt.Errorf("store: lock %s: %w", l.path, err)
+	}
+	others, err = f.swapToken(l.token[:])
 	if err != nil {
-		return fmt.Errorf("store: lock %s: %w", l.path, err)
+		_ = f.unlock()
+		return false, fmt.Errorf("store: lock %s: %w", l.path, err)
 	}
-	if ok {
-		return nil
+	return others, nil
+}
+
+// waiter is one lock call's waits: the gate, then the lock, within one
+// timeout.
+type waiter struct {
+	l     *procLock
+	ctx   context.Context
+	start time.Time
+	timer *time.Timer
+}
+
+// acquire takes a lock with try and, when it is held, blocks in block
+// until it is free, the timeout passes or ctx ends. Giving up, it calls
+// release (the gate taken before, if any) and hands the blocked call
+// over: a goroutine closes the descriptor once the call returns, which
+// releases whatever it got, and the next lock opens a new one.
+func (w *waiter) acquire(try func() (bool, error), block func() error, release func() error) error {
+	l := w.l
+	ok, err := try()
+	if err == nil && !ok {
+		err = w.ctx.Err()
 	}
-	if err := ctx.Err(); err != nil {
+	if err != nil || ok {
+		if err != nil && release != nil {
+			_ = release()
+		}
+		if err != nil && w.ctx.Err() == nil {
+			err = fmt.Errorf("store: lock %s: %w", l.path, err)
+		}
 		return err
 	}
-	start := time.Now()
-	fl := l.fl
+	if w.timer == nil {
+		w.timer = time.NewTimer(l.timeout)
+	}
+	f := l.f
 	got := make(chan error, 1)
-	go func() { got <- fl.Lock() }()
-	timer := time.NewTimer(l.timeout)
-	defer timer.Stop()
+	go func() { got <- block() }()
 	select {
 	case err := <-got:
 		if err != nil {
+			if release != nil {
+				_ = release()
+			}
 			return fmt.Errorf("store: lock %s: %w", l.path, err)
 		}
 		return nil
-	case <-ctx.Done():
-		err = ctx.Err()
-	case <-timer.C:
-		err = &LockError{Path: l.path, Waited: time.Since(start)}
+	case <-w.ctx.Done():
+		err = w.ctx.Err()
+	case <-w.timer.C:
+		err = &LockError{Path: l.path, Waited: time.Since(w.start)}
 	}
-	// The blocked flock cannot be interrupted: hand it over and use a new
-	// descriptor next time.
+	if release != nil {
+		_ = release()
+	}
 	go func() {
-		if <-got == nil {
-			_ = fl.Unlock()
-		}
-		_ = fl.Close()
+		<-got
+		_ = f.close()
 	}()
-	l.fl = flock.New(l.path)
+	l.f = nil
 	return err
 }
 
-func (l *procLock) unlock() error { return l.fl.Unlock() }
+func (w *waiter) stop() {
+	if w.timer != nil {
+		w.timer.Stop()
+	}
+}
 
-func (l *procLock) close() error { return l.fl.Close() }
+func (l *procLock) unlock() error {
+	if l.f == nil {
+		return nil
+	}
+	return l.f.unlock()
+}
+
+func (l *procLock) close() error {
+	if l.f == nil {
+		return nil
+	}
+	f := l.f
+	l.f = nil
+	return f.close()
+}

@@ -67,7 +67,7 @@ func Open(dir string, opts *Options) (*FileStore, error) {
 	if err != nil && !newLock {
 		return nil, fmt.Errorf("store: %w", err)
 	}
-	if err := s.plock.lock(context.Background()); err != nil {
+	if _, err := s.plock.lock(context.Background()); err != nil {
 		s.plock.close()
 		return nil, err
 	}
@@ -279,6 +279,12 @@ func (s *FileStore) closeFiles() error {
 	if s.openLock != nil {
 		errs = append(errs, s.openLock.Close())
 	}
+	for _, d := range []vfs.Dir{s.shardDir, s.prevDir} {
+		if d != nil {
+			errs = append(errs, d.Close())
+		}
+	}
+	s.shardDir, s.prevDir = nil, nil
 	errs = append(errs, s.plock.close())
 	return errors.Join(errs...)
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/onsi/gomega/gexec"
 
 	"github.com/opossum-go/opossum/store"
+	"github.com/opossum-go/opossum/store/vfs"
 )
 
 // child is a running storeproc (store/internal/storeproc).
@@ -232,6 +233,48 @@ var _ = Describe("Several processes on one store", Ordered, Label("processes"), 
 		Expect(batches).To(HaveLen(120))
 		AddReportEntry("read-your-writes queries", queries)
 	}, SpecTimeout(2*time.Minute))
+
+	It("sees what another process appended, and settles the files of one that died, between two appends of a handle", func(ctx SpecContext) {
+		dir := filepath.Join(GinkgoT().TempDir(), "store")
+		s, err := store.Open(dir, &store.Options{Logger: specLogger()})
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(s.Close)
+		acks := &ackLog{}
+		Expect(appendBatch(ctx, s, acks, "mine-1", 1)).To(Succeed())
+
+		other := startChild(bin, "other", "-mode", "serve", "-dir", dir)
+		other.next(ctx, "opened")
+		other.send("append 2 theirs-1")
+		a, ok := parseAck(other.next(ctx, "ack"))
+		Expect(ok).To(BeTrue())
+		Expect(a).To(Equal(ack{ID: "theirs-1", First: 2, Last: 3}))
+		acks.add(a)
+
+		By("a condition sees the other process's events, and the next append goes after them")
+		_, err = s.Append(ctx, batchEvents("refused", 1), store.Guard(store.Tagged(batchTag("theirs-1")), 1))
+		Expect(err).To(MatchError(store.ErrAppendConditionFailed))
+		Expect(appendBatch(ctx, s, acks, "mine-2", 1)).To(Succeed())
+		Expect(acks.all()[len(acks.all())-1].First).To(Equal(store.Position(4)))
+
+		By("the other process appends, then dies in the middle of its next append")
+		other.send("append 1 theirs-2")
+		a, ok = parseAck(other.next(ctx, "ack"))
+		Expect(ok).To(BeTrue())
+		acks.add(a)
+		Expect(other.stdin.Close()).To(Succeed())
+		Eventually(other.session).WithContext(ctx).WithTimeout(time.Minute).Should(gexec.Exit(0))
+		// What its next append left: batch 6..8 without 7. Its writer
+		// token is in the lock file since its last append.
+		for _, p := range []store.Position{6, 8} {
+			writeDurably(vfs.OSFS(), eventPath(dir, p), eventFileJSON(p, 6, 8, "torn"))
+		}
+
+		Expect(appendBatch(ctx, s, acks, "mine-3", 1)).To(Succeed(), "the append removes the torn batch first")
+		Expect(acks.all()[len(acks.all())-1].First).To(Equal(store.Position(6)))
+		Expect(s.Close()).To(Succeed())
+		batches := reopenAndCheck(ctx, dir, &store.Options{Logger: specLogger()}, acks.all())
+		Expect(batches).To(HaveLen(5))
+	}, SpecTimeout(time.Minute))
 
 	It("times out with ErrLockTimeout naming the lock file while another process holds the lock", func(ctx SpecContext) {
 		dir := filepath.Join(GinkgoT().TempDir(), "store")

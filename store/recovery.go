@@ -103,6 +103,11 @@ func (s *FileStore) catchUpLocked() error {
 }
 
 func (s *FileStore) catchUp() error {
+	// The handle keeps descriptors of the store's files, which outlive a
+	// forced DeleteStore: make sure the store is still there.
+	if _, err := s.fs.Stat(s.l.manifest()); err != nil {
+		return fmt.Errorf("store: %s is gone or unreadable (deleted while open?): %w", s.l.manifest(), err)
+	}
 	st, err := s.readHeadFile()
 	if err != nil {
 		return err

@@ -123,6 +123,9 @@ func startChild(b *testing.B, role, kind, dir string) (io.Writer, *bufio.Scanner
 // per line read from stdin (without sync: the figure is the propagation,
 // not the disk) and answers each with a line once the append returned.
 func runChild(role string) int {
+	if run, ok := writePathChildren[role]; ok {
+		return run()
+	}
 	if role != "append" {
 		fmt.Fprintln(os.Stderr, "unknown child role", role)
 		return 2

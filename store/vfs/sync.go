@@ -8,36 +8,27 @@ import (
 	"sync"
 )
 
-// SyncEachMax is the most files Sync makes durable one by one; more get
-// one SyncAll. BenchmarkSyncStrategy measures both on the machine at hand
-// (see docs/durability.md): up to about eight files, parallel fdatasyncs
-// are faster than a syncfs, beyond that syncfs wins.
-const SyncEachMax = 8
+// SyncParallel is the most fdatasyncs Sync runs at once. A group of new
+// files is made durable file by file, never with a sync of the whole file
+// system: syncfs(2) also flushes whatever other programs wrote to the same
+// file system, so one large writer elsewhere would stall every commit (see
+// docs/durability.md).
+const SyncParallel = 16
 
 // Sync makes the files at paths durable (their content and size), then
 // the entries of the folders dirs. It is the one sync policy of the store
-// and its projections: up to SyncEachMax files get an fdatasync each, in
-// parallel, and each folder an fsync; more files get one SyncAll of the
-// file system holding root, which covers the folders too. Where SyncAll is
-// unsupported (errors.ErrUnsupported), the files and folders are synced one
-// by one whatever their number. A folder's own name in its parent is an
-// entry of the parent: list the parent in dirs when the folder is new.
-func Sync(fsys FS, root string, paths, dirs []string) error {
-	if len(paths) > SyncEachMax {
-		err := fsys.SyncAll(root)
-		if err == nil {
-			return nil
-		}
-		if !errors.Is(err, errors.ErrUnsupported) {
-			return fmt.Errorf("vfs: syncfs %s: %w", root, err)
-		}
-	}
+// and its projections: each file gets an fdatasync, at most SyncParallel
+// at a time, then each folder an fsync, whatever the number of files. A
+// folder's own name in its parent is an entry of the parent: list the
+// parent in dirs when the folder is new.
+func Sync(fsys FS, paths, dirs []string) error {
 	return syncEach(fsys, paths, dirs)
 }
 
 // SyncTree makes every file and folder below dir durable, dir included:
-// one SyncAll where the file system has it, otherwise the file-by-file
-// syncs of Sync over the whole tree.
+// one SyncAll where the file system has it (it is for whole trees written
+// at once, such as a rebuilt projection, never for a commit), otherwise
+// the file-by-file syncs of Sync over the whole tree.
 func SyncTree(fsys FS, dir string) error {
 	err := fsys.SyncAll(dir)
 	if err == nil {
@@ -65,15 +56,15 @@ func SyncTree(fsys FS, dir string) error {
 	return syncEach(fsys, paths, dirs)
 }
 
-// syncEach fdatasyncs the files at paths in parallel, then fsyncs the
-// folders dirs.
+// syncEach fdatasyncs the files at paths, at most SyncParallel at a time,
+// then fsyncs the folders dirs.
 func syncEach(fsys FS, paths, dirs []string) error {
 	errs := make([]error, len(paths))
 	if len(paths) == 1 {
 		errs[0] = syncFile(fsys, paths[0])
 	} else {
 		var wg sync.WaitGroup
-		sem := make(chan struct{}, SyncEachMax)
+		sem := make(chan struct{}, SyncParallel)
 		for i, p := range paths {
 			sem <- struct{}{}
 			wg.Go(func() {

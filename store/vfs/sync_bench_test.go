@@ -9,8 +9,9 @@ import (
 )
 
 // BenchmarkSyncStrategy measures the ways to make a group of new small
-// files durable on this disk; the file store's choice (one fdatasync plus
-// a folder fsync for one file, syncfs for more) rests on these figures.
+// files durable on this disk. syncfs is the fastest for large groups on a
+// quiet disk, but it also flushes other programs' data, so the file store
+// uses parallel fdatasyncs (vfs.Sync) for any group; see docs/durability.md.
 // Run: go test -run '^$' -bench SyncStrategy ./store/vfs/
 func BenchmarkSyncStrategy(b *testing.B) {
 	data := make([]byte, 400)

@@ -34,7 +34,8 @@ type FS interface {
 	SyncDir(path string) error
 	// SyncAll makes every file and folder of the file system holding path
 	// durable (syncfs on Linux). It returns errors.ErrUnsupported where the
-	// OS has no such call; the store then syncs file by file.
+	// OS has no such call; SyncTree then syncs file by file. No commit of
+	// the store uses it (see Sync).
 	SyncAll(path string) error
 }
 

@@ -13,7 +13,8 @@
 //	go run ./internal/bench/cmd/perftable -rounds 5 -only append,read
 //
 // The suite runs in groups (append, concurrent, conditional, read, open,
-// subscribe, decision, projection, index); each group runs its figures and their
+// subscribe, decision, projection, index, and writepath and syscalls, the
+// write path of issue 14); each group runs its figures and their
 // references in one process, one after the other, and the whole sequence
 // is repeated -rounds times. A figure is the median over the rounds; the
 // spread column gives the lowest and highest round. Benchmarks on a shared
@@ -57,6 +58,8 @@ var groups = []group{
 	{name: "decision", pkg: "./internal/bench", bench: "^BenchmarkDecisionExecute$"},
 	{name: "projection", pkg: "./internal/bench", bench: "^BenchmarkProjection(Rebuild|LiveUpdate)$"},
 	{name: "index", pkg: "./store", bench: "^BenchmarkIndexMemory$", benchtime: "1x"},
+	{name: "writepath", pkg: "./internal/bench", bench: "^BenchmarkWritePath(Single|BatchStall|Concurrent|Fairness)$"},
+	{name: "syscalls", pkg: "./internal/bench", bench: "^BenchmarkWritePathSyscalls$", benchtime: "1x"},
 }
 
 // results holds, per group and benchmark name (without the -N suffix), the
@@ -250,7 +253,12 @@ func printTable(w io.Writer, res results, rounds int, benchtime string, took tim
 				ru = r.refUnit
 			}
 			if rf, ok = res.get(r.group, r.ref, ru); ok {
+				// A reference read from a unit of its own (not a rate,
+				// which format labels the same way) shows that unit.
 				refCell = format(rf.med, r.unit)
+				if !strings.HasSuffix(ru, "events/s") {
+					refCell = format(rf.med, ru)
+				}
 				if r.unit == "events/s" {
 					ratio = fmt.Sprintf("%.2f×", o.med/rf.med)
 				} else {
@@ -437,10 +445,40 @@ func rows(res results) []row {
 		ours: "BenchmarkProjectionLiveUpdate/store=file/sync=durable",
 		ref:  "BenchmarkProjectionLiveUpdate/store=sqlite/sync=durable", refLbl: "SQLite peer", unit: "p50-ms",
 		target: func(o, _ stat) (string, bool) { return "p50 ≤ 5 ms", o.med <= 5 }})
+	rs = append(rs, writePathRows()...)
 	rs = append(rs, postgresRows()...)
 	rs = append(rs, row{figure: "index memory at 1,000,000 events, 2 tags each", group: "index", ours: "BenchmarkIndexMemory", unit: "bytes/event",
 		target: func(o, _ stat) (string, bool) { return "≤ 48 bytes/event", o.med <= 48 }})
 	return rs
+}
+
+// writePathRows are the write-path figures of issue 14, each against the
+// reference its benchmark measured in the same loop.
+func writePathRows() []row {
+	ratioAtLeast := func(r float64) func(o, f stat) (string, bool) {
+		return func(o, f stat) (string, bool) { return fmt.Sprintf("≥ %.1f× the reference", r), o.med >= r*f.med }
+	}
+	timesAtMost := func(r float64) func(o, f stat) (string, bool) {
+		return func(o, f stat) (string, bool) { return fmt.Sprintf("≤ %.0f× the reference", r), o.med <= r*f.med }
+	}
+	return []row{
+		{figure: "durable single append (alternating with the floor)", group: "writepath", ours: "BenchmarkWritePathSingle/sync=durable", ref: "BenchmarkWritePathSingle/sync=durable", refUnit: "ref-events/s",
+			refLbl: "per-file floor: create, write, fdatasync, folder fsync", unit: "events/s", target: ratioAtLeast(0.9)},
+		{figure: "no-sync single append (alternating with the floor)", group: "writepath", ours: "BenchmarkWritePathSingle/sync=nosync", ref: "BenchmarkWritePathSingle/sync=nosync", refUnit: "ref-events/s",
+			refLbl: "raw create, write, close", unit: "events/s", target: ratioAtLeast(0.8)},
+		{figure: "100-event durable batch, p99 with a large writer on the file system", group: "writepath", ours: "BenchmarkWritePathBatchStall", ref: "BenchmarkWritePathBatchStall", refUnit: "quiet-p99-ms",
+			refLbl: "the same, quiet, alternating", unit: "loaded-p99-ms", target: timesAtMost(3)},
+		{figure: "probe process's durable append, mean, while another process appends with 16 goroutines", group: "writepath", ours: "BenchmarkWritePathFairness", ref: "BenchmarkWritePathFairness", refUnit: "solo-mean-ms",
+			refLbl: "the probe alone, alternating", unit: "loaded-mean-ms", target: timesAtMost(4)},
+		{figure: "probe process's durable append, max, while another process appends with 16 goroutines", group: "writepath", ours: "BenchmarkWritePathFairness", ref: "BenchmarkWritePathFairness", refUnit: "solo-mean-ms",
+			refLbl: "the probe alone (mean), alternating", unit: "loaded-max-ms", target: timesAtMost(10)},
+		{figure: "16 concurrent durable writers", group: "writepath", ours: "BenchmarkWritePathConcurrent", ref: "BenchmarkWritePathConcurrent", refUnit: "ref-events/s",
+			refLbl: "16 independent floor writers, alternating", unit: "events/s", target: ratioAtLeast(1.2)},
+		{figure: "system calls per durable single append (strace -f -c)", group: "syscalls", ours: "BenchmarkWritePathSyscalls", ref: "BenchmarkWritePathSyscalls", refUnit: "floor-syscalls/append",
+			refLbl: "per-file floor in Go", unit: "syscalls/append"},
+		{figure: "file-system calls per durable single append (strace, without the Go runtime's)", group: "syscalls", ours: "BenchmarkWritePathSyscalls", ref: "BenchmarkWritePathSyscalls", refUnit: "floor-fs-syscalls/append",
+			refLbl: "per-file floor in Go", unit: "fs-syscalls/append", target: func(o, _ stat) (string, bool) { return "≤ 12", o.med <= 12 }},
+	}
 }
 
 // postgresRows put the PostgreSQL store beside the file store and the

@@ -1,0 +1,600 @@
+package bench
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/opossum-go/opossum/store"
+)
+
+// The write-path benchmarks of issue 14. Each alternates the store with its
+// reference in one loop, on the same file system, so that both share the
+// machine's noise; each reports its figures as metrics that
+// internal/bench/cmd/perftable turns into rows. Their folders are made in
+// OPOSSUM_BENCH_DIR when it is set (to measure another file system, say a
+// journaled ext4 image on a loop device), else in the system's temporary
+// folder.
+
+// writeDir returns a new empty folder for a write benchmark.
+func writeDir(b *testing.B) string {
+	b.Helper()
+	root := os.Getenv("OPOSSUM_BENCH_DIR")
+	if root == "" {
+		return b.TempDir()
+	}
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	d, err := os.MkdirTemp(root, "write-")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { os.RemoveAll(d) })
+	return d
+}
+
+// latencies collects the durations of single operations.
+type latencies []time.Duration
+
+func (l latencies) sorted() latencies {
+	s := slices.Clone(l)
+	slices.Sort(s)
+	return s
+}
+
+func (l latencies) total() time.Duration {
+	var t time.Duration
+	for _, d := range l {
+		t += d
+	}
+	return t
+}
+
+// quantile returns the q-quantile (0..1) of sorted latencies.
+func (l latencies) quantile(q float64) time.Duration {
+	if len(l) == 0 {
+		return 0
+	}
+	return l[min(len(l)-1, int(q*float64(len(l))))]
+}
+
+func ms(d time.Duration) float64 { return float64(d) / 1e6 }
+func us(d time.Duration) float64 { return float64(d) / 1e3 }
+
+// reportSpread reports the lowest, median and highest of l in µs, each
+// metric named prefix plus "-min-µs", "-p50-µs", "-max-µs".
+func reportSpread(b *testing.B, prefix string, l latencies) {
+	s := l.sorted()
+	if len(s) == 0 {
+		return
+	}
+	b.ReportMetric(us(s[0]), prefix+"-min-µs")
+	b.ReportMetric(us(s.quantile(0.5)), prefix+"-p50-µs")
+	b.ReportMetric(us(s[len(s)-1]), prefix+"-max-µs")
+}
+
+// floorFile is the per-file floor of issue 14: create a new file with
+// os.OpenFile, write data, and when durable fdatasync it and fsync its
+// folder (opened for that).
+func floorFile(dir string, n int, data []byte, durable bool) error {
+	f, err := os.OpenFile(filepath.Join(dir, fmt.Sprintf("%012d.json", n)), os.O_CREATE|os.O_WRONLY|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if durable {
+		if err := dataSync(f); err != nil {
+			f.Close()
+			return err
+		}
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if durable {
+		return syncDir(dir)
+	}
+	return nil
+}
+
+// floorData is the content of a floor file: the size of an event file.
+func floorData() []byte {
+	data := payload(1)
+	return append(data, make([]byte, 400-len(data))...)
+}
+
+func openFileStore(b *testing.B, dir string, nosync bool) *store.FileStore {
+	b.Helper()
+	s, err := store.Open(dir, &store.Options{NoSync: nosync})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	return s
+}
+
+// BenchmarkWritePathSingle alternates a single-event append of the file
+// store with one floor operation on the same file system: durable, the
+// per-file floor (create, write, fdatasync, folder fsync); without sync,
+// a raw create, write and close of a new file. events/s is the store's
+// rate and ref-events/s the floor's, each over its own time; ours-* and
+// ref-* give the lowest, median and highest single operation.
+func BenchmarkWritePathSingle(b *testing.B) {
+	data := floorData()
+	for _, mode := range syncModes {
+		b.Run("sync="+mode, func(b *testing.B) {
+			s := openFileStore(b, filepath.Join(writeDir(b), "store"), mode == noSync)
+			floor := writeDir(b)
+			var ours, ref latencies
+			n := 0
+			for b.Loop() {
+				// Alternate which goes first, so neither always follows the other.
+				for k := range 2 {
+					if (n+k)%2 == 0 {
+						t := time.Now()
+						if _, err := s.Append(ctxb(), []store.Event{appendEvent(n)}, nil); err != nil {
+							b.Fatal(err)
+						}
+						ours = append(ours, time.Since(t))
+					} else {
+						t := time.Now()
+						if err := floorFile(floor, n, data, mode == durable); err != nil {
+							b.Fatal(err)
+						}
+						ref = append(ref, time.Since(t))
+					}
+				}
+				n++
+			}
+			b.ReportMetric(float64(len(ours))/ours.total().Seconds(), "events/s")
+			b.ReportMetric(float64(len(ref))/ref.total().Seconds(), "ref-events/s")
+			reportSpread(b, "ours", ours)
+			reportSpread(b, "ref", ref)
+		})
+	}
+}
+
+// BenchmarkWritePathBatchStall measures a durable append of 100 events
+// with the file system quiet and while another goroutine writes a large
+// file on it (as dd would), alternating: each loop appends one batch
+// quiet, then starts the writer, lets it write for 20 ms, appends one
+// batch, and stops it and flushes its file before the next quiet batch.
+// quiet-p99-ms and loaded-p99-ms are the 99th percentiles (the highest
+// with fewer than 100 batches).
+func BenchmarkWritePathBatchStall(b *testing.B) {
+	dir := writeDir(b)
+	s := openFileStore(b, filepath.Join(dir, "store"), false)
+	big, err := os.Create(filepath.Join(dir, "big"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer big.Close()
+	var (
+		mu      sync.Mutex // held by the writer while it runs
+		running atomic.Bool
+		stop    = make(chan struct{})
+		done    = make(chan struct{})
+	)
+	chunk := bytes.Repeat([]byte("x"), 1<<20)
+	go func() {
+		defer close(done)
+		var off int64
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if !running.Load() {
+				time.Sleep(time.Millisecond)
+				continue
+			}
+			mu.Lock()
+			if _, err := big.WriteAt(chunk, off); err != nil {
+				mu.Unlock()
+				b.Error(err)
+				return
+			}
+			mu.Unlock()
+			off += int64(len(chunk))
+			if off >= 512<<20 { // stay within 512 MiB
+				off = 0
+			}
+		}
+	}()
+	defer func() { close(stop); <-done }()
+	batch := make([]store.Event, 100)
+	i := 0
+	appendBatch := func() time.Duration {
+		for j := range batch {
+			batch[j] = appendEvent(i)
+			i++
+		}
+		t := time.Now()
+		if _, err := s.Append(ctxb(), batch, nil); err != nil {
+			b.Fatal(err)
+		}
+		return time.Since(t)
+	}
+	var quiet, loaded latencies
+	for b.Loop() {
+		quiet = append(quiet, appendBatch())
+		running.Store(true)
+		time.Sleep(20 * time.Millisecond)
+		loaded = append(loaded, appendBatch())
+		running.Store(false)
+		mu.Lock() // the writer is between chunks
+		if err := dataSync(big); err != nil {
+			b.Fatal(err)
+		}
+		mu.Unlock()
+	}
+	q, l := quiet.sorted(), loaded.sorted()
+	b.ReportMetric(ms(q.quantile(0.99)), "quiet-p99-ms")
+	b.ReportMetric(ms(l.quantile(0.99)), "loaded-p99-ms")
+	reportSpread(b, "quiet", quiet)
+	reportSpread(b, "loaded", loaded)
+}
+
+// BenchmarkWritePathConcurrent alternates 16 goroutines appending single
+// durable events to one store with 16 goroutines each writing floor files
+// (create, write, fdatasync, folder fsync) into a folder of its own: each
+// loop runs one phase of each, 4 operations per goroutine. events/s is the
+// store's aggregate rate, ref-events/s the floor writers'.
+func BenchmarkWritePathConcurrent(b *testing.B) {
+	const writers, per = 16, 4
+	data := floorData()
+	root := writeDir(b)
+	s := openFileStore(b, filepath.Join(root, "store"), false)
+	dirs := make([]string, writers)
+	for w := range dirs {
+		dirs[w] = filepath.Join(root, fmt.Sprintf("floor-%d", w))
+		if err := os.Mkdir(dirs[w], 0o755); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var next atomic.Int64
+	phase := func(op func(w, n int) error) time.Duration {
+		var wg sync.WaitGroup
+		var failed atomic.Value
+		start := time.Now()
+		for w := range writers {
+			wg.Go(func() {
+				for range per {
+					if err := op(w, int(next.Add(1))); err != nil {
+						failed.Store(err)
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		if err := failed.Load(); err != nil {
+			b.Fatal(err)
+		}
+		return time.Since(start)
+	}
+	appendOp := func(_, n int) error {
+		_, err := s.Append(ctxb(), []store.Event{appendEvent(n)}, nil)
+		return err
+	}
+	floorOp := func(w, n int) error { return floorFile(dirs[w], n, data, true) }
+	var ours, ref time.Duration
+	rounds := 0
+	for b.Loop() {
+		if rounds%2 == 0 {
+			ours += phase(appendOp)
+			ref += phase(floorOp)
+		} else {
+			ref += phase(floorOp)
+			ours += phase(appendOp)
+		}
+		rounds++
+	}
+	b.ReportMetric(float64(rounds*writers*per)/ours.Seconds(), "events/s")
+	b.ReportMetric(float64(rounds*writers*per)/ref.Seconds(), "ref-events/s")
+}
+
+// BenchmarkWritePathFairness measures the writer lock's fairness across
+// processes: this process appends single durable events (the probe) while
+// a helper process appends with 16 goroutines to the same store, and,
+// alternating, while the helper is paused. solo-mean-ms and loaded-mean-ms
+// are the probe's mean latencies, solo-max-ms and loaded-max-ms the
+// highest.
+func BenchmarkWritePathFairness(b *testing.B) {
+	const probes = 10 // probe appends per phase
+	dir := filepath.Join(writeDir(b), "store")
+	s := openFileStore(b, dir, false)
+	cmd := exec.Command(os.Args[0], "-test.run", "^$")
+	cmd.Env = append(os.Environ(), childEnv+"=hammer", "OPOSSUM_BENCH_STORE="+dir)
+	cmd.Stderr = os.Stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	defer func() { stdin.Close(); cmd.Wait() }()
+	sc := bufio.NewScanner(out)
+	tell := func(cmd, want string) {
+		if _, err := io.WriteString(stdin, cmd+"\n"); err != nil {
+			b.Fatal(err)
+		}
+		if !sc.Scan() || sc.Text() != want {
+			b.Fatalf("helper answered %q to %q (%v)", sc.Text(), cmd, sc.Err())
+		}
+	}
+	if !sc.Scan() || sc.Text() != "paused" {
+		b.Fatal("helper did not start:", sc.Text(), sc.Err())
+	}
+	var solo, loaded latencies
+	n := 0
+	probe := func(into *latencies) {
+		for range probes {
+			t := time.Now()
+			if _, err := s.Append(ctxb(), []store.Event{appendEvent(n)}, nil); err != nil {
+				b.Fatal(err)
+			}
+			*into = append(*into, time.Since(t))
+			n++
+		}
+	}
+	for b.Loop() {
+		probe(&solo)
+		tell("run", "running")
+		time.Sleep(10 * time.Millisecond) // its 16 goroutines get going
+		probe(&loaded)
+		tell("pause", "paused")
+	}
+	so, lo := solo.sorted(), loaded.sorted()
+	b.ReportMetric(ms(solo.total())/float64(len(solo)), "solo-mean-ms")
+	b.ReportMetric(ms(loaded.total())/float64(len(loaded)), "loaded-mean-ms")
+	b.ReportMetric(ms(so[len(so)-1]), "solo-max-ms")
+	b.ReportMetric(ms(lo[len(lo)-1]), "loaded-max-ms")
+	reportSpread(b, "solo", solo)
+	reportSpread(b, "loaded", loaded)
+}
+
+// BenchmarkWritePathSyscalls counts the system calls of a durable single
+// append, and of the per-file floor for reference: it runs a helper
+// process under strace -f -c twice, doing 20 and 220 operations on a new
+// store (or floor folder), and reports the difference per operation, so
+// that starting, opening and closing cancel out. syscalls/append counts
+// every call of the process; fs-syscalls/append leaves out the Go
+// runtime's own (its scheduler's futex, nanosleep and sched_yield, and the
+// signals of goroutine preemption), which any Go program blocking in
+// fdatasync makes; floor-* are the same for the floor. It prints the calls
+// that make up each figure, and skips when strace is not installed. The
+// figure is the same at any -benchtime.
+func BenchmarkWritePathSyscalls(b *testing.B) {
+	strace, err := exec.LookPath("strace")
+	if err != nil {
+		b.Skip("strace is not installed (apt-get install strace): cannot count system calls")
+	}
+	count := func(role string, ops int) (per map[string]int) {
+		dir := writeDir(b)
+		report := filepath.Join(dir, "strace.txt")
+		cmd := exec.Command(strace, "-f", "-c", "-o", report, os.Args[0], "-test.run", "^$")
+		cmd.Env = append(os.Environ(), childEnv+"="+role, "OPOSSUM_BENCH_STORE="+filepath.Join(dir, "store"), "OPOSSUM_BENCH_APPENDS="+strconv.Itoa(ops))
+		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+		if err := cmd.Run(); err != nil {
+			b.Fatalf("strace: %v", err)
+		}
+		text, err := os.ReadFile(report)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return parseStrace(b, string(text))
+	}
+	figures := map[string]map[string]float64{}
+	for b.Loop() {
+		const few, many = 20, 220
+		for _, role := range []string{"appends", "floors"} {
+			p0, p1 := count(role, few), count(role, many)
+			calls := map[string]float64{}
+			for name, c := range p1 {
+				if d := float64(c-p0[name]) / (many - few); d >= 0.05 {
+					calls[name] = d
+				}
+			}
+			figures[role] = calls
+		}
+	}
+	for _, f := range []struct{ role, label, unit string }{
+		{"appends", "durable single append", ""},
+		{"floors", "per-file floor (create, write, fdatasync, folder fsync)", "floor-"},
+	} {
+		calls := figures[f.role]
+		var all, fs float64
+		var parts []string
+		for _, name := range slices.Sorted(maps.Keys(calls)) {
+			all += calls[name]
+			if !runtimeCalls[name] {
+				fs += calls[name]
+			}
+			parts = append(parts, fmt.Sprintf("%s %.2f", name, calls[name]))
+		}
+		fmt.Printf("system calls per %s: %.2f, %.2f without the Go runtime's (%s)\n", f.label, all, fs, strings.Join(parts, ", "))
+		b.ReportMetric(all, f.unit+"syscalls/append")
+		b.ReportMetric(fs, f.unit+"fs-syscalls/append")
+	}
+}
+
+// runtimeCalls are the system calls the Go runtime makes on its own: its
+// scheduler parking and waking threads, sysmon's sleeps, preemption
+// signals, memory management.
+var runtimeCalls = map[string]bool{
+	"futex": true, "nanosleep": true, "sched_yield": true, "getpid": true, "gettid": true,
+	"tgkill": true, "rt_sigreturn": true, "rt_sigprocmask": true, "sigaltstack": true,
+	"clone": true, "clone3": true, "mmap": true, "munmap": true, "madvise": true,
+	"epoll_pwait": true, "epoll_wait": true,
+}
+
+// parseStrace reads the summary of strace -c: the calls per system call.
+func parseStrace(b *testing.B, text string) map[string]int {
+	b.Helper()
+	per := map[string]int{}
+	total := -1
+	for _, line := range strings.Split(text, "\n") {
+		f := strings.Fields(line)
+		if len(f) < 5 {
+			continue
+		}
+		if _, err := strconv.ParseFloat(f[0], 64); err != nil {
+			continue
+		}
+		calls, err := strconv.Atoi(f[3])
+		if err != nil {
+			continue
+		}
+		name := f[len(f)-1]
+		if name == "total" {
+			total = calls
+			continue
+		}
+		per[name] = calls
+	}
+	if total < 0 {
+		b.Fatalf("no total in the strace summary:\n%s", text)
+	}
+	return per
+}
+
+// writePathChildren are the helper processes of the write-path benchmarks
+// (see runChild).
+var writePathChildren = map[string]func() int{
+	"appends": childAppends,
+	"floors":  childFloors,
+	"hammer":  childHammer,
+}
+
+// childFloors does OPOSSUM_BENCH_APPENDS durable floor operations (see
+// floorFile) in a new folder OPOSSUM_BENCH_STORE.
+func childFloors() int {
+	n, err := strconv.Atoi(os.Getenv("OPOSSUM_BENCH_APPENDS"))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	dir := os.Getenv("OPOSSUM_BENCH_STORE")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	data := floorData()
+	for i := range n {
+		if err := floorFile(dir, i, data, true); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+	}
+	return 0
+}
+
+// childAppends opens a durable store in OPOSSUM_BENCH_STORE, appends
+// OPOSSUM_BENCH_APPENDS single events one after the other, and closes it.
+func childAppends() int {
+	n, err := strconv.Atoi(os.Getenv("OPOSSUM_BENCH_APPENDS"))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	s, err := store.Open(os.Getenv("OPOSSUM_BENCH_STORE"), nil)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	for i := range n {
+		if _, err := s.Append(ctxb(), []store.Event{appendEvent(i)}, nil); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+	}
+	if err := s.Close(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	return 0
+}
+
+// childHammer opens the durable store in OPOSSUM_BENCH_STORE and appends
+// single events from 16 goroutines while running. It starts paused and
+// prints "paused"; the line "run" starts it ("running"), "pause" stops it
+// once no append is in flight ("paused"); the end of stdin ends it.
+func childHammer() int {
+	s, err := store.Open(os.Getenv("OPOSSUM_BENCH_STORE"), nil)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer s.Close()
+	var gate sync.RWMutex // held for writing while paused
+	gate.Lock()
+	var quit atomic.Bool
+	var failed atomic.Bool
+	var wg sync.WaitGroup
+	var next atomic.Int64
+	for range 16 {
+		wg.Go(func() {
+			for {
+				gate.RLock()
+				if quit.Load() {
+					gate.RUnlock()
+					return
+				}
+				_, err := s.Append(ctxb(), []store.Event{appendEvent(int(next.Add(1)))}, nil)
+				gate.RUnlock()
+				if err != nil {
+					fmt.Fprintln(os.Stderr, err)
+					failed.Store(true)
+					return
+				}
+			}
+		})
+	}
+	fmt.Println("paused")
+	paused := true
+	sc := bufio.NewScanner(os.Stdin)
+	for sc.Scan() {
+		switch {
+		case sc.Text() == "run" && paused:
+			gate.Unlock()
+			paused = false
+			fmt.Println("running")
+		case sc.Text() == "pause" && !paused:
+			gate.Lock()
+			paused = true
+			fmt.Println("paused")
+		}
+	}
+	quit.Store(true)
+	if paused {
+		gate.Unlock()
+	}
+	wg.Wait()
+	if failed.Load() {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,35 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// WriterLock is the cross-process writer lock of a store folder, for the
+// specs of its fairness.
+type WriterLock struct{ l *procLock }
+
+// NewWriterLock returns a writer lock on the lock file of the store in dir,
+// as a handle of its own would hold it.
+func NewWriterLock(dir string) *WriterLock {
+	return &WriterLock{l: newProcLock(layout{dir: dir}.lock(), time.Minute)}
+}
+
+func (w *WriterLock) Lock(ctx context.Context) error { _, err := w.l.lock(ctx); return err }
+func (w *WriterLock) Unlock() error                  { return w.l.unlock() }
+func (w *WriterLock) Close() error                   { return w.l.close() }
+
+// GateHeld reports whether a writer holds the gate of the store in dir,
+// which a writer waiting for the lock does.
+func GateHeld(dir string) bool {
+	f, err := openLockFile(layout{dir: dir}.lock())
+	if err != nil {
+		return false
+	}
+	defer f.close()
+	ok, err := f.tryGate()
+	if ok {
+		_ = f.ungate()
+	}
+	return err == nil && !ok
+}
