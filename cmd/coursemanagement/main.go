@@ -8,7 +8,8 @@
 //
 // It listens on http://localhost:8080 and keeps its events and read models
 // in ./data/coursemanagement (created when missing). The API describes
-// itself at http://localhost:8080/openapi.json. Ctrl-C stops it gracefully:
+// itself at http://localhost:8080/openapi.json, and http://localhost:8080/
+// is its reference, a page to read in a browser. Ctrl-C stops it gracefully:
 // requests in progress finish, the read models write their checkpoints and
 // the store closes.
 //
@@ -35,6 +36,12 @@
 // as problem details. Without a token they answer anyone who can reach
 // the port, so serve refuses to listen on an address other than loopback
 // without one.
+//
+// On loopback (the default, localhost:8080) the token is optional, by
+// decision: only the machine's own users reach the port, which is the
+// workbook's setting, and the lessons' curl examples run as written. Set
+// one anyway where others log in to the machine, since each of them could
+// delete the store.
 //
 // The server sets its timeouts explicitly (-read-header-timeout,
 // -read-timeout, -write-timeout, -idle-timeout) and refuses request

@@ -57,7 +57,7 @@ func getJSON(ctx context.Context, url string, min store.Position, into any) int 
 	if min > 0 {
 		req.Header.Set(courseapp.MinPositionHeader, strconv.FormatUint(uint64(min), 10))
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := client.Do(req)
 	Expect(err).NotTo(HaveOccurred())
 	defer resp.Body.Close()
 	if into != nil {
@@ -81,7 +81,7 @@ var _ = Describe("coursemanagement", func() {
 		s, base := serveOn(dir)
 		Expect(filepath.Join(dir, "data", "coursemanagement", "opossum.json")).To(BeAnExistingFile())
 
-		resp, err := http.Post(base+"/students", "application/json",
+		resp, err := client.Post(base+"/students", "application/json",
 			strings.NewReader(`{"firstName":"Ada","lastName":"Lovelace","email":"ada@example.com"}`))
 		Expect(err).NotTo(HaveOccurred())
 		resp.Body.Close()

@@ -34,7 +34,7 @@ var _ = Describe("coursemanagement serve with OPOSSUM_STORE", func() {
 		Expect(m).NotTo(BeNil())
 		Expect(string(s.Out.Contents())).To(ContainSubstring("store PostgreSQL"))
 
-		resp, err := http.Post(string(m[1])+"/students", "application/json",
+		resp, err := client.Post(string(m[1])+"/students", "application/json",
 			strings.NewReader(`{"firstName":"Ada","lastName":"Lovelace","email":"ada@example.com"}`))
 		Expect(err).NotTo(HaveOccurred())
 		resp.Body.Close()

@@ -33,7 +33,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	token := fs.String("admin-token", os.Getenv(AdminTokenEnv), "token the /admin endpoints require (default $"+AdminTokenEnv+"); required off loopback")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	maxBody := fs.Int64("max-body", server.DefaultMaxBody, "largest request body in bytes; a larger one gets 413")
-	healthzLag := fs.Uint64("healthz-lag", server.DefaultHealthzLag, "events a read model may trail the head while /healthz answers 200")
+	healthzLag := fs.Uint64("healthz-lag", courseapp.DefaultHealthzLag, "events a read model may trail the head while /healthz answers 200")
 	readHeader := fs.Duration("read-header-timeout", server.DefaultReadHeaderTimeout, "time a client has to send its request headers")
 	read := fs.Duration("read-timeout", server.DefaultReadTimeout, "time a client has to send a whole request")
 	write := fs.Duration("write-timeout", server.DefaultWriteTimeout, "time to write a response, from the end of the request headers")
@@ -76,7 +76,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	defer func() { _ = stopTelemetry(context.Background()) }()
 
-	opts := &courseapp.Options{NoSync: *noSync, Logger: logger}
+	opts := &courseapp.Options{NoSync: *noSync, Logger: logger, HealthzLag: *healthzLag}
 	where := *data
 	if conn := os.Getenv(storeEnv); conn != "" {
 		// The events in PostgreSQL; the read models stay in the folder.
@@ -89,9 +89,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return errors.Join(err, ln.Close())
 	}
-	h := server.Handler(app, app.Handler(), server.Config{AdminToken: *token, MaxBody: *maxBody, HealthzLag: *healthzLag, Log: access})
+	h := server.Handler(app.Handler(), server.Config{AdminToken: *token, MaxBody: *maxBody, Log: access})
 	srv := server.NewServer(h, *readHeader, *read, *write, *idle, logger)
-	fmt.Fprintf(stdout, "coursemanagement: serving http://%s (store %s); the API is described at /openapi.json\n", ln.Addr(), where)
+	fmt.Fprintf(stdout, "coursemanagement: serving http://%s (store %s); the API reference is at /, its OpenAPI document at /openapi.json\n", ln.Addr(), where)
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()

@@ -41,13 +41,13 @@ var _ = Describe("coursemanagement serve, as an operator runs it", func() {
 		port := serving.FindSubmatch(s.Out.Contents())[1]
 		base := "http://127.0.0.1:" + string(port[strings.LastIndex(string(port), ":")+1:])
 
-		resp, err := http.Post(base+"/admin/projections/rebuild", "application/json", nil)
+		resp, err := client.Post(base+"/admin/projections/rebuild", "application/json", nil)
 		Expect(err).NotTo(HaveOccurred())
 		resp.Body.Close()
 		Expect(resp.StatusCode).To(Equal(http.StatusUnauthorized))
 		req, _ := http.NewRequestWithContext(ctx, "GET", base+"/admin/projections/status", nil)
 		req.Header.Set("Authorization", "Bearer s3cret")
-		resp, err = http.DefaultClient.Do(req)
+		resp, err = client.Do(req)
 		Expect(err).NotTo(HaveOccurred())
 		resp.Body.Close()
 		Expect(resp.StatusCode).To(Equal(http.StatusOK))
@@ -72,7 +72,7 @@ var _ = Describe("coursemanagement serve, as an operator runs it", func() {
 
 	It("answers a 5 MB body with a 413 problem", func() {
 		_, base := serveOn(GinkgoT().TempDir())
-		resp, err := http.Post(base+"/students", "application/json", strings.NewReader(strings.Repeat(" ", 5<<20)))
+		resp, err := client.Post(base+"/students", "application/json", strings.NewReader(strings.Repeat(" ", 5<<20)))
 		Expect(err).NotTo(HaveOccurred())
 		defer resp.Body.Close()
 		Expect(resp.StatusCode).To(Equal(http.StatusRequestEntityTooLarge))
@@ -81,7 +81,7 @@ var _ = Describe("coursemanagement serve, as an operator runs it", func() {
 
 	It("logs each request as JSON with -log-format json", func() {
 		s, base := serveOn(GinkgoT().TempDir(), "-log-format", "json")
-		resp, err := http.Get(base + "/courses")
+		resp, err := client.Get(base + "/courses")
 		Expect(err).NotTo(HaveOccurred())
 		resp.Body.Close()
 		Eventually(s.Err).Should(gbytes.Say(`\{.*"msg":"request","method":"GET","path":"/courses","status":200,"duration":\d+,"bytes":\d+,"request_id":"[0-9a-f]+"\}`))
@@ -145,7 +145,7 @@ var _ = Describe("coursemanagement serve, as an operator runs it", func() {
 		DeferCleanup(func() { s.Kill().Wait() })
 		Eventually(s.Out).WithContext(ctx).Should(gbytes.Say(`serving http://`))
 		base := string(serving.FindSubmatch(s.Out.Contents())[1])
-		resp, err := http.Post(base+"/students", "application/json",
+		resp, err := client.Post(base+"/students", "application/json",
 			strings.NewReader(`{"firstName":"Ada","lastName":"Lovelace","email":"ada@example.com"}`))
 		Expect(err).NotTo(HaveOccurred())
 		resp.Body.Close()
@@ -164,7 +164,7 @@ var _ = Describe("coursemanagement serve, as an operator runs it", func() {
 
 	It("exports nothing by default", func() {
 		s, base := serveOn(GinkgoT().TempDir())
-		resp, err := http.Get(base + "/courses")
+		resp, err := client.Get(base + "/courses")
 		Expect(err).NotTo(HaveOccurred())
 		resp.Body.Close()
 		s.Signal(syscall.SIGTERM)

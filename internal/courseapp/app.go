@@ -34,6 +34,10 @@ type Options struct {
 	// the position a client asked for (the Opossum-Min-Position header).
 	// Zero means 5 seconds.
 	ReadWait time.Duration
+	// HealthzLag is how many events a read model may trail the store's
+	// head while GET /healthz still answers 200. Zero means
+	// DefaultHealthzLag.
+	HealthzLag uint64
 	// WrapStore, when set, wraps the event store the command handlers
 	// read and append through: a seam for instrumentation, and for specs
 	// that stage a race by letting a rival write in before each append.
@@ -86,6 +90,9 @@ func Open(dir string, domain Domain, opts *Options) (*App, error) {
 	}
 	if a.opts.ReadWait <= 0 {
 		a.opts.ReadWait = 5 * time.Second
+	}
+	if a.opts.HealthzLag == 0 {
+		a.opts.HealthzLag = DefaultHealthzLag
 	}
 	a.log = a.opts.Logger
 	if a.log == nil {

@@ -13,4 +13,10 @@
 //	app, err := courseapp.Open(dir, coursemanagement.Domain(), nil)
 //
 // cmd/coursemanagement runs it on the solution.
+//
+// The HTTP API (App.Handler) is described by OpenAPIDocument, served at
+// GET /openapi.json and, rendered as a page for people, at GET /. Every
+// error is an RFC 9457 problem; a broken rule has its own ProblemType,
+// with the status RFC 9110 gives it. GET /healthz says whether the store
+// answers and the read models are caught up.
 package courseapp

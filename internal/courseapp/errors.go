@@ -8,8 +8,8 @@ import (
 // shows the user, word for word the reference sample's message where it has
 // one. A decision that breaks a rule returns one and appends nothing;
 // deciding again would decide the same, so domain errors are never retried.
-// The HTTP layer answers them with 400 Bad Request (404 for
-// AggregateCourseNotFoundError), the message as the problem's detail.
+// The HTTP layer answers each with its ProblemType (ProblemTypeOf), the
+// message as the problem's detail.
 //
 // Every rule is a value: a Rejection for fixed messages, a struct for the
 // rules whose message names something. Match them with errors.Is (a struct
@@ -176,7 +176,7 @@ const ConflictMessage = "The operation failed because the resource was modified 
 // was built on. Message is the command's conflict message; Err is the last
 // conflict (a *decision.ExhaustedError wrapping a *store.ConditionError),
 // so errors.Is(err, store.ErrAppendConditionFailed) holds. The HTTP layer
-// answers 409 Conflict.
+// answers it as ProblemWriteConflict, 409 Conflict.
 type ConflictError struct {
 	Message string
 	Err     error
@@ -190,8 +190,7 @@ func (e *ConflictError) Unwrap() error { return e.Err }
 // The aggregate variant's own errors. Its messages differ from the DCB
 // path's, as they do in the reference sample.
 type (
-	// AggregateCourseNotFoundError: no event is tagged with the course. The
-	// HTTP layer answers 404.
+	// AggregateCourseNotFoundError: no event is tagged with the course.
 	AggregateCourseNotFoundError struct{ CourseID string }
 	// AggregateStudentNotFoundError: no event is tagged with the student.
 	AggregateStudentNotFoundError struct{ StudentID string }

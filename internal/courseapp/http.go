@@ -21,7 +21,8 @@ import (
 //
 // A path without a route is a 404 problem, a method the path does not
 // take a 405 problem with Allow, a body whose Content-Type is not JSON a
-// 415 problem; a 500 says only that the log has the cause.
+// 415 problem, a body over 1 MiB a 413 problem; a 500 says only that the
+// log has the cause. The OpenAPI document describes them all.
 //
 // Read models are eventually consistent. Every write that appended events
 // answers with the header Opossum-Position: the position of its last
@@ -82,8 +83,8 @@ func (a *App) Handler() http.Handler {
 
 	// Exam registration tokens.
 	h("POST /exams/{examId}/registration-tokens", a.issueToken)
-	h("POST /exams/registration-tokens/{tokenId}/redeem", a.redeemToken)
-	h("DELETE /exams/registration-tokens/{tokenId}", a.revokeToken)
+	h("POST /exam-registration-tokens/{tokenId}/redeem", a.redeemToken)
+	h("DELETE /exam-registration-tokens/{tokenId}", a.revokeToken)
 
 	// Course books.
 	h("POST /course-books", a.defineBook)
@@ -104,12 +105,14 @@ func (a *App) Handler() http.Handler {
 	h("GET /admin/projections/checkpoints", a.checkpoints)
 	mux.HandleFunc("DELETE /admin/store", a.deleteStore)
 
+	// The application's health, for probes.
+	mux.HandleFunc("GET /healthz", a.serveHealthz)
+
 	// The API's description.
 	mux.HandleFunc("GET /openapi.json", serveOpenAPI)
 	mux.HandleFunc("GET /openapi/v1.json", serveOpenAPI)
-	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, "/openapi.json", http.StatusFound)
-	})
+	mux.HandleFunc("GET /{$}", serveReference)
+	mux.HandleFunc("GET /problems/{name}", serveProblemType)
 
 	return a.recoverPanics(unrouted(mux))
 }
@@ -187,10 +190,17 @@ type Problem struct {
 	Instance string `json:"instance,omitempty"`
 }
 
+// writeProblem answers a problem of HTTP itself: its type is about:blank.
 func writeProblem(w http.ResponseWriter, r *http.Request, status int, title, detail string) {
+	writeTypedProblem(w, r, Problem{Type: "about:blank", Title: title, Status: status, Detail: detail})
+}
+
+// writeTypedProblem answers p, its instance the request's path.
+func writeTypedProblem(w http.ResponseWriter, r *http.Request, p Problem) {
+	p.Instance = r.URL.Path
 	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(Problem{Type: "about:blank", Title: title, Status: status, Detail: detail, Instance: r.URL.Path})
+	w.WriteHeader(p.Status)
+	_ = json.NewEncoder(w).Encode(p)
 }
 
 // httpError is an error with its own status and title, and headers to
@@ -212,15 +222,14 @@ func notFound(format string, args ...any) error {
 	return &httpError{status: http.StatusNotFound, title: "Not Found", detail: fmt.Sprintf(format, args...)}
 }
 
-// writeError answers err as a problem: a broken rule is 400 (404 for a
-// course the aggregate variant cannot find), a conflict that survived its
-// retries is 409, anything unexpected is 500, and so is a read model
-// stopped by a failed fold, even when the fold's error is a rule's.
+// writeError answers err as a problem: a broken rule or a conflict that
+// survived its retries with its ProblemType (a rule without one, which a
+// spec rules out, as 422 about:blank), anything unexpected as 500, and so
+// is a read model stopped by a failed fold, even when the fold's error is
+// a rule's.
 func (a *App) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var he *httpError
-	var conflict *ConflictError
 	var query *QueryError
-	var missing AggregateCourseNotFoundError
 	var rule DomainError
 	var fold *projection.FoldError
 	switch {
@@ -233,12 +242,13 @@ func (a *App) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		a.log.Error("coursemanagement: read model stopped", "method", r.Method, "path", r.URL.Path,
 			"request_id", w.Header().Get(RequestIDHeader), "err", err)
 		writeProblem(w, r, http.StatusInternalServerError, "Internal Server Error", internalDetail)
-	case errors.As(err, &conflict):
-		writeProblem(w, r, http.StatusConflict, "Conflict", conflict.Message)
-	case errors.As(err, &missing):
-		writeProblem(w, r, http.StatusNotFound, "Not Found", missing.Error())
-	case errors.As(err, &rule):
-		writeProblem(w, r, http.StatusBadRequest, "Bad Request", rule.Error())
+	case errors.As(err, &rule) || errors.As(err, new(*ConflictError)):
+		p, ok := ProblemTypeOf(err)
+		if !ok {
+			writeProblem(w, r, http.StatusUnprocessableEntity, "Unprocessable Content", err.Error())
+			return
+		}
+		writeTypedProblem(w, r, Problem{Type: p.URI(), Title: p.Title, Status: p.statusFor(r), Detail: err.Error()})
 	case errors.As(err, &query):
 		writeProblem(w, r, http.StatusBadRequest, "Bad Request", query.Message)
 	default:
@@ -264,6 +274,10 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) error {
 	if err := dec.Decode(v); err != nil {
 		if errors.Is(err, io.EOF) {
 			return badRequest("A JSON request body is required.")
+		}
+		if tooLarge := new(http.MaxBytesError); errors.As(err, &tooLarge) {
+			return &httpError{status: http.StatusRequestEntityTooLarge, title: "Content Too Large",
+				detail: fmt.Sprintf("The request body is larger than %d bytes.", tooLarge.Limit)}
 		}
 		return badRequest("The request body is not valid: %v", err)
 	}

@@ -3,6 +3,8 @@ package courseapp
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -48,19 +50,28 @@ func (a *App) awaitView(r *http.Request, in *instance, name string) error {
 }
 
 // pageRequest reads pageNumber, pageSize, sortBy and sortOrder. All are
-// optional; numbers below 1 mean the defaults (1 and 50) and sizes above
-// 100 are capped.
+// optional (page 1 of DefaultPageSize by default); a pageNumber below 1,
+// or a pageSize below 1 or above MaxPageSize, is a 400: a client that
+// asks for a page it cannot get is told so, never given another one.
 func pageRequest(r *http.Request) (PageRequest, error) {
 	q := r.URL.Query()
 	var p PageRequest
 	for _, f := range []struct {
-		name string
-		into *int
-	}{{"pageNumber", &p.Number}, {"pageSize", &p.Size}} {
+		name       string
+		into       *int
+		max        int
+		outOfRange string
+	}{
+		{"pageNumber", &p.Number, math.MaxInt, "'pageNumber' must be 1 or more."},
+		{"pageSize", &p.Size, MaxPageSize, fmt.Sprintf("'pageSize' must be between 1 and %d.", MaxPageSize)},
+	} {
 		if v := q.Get(f.name); v != "" {
 			n, err := strconv.Atoi(v)
 			if err != nil {
 				return p, badRequest("'%s' must be a whole number.", f.name)
+			}
+			if n < 1 || n > f.max {
+				return p, badRequest("%s", f.outOfRange)
 			}
 			*f.into = n
 		}

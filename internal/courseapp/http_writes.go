@@ -153,7 +153,7 @@ func (a *App) issueToken(w http.ResponseWriter, r *http.Request, in *instance) e
 		return err
 	}
 	cmd := IssueExamToken{TokenID: NewID(), ExamID: examID, CourseID: courseID}
-	return in.run(w, r, cmd, http.StatusCreated, "/exams/registration-tokens/"+cmd.TokenID, map[string]string{"tokenId": cmd.TokenID})
+	return in.run(w, r, cmd, http.StatusCreated, "/exam-registration-tokens/"+cmd.TokenID, map[string]string{"tokenId": cmd.TokenID})
 }
 
 func (a *App) redeemToken(w http.ResponseWriter, r *http.Request, in *instance) error {

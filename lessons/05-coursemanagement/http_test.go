@@ -216,6 +216,16 @@ func expectProblem(r reply, status int, detail string) {
 	Expect(p.Instance).To(Equal(strings.Split(r.Path, "?")[0]))
 }
 
+// expectRule checks that a reply is a problem of the broken rule's type
+// with the status and detail.
+func expectRule(r reply, rule courseapp.ProblemType, status int, detail string) {
+	GinkgoHelper()
+	expectProblem(r, status, detail)
+	p := decodeAs[courseapp.Problem](r)
+	Expect(p.Type).To(Equal(rule.URI()), "%s", r)
+	Expect(p.Title).To(Equal(rule.Title), "%s", r)
+}
+
 func decodeAs[T any](r reply) T {
 	GinkgoHelper()
 	var v T
@@ -261,14 +271,14 @@ var endpoints = []string{
 	"PATCH /courses/{id}/student-limit", "POST /courses/{id}/enrollments",
 	"POST /invoices", "GET /invoices", "GET /invoices/{number}",
 	"POST /courses/{id}/announcements", "POST /courses/{id}/announcements/{token}/retract",
-	"POST /exams/{examId}/registration-tokens", "POST /exams/registration-tokens/{tokenId}/redeem",
-	"DELETE /exams/registration-tokens/{tokenId}",
+	"POST /exams/{examId}/registration-tokens", "POST /exam-registration-tokens/{tokenId}/redeem",
+	"DELETE /exam-registration-tokens/{tokenId}",
 	"POST /course-books", "GET /course-books", "PATCH /course-books/{id}/price", "POST /course-books/{id}/purchase",
 	"POST /course-books/order",
 	"POST /courses/aggregate", "PATCH /courses/aggregate/{id}/capacity", "POST /courses/aggregate/{id}/subscriptions",
 	"POST /admin/projections/rebuild", "POST /admin/projections/{name}/rebuild", "GET /admin/projections/status",
 	"GET /admin/projections/checkpoints", "DELETE /admin/store",
-	"GET /openapi.json", "GET /",
+	"GET /openapi.json", "GET /", "GET /problems/{name}", "GET /healthz",
 }
 
 var _ = steps.Describe("Step 7: the application over HTTP", func() {
@@ -300,7 +310,9 @@ var _ = steps.Describe("Step 7: the application over HTTP", func() {
 				"{tokenId}", "x", "{name}", "x").Replace(path), nil)
 			Expect(r.Status).NotTo(Equal(http.StatusMethodNotAllowed), "%s is documented but not served", e)
 		}
-		Expect(a.get(ctx, "/").Header.Get("Location")).To(Equal("/openapi.json"))
+		page := a.get(ctx, "/")
+		expectStatus(page, http.StatusOK)
+		Expect(page.Header.Get("Content-Type")).To(HavePrefix("text/html"), "GET / is the API reference, a page for people")
 	})
 
 	Describe("students", func() {
@@ -315,14 +327,13 @@ var _ = steps.Describe("Step 7: the application over HTTP", func() {
 				EnrollmentTier: courseapp.Basic, MaxEnrollmentCount: 2}))
 		})
 
-		It("refuses a taken email with 400 and the message as a problem's detail", func(ctx SpecContext) {
+		It("refuses a taken email with 409, the problem type email-taken and the message as the detail", func(ctx SpecContext) {
 			a.student(ctx, "Ada", "Lovelace", "ada@example.com")
 			r := a.post(ctx, "/students", map[string]string{"firstName": "Ada", "lastName": "King", "email": " ADA@example.com"})
-			expectProblem(r, http.StatusBadRequest, "A user with this email already exists.")
-			Expect(decodeAs[courseapp.Problem](r).Title).To(Equal("Bad Request"))
+			expectRule(r, courseapp.ProblemEmailTaken, http.StatusConflict, "A user with this email already exists.")
 		})
 
-		It("lets exactly one of several concurrent registrations with one email in; the others get 400 \"email taken\"", func(ctx SpecContext) {
+		It("lets exactly one of several concurrent registrations with one email in; the others get 409 \"email taken\"", func(ctx SpecContext) {
 			replies := make([]reply, 5)
 			errs := race(len(replies), func(i int) error {
 				var err error
@@ -336,12 +347,12 @@ var _ = steps.Describe("Step 7: the application over HTTP", func() {
 					created++
 					continue
 				}
-				expectProblem(r, http.StatusBadRequest, "A user with this email already exists.")
+				expectRule(r, courseapp.ProblemEmailTaken, http.StatusConflict, "A user with this email already exists.")
 			}
 			Expect(created).To(Equal(1), "%v", replies)
 		})
 
-		It("changes a student's tier (200) and refuses an unknown student or tier (400)", func(ctx SpecContext) {
+		It("changes a student's tier (200) and refuses an unknown student (404) or tier (422)", func(ctx SpecContext) {
 			id := a.student(ctx, "Ada", "Lovelace", "ada@example.com")
 			expectStatus(a.patch(ctx, "/students/"+id+"/subscription", map[string]string{"enrollmentTier": "Professional"}), http.StatusOK)
 			s := decodeAs[courseapp.StudentShortInfo](a.get(ctx, "/students/"+id))
@@ -349,10 +360,10 @@ var _ = steps.Describe("Step 7: the application over HTTP", func() {
 			Expect(s.MaxEnrollmentCount).To(Equal(10))
 
 			other := courseapp.NewID()
-			expectProblem(a.patch(ctx, "/students/"+other+"/subscription", map[string]string{"enrollmentTier": "Master"}),
-				http.StatusBadRequest, "Student with ID "+other+" does not exist.")
-			expectProblem(a.patch(ctx, "/students/"+id+"/subscription", map[string]string{"enrollmentTier": "None"}),
-				http.StatusBadRequest, courseapp.ErrInvalidTier.Error())
+			expectRule(a.patch(ctx, "/students/"+other+"/subscription", map[string]string{"enrollmentTier": "Master"}),
+				courseapp.ProblemStudentNotFound, http.StatusNotFound, "Student with ID "+other+" does not exist.")
+			expectRule(a.patch(ctx, "/students/"+id+"/subscription", map[string]string{"enrollmentTier": "None"}),
+				courseapp.ProblemInvalidTier, http.StatusUnprocessableEntity, courseapp.ErrInvalidTier.Error())
 		})
 
 		It("answers 404 for a student it does not know, with the reference messages", func(ctx SpecContext) {
@@ -374,15 +385,15 @@ var _ = steps.Describe("Step 7: the application over HTTP", func() {
 				CourseID: id, Name: "Algebra", Description: "Groups", MaxStudentCount: 12, EnrolledStudents: []courseapp.EnrolledStudent{}}))
 		})
 
-		It("refuses an unusable course or limit with 400", func(ctx SpecContext) {
-			expectProblem(a.post(ctx, "/courses", map[string]any{"name": "Algebra", "maxStudentCount": 0}),
-				http.StatusBadRequest, "Maximum student count must be greater than zero.")
+		It("refuses an unusable course or limit with 422, and an unknown course with 404", func(ctx SpecContext) {
+			expectRule(a.post(ctx, "/courses", map[string]any{"name": "Algebra", "maxStudentCount": 0}),
+				courseapp.ProblemInvalidStudentLimit, http.StatusUnprocessableEntity, "Maximum student count must be greater than zero.")
 			id := a.course(ctx, "Algebra", 5)
-			expectProblem(a.patch(ctx, "/courses/"+id+"/student-limit", map[string]int{"newMaxStudentCount": 0}),
-				http.StatusBadRequest, "Maximum student count must be greater than zero.")
+			expectRule(a.patch(ctx, "/courses/"+id+"/student-limit", map[string]int{"newMaxStudentCount": 0}),
+				courseapp.ProblemInvalidStudentLimit, http.StatusUnprocessableEntity, "Maximum student count must be greater than zero.")
 			other := courseapp.NewID()
-			expectProblem(a.patch(ctx, "/courses/"+other+"/student-limit", map[string]int{"newMaxStudentCount": 3}),
-				http.StatusBadRequest, "Course with ID "+other+" does not exist.")
+			expectRule(a.patch(ctx, "/courses/"+other+"/student-limit", map[string]int{"newMaxStudentCount": 3}),
+				courseapp.ProblemCourseNotFound, http.StatusNotFound, "Course with ID "+other+" does not exist.")
 			expectProblem(a.get(ctx, "/courses/"+other), http.StatusNotFound, "Course with ID "+other+" not found.")
 		})
 
@@ -395,12 +406,12 @@ var _ = steps.Describe("Step 7: the application over HTTP", func() {
 			Expect(r.Header.Get("Location")).To(Equal("/courses/" + small + "/enrollments/" + ada))
 			Expect(decodeAs[map[string]string](r)).To(Equal(map[string]string{"courseId": small, "studentId": ada}))
 
-			expectProblem(a.enroll(ctx, small, ada), http.StatusBadRequest, "Student is already enrolled in this course.")
-			expectProblem(a.enroll(ctx, small, bob), http.StatusBadRequest, "Course is at maximum capacity (1 students).")
-			expectProblem(a.enroll(ctx, small, courseapp.NewID()), http.StatusBadRequest, "Student is not registered.")
-			expectProblem(a.enroll(ctx, courseapp.NewID(), ada), http.StatusBadRequest, "Course does not exist.")
+			expectRule(a.enroll(ctx, small, ada), courseapp.ProblemAlreadyEnrolled, http.StatusConflict, "Student is already enrolled in this course.")
+			expectRule(a.enroll(ctx, small, bob), courseapp.ProblemCourseFull, http.StatusConflict, "Course is at maximum capacity (1 students).")
+			expectRule(a.enroll(ctx, small, courseapp.NewID()), courseapp.ProblemStudentNotFound, http.StatusUnprocessableEntity, "Student is not registered.")
+			expectRule(a.enroll(ctx, courseapp.NewID(), ada), courseapp.ProblemCourseNotFound, http.StatusNotFound, "Course does not exist.")
 			expectStatus(a.enroll(ctx, a.course(ctx, "Second", 5), ada), http.StatusCreated)
-			expectProblem(a.enroll(ctx, a.course(ctx, "Third", 5), ada), http.StatusBadRequest,
+			expectRule(a.enroll(ctx, a.course(ctx, "Third", 5), ada), courseapp.ProblemEnrollmentLimit, http.StatusConflict,
 				"Student has reached their enrollment limit (2 courses for Basic tier).")
 
 			expectStatus(a.patch(ctx, "/students/"+ada+"/subscription", map[string]string{"enrollmentTier": "Standard"}), http.StatusOK)
@@ -436,7 +447,7 @@ var _ = steps.Describe("Step 7: the application over HTTP", func() {
 						won++
 						continue
 					}
-					expectProblem(r, http.StatusBadRequest, fmt.Sprintf("Course is at maximum capacity (%d students).", capacity))
+					expectRule(r, courseapp.ProblemCourseFull, http.StatusConflict, fmt.Sprintf("Course is at maximum capacity (%d students).", capacity))
 				}
 				Expect(won).To(Equal(capacity - taken))
 				c := decodeAs[courseapp.CourseShortInfo](a.get(ctx, "/courses/"+courseID))
@@ -469,7 +480,8 @@ var _ = steps.Describe("Step 7: the application over HTTP", func() {
 			mu.Lock()
 			target = studentID
 			mu.Unlock()
-			expectProblem(a.enroll(ctx, courseID, studentID), http.StatusConflict, "Failed to enroll student due to concurrent updates. Please try again.")
+			expectRule(a.enroll(ctx, courseID, studentID), courseapp.ProblemWriteConflict, http.StatusConflict,
+				"Failed to enroll student due to concurrent updates. Please try again.")
 		})
 	})
 
@@ -493,13 +505,16 @@ var _ = steps.Describe("Step 7: the application over HTTP", func() {
 		})
 
 		DescribeTable("refuses an invoice that is not one",
-			func(ctx SpecContext, body string, detail string) {
-				expectProblem(a.post(ctx, "/invoices", body), http.StatusBadRequest, detail)
+			func(ctx SpecContext, body string, status int, detail string) {
+				expectProblem(a.post(ctx, "/invoices", body), status, detail)
 			},
-			Entry("the nil customer", `{"customerId":"00000000-0000-0000-0000-000000000000","amount":10}`, "'customerId' must be a valid non-empty GUID."),
-			Entry("no amount", `{"customerId":"0b9f6d3e-5c1a-4e2b-9f00-7a1c2d3e4f50","amount":0}`, "'amount' must be greater than zero."),
-			Entry("a negative amount", `{"customerId":"0b9f6d3e-5c1a-4e2b-9f00-7a1c2d3e4f50","amount":-1}`, "'amount' must be greater than zero."),
-			Entry("fractions of a cent", `{"customerId":"0b9f6d3e-5c1a-4e2b-9f00-7a1c2d3e4f50","amount":1.005}`,
+			Entry("the nil customer", `{"customerId":"00000000-0000-0000-0000-000000000000","amount":10}`, http.StatusBadRequest,
+				"'customerId' must be a valid non-empty GUID."),
+			Entry("no amount", `{"customerId":"0b9f6d3e-5c1a-4e2b-9f00-7a1c2d3e4f50","amount":0}`, http.StatusUnprocessableEntity,
+				"'amount' must be greater than zero."),
+			Entry("a negative amount", `{"customerId":"0b9f6d3e-5c1a-4e2b-9f00-7a1c2d3e4f50","amount":-1}`, http.StatusUnprocessableEntity,
+				"'amount' must be greater than zero."),
+			Entry("fractions of a cent", `{"customerId":"0b9f6d3e-5c1a-4e2b-9f00-7a1c2d3e4f50","amount":1.005}`, http.StatusBadRequest,
 				`The request body is not valid: money: "1.005" is not an amount with at most two decimals`),
 		)
 	})
@@ -515,14 +530,14 @@ var _ = steps.Describe("Step 7: the application over HTTP", func() {
 			r = a.post(ctx, "/courses/aggregate/"+courseID+"/subscriptions", map[string]string{"studentId": ada})
 			expectStatus(r, http.StatusCreated)
 			Expect(r.Header.Get("Location")).To(Equal("/courses/aggregate/" + courseID + "/subscriptions/" + ada))
-			expectProblem(a.patch(ctx, "/courses/aggregate/"+courseID+"/capacity", map[string]int{"newCapacity": 0}),
-				http.StatusBadRequest, "Maximum student count must be greater than zero.")
+			expectRule(a.patch(ctx, "/courses/aggregate/"+courseID+"/capacity", map[string]int{"newCapacity": 0}),
+				courseapp.ProblemInvalidStudentLimit, http.StatusUnprocessableEntity, "Maximum student count must be greater than zero.")
 			expectStatus(a.patch(ctx, "/courses/aggregate/"+courseID+"/capacity", map[string]int{"newCapacity": 1}), http.StatusOK)
-			expectProblem(a.post(ctx, "/courses/aggregate/"+courseID+"/subscriptions", map[string]string{"studentId": bob}),
-				http.StatusBadRequest, fmt.Sprintf("Course %q is already fully booked.", courseID))
+			expectRule(a.post(ctx, "/courses/aggregate/"+courseID+"/subscriptions", map[string]string{"studentId": bob}),
+				courseapp.ProblemCourseFull, http.StatusConflict, fmt.Sprintf("Course %q is already fully booked.", courseID))
 			stranger := courseapp.NewID()
-			expectProblem(a.post(ctx, "/courses/aggregate/"+courseID+"/subscriptions", map[string]string{"studentId": stranger}),
-				http.StatusBadRequest, "Student '"+stranger+"' is not registered.")
+			expectRule(a.post(ctx, "/courses/aggregate/"+courseID+"/subscriptions", map[string]string{"studentId": stranger}),
+				courseapp.ProblemStudentNotFound, http.StatusUnprocessableEntity, "Student '"+stranger+"' is not registered.")
 			other := courseapp.NewID()
 			expectProblem(a.patch(ctx, "/courses/aggregate/"+other+"/capacity", map[string]int{"newCapacity": 3}),
 				http.StatusNotFound, "Course '"+other+"' does not exist.")
@@ -563,15 +578,14 @@ var _ = steps.Describe("Step 7: the application over HTTP", func() {
 			return out
 		}
 
-		It("pages with optional parameters: page 1 of 50 by default, at most 100 (Q6)", func(ctx SpecContext) {
+		It("pages with optional parameters: page 1 of 50 by default (Q6)", func(ctx SpecContext) {
 			p := students(ctx, "")
 			Expect(p.PageNumber).To(Equal(1))
 			Expect(p.PageSize).To(Equal(50))
 			Expect(p.TotalCount).To(Equal(3))
 			Expect(p.TotalPages).To(Equal(1))
 			Expect(ids(p)).To(Equal([]string{bob, cyd, ada}), "sorted by last name: Barker, Charisse, Lovelace")
-			Expect(students(ctx, "?pageSize=500").PageSize).To(Equal(100))
-			Expect(students(ctx, "?pageSize=0&pageNumber=-1")).To(And(HaveField("PageSize", 50), HaveField("PageNumber", 1)))
+			Expect(students(ctx, "?pageSize=100").PageSize).To(Equal(100))
 
 			second := students(ctx, "?pageSize=1&pageNumber=2")
 			Expect(ids(second)).To(Equal([]string{cyd}))
@@ -602,6 +616,9 @@ var _ = steps.Describe("Step 7: the application over HTTP", func() {
 			Entry("an unknown sort field", "?sortBy=Age", "'sortBy' must be one of Name, EnrollmentTier, EnrollmentCount."),
 			Entry("an unknown sort order", "?sortOrder=sideways", "'sortOrder' must be Ascending or Descending."),
 			Entry("a page that is not a number", "?pageNumber=two", "'pageNumber' must be a whole number."),
+			Entry("a page below 1 (Q6)", "?pageNumber=0", "'pageNumber' must be 1 or more."),
+			Entry("a page size below 1 (Q6)", "?pageSize=0", "'pageSize' must be between 1 and 100."),
+			Entry("a page size above 100, never cut to 100 (Q6)", "?pageSize=500", "'pageSize' must be between 1 and 100."),
 			Entry("an unknown tier", "?tierFilter=None", "'tierFilter' must be one of Basic, Standard, Professional or Master."),
 			Entry("a filter that is not a boolean", "?isMaxedOut=perhaps", "'isMaxedOut' must be true or false."),
 		)
@@ -705,22 +722,24 @@ var _ = steps.Describe("Step 8: kata, exam registration tokens", func() {
 				GinkgoHelper()
 				r := a.post(ctx, "/exams/"+courseapp.NewID()+"/registration-tokens", map[string]string{"courseId": courseID})
 				id := idOf(r, "tokenId")
-				Expect(r.Header.Get("Location")).To(Equal("/exams/registration-tokens/" + id))
+				Expect(r.Header.Get("Location")).To(Equal("/exam-registration-tokens/" + id))
 				return id
 			}
 			first, second := issue(), issue()
 			redeem := func(token string) reply {
-				return a.post(ctx, "/exams/registration-tokens/"+token+"/redeem", map[string]string{"studentId": ada})
+				return a.post(ctx, "/exam-registration-tokens/"+token+"/redeem", map[string]string{"studentId": ada})
 			}
 			expectStatus(redeem(first), http.StatusOK)
-			expectProblem(redeem(first), http.StatusBadRequest, "Exam registration token has already been used.")
-			expectProblem(a.del(ctx, "/exams/registration-tokens/"+first), http.StatusBadRequest, "Cannot revoke a token that has already been redeemed.")
-			expectStatus(a.del(ctx, "/exams/registration-tokens/"+second), http.StatusOK)
-			expectProblem(redeem(second), http.StatusBadRequest, "Exam registration token has been revoked.")
-			expectProblem(a.del(ctx, "/exams/registration-tokens/"+second), http.StatusBadRequest, "Exam registration token has already been revoked.")
-			expectProblem(redeem(courseapp.NewID()), http.StatusBadRequest, "Exam registration token not found.")
-			expectProblem(a.post(ctx, "/exams/"+courseapp.NewID()+"/registration-tokens", map[string]string{"courseId": courseapp.NewID()}),
-				http.StatusBadRequest, "Course does not exist.")
+			expectRule(redeem(first), courseapp.ProblemTokenUsed, http.StatusConflict, "Exam registration token has already been used.")
+			expectRule(a.del(ctx, "/exam-registration-tokens/"+first), courseapp.ProblemTokenRedeemed, http.StatusConflict,
+				"Cannot revoke a token that has already been redeemed.")
+			expectStatus(a.del(ctx, "/exam-registration-tokens/"+second), http.StatusOK)
+			expectRule(redeem(second), courseapp.ProblemTokenRevoked, http.StatusConflict, "Exam registration token has been revoked.")
+			expectRule(a.del(ctx, "/exam-registration-tokens/"+second), courseapp.ProblemTokenAlreadyRevoked, http.StatusConflict,
+				"Exam registration token has already been revoked.")
+			expectRule(redeem(courseapp.NewID()), courseapp.ProblemTokenNotFound, http.StatusNotFound, "Exam registration token not found.")
+			expectRule(a.post(ctx, "/exams/"+courseapp.NewID()+"/registration-tokens", map[string]string{"courseId": courseapp.NewID()}),
+				courseapp.ProblemCourseNotFound, http.StatusUnprocessableEntity, "Course does not exist.")
 		})
 	})
 })
@@ -743,16 +762,16 @@ var _ = steps.Describe("Step 10: kata, a cart", func() {
 			r := a.post(ctx, "/course-books/"+b1+"/purchase", map[string]any{"studentId": ada, "displayedPrice": 20})
 			expectStatus(r, http.StatusCreated)
 			Expect(r.Header.Get("Location")).To(Equal("/students/" + ada + "/purchased-books"))
-			expectProblem(a.post(ctx, "/course-books/"+b1+"/purchase", map[string]any{"studentId": ada, "displayedPrice": 19.99}),
-				http.StatusBadRequest, "The displayed price 19.99 is no longer valid. Please refresh and try again.")
+			expectRule(a.post(ctx, "/course-books/"+b1+"/purchase", map[string]any{"studentId": ada, "displayedPrice": 19.99}),
+				courseapp.ProblemStalePrice, http.StatusConflict, "The displayed price 19.99 is no longer valid. Please refresh and try again.")
 			missing := courseapp.NewID()
-			expectProblem(a.post(ctx, "/course-books/"+missing+"/purchase", map[string]any{"studentId": ada, "displayedPrice": 1}),
-				http.StatusBadRequest, "Course book '"+missing+"' does not exist.")
+			expectRule(a.post(ctx, "/course-books/"+missing+"/purchase", map[string]any{"studentId": ada, "displayedPrice": 1}),
+				courseapp.ProblemBookNotFound, http.StatusNotFound, "Course book '"+missing+"' does not exist.")
 
 			idOf(a.post(ctx, "/course-books/order", map[string]any{"studentId": ada, "items": []map[string]any{
 				{"bookId": b1, "displayedPrice": 25}, {"bookId": b2, "displayedPrice": 35.5}}}), "orderId")
-			expectProblem(a.post(ctx, "/course-books/order", map[string]any{"studentId": ada, "items": []any{}}),
-				http.StatusBadRequest, "Order must contain at least one item.")
+			expectRule(a.post(ctx, "/course-books/order", map[string]any{"studentId": ada, "items": []any{}}),
+				courseapp.ProblemEmptyOrder, http.StatusUnprocessableEntity, "Order must contain at least one item.")
 
 			catalog := decodeAs[courseapp.Page[courseapp.CourseBook]](a.get(ctx, "/course-books?sortBy=Price&sortOrder=desc"))
 			Expect(catalog.Items).To(HaveLen(2))
@@ -789,14 +808,14 @@ var _ = steps.Describe("Step 11: kata, idempotent announcements and their retrac
 			r := a.post(ctx, "/courses/"+courseID+"/announcements", body)
 			announcement := idOf(r, "announcementId")
 			Expect(r.Header.Get("Location")).To(Equal("/courses/" + courseID + "/announcements/" + announcement))
-			expectProblem(a.post(ctx, "/courses/"+courseID+"/announcements", body), http.StatusBadRequest,
+			expectRule(a.post(ctx, "/courses/"+courseID+"/announcements", body), courseapp.ProblemResubmission, http.StatusConflict,
 				"Re-submission detected: this request has already been processed.")
 			expectStatus(a.post(ctx, "/courses/"+courseID+"/announcements/"+token+"/retract", nil), http.StatusOK)
-			expectProblem(a.post(ctx, "/courses/"+courseID+"/announcements/"+token+"/retract", nil), http.StatusBadRequest,
-				"Announcement has already been retracted.")
+			expectRule(a.post(ctx, "/courses/"+courseID+"/announcements/"+token+"/retract", nil), courseapp.ProblemAnnouncementRetracted,
+				http.StatusConflict, "Announcement has already been retracted.")
 			expectStatus(a.post(ctx, "/courses/"+courseID+"/announcements", body), http.StatusCreated)
-			expectProblem(a.post(ctx, "/courses/"+courseapp.NewID()+"/announcements", map[string]string{"idempotencyToken": courseapp.NewID()}),
-				http.StatusBadRequest, "Course does not exist.")
+			expectRule(a.post(ctx, "/courses/"+courseapp.NewID()+"/announcements", map[string]string{"idempotencyToken": courseapp.NewID()}),
+				courseapp.ProblemCourseNotFound, http.StatusNotFound, "Course does not exist.")
 			expectProblem(a.post(ctx, "/courses/"+courseID+"/announcements", map[string]string{"idempotencyToken": "again"}),
 				http.StatusBadRequest, "'idempotencyToken' must be a valid non-empty GUID.")
 		})

@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -25,6 +27,8 @@ import (
 // router over its operations and the Problem schema that answers a request
 // no operation takes.
 var document = sync.OnceValues(func() (*loaded, error) {
+	// The reference page is text: its body is checked as a string.
+	openapi3filter.RegisterBodyDecoder("text/html", openapi3filter.PlainBodyDecoder)
 	doc, err := openapi3.NewLoader().LoadFromData(courseapp.OpenAPIDocument)
 	if err != nil {
 		return nil, fmt.Errorf("openapi.json: %w", err)
@@ -62,7 +66,9 @@ type loaded struct {
 //     parameter out of its schema) is not answered with success: the
 //     server refuses what the document refuses (or fails before it looks);
 //   - a request for a path or method the document does not describe gets
-//     a 404 or 405 problem (application/problem+json matching Problem).
+//     a 404 or 405 problem (application/problem+json matching Problem);
+//   - a problem of a broken rule's type is one the operation lists in
+//     its x-problem-types.
 type Validator struct {
 	next http.RoundTripper
 	mu   sync.Mutex
@@ -143,7 +149,31 @@ func (v *Validator) RoundTrip(req *http.Request) (*http.Response, error) {
 	}); err != nil {
 		v.fail(req, "the response %d %s does not match the document: %v", resp.StatusCode, respBody, err)
 	}
+	v.checkProblemType(req, route.Operation, resp, respBody)
 	return resp, nil
+}
+
+// ProblemTypesExtension is the member of an operation that lists the
+// names of the problem types it answers with (courseapp.ProblemType).
+const ProblemTypesExtension = "x-problem-types"
+
+// checkProblemType checks that a problem of a broken rule's type is one
+// the operation lists in ProblemTypesExtension.
+func (v *Validator) checkProblemType(req *http.Request, op *openapi3.Operation, resp *http.Response, body []byte) {
+	if resp.Header.Get("Content-Type") != "application/problem+json" {
+		return
+	}
+	var p struct {
+		Type string `json:"type"`
+	}
+	if err := json.Unmarshal(body, &p); err != nil || p.Type == "about:blank" {
+		return // the schema check reports a broken problem
+	}
+	listed, _ := op.Extensions[ProblemTypesExtension].([]any)
+	name, _ := strings.CutPrefix(p.Type, courseapp.ProblemTypePrefix)
+	if !slices.Contains(listed, any(name)) {
+		v.fail(req, "the operation answered the problem type %s, which its %s %v do not list", p.Type, ProblemTypesExtension, listed)
+	}
 }
 
 // checkUnrouted checks the answer to a request no operation takes: a 404

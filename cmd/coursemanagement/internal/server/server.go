@@ -1,8 +1,9 @@
 // Package server is what the coursemanagement command puts around the
 // application's HTTP handler to run it as a service: admin
-// authentication, a request body limit, /healthz, an access log with
-// request ids, OpenTelemetry HTTP server spans and metrics (otelhttp), and
-// the http.Server with explicit timeouts.
+// authentication, a request body limit, an access log with request ids,
+// OpenTelemetry HTTP server spans and metrics (otelhttp), and the
+// http.Server with explicit timeouts. The application's handler serves
+// /healthz itself.
 package server
 
 import (
@@ -24,9 +25,6 @@ import (
 	"time"
 
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
-
-	"github.com/opossum-go/opossum/store"
-	"github.com/opossum-go/opossum/store/projection"
 )
 
 // Config configures the service around the application's handler. The
@@ -39,9 +37,6 @@ type Config struct {
 	// MaxBody bounds request bodies, in bytes; a larger one gets 413.
 	// Zero means DefaultMaxBody.
 	MaxBody int64
-	// HealthzLag is how many events a read model may trail the store's
-	// head while /healthz still answers 200. Zero means DefaultHealthzLag.
-	HealthzLag uint64
 	// Log receives one record per request. Nil discards them.
 	Log *slog.Logger
 }
@@ -49,37 +44,23 @@ type Config struct {
 // Defaults of Config and of the server's timeouts.
 const (
 	DefaultMaxBody           = 1 << 20
-	DefaultHealthzLag        = 1000
 	DefaultReadHeaderTimeout = 5 * time.Second
 	DefaultReadTimeout       = 30 * time.Second
 	DefaultWriteTimeout      = 60 * time.Second
 	DefaultIdleTimeout       = 2 * time.Minute
 )
 
-// App is what the service needs of the application: its store and its
-// read models' runner, for /healthz.
-type App interface {
-	Store() store.EventStore
-	Runner() *projection.Runner
-}
-
-// Handler returns app's handler h wrapped for service: /healthz, admin
+// Handler returns the application's handler h wrapped for service: admin
 // authentication, the body limit, otelhttp spans and metrics (through the
 // global providers), the access log and X-Request-Id.
-func Handler(app App, h http.Handler, c Config) http.Handler {
+func Handler(h http.Handler, c Config) http.Handler {
 	if c.MaxBody == 0 {
 		c.MaxBody = DefaultMaxBody
-	}
-	if c.HealthzLag == 0 {
-		c.HealthzLag = DefaultHealthzLag
 	}
 	if c.Log == nil {
 		c.Log = slog.New(slog.DiscardHandler)
 	}
-	mux := http.NewServeMux()
-	mux.Handle("GET /healthz", Healthz(app, c.HealthzLag))
-	mux.Handle("/", admin(c.AdminToken, limitBody(c.MaxBody, h)))
-	traced := otelhttp.NewHandler(mux, "coursemanagement",
+	traced := otelhttp.NewHandler(admin(c.AdminToken, limitBody(c.MaxBody, h)), "coursemanagement",
 		otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string { return r.Method }))
 	return accessLog(c.Log, traced)
 }
@@ -193,50 +174,6 @@ func limitBody(max int64, next http.Handler) http.Handler {
 			r.Body = http.MaxBytesReader(w, r.Body, max)
 		}
 		next.ServeHTTP(w, r)
-	})
-}
-
-// Healthz answers 200 when app's store answers and every read model is
-// live within maxLag events of the head, and 503 otherwise; the JSON body
-// says which.
-func Healthz(app App, maxLag uint64) http.Handler {
-	type model struct {
-		Name     string `json:"name"`
-		State    string `json:"state"`
-		Position uint64 `json:"position"`
-		Lag      uint64 `json:"lag"`
-	}
-	type report struct {
-		Status     string   `json:"status"`
-		Head       uint64   `json:"head"`
-		Problems   []string `json:"problems,omitempty"`
-		ReadModels []model  `json:"readModels"`
-	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rep := report{Status: "ok", ReadModels: []model{}}
-		head, err := app.Store().Head(r.Context())
-		if err != nil {
-			rep.Problems = append(rep.Problems, "store: "+err.Error())
-		}
-		rep.Head = uint64(head)
-		for _, s := range app.Runner().Status() {
-			m := model{Name: s.Name, State: string(s.State), Position: uint64(s.Position), Lag: uint64(head - min(head, s.Position))}
-			rep.ReadModels = append(rep.ReadModels, m)
-			switch {
-			case s.State != projection.Live:
-				rep.Problems = append(rep.Problems, fmt.Sprintf("read model %s is %s", s.Name, s.State))
-			case m.Lag > maxLag:
-				rep.Problems = append(rep.Problems, fmt.Sprintf("read model %s trails the head by %d events (at most %d)", s.Name, m.Lag, maxLag))
-			}
-		}
-		status := http.StatusOK
-		if len(rep.Problems) > 0 {
-			rep.Status, status = "unavailable", http.StatusServiceUnavailable
-		}
-		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("Cache-Control", "no-store")
-		w.WriteHeader(status)
-		_ = json.NewEncoder(w).Encode(rep)
 	})
 }
 

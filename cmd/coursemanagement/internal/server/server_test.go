@@ -16,20 +16,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
 	"github.com/opossum-go/opossum/cmd/coursemanagement/internal/server"
-	"github.com/opossum-go/opossum/internal/courseapp"
-	coursemanagement "github.com/opossum-go/opossum/solutions/05-coursemanagement"
-	"github.com/opossum-go/opossum/store"
-	"github.com/opossum-go/opossum/store/projection"
 )
-
-// stub is an App of a store and a runner.
-type stub struct {
-	st store.EventStore
-	r  *projection.Runner
-}
-
-func (s stub) Store() store.EventStore    { return s.st }
-func (s stub) Runner() *projection.Runner { return s.r }
 
 // problem is an RFC 9457 problem as the service writes it.
 type problem struct {
@@ -41,7 +28,6 @@ type problem struct {
 
 var _ = Describe("The service around the application", func() {
 	var (
-		app   *courseapp.App
 		inner http.Handler
 		logs  *bytes.Buffer
 		conf  server.Config
@@ -51,10 +37,6 @@ var _ = Describe("The service around the application", func() {
 	)
 
 	BeforeEach(func() {
-		var err error
-		app, err = courseapp.Open(GinkgoT().TempDir(), coursemanagement.Domain(), &courseapp.Options{NoSync: true})
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(app.Close)
 		read = nil
 		inner = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			b, err := io.ReadAll(r.Body)
@@ -71,7 +53,7 @@ var _ = Describe("The service around the application", func() {
 	})
 
 	start := func() {
-		srv = httptest.NewServer(server.Handler(app, inner, conf))
+		srv = httptest.NewServer(server.Handler(inner, conf))
 		DeferCleanup(srv.Close)
 	}
 
@@ -174,81 +156,6 @@ var _ = Describe("The service around the application", func() {
 			Expect(resp.StatusCode).To(Equal(http.StatusTeapot))
 			Expect(string(read)).To(Equal(`{"a":1}`))
 		})
-	})
-
-	Describe("/healthz", func() {
-		BeforeEach(start)
-
-		type report struct {
-			Status     string   `json:"status"`
-			Head       int      `json:"head"`
-			Problems   []string `json:"problems"`
-			ReadModels []struct {
-				Name  string `json:"name"`
-				State string `json:"state"`
-				Lag   int    `json:"lag"`
-			} `json:"readModels"`
-		}
-
-		It("answers 200 when the store is open and every read model is caught up", func(ctx SpecContext) {
-			Expect(app.WaitForViews(ctx)).To(Succeed())
-			Eventually(func() int { resp, _ := do("GET", "/healthz", nil); return resp.StatusCode }).WithContext(ctx).Should(Equal(http.StatusOK))
-			_, body := do("GET", "/healthz", nil)
-			var rep report
-			Expect(json.Unmarshal(body, &rep)).To(Succeed())
-			Expect(rep.Status).To(Equal("ok"))
-			Expect(rep.ReadModels).NotTo(BeEmpty())
-		}, SpecTimeout(30e9))
-
-		It("answers 503 with the reason when the store is closed", func() {
-			Expect(app.Close()).To(Succeed())
-			resp, body := do("GET", "/healthz", nil)
-			Expect(resp.StatusCode).To(Equal(http.StatusServiceUnavailable))
-			var rep report
-			Expect(json.Unmarshal(body, &rep)).To(Succeed())
-			Expect(rep.Status).To(Equal("unavailable"))
-			Expect(rep.Problems).To(ContainElement(ContainSubstring("store")))
-		})
-
-		It("answers 503 when a read model trails the head by more than the allowed lag, or is not live", func(ctx SpecContext) {
-			st := store.NewMemory()
-			DeferCleanup(st.Close)
-			r, err := projection.NewRunner(st, &projection.Options{Dir: GinkgoT().TempDir(), NoSync: true})
-			Expect(err).NotTo(HaveOccurred())
-			DeferCleanup(r.Close)
-			gate := make(chan struct{})
-			DeferCleanup(func() { close(gate) })
-			_, err = projection.Register(r, projection.Definition[int]{
-				Name: "Slow", Version: 1, EventTypes: []string{"Slow"},
-				Key: func(store.StoredEvent) (string, error) { return "k", nil },
-				Apply: func(n *int, _ store.StoredEvent) (*int, error) {
-					<-gate
-					return n, nil
-				},
-			})
-			Expect(err).NotTo(HaveOccurred())
-			probe := httptest.NewServer(server.Handler(stub{st, r}, inner, server.Config{HealthzLag: 1}))
-			DeferCleanup(probe.Close)
-			get := func() (int, string) {
-				resp, err := probe.Client().Get(probe.URL + "/healthz")
-				Expect(err).NotTo(HaveOccurred())
-				defer resp.Body.Close()
-				b, _ := io.ReadAll(resp.Body)
-				return resp.StatusCode, string(b)
-			}
-
-			code, body := get()
-			Expect(code).To(Equal(http.StatusServiceUnavailable))
-			Expect(body).To(ContainSubstring("read model Slow is stopped"))
-
-			Expect(r.Start()).To(Succeed())
-			Eventually(func() int { code, _ := get(); return code }).WithContext(ctx).Should(Equal(http.StatusOK))
-			_, err = st.Append(ctx, []store.Event{{Type: "Slow"}, {Type: "Other"}, {Type: "Other"}}, nil)
-			Expect(err).NotTo(HaveOccurred())
-			code, body = get()
-			Expect(code).To(Equal(http.StatusServiceUnavailable))
-			Expect(body).To(ContainSubstring("read model Slow trails the head by 3 events (at most 1)"))
-		}, SpecTimeout(30e9))
 	})
 
 	Describe("the access log", func() {
