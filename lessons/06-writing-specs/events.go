@@ -39,7 +39,8 @@ func EmailTag(email string) store.Tag {
 // StudentRegistered: a student signed up.
 type StudentRegistered struct {
 	StudentID string `json:"studentId"`
-	Name      string `json:"name"`
+	FirstName string `json:"firstName"`
+	LastName  string `json:"lastName"`
 	Email     string `json:"email"`
 }
 
@@ -52,6 +53,7 @@ func (e StudentRegistered) Event() store.Event {
 type CourseCreated struct {
 	CourseID        string `json:"courseId"`
 	Name            string `json:"name"`
+	Description     string `json:"description"`
 	MaxStudentCount int    `json:"maxStudentCount"`
 }
 
@@ -62,8 +64,8 @@ func (e CourseCreated) Event() store.Event {
 
 // StudentEnrolledToCourse: the student took a seat in the course.
 type StudentEnrolledToCourse struct {
-	StudentID string `json:"studentId"`
 	CourseID  string `json:"courseId"`
+	StudentID string `json:"studentId"`
 }
 
 // Event returns the fact tagged with the course and the student: the

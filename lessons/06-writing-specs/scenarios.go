@@ -8,14 +8,14 @@ import (
 
 // The people and courses of the scenarios, for you to use.
 var (
-	Ada = StudentRegistered{StudentID: "s-ada", Name: "Ada Lovelace", Email: "ada@example.com"}
-	Bob = StudentRegistered{StudentID: "s-bob", Name: "Bob Barker", Email: "bob@example.com"}
+	Ada = StudentRegistered{StudentID: "s-ada", FirstName: "Ada", LastName: "Lovelace", Email: "ada@example.com"}
+	Bob = StudentRegistered{StudentID: "s-bob", FirstName: "Bob", LastName: "Barker", Email: "bob@example.com"}
 )
 
 // Course returns the CourseCreated event of a course with the given
 // number of seats.
 func Course(courseID string, seats int) store.Event {
-	return CourseCreated{CourseID: courseID, Name: "Course " + courseID, MaxStudentCount: seats}.Event()
+	return CourseCreated{CourseID: courseID, Name: "Course " + courseID, Description: "A course for the specs.", MaxStudentCount: seats}.Event()
 }
 
 // Enrolled returns the StudentEnrolledToCourse event of a student in a

@@ -5,8 +5,8 @@ import (
 )
 
 // DecodeCourseCreated decodes a CourseCreated event of either version. A
-// version-1 event has no maxStudentCount: its course has
-// DefaultMaxStudentCount seats. A version-2 event that says 0 means 0 (a
+// version-1 event has no description, which stays empty, and no
+// maxStudentCount: its course has DefaultMaxStudentCount seats. A version-2 event that says 0 means 0 (a
 // course closed to enrollment), so "missing" and "zero" must be told apart.
 func DecodeCourseCreated(e store.Event) (CourseCreated, error) {
 	// TODO: decode into a struct whose MaxStudentCount is a *int, so that a

@@ -13,13 +13,14 @@ import (
 	"github.com/opossum-go/opossum/store"
 )
 
-// v1Course is a CourseCreated event as version 1 wrote it: no maxStudentCount.
+// v1Course is a CourseCreated event as version 1 wrote it: no description,
+// no maxStudentCount.
 func v1Course(courseID string) store.Event {
 	return store.MustEvent(ev.CourseCreatedType, map[string]string{"courseId": courseID, "name": "Course " + courseID}, ev.CourseTag(courseID))
 }
 
 func course(courseID string, seats int) store.Event {
-	return ev.CourseCreated{CourseID: courseID, Name: "Course " + courseID, MaxStudentCount: seats}.Event()
+	return ev.CourseCreated{CourseID: courseID, Name: "Course " + courseID, Description: "About " + courseID, MaxStudentCount: seats}.Event()
 }
 
 // v1Enrolled is an enrollment as version 1 wrote it.
@@ -37,14 +38,14 @@ func enrolling(courseID, studentID string) func(context.Context, store.EventStor
 
 var _ = steps.Describe("Step 1: a field version 1 did not write", func() {
 	DescribeTable("a CourseCreated event",
-		func(e store.Event, seats int) {
+		func(e store.Event, description string, seats int) {
 			c, err := ev.DecodeCourseCreated(e)
 			Expect(err).NotTo(HaveOccurred())
-			Expect(c).To(Equal(ev.CourseCreated{CourseID: "c-1", Name: "Course c-1", MaxStudentCount: seats}))
+			Expect(c).To(Equal(ev.CourseCreated{CourseID: "c-1", Name: "Course c-1", Description: description, MaxStudentCount: seats}))
 		},
-		Entry("of version 1, without maxStudentCount, has DefaultMaxStudentCount seats", v1Course("c-1"), ev.DefaultMaxStudentCount),
-		Entry("of version 2 keeps its maxStudentCount", course("c-1", 25), 25),
-		Entry("of version 2 that says 0 seats has 0 seats: missing is not zero", course("c-1", 0), 0),
+		Entry("of version 1, without maxStudentCount, has DefaultMaxStudentCount seats (and no description)", v1Course("c-1"), "", ev.DefaultMaxStudentCount),
+		Entry("of version 2 keeps its description and its maxStudentCount", course("c-1", 25), "About c-1", 25),
+		Entry("of version 2 that says 0 seats has 0 seats: missing is not zero", course("c-1", 0), "About c-1", 0),
 	)
 
 	It("that is not JSON is an error, not a course", func() {

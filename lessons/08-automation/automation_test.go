@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"sync"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -14,8 +15,19 @@ import (
 	"github.com/opossum-go/opossum/store"
 )
 
+// enrolledAt is when every enrollment of the specs was recorded.
+var enrolledAt = time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)
+
 func enrollment(courseID, studentID string) store.Event {
-	return auto.StudentEnrolledToCourse{StudentID: studentID, CourseID: courseID}.Event()
+	e := auto.StudentEnrolledToCourse{CourseID: courseID, StudentID: studentID}.Event()
+	e.Metadata.Timestamp = enrolledAt
+	return e
+}
+
+// invoice is the invoice numbered number that IssueInvoice issues to
+// studentID for an enrollment of the specs.
+func invoice(number int, studentID string) auto.InvoiceCreated {
+	return auto.InvoiceCreated{InvoiceNumber: number, CustomerID: studentID, Amount: auto.CoursePrice, IssuedAt: enrolledAt}
 }
 
 // poison is an enrollment whose data names no student.
@@ -55,7 +67,8 @@ var _ = steps.Describe("Step 1: an idempotent command", func() {
 		Expect(err).NotTo(HaveOccurred())
 		Expect(inv).To(HaveLen(1))
 		Expect(inv[0]).To(And(matchers.HaveTag(auto.CausationTag(en.ID)), matchers.HaveTag(auto.InvoiceTag(1))))
-		Expect(invoices(ctx, s)).To(Equal([]auto.InvoiceCreated{{InvoiceNumber: 1, StudentID: "s-ada", CourseID: "c-1"}}))
+		Expect(invoices(ctx, s)).To(Equal([]auto.InvoiceCreated{invoice(1, "s-ada")}),
+			"the invoice bills the enrolled student (CustomerID) for CoursePrice, dated when the enrollment was recorded (its Metadata.Timestamp)")
 	})
 
 	It("numbers the invoices of several enrollments without a gap", func(ctx SpecContext) {
@@ -154,10 +167,7 @@ var _ = steps.Describe("Step 3: killed mid-way", func() {
 		r := &auto.Reactor{Store: s, Checkpoint: checkpoint}
 		Expect(r.Run(ctx)).To(Equal(4))
 		Expect(invoices(ctx, s)).To(Equal([]auto.InvoiceCreated{
-			{InvoiceNumber: 1, StudentID: "s-ada", CourseID: "c-1"},
-			{InvoiceNumber: 2, StudentID: "s-bob", CourseID: "c-1"},
-			{InvoiceNumber: 3, StudentID: "s-ada", CourseID: "c-2"},
-			{InvoiceNumber: 4, StudentID: "s-cy", CourseID: "c-2"},
+			invoice(1, "s-ada"), invoice(2, "s-bob"), invoice(3, "s-ada"), invoice(4, "s-cy"),
 		}))
 		refused, err := store.ReadAll(ctx, s, store.Types(auto.InvoiceRefusedType))
 		Expect(err).NotTo(HaveOccurred())

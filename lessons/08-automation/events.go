@@ -2,7 +2,9 @@ package automation
 
 import (
 	"strconv"
+	"time"
 
+	"github.com/opossum-go/opossum/internal/courseapp"
 	"github.com/opossum-go/opossum/store"
 )
 
@@ -39,8 +41,8 @@ func CausationTag(cause store.EventID) store.Tag { return store.NewTag(Causation
 
 // StudentEnrolledToCourse: the student took a seat in the course.
 type StudentEnrolledToCourse struct {
-	StudentID string `json:"studentId"`
 	CourseID  string `json:"courseId"`
+	StudentID string `json:"studentId"`
 }
 
 // Event returns the fact tagged with the course and the student.
@@ -48,18 +50,24 @@ func (e StudentEnrolledToCourse) Event() store.Event {
 	return store.MustEvent(StudentEnrolledToCourseType, e, CourseTag(e.CourseID), StudentTag(e.StudentID))
 }
 
-// InvoiceCreated: invoice InvoiceNumber was issued to the student for the
-// course.
+// CoursePrice is what an enrollment costs: every course of this lesson
+// has the same price.
+const CoursePrice courseapp.Money = 250_00
+
+// InvoiceCreated: invoice InvoiceNumber was issued to CustomerID, for
+// Amount, dated IssuedAt; the CourseManagement sample's data. Numbers
+// start at 1 and have no gaps.
 type InvoiceCreated struct {
-	InvoiceNumber int    `json:"invoiceNumber"`
-	StudentID     string `json:"studentId"`
-	CourseID      string `json:"courseId"`
+	InvoiceNumber int             `json:"invoiceNumber"`
+	CustomerID    string          `json:"customerId"`
+	Amount        courseapp.Money `json:"amount"`
+	IssuedAt      time.Time       `json:"issuedAt"`
 }
 
-// Event returns the fact tagged with its number, the student and the
-// enrollment that caused it, whose id is also its metadata's CausationID.
+// Event returns the fact tagged with its number and with the enrollment
+// that caused it, whose id is also its metadata's CausationID.
 func (e InvoiceCreated) Event(cause store.EventID) store.Event {
-	ev := store.MustEvent(InvoiceCreatedType, e, InvoiceTag(e.InvoiceNumber), StudentTag(e.StudentID), CausationTag(cause))
+	ev := store.MustEvent(InvoiceCreatedType, e, InvoiceTag(e.InvoiceNumber), CausationTag(cause))
 	ev.Metadata.CausationID = cause.String()
 	return ev
 }

@@ -20,16 +20,19 @@ const MaxAttempts = 5
 // CausationTag(enrollment.ID)) in one query. If one was caused by it, the
 // enrollment was handled before and IssueInvoice returns nil, appending
 // nothing. Otherwise it appends an InvoiceCreated with the next number
-// (the last number plus one; 1 for the first), guarded by the same query
-// after the last position it read, and decides again, up to MaxAttempts
-// times, when the guard fails. An enrollment whose data names no student
-// or no course fails with ErrPoison, before anything is appended.
+// (the last number plus one; 1 for the first), billed to the student for
+// CoursePrice and dated when the enrollment was recorded (its metadata's
+// Timestamp: a second delivery decides the same invoice), guarded by the
+// same query after the last position it read, and decides again, up to
+// MaxAttempts times, when the guard fails. An enrollment whose data names
+// no student or no course fails with ErrPoison, before anything is
+// appended.
 func IssueInvoice(ctx context.Context, s store.EventStore, enrollment store.StoredEvent) error {
 	// TODO: read invoices and the events caused by the enrollment in ONE
 	// query; return nil if one was caused by it; otherwise append the next
 	// invoice guarded by that query, and decide again on
 	// store.ErrAppendConditionFailed.
-	panic("TODO: implement IssueInvoice (lessons/08-automation/invoice.go:32) — README step 1")
+	panic("TODO: implement IssueInvoice (lessons/08-automation/invoice.go:35) — README step 1")
 }
 
 // Refuse parks an enrollment that cannot be invoiced: it appends an

@@ -85,7 +85,7 @@ var _ = steps.Describe("Step 4: a to-do list from events", func() {
 
 	It("takes an enrollment off the list when an invoice caused by it is appended", func(ctx SpecContext) {
 		stored := appendAll(ctx, s, enrollment("c-1", "s-ada"), enrollment("c-1", "s-bob"))
-		appendAll(ctx, s, auto.InvoiceCreated{InvoiceNumber: 1, StudentID: "s-ada", CourseID: "c-1"}.Event(stored[0].ID))
+		appendAll(ctx, s, invoice(1, "s-ada").Event(stored[0].ID))
 		list := pending(ctx, s)
 		Expect(ids(list.Pending)).To(Equal(ids(stored[1:])), "an InvoiceCreated whose Metadata.CausationID is an enrollment's id takes that enrollment off Pending")
 		Expect(list.Parked).To(BeEmpty(), "an invoiced enrollment is done, not parked")
@@ -103,14 +103,14 @@ var _ = steps.Describe("Step 4: a to-do list from events", func() {
 
 	It("ignores an invoice that no enrollment caused", func(ctx SpecContext) {
 		stored := appendAll(ctx, s, enrollment("c-1", "s-ada"))
-		appendAll(ctx, s, store.MustEvent(auto.InvoiceCreatedType, auto.InvoiceCreated{InvoiceNumber: 1, StudentID: "s-bob", CourseID: "c-9"}, auto.InvoiceTag(1)))
+		appendAll(ctx, s, store.MustEvent(auto.InvoiceCreatedType, invoice(1, "s-bob"), auto.InvoiceTag(1)))
 		Expect(ids(pending(ctx, s).Pending)).To(Equal(ids(stored)), "an invoice without a CausationID takes nothing off the list")
 	})
 
 	It("catches up with the events appended after it was built, by anyone", func(ctx SpecContext) {
 		first := appendAll(ctx, s, enrollment("c-1", "s-ada"))
 		list := pending(ctx, s)
-		later := appendAll(ctx, s, enrollment("c-2", "s-cy"), auto.InvoiceCreated{InvoiceNumber: 1, StudentID: "s-ada", CourseID: "c-1"}.Event(first[0].ID))
+		later := appendAll(ctx, s, enrollment("c-2", "s-cy"), invoice(1, "s-ada").Event(first[0].ID))
 		Expect(list.Update(ctx, s)).To(Succeed())
 		Expect(ids(list.Pending)).To(Equal(ids(later[:1])))
 		Expect(list.After).To(Equal(later[1].Position), "After is the position of the last event folded")

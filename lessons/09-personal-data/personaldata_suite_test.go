@@ -57,7 +57,10 @@ func fileStore() *store.FileStore {
 }
 
 // filesContaining returns the files under dir whose bytes contain any of
-// words, ignoring case: where personal data leaked to disk.
+// words, ignoring case: where personal data leaked to disk. Nothing may
+// write dir meanwhile (close the projection runner first): a file renamed
+// into place during the walk could be missed, and a temporary file that
+// vanishes is an error.
 func filesContaining(dir string, words ...string) []string {
 	GinkgoHelper()
 	var found []string

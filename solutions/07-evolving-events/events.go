@@ -41,12 +41,14 @@ func V1CourseTag(courseID string) store.Tag { return store.NewTag(V1CourseKey, c
 // V1StudentTag is the student tag version 1 wrote.
 func V1StudentTag(studentID string) store.Tag { return store.NewTag(V1StudentKey, studentID) }
 
-// CourseCreated: a course opened with room for MaxStudentCount students.
-// Version 1 wrote it without maxStudentCount; read it with
+// CourseCreated: a course opened with room for MaxStudentCount students,
+// with the CourseManagement sample's data (version 2). Version 1 wrote it
+// without description and without maxStudentCount; read it with
 // DecodeCourseCreated, never with store.Decode.
 type CourseCreated struct {
 	CourseID        string `json:"courseId"`
 	Name            string `json:"name"`
+	Description     string `json:"description"`
 	MaxStudentCount int    `json:"maxStudentCount"`
 }
 
@@ -58,8 +60,8 @@ func (e CourseCreated) Event() store.Event {
 // StudentEnrolledToCourse: the student took a seat in the course
 // (version 2).
 type StudentEnrolledToCourse struct {
-	StudentID string `json:"studentId"`
 	CourseID  string `json:"courseId"`
+	StudentID string `json:"studentId"`
 }
 
 // Event returns the fact tagged with the course and the student.
@@ -67,7 +69,9 @@ func (e StudentEnrolledToCourse) Event() store.Event {
 	return store.MustEvent(StudentEnrolledToCourseType, e, CourseTag(e.CourseID), StudentTag(e.StudentID))
 }
 
-// StudentSubscribedToCourse is an enrollment as version 1 wrote it.
+// StudentSubscribedToCourse is an enrollment as version 1, the earlier
+// version, wrote it: the type, the fields and the tags that version 2
+// renamed. Only Upcast and the specs' version-1 writer use it.
 type StudentSubscribedToCourse struct {
 	Student string `json:"student"`
 	Course  string `json:"course"`

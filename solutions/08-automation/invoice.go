@@ -21,10 +21,13 @@ const MaxAttempts = 5
 // CausationTag(enrollment.ID)) in one query. If one was caused by it, the
 // enrollment was handled before and IssueInvoice returns nil, appending
 // nothing. Otherwise it appends an InvoiceCreated with the next number
-// (the last number plus one; 1 for the first), guarded by the same query
-// after the last position it read, and decides again, up to MaxAttempts
-// times, when the guard fails. An enrollment whose data names no student
-// or no course fails with ErrPoison, before anything is appended.
+// (the last number plus one; 1 for the first), billed to the student for
+// CoursePrice and dated when the enrollment was recorded (its metadata's
+// Timestamp: a second delivery decides the same invoice), guarded by the
+// same query after the last position it read, and decides again, up to
+// MaxAttempts times, when the guard fails. An enrollment whose data names
+// no student or no course fails with ErrPoison, before anything is
+// appended.
 //
 //workbook:todo step 1: read invoices and the events caused by the enrollment in ONE query; return nil if one was caused by it; otherwise append the next invoice guarded by that query, and decide again on store.ErrAppendConditionFailed.
 func IssueInvoice(ctx context.Context, s store.EventStore, enrollment store.StoredEvent) error {
@@ -52,7 +55,12 @@ func IssueInvoice(ctx context.Context, s store.EventStore, enrollment store.Stor
 			}
 			last, number = e.Position, inv.InvoiceNumber
 		}
-		invoice := InvoiceCreated{InvoiceNumber: number + 1, StudentID: en.StudentID, CourseID: en.CourseID}.Event(enrollment.ID)
+		invoice := InvoiceCreated{
+			InvoiceNumber: number + 1,
+			CustomerID:    en.StudentID,
+			Amount:        CoursePrice,
+			IssuedAt:      enrollment.Metadata.Timestamp,
+		}.Event(enrollment.ID)
 		_, err = s.Append(ctx, []store.Event{invoice}, store.Guard(query, last))
 		if errors.Is(err, store.ErrAppendConditionFailed) && attempt < MaxAttempts {
 			continue
