@@ -342,6 +342,40 @@ var _ = Describe("Rebuild", func() {
 		Expect(evaluate(v.st, def)).To(Equal(live))
 	})
 
+	It("returns from Rebuild only after a rebuild asked for after the previous one published its read models", func() {
+		p := appendAll(v.st, created("c1", "Go", 2), enrolled("c1", "s1"))
+		r := v.runner()
+		register(r, courseDef("courses"))
+		// The first build stops right after it swapped its read models
+		// in: readers see them, but the build is not counted yet.
+		swapped, release := make(chan struct{}), make(chan struct{})
+		var first sync.Once
+		projection.SetFailpoint(r, func(_, point string) error {
+			if point == "rebuild:after-swap" {
+				first.Do(func() {
+					close(swapped)
+					<-release
+				})
+			}
+			return nil
+		})
+		Expect(r.Start()).To(Succeed())
+		DeferCleanup(r.Close)
+		Eventually(swapped).Should(BeClosed())
+		waitFor(r, "courses", p)
+
+		done := make(chan error, 1)
+		go func() { done <- r.Rebuild(ctx, "courses") }()
+		// Rebuild has asked for its rebuild once the worker's channel
+		// holds the request; give it the time to, then let the first
+		// build finish.
+		Eventually(func() projection.State { return statusOf(r, "courses").State }).Should(Equal(projection.Live))
+		time.Sleep(50 * time.Millisecond)
+		close(release)
+		Eventually(done).Should(Receive(Succeed()))
+		Expect(statusOf(r, "courses").Rebuilds).To(Equal(2), "Rebuild returned before the rebuild it asked for ran")
+	})
+
 	It("reports an unknown projection", func() {
 		r := v.runner()
 		register(r, courseDef("courses"))

@@ -76,7 +76,7 @@ func (r *Runner) RebuildReport(ctx context.Context, names ...string) (RebuildRes
 			return res, werr
 		}
 		s := w.snapshot()
-		_, last := w.lastAttempt()
+		_, last := w.servedRequests()
 		o := RebuildOutcome{Name: n, Err: last, Events: s.Rebuild.Events, Resumed: s.Rebuild.Resumed,
 			Position: s.Rebuild.Position}
 		if !s.Rebuild.Started.IsZero() {

@@ -631,23 +631,22 @@ func (r *Runner) Rebuild(ctx context.Context, names ...string) error {
 		return ErrStandby
 	}
 	ws := make([]*worker, len(names))
-	before := make([]int, len(names))
 	for i, n := range names {
 		w, err := r.worker(n)
 		if err != nil {
 			return err
 		}
 		ws[i] = w
-		before[i] = w.attempts()
 	}
-	for _, w := range ws {
-		w.requestRebuild("requested")
+	tickets := make([]int, len(ws))
+	for i, w := range ws {
+		tickets[i] = w.requestRebuild("requested")
 	}
 	var first error
 	for i, w := range ws {
 		for {
 			ch := r.changes()
-			if n, err := w.lastAttempt(); n > before[i] {
+			if n, err := w.servedRequests(); n >= tickets[i] {
 				if err != nil && first == nil {
 					first = err
 				}

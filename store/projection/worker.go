@@ -30,8 +30,10 @@ type worker struct {
 
 	mu        sync.Mutex
 	status    Status
-	nAttempts int   // rebuild attempts finished
+	requested int   // rebuild requests made (Runner.Rebuild's tickets)
+	served    int   // requests the finished rebuild attempts covered
 	lastErr   error // error of the last rebuild attempt
+	covers    int   // requests the running rebuild covers (worker goroutine only)
 
 	// Owned by the worker's goroutine.
 	needRebuild string      // why a rebuild is needed; "" when none
@@ -73,23 +75,28 @@ func (w *worker) update(f func(s *Status)) {
 	w.r.notify()
 }
 
-func (w *worker) attempts() int {
+// servedRequests returns how many rebuild requests the finished rebuild
+// attempts covered, and the error of the last attempt.
+func (w *worker) servedRequests() (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return w.nAttempts
+	return w.served, w.lastErr
 }
 
-func (w *worker) lastAttempt() (int, error) {
+// requestRebuild asks for a rebuild and returns its ticket: the request is
+// served once servedRequests reaches it. A rebuild covers every request
+// made before it starts reading the store (see rebuild), so a request
+// that finds one pending already needs nothing more.
+func (w *worker) requestRebuild(reason string) int {
 	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.nAttempts, w.lastErr
-}
-
-func (w *worker) requestRebuild(reason string) {
+	w.requested++
+	ticket := w.requested
+	w.mu.Unlock()
 	select {
 	case w.rebuildReq <- reason:
 	default: // one is pending already
 	}
+	return ticket
 }
 
 func (w *worker) failed(err error) {
@@ -147,7 +154,7 @@ func (w *worker) run(ctx context.Context) {
 		if w.needRebuild != "" {
 			err := w.rebuild(ctx)
 			w.mu.Lock()
-			w.nAttempts++
+			w.served = w.covers
 			w.lastErr = err
 			w.mu.Unlock()
 			w.r.notify()
@@ -610,11 +617,17 @@ func (w *worker) rebuild(ctx context.Context) (err error) {
 		return ctx.Err()
 	}
 	defer func() { <-r.sem }()
-	// A request that arrived while queued is served by this rebuild.
+	// A request that arrived while queued is served by this rebuild, and
+	// so is every request made before it reads the store: those are its
+	// tickets. One made after the channel was drained stays in it, or is
+	// counted here, or both (then one rebuild more runs): none is lost.
 	select {
 	case <-w.rebuildReq:
 	default:
 	}
+	w.mu.Lock()
+	w.covers = w.requested
+	w.mu.Unlock()
 	g, wr, from, resumed, err := w.rebuildGeneration(ctx)
 	if err != nil {
 		return err
@@ -742,11 +755,14 @@ func (w *worker) completeRebuild(g *generation, wr *writer, pos store.Position, 
 		w.crashed = true
 		return err
 	}
-	return w.swap(g, pos, func(s *Status) {
+	if err := w.swap(g, pos, func(s *Status) {
 		s.Rebuild.Position, s.Rebuild.Events, s.Rebuild.Finished = pos, events, time.Now()
 		s.Rebuilds++
 		s.State = Live
-	})
+	}); err != nil {
+		return err
+	}
+	return r.fail(w.p.name(), "rebuild:after-swap")
 }
 
 // rate is events per second, rounded.
