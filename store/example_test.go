@@ -11,8 +11,10 @@ import (
 )
 
 type studentRegistered struct {
-	Name  string `json:"name"`
-	Email string `json:"email"`
+	StudentID string `json:"studentId"`
+	FirstName string `json:"firstName"`
+	LastName  string `json:"lastName"`
+	Email     string `json:"email"`
 }
 
 // A complete program: open a store, append an event only if the email is
@@ -31,9 +33,9 @@ func Example() {
 	}
 	defer s.Close()
 
-	email := store.NewTag("email", "ada@example.com")
+	email := store.NewTag("studentEmail", "ada@example.com")
 	e, err := store.NewEvent("StudentRegistered",
-		studentRegistered{Name: "Ada", Email: "ada@example.com"},
+		studentRegistered{StudentID: "s-1", FirstName: "Ada", LastName: "Lovelace", Email: "ada@example.com"},
 		store.NewTag("studentId", "s-1"), email)
 	if err != nil {
 		log.Fatal(err)
@@ -58,12 +60,12 @@ func Example() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		fmt.Println(ev.Position, ev.Type, st.Name)
+		fmt.Println(ev.Position, ev.Type, st.FirstName, st.LastName)
 	}
 	// Output:
 	// appended at position 1
 	// second registration rejected: true
-	// 1 StudentRegistered Ada
+	// 1 StudentRegistered Ada Lovelace
 }
 
 // A safe retry: the events get their ids before the first attempt, so an
