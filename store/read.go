@@ -282,7 +282,7 @@ func (s *FileStore) fetch(ctx context.Context, q Query, positions iter.Seq[Posit
 // most readWindow events are read ahead of the consumer. A cold read is
 // then bound by the disk's parallelism, not by one open, read and close
 // at a time; a warm read decodes on several cores.
-var (
+const (
 	readInline  = 8
 	readWorkers = 16
 	readWindow  = 128
@@ -326,13 +326,24 @@ func (s *FileStore) readInOrder(ctx context.Context, positions iter.Seq[Position
 		ra.push(p)
 	}
 	if ra == nil {
-		for _, p := range first {
-			if err := ctx.Err(); err != nil {
-				each(p, StoredEvent{}, err)
-				return
+		// A small result is read whole, then passed on: its events reach
+		// the consumer together, as one batch of a subscriber.
+		if len(first) == 0 {
+			return
+		}
+		if err := ctx.Err(); err != nil {
+			each(first[0], StoredEvent{}, err)
+			return
+		}
+		var evs [readInline]StoredEvent
+		var errs [readInline]error
+		for i, p := range first {
+			if evs[i], _, errs[i] = s.readEvent(p); errs[i] != nil {
+				break
 			}
-			e, _, err := s.readEvent(p)
-			if !deliver(p, e, err) {
+		}
+		for i, p := range first {
+			if !deliver(p, evs[i], errs[i]) {
 				return
 			}
 		}
