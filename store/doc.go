@@ -93,8 +93,8 @@
 // applications: a store of a million events is a million files. Positions
 // are global, so every append takes the same lock; throughput is bounded by
 // the disk's fsync latency, shared by concurrent appenders. The in-memory
-// index holds a few dozen bytes per event, most of it for the map from
-// event ids to positions, and the index snapshot 16 bytes per event for
-// the ids. The file store relies on flock
+// index holds a few dozen bytes per event (47 at a million events with two
+// tags each), about ten of them to find event ids, of which it keeps a
+// 4-byte hash. The file store relies on flock
 // and is not meant for network file systems.
 package store

@@ -2,13 +2,14 @@ package store
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 )
 
 // index is the in-memory index of a file store: posting lists of positions
-// per type and per tag, the type of every position, and the position of
-// every event id. It is derived data: rebuilt from the event files
+// per type and per tag, the type of every position, and a hash of every
+// event id (idIndex). It is derived data: rebuilt from the event files
 // whenever its snapshot is missing or bad.
 //
 // Posting lists only grow at their end, and an appended element is never
@@ -16,28 +17,30 @@ import (
 // after unlocking.
 type index struct {
 	head     Position
-	typeOf   []uint32 // typeOf[p-1] is the type id of position p
+	typeOf   typeTable // typeOf.at(p-1) is the type id of position p
 	typeName []string
 	typeID   map[string]uint32
 	types    [][]Position // by type id
 	tags     map[Tag][]Position
-	ids      map[EventID]Position
+	ids      idIndex
+	// noIDs marks an index decoded from a snapshot of version 1, which
+	// has no ids (see oldSnapshot).
+	noIDs bool
 }
 
 func newIndex() *index {
-	return &index{typeID: map[string]uint32{}, tags: map[Tag][]Position{}, ids: map[EventID]Position{}}
+	return &index{typeID: map[string]uint32{}, tags: map[Tag][]Position{}}
 }
 
 // add indexes the event e at position head+1. Should two event files
-// carry the same id (a store edited by hand), the first keeps it.
+// carry the same id (a store edited by hand), both are candidates for it
+// and positionsOfIDs gives the first.
 func (x *index) add(p Position, e *Event) {
 	if p != x.head+1 {
 		panic(fmt.Sprintf("store: index out of order: adding %d after %d", p, x.head))
 	}
 	typ, tags := e.Type, e.Tags
-	if _, dup := x.ids[e.ID]; !dup {
-		x.ids[e.ID] = p
-	}
+	x.ids.add(p, idHash(e.ID))
 	id, ok := x.typeID[typ]
 	if !ok {
 		id = uint32(len(x.typeName))
@@ -45,15 +48,30 @@ func (x *index) add(p Position, e *Event) {
 		x.typeName = append(x.typeName, typ)
 		x.types = append(x.types, nil)
 	}
-	x.typeOf = append(x.typeOf, id)
-	x.types[id] = append(x.types[id], p)
+	x.typeOf.append(id)
+	x.types[id] = appendPosting(x.types[id], p)
 	for i, t := range tags {
 		if slices.Contains(tags[:i], t) {
 			continue // a repeated tag is indexed once
 		}
-		x.tags[t] = append(x.tags[t], p)
+		x.tags[t] = appendPosting(x.tags[t], p)
 	}
 	x.head = p
+}
+
+// appendPosting appends p to a posting list, growing a full list by a
+// quarter, and by two positions (16 bytes, the step of the allocator's
+// small size classes) while that is more: append doubles small slices,
+// and most tags name one entity and have a few events, so a doubled list
+// would hold up to twice the room they need. The old array is left as it
+// was, for readers that hold it.
+func appendPosting(l []Position, p Position) []Position {
+	if len(l) == cap(l) {
+		grown := make([]Position, len(l), len(l)+max(2, len(l)/4))
+		copy(grown, l)
+		l = grown
+	}
+	return append(l, p)
 }
 
 // plan resolves q against the index into the posting lists it needs. It
@@ -63,7 +81,7 @@ type plan struct {
 	all   bool
 	items []itemPlan
 	// typeOf is shared, read-only up to head.
-	typeOf []uint32
+	typeOf typeTable
 }
 
 type itemPlan struct {
@@ -74,7 +92,7 @@ type itemPlan struct {
 }
 
 func (x *index) plan(q Query) plan {
-	pl := plan{head: x.head, all: q.all, typeOf: x.typeOf[:x.head:x.head]}
+	pl := plan{head: x.head, all: q.all, typeOf: x.typeOf.upTo(int(x.head))}
 	for _, it := range q.items {
 		var ip itemPlan
 		if len(it.Types) > 0 {
@@ -115,11 +133,11 @@ func bound(l []Position, after, head Position) []Position {
 	return l[lo:hi]
 }
 
-func (ip *itemPlan) typeOK(typeOf []uint32, p Position) bool {
+func (ip *itemPlan) typeOK(typeOf typeTable, p Position) bool {
 	if ip.typeSet == nil {
 		return true
 	}
-	return slices.Contains(ip.typeSet, typeOf[p-1])
+	return slices.Contains(ip.typeSet, typeOf.at(int(p-1)))
 }
 
 // positions returns the item's matches within (after, head], ascending.
@@ -235,4 +253,60 @@ func (pl *plan) last() Position {
 		}
 	}
 	return best
+}
+
+// typeTable holds the type id of every position: one byte each while the
+// store has at most 256 types, four bytes once it has more. Like the
+// posting lists it only grows at its end, and widening copies it, so a
+// reader may keep a table taken under the read lock.
+type typeTable struct {
+	narrow []uint8
+	wide   []uint32 // used instead of narrow once a type id exceeds 255
+}
+
+// at returns the type id at index i.
+func (t typeTable) at(i int) uint32 {
+	if t.wide != nil {
+		return t.wide[i]
+	}
+	return uint32(t.narrow[i])
+}
+
+func (t typeTable) len() int { return len(t.narrow) + len(t.wide) }
+
+// upTo returns the table of the first n entries, whose appends cannot
+// reach the returned one.
+func (t typeTable) upTo(n int) typeTable {
+	if t.wide != nil {
+		return typeTable{wide: t.wide[:n:n]}
+	}
+	return typeTable{narrow: t.narrow[:n:n]}
+}
+
+// append adds the type id of the next position.
+func (t *typeTable) append(id uint32) {
+	if t.wide == nil && id > math.MaxUint8 {
+		t.wide = make([]uint32, len(t.narrow), max(cap(t.narrow), len(t.narrow)+1))
+		for i, v := range t.narrow {
+			t.wide[i] = uint32(v)
+		}
+		t.narrow = nil
+	}
+	if t.wide != nil {
+		t.wide = append(t.wide, id)
+		return
+	}
+	t.narrow = append(t.narrow, uint8(id))
+}
+
+// typeTableOf returns the table holding ids, narrow when every id fits.
+func typeTableOf(ids []uint32) typeTable {
+	if slices.ContainsFunc(ids, func(id uint32) bool { return id > math.MaxUint8 }) {
+		return typeTable{wide: ids}
+	}
+	narrow := make([]uint8, len(ids))
+	for i, id := range ids {
+		narrow[i] = uint8(id)
+	}
+	return typeTable{narrow: narrow}
 }

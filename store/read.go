@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"iter"
-	"runtime"
 	"sync"
 	"sync/atomic"
 )
@@ -61,26 +60,48 @@ func (s *FileStore) indexUpTo(h Position) error {
 	s.mu.RLock()
 	from := s.idx.head + 1
 	s.mu.RUnlock()
-	for from <= h {
-		to := min(h, from+1023)
-		evs := make([]StoredEvent, 0, to-from+1)
-		for p := from; p <= to; p++ {
-			e, _, err := s.readEvent(p)
-			if err != nil {
-				return err
-			}
-			evs = append(evs, e)
-		}
+	if from > h {
+		return nil
+	}
+	const batch = 1024
+	evs := make([]StoredEvent, 0, min(batch, h-from+1))
+	flush := func() {
 		s.mu.Lock()
-		for _, e := range evs {
-			s.idx.add(e.Position, &e.Event)
+		for i := range evs {
+			s.idx.add(evs[i].Position, &evs[i].Event)
 		}
 		s.mu.Unlock()
 		s.sinceSnap.Add(int64(len(evs)))
-		from = to + 1
+		evs = evs[:0]
+	}
+	var failed error
+	s.readInOrder(context.Background(), positionRange(from, h), func(_ Position, e StoredEvent, err error) bool {
+		if err != nil {
+			failed = err
+			return false
+		}
+		if evs = append(evs, e); len(evs) == batch {
+			flush()
+		}
+		return true
+	})
+	flush()
+	if failed != nil {
+		return failed
 	}
 	s.note.Wake()
 	return nil
+}
+
+// positionRange yields the positions from..to, ascending.
+func positionRange(from, to Position) iter.Seq[Position] {
+	return func(yield func(Position) bool) {
+		for p := from; p <= to; p++ {
+			if !yield(p) {
+				return
+			}
+		}
+	}
 }
 
 // ReadLast implements EventStore in O(log n) for type and tag queries.
@@ -240,76 +261,178 @@ func (pl *plan) positionSeq(o readOptions) iter.Seq[Position] {
 	}
 }
 
-const fetchChunk = 64
-
-// fetch reads the events at positions and yields them in order.
+// fetch reads the events at positions and yields them in order, checking
+// that each matches q (the index said it does).
 func (s *FileStore) fetch(ctx context.Context, q Query, positions iter.Seq[Position], yield func(StoredEvent, error) bool) {
-	chunk := make([]Position, 0, fetchChunk)
-	out := make([]StoredEvent, fetchChunk)
-	errs := make([]error, fetchChunk)
-	flush := func() bool {
-		if err := ctx.Err(); err != nil {
+	s.readInOrder(ctx, positions, func(p Position, e StoredEvent, err error) bool {
+		if err == nil && !q.Matches(&e.Event) {
+			err = s.mismatch(p, q)
+		}
+		if err != nil {
 			yield(StoredEvent{}, err)
 			return false
 		}
-		s.readChunk(chunk, out, errs)
-		for i, p := range chunk {
-			if errs[i] != nil {
-				yield(StoredEvent{}, errs[i])
-				return false
-			}
-			if !q.Matches(&out[i].Event) {
-				yield(StoredEvent{}, s.mismatch(p, q))
-				return false
-			}
-			if !yield(out[i], nil) {
-				return false
-			}
-		}
-		chunk = chunk[:0]
-		return true
-	}
-	// The first chunk is small, so that a query for a handful of events
-	// does not pay for the reading goroutines.
-	size := 8
-	for p := range positions {
-		chunk = append(chunk, p)
-		if len(chunk) == size {
-			if !flush() {
-				return
-			}
-			size = fetchChunk
-		}
-	}
-	if len(chunk) > 0 {
-		flush()
-	}
+		return yield(e, nil)
+	})
 }
 
-func (s *FileStore) readChunk(ps []Position, out []StoredEvent, errs []error) {
-	if len(ps) < 16 {
-		for i, p := range ps {
-			out[i], _, errs[i] = s.readEvent(p)
+// How a read overlaps the I/O of its event files. A read of more than
+// readInline events hands its positions to at most readWorkers goroutines,
+// which read the files while the consumer takes the events in order; at
+// most readWindow events are read ahead of the consumer. A cold read is
+// then bound by the disk's parallelism, not by one open, read and close
+// at a time; a warm read decodes on several cores.
+const (
+	readInline  = 8
+	readWorkers = 16
+	readWindow  = 128
+)
+
+// readInOrder reads the events at positions and passes each to each, in
+// the order of positions, with the error of reading it, until each returns
+// false or an error was passed; it returns ctx's error to each when ctx
+// ends first. It starts no goroutine for a read of readInline events or
+// fewer, and every goroutine it starts has ended when it returns.
+func (s *FileStore) readInOrder(ctx context.Context, positions iter.Seq[Position], each func(Position, StoredEvent, error) bool) {
+	deliver := func(p Position, e StoredEvent, err error) bool {
+		if err == nil {
+			err = ctx.Err()
+		}
+		return each(p, e, err) && err == nil
+	}
+	first := make([]Position, 0, readInline)
+	var ra *readahead
+	defer func() {
+		if ra != nil {
+			ra.stop()
+		}
+	}()
+	for p := range positions {
+		if ra == nil {
+			if len(first) < readInline {
+				first = append(first, p)
+				continue
+			}
+			ra = s.newReadahead()
+			for _, p := range first {
+				ra.push(p)
+			}
+		}
+		if ra.full() {
+			if !deliver(ra.pop(ctx)) {
+				return
+			}
+		}
+		ra.push(p)
+	}
+	if ra == nil {
+		// A small result is read whole, then passed on: its events reach
+		// the consumer together, as one batch of a subscriber.
+		if len(first) == 0 {
+			return
+		}
+		if err := ctx.Err(); err != nil {
+			each(first[0], StoredEvent{}, err)
+			return
+		}
+		var evs [readInline]StoredEvent
+		var errs [readInline]error
+		for i, p := range first {
+			if evs[i], _, errs[i] = s.readEvent(p); errs[i] != nil {
+				break
+			}
+		}
+		for i, p := range first {
+			if !deliver(p, evs[i], errs[i]) {
+				return
+			}
 		}
 		return
 	}
-	workers := min(runtime.GOMAXPROCS(0)*2, 8)
-	var wg sync.WaitGroup
-	var nextI atomic.Int64
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(nextI.Add(1)) - 1
-				if i >= len(ps) {
-					return
-				}
-				out[i], _, errs[i] = s.readEvent(ps[i])
-			}
-		}()
+	for !ra.empty() {
+		if !deliver(ra.pop(ctx)) {
+			return
+		}
 	}
-	wg.Wait()
+}
+
+// readahead is the pool of one readInOrder: a ring of slots, each read by
+// a worker and taken by the consumer in ring order.
+type readahead struct {
+	s       *FileStore
+	slots   []readSlot
+	head, n int      // the pending slots are head, head+1, ... (mod len)
+	jobs    chan int // slot indices to read; never holds more than len(slots)
+	workers int
+	stopped atomic.Bool // set by stop: workers skip what is left
+	wg      sync.WaitGroup
+}
+
+type readSlot struct {
+	p     Position
+	e     StoredEvent
+	err   error
+	ready chan struct{} // a worker sends once the slot is read
+}
+
+func (s *FileStore) newReadahead() *readahead {
+	ra := &readahead{s: s, slots: make([]readSlot, readWindow), jobs: make(chan int, readWindow)}
+	for i := range ra.slots {
+		ra.slots[i].ready = make(chan struct{}, 1)
+	}
+	return ra
+}
+
+func (ra *readahead) full() bool  { return ra.n == len(ra.slots) }
+func (ra *readahead) empty() bool { return ra.n == 0 }
+
+// push queues the read of p; the ring must not be full. A worker is
+// started for each push until there are readWorkers.
+func (ra *readahead) push(p Position) {
+	i := (ra.head + ra.n) % len(ra.slots)
+	ra.slots[i].p = p
+	ra.n++
+	ra.jobs <- i
+	if ra.workers < readWorkers {
+		ra.workers++
+		ra.wg.Add(1)
+		go ra.work()
+	}
+}
+
+func (ra *readahead) work() {
+	defer ra.wg.Done()
+	for i := range ra.jobs {
+		sl := &ra.slots[i]
+		if !ra.stopped.Load() {
+			sl.e, _, sl.err = ra.s.readEvent(sl.p)
+		}
+		sl.ready <- struct{}{}
+	}
+}
+
+// pop waits for the oldest pending read and returns it, or ctx's error
+// when ctx ends first.
+func (ra *readahead) pop(ctx context.Context) (Position, StoredEvent, error) {
+	sl := &ra.slots[ra.head]
+	select {
+	case <-sl.ready:
+	case <-ctx.Done():
+		return sl.p, StoredEvent{}, ctx.Err()
+	}
+	ra.head = (ra.head + 1) % len(ra.slots)
+	ra.n--
+	e := sl.e
+	sl.e = StoredEvent{}
+	return sl.p, e, sl.err
+}
+
+// stop ends the workers and waits for them; reads not yet started are
+// skipped.
+func (ra *readahead) stop() {
+	ra.stopped.Store(true)
+	close(ra.jobs)
+	ra.wg.Wait()
 }
 
 // Subscribe implements EventStore. Appends through this handle wake

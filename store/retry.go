@@ -151,10 +151,12 @@ func (s *FileStore) retryOf(r *request, g *groupIDs, pending []StoredEvent) (las
 	s.mu.RLock()
 	head := s.idx.head
 	s.mu.RUnlock()
+	stored, err := s.positionsOfIDs(r.events)
+	if err != nil {
+		return 0, false, err
+	}
 	find := func(id EventID) (Position, bool) {
-		s.mu.RLock()
-		p, ok := s.idx.ids[id]
-		s.mu.RUnlock()
+		p, ok := stored[id]
 		if !ok {
 			p, ok = g.ids[id]
 		}

@@ -247,15 +247,17 @@ func (s *FileStore) removeOldSnapshots(e uint64) {
 //	"OPOSSUMIDX" version(u8) head(uvarint)
 //	ntypes(uvarint) { name(uvarint len + bytes) count(uvarint) deltas(uvarint...) }
 //	ntags(uvarint) { key value count deltas }
-//	ids: head × 16 bytes, the id of each position from 1 up   (version 2)
+//	ids: head × 4 bytes, the idHash of the id of each position from 1 up   (version 3)
 //	crc32 (IEEE, 4 bytes) of everything before it
 //
-// A snapshot of version 1 (no ids) decodes with nil ids (oldSnapshot): Open
-// does not load it but rebuilds the index from the event files once, and
-// writes it again as version 2; Verify still compares its posting lists.
+// Version 2 kept each id whole (head × 16 bytes): it still loads, its ids
+// hashed as it is decoded, and the next snapshot is written as version 3.
+// A snapshot of version 1 (no ids) decodes with noIDs set (oldSnapshot):
+// Open does not load it but rebuilds the index from the event files once;
+// Verify still compares its posting lists.
 const snapshotMagic = "OPOSSUMIDX"
 
-const snapshotVersion = 2
+const snapshotVersion = 3
 
 func (x *index) encodeSnapshot() []byte {
 	var buf bytes.Buffer
@@ -302,14 +304,9 @@ func (x *index) encodeSnapshot() []byte {
 		str(t.Value)
 		list(x.tags[t])
 	}
-	byPos := make([]EventID, x.head)
-	for id, p := range x.ids {
-		if p >= 1 && p <= x.head {
-			byPos[p-1] = id
-		}
-	}
-	for i := range byPos {
-		buf.Write(byPos[i][:])
+	for _, h := range x.ids.hashes[:x.head] {
+		binary.LittleEndian.PutUint32(tmp[:4], h)
+		buf.Write(tmp[:4])
 	}
 	binary.LittleEndian.PutUint32(tmp[:4], crc32.ChecksumIEEE(buf.Bytes()))
 	buf.Write(tmp[:4])
@@ -320,7 +317,7 @@ var errBadSnapshot = errors.New("bad index snapshot")
 
 // oldSnapshot reports whether x was decoded from a snapshot of version 1,
 // which has no ids.
-func (x *index) oldSnapshot() bool { return x.ids == nil }
+func (x *index) oldSnapshot() bool { return x.noIDs }
 
 func decodeSnapshot(b []byte) (*index, error) {
 	body, version, err := snapshotBody(b)
@@ -333,9 +330,9 @@ func decodeSnapshot(b []byte) (*index, error) {
 	d.types(x)
 	d.tags(x)
 	if d.err == nil && version == 1 {
-		x.ids = nil // no ids: see oldSnapshot
+		x.noIDs = true // see oldSnapshot
 	} else if d.err == nil {
-		d.err = decodeSnapshotIDs(d.r, x)
+		d.err = decodeSnapshotIDs(d.r, x, version)
 	}
 	if d.err != nil {
 		return nil, fmt.Errorf("%w: %v", errBadSnapshot, d.err)
@@ -354,7 +351,7 @@ func snapshotBody(b []byte) (body []byte, version byte, err error) {
 		return nil, 0, fmt.Errorf("%w: checksum mismatch", errBadSnapshot)
 	}
 	version = body[len(snapshotMagic)]
-	if version != snapshotVersion && version != 1 {
+	if version < 1 || version > snapshotVersion {
 		return nil, 0, fmt.Errorf("%w: version %d", errBadSnapshot, version)
 	}
 	return body, version, nil
@@ -433,10 +430,11 @@ func (d *snapshotDecoder) types(x *index) {
 	}
 	// Mark every position unassigned, and refuse one listed twice.
 	const unassigned = ^uint32(0)
+	var typeOf []uint32
 	if d.err == nil {
-		x.typeOf = make([]uint32, x.head)
-		for i := range x.typeOf {
-			x.typeOf[i] = unassigned
+		typeOf = make([]uint32, x.head)
+		for i := range typeOf {
+			typeOf[i] = unassigned
 		}
 	}
 	var seen Position
@@ -455,16 +453,19 @@ func (d *snapshotDecoder) types(x *index) {
 		x.typeName = append(x.typeName, name)
 		x.types = append(x.types, l)
 		for _, p := range l {
-			if x.typeOf[p-1] != unassigned {
+			if typeOf[p-1] != unassigned {
 				d.err = fmt.Errorf("position %d in two type lists", p)
 				return
 			}
-			x.typeOf[p-1] = id
+			typeOf[p-1] = id
 		}
 		seen += Position(len(l))
 	}
 	if d.err == nil && seen != x.head {
 		d.err = fmt.Errorf("type lists cover %d of %d positions", seen, x.head)
+	}
+	if d.err == nil {
+		x.typeOf = typeTableOf(typeOf)
 	}
 }
 
@@ -483,24 +484,32 @@ func (d *snapshotDecoder) tags(x *index) {
 	}
 }
 
-func decodeSnapshotIDs(r *bufio.Reader, x *index) error {
+// decodeSnapshotIDs reads the ids section: a hash per position (version
+// 3) or a whole id per position (version 2), and builds the id table.
+func decodeSnapshotIDs(r *bufio.Reader, x *index, version byte) error {
 	rest, err := io.ReadAll(r)
 	if err != nil {
 		return err
 	}
-	if uint64(len(rest)) != uint64(x.head)*16 {
+	size := uint64(4)
+	if version == 2 {
+		size = 16
+	}
+	if uint64(len(rest)) != uint64(x.head)*size {
 		return fmt.Errorf("%d bytes of ids for %d positions", len(rest), x.head)
 	}
-	x.ids = make(map[EventID]Position, x.head)
-	for p := Position(1); p <= x.head; p++ {
-		id := EventID(rest[(p-1)*16 : p*16])
-		if id.IsZero() {
-			return fmt.Errorf("position %d has no id", p)
+	x.ids.hashes = make([]uint32, x.head)
+	for i := range x.ids.hashes {
+		if version == 2 {
+			id := EventID(rest[i*16 : (i+1)*16])
+			if id.IsZero() {
+				return fmt.Errorf("position %d has no id", i+1)
+			}
+			x.ids.hashes[i] = idHash(id)
+			continue
 		}
-		x.ids[id] = p
-		if Position(len(x.ids)) != p {
-			return fmt.Errorf("id %s occurs twice, again at position %d", id, p)
-		}
+		x.ids.hashes[i] = binary.LittleEndian.Uint32(rest[i*4:])
 	}
+	x.ids.build()
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"hash/crc32"
 	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -50,8 +51,8 @@ func FuzzSnapshot(f *testing.F) {
 
 func checkIndex(t *testing.T, x *index) {
 	t.Helper()
-	if uint64(len(x.typeOf)) != uint64(x.head) || len(x.types) != len(x.typeName) || len(x.typeID) != len(x.typeName) {
-		t.Fatalf("sizes: head %d, typeOf %d, types %d, names %d, ids %d", x.head, len(x.typeOf), len(x.types), len(x.typeName), len(x.typeID))
+	if uint64(x.typeOf.len()) != uint64(x.head) || len(x.types) != len(x.typeName) || len(x.typeID) != len(x.typeName) {
+		t.Fatalf("sizes: head %d, typeOf %d, types %d, names %d, ids %d", x.head, x.typeOf.len(), len(x.types), len(x.typeName), len(x.typeID))
 	}
 	seen := make([]bool, x.head)
 	for id, name := range x.typeName {
@@ -64,8 +65,8 @@ func checkIndex(t *testing.T, x *index) {
 				t.Fatalf("position %d is in two type lists", p)
 			}
 			seen[p-1] = true
-			if x.typeOf[p-1] != uint32(id) {
-				t.Fatalf("position %d: typeOf says %d, list %d", p, x.typeOf[p-1], id)
+			if x.typeOf.at(int(p-1)) != uint32(id) {
+				t.Fatalf("position %d: typeOf says %d, list %d", p, x.typeOf.at(int(p-1)), id)
 			}
 		}
 	}
@@ -80,15 +81,13 @@ func checkIndex(t *testing.T, x *index) {
 	if x.oldSnapshot() {
 		return
 	}
-	byPos := make([]bool, x.head)
-	for id, p := range x.ids {
-		if p < 1 || p > x.head || byPos[p-1] || id.IsZero() {
-			t.Fatalf("id %s at position %d: out of range, zero, or a second id of the position", id, p)
-		}
-		byPos[p-1] = true
+	if uint64(len(x.ids.hashes)) != uint64(x.head) {
+		t.Fatalf("%d id hashes for %d positions", len(x.ids.hashes), x.head)
 	}
-	if len(x.ids) != int(x.head) {
-		t.Fatalf("%d ids for %d positions", len(x.ids), x.head)
+	for i, h := range x.ids.hashes {
+		if p := Position(i + 1); !slices.Contains(x.ids.candidates(h), p) {
+			t.Fatalf("position %d is not a candidate for its id hash %#x", p, h)
+		}
 	}
 }
 

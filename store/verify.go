@@ -504,18 +504,18 @@ var errPastHead = errors.New("past the head")
 type postings struct {
 	types map[string][]Position
 	tags  map[Tag][]Position
-	ids   map[EventID]Position // nil: not compared (a snapshot of version 1)
+	ids   map[Position]uint32 // the idHash of each position's id; nil: not compared (a snapshot of version 1)
 }
 
 // filePostings builds the posting lists of the sound event files up to lim.
 func (v *verifier) filePostings(lim Position) postings {
-	ps := postings{types: map[string][]Position{}, tags: map[Tag][]Position{}, ids: map[EventID]Position{}}
+	ps := postings{types: map[string][]Position{}, tags: map[Tag][]Position{}, ids: map[Position]uint32{}}
 	for p := Position(1); p <= lim; p++ {
 		ev := v.events[p]
 		if ev.bad {
 			continue
 		}
-		ps.ids[ev.id] = p
+		ps.ids[p] = idHash(ev.id)
 		ps.types[ev.typ] = append(ps.types[ev.typ], p)
 		for i, t := range ev.tags {
 			if !slices.Contains(ev.tags[:i], t) {
@@ -529,11 +529,9 @@ func (v *verifier) filePostings(lim Position) postings {
 func indexPostings(x *index, lim Position) postings {
 	ps := postings{types: map[string][]Position{}, tags: map[Tag][]Position{}}
 	if !x.oldSnapshot() {
-		ps.ids = map[EventID]Position{}
-		for id, p := range x.ids {
-			if p <= lim {
-				ps.ids[id] = p
-			}
+		ps.ids = map[Position]uint32{}
+		for p := Position(1); p <= lim; p++ {
+			ps.ids[p] = x.ids.hashes[p-1]
 		}
 	}
 	for id, name := range x.typeName {
@@ -593,16 +591,11 @@ func (v *verifier) compare(kind ProblemKind, path, what string, idx, files posti
 		}
 	}
 	if idx.ids != nil {
-		for id, p := range files.ids {
-			if q, ok := idx.ids[id]; !ok {
-				report(p, "%s misses the id %s of position %d", what, id, p)
-			} else if q != p {
-				report(p, "%s gives the id %s of position %d to position %d", what, id, p, q)
-			}
-		}
-		for id, q := range idx.ids {
-			if _, ok := files.ids[id]; !ok {
-				report(q, "%s gives position %d the id %s, which no event file has", what, q, id)
+		for p, h := range files.ids {
+			if q, ok := idx.ids[p]; !ok {
+				report(p, "%s misses the id %s of position %d", what, v.events[p].id, p)
+			} else if q != h {
+				report(p, "%s has another id for position %d than its event file's %s", what, p, v.events[p].id)
 			}
 		}
 	}

@@ -13,8 +13,9 @@
 //	go run ./internal/bench/cmd/perftable -rounds 5 -only append,read
 //
 // The suite runs in groups (append, concurrent, conditional, read, open,
-// subscribe, decision, projection, index, and writepath and syscalls, the
-// write path of issue 14); each group runs its figures and their
+// cold, subscribe, decision, projection, index, and writepath and
+// syscalls, the write path of issue 14); each group runs its figures and
+// their
 // references in one process, one after the other, and the whole sequence
 // is repeated -rounds times. A figure is the median over the rounds; the
 // spread column gives the lowest and highest round. Benchmarks on a shared
@@ -54,6 +55,7 @@ var groups = []group{
 	{name: "conditional", pkg: "./internal/bench", bench: "^BenchmarkAppendConditional$"},
 	{name: "read", pkg: "./internal/bench", bench: "^Benchmark(Read|ReadLast)$"},
 	{name: "open", pkg: "./internal/bench", bench: "^BenchmarkOpen$"},
+	{name: "cold", pkg: "./internal/bench", bench: "^Benchmark(ReadCold|OpenCold)$", benchtime: "5x"},
 	{name: "subscribe", pkg: "./internal/bench", bench: "^BenchmarkSubscribeLatency$"},
 	{name: "decision", pkg: "./internal/bench", bench: "^BenchmarkDecisionExecute$"},
 	{name: "projection", pkg: "./internal/bench", bench: "^BenchmarkProjection(Rebuild|LiveUpdate)$"},
@@ -298,6 +300,9 @@ func format(v float64, unit string) string {
 		}
 		return fmt.Sprintf("%.0f ns", v)
 	}
+	if strings.HasSuffix(unit, "-ms") {
+		return fmt.Sprintf("%.1f ms", v)
+	}
 	return fmt.Sprintf("%.3g %s", v, unit)
 }
 
@@ -446,6 +451,7 @@ func rows(res results) []row {
 		ref:  "BenchmarkProjectionLiveUpdate/store=sqlite/sync=durable", refLbl: "SQLite peer", unit: "p50-ms",
 		target: func(o, _ stat) (string, bool) { return "p50 ≤ 5 ms", o.med <= 5 }})
 	rs = append(rs, writePathRows()...)
+	rs = append(rs, coldRows(sizes)...)
 	rs = append(rs, postgresRows()...)
 	rs = append(rs, row{figure: "index memory at 1,000,000 events, 2 tags each", group: "index", ours: "BenchmarkIndexMemory", unit: "bytes/event",
 		target: func(o, _ stat) (string, bool) { return "≤ 48 bytes/event", o.med <= 48 }})
@@ -521,6 +527,29 @@ func postgresRows() []row {
 			"BenchmarkReadLast/events=100000/query="+q+"/store=postgres",
 			"BenchmarkReadLast/events=100000/query="+q+"/store=file",
 			"BenchmarkReadLast/events=100000/query="+q+"/store=sqlite", "ns/op")
+	}
+	return rs
+}
+
+// coldRows put the file store's cold reads and opens (page cache dropped
+// before each, see internal/bench alternateCold) beside the SQLite peer's
+// and the raw file floor's, measured alternating in the same benchmark.
+func coldRows(sizes []int) []row {
+	var rs []row
+	for _, n := range sizes {
+		read := fmt.Sprintf("BenchmarkReadCold/events=%d/query=type-limit-10000", n)
+		r := row{figure: fmt.Sprintf("cold read of up to 10,000 events of one type, %s events", commas(float64(n))), group: "cold",
+			ours: read, ref: read, refUnit: "sqlite-median-ms", refLbl: "SQLite peer, cold, alternating", unit: "file-median-ms"}
+		if n == 1_000_000 {
+			r.target = func(o, ref stat) (string, bool) { return "≤ 2× the SQLite peer", o.med <= 2*ref.med }
+		}
+		open := fmt.Sprintf("BenchmarkOpenCold/events=%d", n)
+		rs = append(rs, r,
+			row{figure: fmt.Sprintf("cold read of up to 10,000 events of one type, %s events", commas(float64(n))), group: "cold",
+				ours: read, ref: read, refUnit: "floor-median-ms", refLbl: "the same files, os.ReadFile by 16 goroutines", unit: "file-median-ms"},
+			row{figure: fmt.Sprintf("cold open, %s events", commas(float64(n))), group: "cold",
+				ours: open, ref: open, refUnit: "sqlite-median-ms", refLbl: "SQLite peer, cold, alternating", unit: "file-median-ms"},
+		)
 	}
 	return rs
 }
