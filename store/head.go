@@ -210,12 +210,31 @@ func (s *FileStore) syncPrefix() (bool, error) {
 	return true, nil
 }
 
+// bulkSyncEvents is the number of events from which syncEvents makes them
+// durable with one sync of the whole file system (syncfs) instead of file
+// by file. Such a catch-up follows a NoSync writer's bulk work (an import,
+// a seeded store) and runs in Open or, rarely, once before a commit: one
+// flush of the file system there costs less than a million fdatasyncs,
+// and no commit of a group of its own ever takes this path.
+const bulkSyncEvents = 256
+
 // syncEvents makes the event files at positions from..to, their shard
-// folders and events/ durable, with vfs.Sync: the catch-up of events this
-// handle did not write itself and does not know to be durable.
+// folders and events/ durable: the catch-up of events this handle did not
+// write itself and does not know to be durable. Up to bulkSyncEvents
+// events it uses vfs.Sync, file by file; more take one SyncAll where the
+// file system has it.
 func (s *FileStore) syncEvents(from, to Position) error {
 	if from > to {
 		return nil
+	}
+	if to-from+1 >= bulkSyncEvents {
+		err := s.fs.SyncAll(s.l.events())
+		if err == nil {
+			return nil
+		}
+		if !errors.Is(err, errors.ErrUnsupported) {
+			return fmt.Errorf("store: make events %d..%d durable: syncfs: %w", from, to, err)
+		}
 	}
 	paths := make([]string, 0, to-from+1)
 	var dirs []string
