@@ -193,10 +193,24 @@ var faultScenarios = []faultScenario{
 		run:   appendThenClose(5),
 	},
 	{
-		// More files than the store syncs one by one: one syncfs instead.
+		// More files than the store always syncs one by one: a fresh
+		// handle tries one syncfs first.
 		name:  "an append of a batch of 12",
 		setup: func(ctx context.Context, e *faultEnv) { e.mustOpenWithHistory(ctx) },
 		run:   appendThenClose(12),
+	},
+	{
+		// The second large group tries the other strategy: per-file syncs.
+		name:  "two appends of a batch of 12",
+		setup: func(ctx context.Context, e *faultEnv) { e.mustOpenWithHistory(ctx) },
+		run: func(ctx context.Context, e *faultEnv) {
+			for range 2 {
+				if e.append(ctx, 12) != nil {
+					return
+				}
+			}
+			_ = e.close()
+		},
 	},
 	{
 		name:  "concurrent appends",
