@@ -508,17 +508,20 @@ const (
 //   - A group of up to syncEachMax files is always synced per file, as is
 //     every group on a file system without SyncAll (errors.ErrUnsupported,
 //     learnt from the first attempt).
-//   - A larger group is synced the way that was cheaper: for each
-//     strategy, the handle keeps the cost per file of its past large
-//     groups (the time from the group's first write to the end of its
-//     syncs), an exponentially weighted mean with weight 1/4 for a new
-//     observation; an observation above the mean replaces it, so one slow
-//     syncfs (which also flushes whatever other programs wrote to the same
-//     file system) turns the next groups to per-file syncs at once. A
-//     strategy not yet observed is tried first, syncfs before per file.
+//   - For a larger group the handle keeps, per strategy, the cost per file
+//     of its large groups (the time from the group's first write to the
+//     end of its syncs): an exponentially weighted mean with weight 1/4 for
+//     a new observation, except that an observation above the mean, or
+//     the first one of a retry (below), replaces it. Each strategy is tried
+//     once first, syncfs before per file; then the cheaper one is used.
+//   - A group synced with syncfs that makes syncfs dearer than per-file
+//     syncs (syncfs also flushes whatever other programs wrote to the same
+//     file system, so a large writer elsewhere stalls it) turns the handle
+//     to per-file syncs from the next group on. Per-file syncs, which no
+//     other writer stalls, are left only when a retry of syncfs finds it
+//     cheaper.
 //   - After syncRetryEvery large groups in a row with one strategy, one
-//     group tries the other, whose first observation then replaces its
-//     stale mean: a stall of syncfs under a concurrent large writer costs
+//     group tries the other: a stall of syncfs under a large writer costs
 //     at most one large commit in syncRetryEvery + 1, and a file system
 //     that became quiet gets its faster syncfs back.
 //
@@ -530,8 +533,8 @@ type groupSync struct {
 	mean      [2]time.Duration // per file, by strategy; 0 until observed
 	stale     [2]bool          // the next observation replaces the mean
 	noSyncAll bool
-	best      syncStrategy // the cheaper one when last chosen
-	streak    int          // large groups in a row with best
+	cur       syncStrategy // the strategy in use
+	streak    int          // large groups in a row with cur
 }
 
 // choose returns the strategy for a group of files.
@@ -545,19 +548,16 @@ func (g *groupSync) choose(files int) syncStrategy {
 	case g.mean[syncPerFile] == 0:
 		return syncPerFile
 	}
-	best, other := syncAll, syncPerFile
-	if g.mean[syncPerFile] < g.mean[syncAll] {
-		best, other = syncPerFile, syncAll
-	}
-	if best != g.best {
-		g.best, g.streak = best, 0
+	if g.cur == syncAll && g.mean[syncAll] > g.mean[syncPerFile] {
+		g.cur, g.streak = syncPerFile, 0
 	}
 	if g.streak++; g.streak > syncRetryEvery {
 		g.streak = 0
+		other := 1 - g.cur
 		g.stale[other] = true
 		return other
 	}
-	return best
+	return g.cur
 }
 
 // observe records that a group of files synced with st took took.
@@ -576,6 +576,12 @@ func (g *groupSync) observe(st syncStrategy, files int, took time.Duration) {
 		*m += (c - *m) / 4
 	}
 	g.stale[st] = false
+	switch other := 1 - st; {
+	case g.mean[other] == 0: // the first strategy tried
+		g.cur = st
+	case st != g.cur && *m < g.mean[g.cur]: // a try of the other won
+		g.cur, g.streak = st, 0
+	}
 }
 
 // unsupported records that the file system has no SyncAll.

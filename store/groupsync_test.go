@@ -130,6 +130,21 @@ var _ = Describe("A commit's sync", func() {
 		expectDurable(ctx)
 	})
 
+	It("stays with per-file syncs while they get dearer than the last syncfs, until a retry finds syncfs cheaper", SpecTimeout(2*time.Minute), func(ctx SpecContext) {
+		s := open(ffs)
+		Expect(appendsVia(ctx, s, 3, large)).To(Equal([]string{viaSyncfs, viaPerFile, viaSyncfs}))
+		syncfs.set(100 * time.Millisecond)
+		Expect(appendVia(ctx, s, large)).To(Equal(viaSyncfs), "the stall is observed on the group that meets it")
+
+		By("the machine gets busy: per-file syncs cost more than that stalled syncfs did")
+		perFile.set(200 * time.Millisecond)
+		every := store.SyncRetryEvery + 1
+		via := appendsVia(ctx, s, every+2, large)
+		want := append(repeat(viaPerFile, every-1), repeat(viaSyncfs, 3)...)
+		Expect(via).To(Equal(want), "syncfs comes back through its retry, not through an old figure")
+		expectDurable(ctx)
+	})
+
 	It("never syncs a group of up to SyncEachMax files with syncfs, however cheap syncfs was", SpecTimeout(time.Minute), func(ctx SpecContext) {
 		s := open(ffs)
 		syncfs.set(time.Nanosecond)
