@@ -512,8 +512,8 @@ const (
 //     of its large groups (the time from the group's first write to the
 //     end of its syncs): an exponentially weighted mean with weight 1/4 for
 //     a new observation, except that an observation above the mean, or
-//     the first one of a retry (below), replaces it. Each strategy is tried
-//     once first, syncfs before per file; then the cheaper one is used.
+//     the first one of a retry (below), replaces it. A handle starts with
+//     per-file syncs.
 //   - A group synced with syncfs that makes syncfs dearer than per-file
 //     syncs (syncfs also flushes whatever other programs wrote to the same
 //     file system, so a large writer elsewhere stalls it) turns the handle
@@ -521,31 +521,25 @@ const (
 //     other writer stalls, are left only when a retry of syncfs finds it
 //     cheaper.
 //   - After syncRetryEvery large groups in a row with one strategy, one
-//     group tries the other: a stall of syncfs under a large writer costs
-//     at most one large commit in syncRetryEvery + 1, and a file system
-//     that became quiet gets its faster syncfs back.
+//     group tries the other (the first try of syncfs included): a stall of
+//     syncfs under a large writer costs at most one large commit in
+//     syncRetryEvery + 1, and a quiet file system gets its faster syncfs.
 //
 // groupSync is guarded by the store's syncMu.
 type groupSync struct {
 	// cost turns a large group's measured time into the cost observed;
 	// the specs replace it to steer the choice without timing.
 	cost      func(st syncStrategy, files int, took time.Duration) time.Duration
-	mean      [2]time.Duration // per file, by strategy; 0 until observed
+	mean      [2]time.Duration // per file, by strategy
 	stale     [2]bool          // the next observation replaces the mean
 	noSyncAll bool
-	cur       syncStrategy // the strategy in use
+	cur       syncStrategy // the strategy in use; per file at first
 	streak    int          // large groups in a row with cur
 }
 
 // choose returns the strategy for a group of files.
 func (g *groupSync) choose(files int) syncStrategy {
 	if files <= syncEachMax || g.noSyncAll {
-		return syncPerFile
-	}
-	switch {
-	case g.mean[syncAll] == 0:
-		return syncAll
-	case g.mean[syncPerFile] == 0:
 		return syncPerFile
 	}
 	if g.cur == syncAll && g.mean[syncAll] > g.mean[syncPerFile] {
@@ -576,10 +570,7 @@ func (g *groupSync) observe(st syncStrategy, files int, took time.Duration) {
 		*m += (c - *m) / 4
 	}
 	g.stale[st] = false
-	switch other := 1 - st; {
-	case g.mean[other] == 0: // the first strategy tried
-		g.cur = st
-	case st != g.cur && *m < g.mean[g.cur]: // a try of the other won
+	if st != g.cur && *m < g.mean[g.cur] { // a try of the other won
 		g.cur, g.streak = st, 0
 	}
 }

@@ -24,3 +24,12 @@ func SetSyncCosts(s *FileStore, syncfs, perFile func() time.Duration) {
 		return perFile() * time.Duration(files)
 	}
 }
+
+// PreferSyncfs makes the handle sync its next large groups with syncfs,
+// as if a try had found it far cheaper than per-file syncs.
+func PreferSyncfs(s *FileStore) {
+	s.syncMu.Lock()
+	defer s.syncMu.Unlock()
+	s.gsync.mean = [2]time.Duration{syncPerFile: time.Hour, syncAll: time.Nanosecond}
+	s.gsync.cur, s.gsync.streak = syncAll, 0
+}

@@ -194,23 +194,18 @@ var faultScenarios = []faultScenario{
 	},
 	{
 		// More files than the store always syncs one by one: a fresh
-		// handle tries one syncfs first.
+		// handle syncs them one by one still.
 		name:  "an append of a batch of 12",
 		setup: func(ctx context.Context, e *faultEnv) { e.mustOpenWithHistory(ctx) },
 		run:   appendThenClose(12),
 	},
 	{
-		// The second large group tries the other strategy: per-file syncs.
-		name:  "two appends of a batch of 12",
-		setup: func(ctx context.Context, e *faultEnv) { e.mustOpenWithHistory(ctx) },
-		run: func(ctx context.Context, e *faultEnv) {
-			for range 2 {
-				if e.append(ctx, 12) != nil {
-					return
-				}
-			}
-			_ = e.close()
+		name: "an append of a batch of 12 synced with one syncfs",
+		setup: func(ctx context.Context, e *faultEnv) {
+			e.mustOpenWithHistory(ctx)
+			store.PreferSyncfs(e.s)
 		},
+		run: appendThenClose(12),
 	},
 	{
 		name:  "concurrent appends",

@@ -102,21 +102,28 @@ var _ = Describe("A commit's sync", func() {
 		Expect(batches).To(HaveLen(len(acks.all())), "every acknowledged batch survives the power cut")
 	}
 
-	It("syncs a large group with one syncfs when syncfs was observed cheaper, after trying each strategy once", SpecTimeout(time.Minute), func(ctx SpecContext) {
+	every := store.SyncRetryEvery + 1
+	// toSyncfs commits large groups until the first try of syncfs, which
+	// finds it cheaper.
+	toSyncfs := func(ctx context.Context, s *store.FileStore) {
+		GinkgoHelper()
+		Expect(appendsVia(ctx, s, every, large)).To(Equal(append(repeat(viaPerFile, every-1), viaSyncfs)))
+	}
+
+	It("syncs large groups with one syncfs once its first try, after SyncRetryEvery large groups, found it cheaper", SpecTimeout(time.Minute), func(ctx SpecContext) {
 		s := open(ffs)
-		via := appendsVia(ctx, s, 12, large)
-		Expect(via).To(Equal(append([]string{viaSyncfs, viaPerFile}, repeat(viaSyncfs, 10)...)))
+		via := appendsVia(ctx, s, every+10, large)
+		Expect(via).To(Equal(append(repeat(viaPerFile, every-1), repeat(viaSyncfs, 11)...)))
 		expectDurable(ctx)
 	})
 
 	It("turns to per-file syncs once a syncfs is observed slow, and tries syncfs again only once in SyncRetryEvery+1 large groups", SpecTimeout(2*time.Minute), func(ctx SpecContext) {
 		s := open(ffs)
-		Expect(appendsVia(ctx, s, 3, large)).To(Equal([]string{viaSyncfs, viaPerFile, viaSyncfs}))
+		toSyncfs(ctx, s)
 
 		By("a large writer elsewhere makes syncfs slow")
 		syncfs.set(100 * time.Millisecond)
 		Expect(appendVia(ctx, s, large)).To(Equal(viaSyncfs), "the stall is observed on the group that meets it")
-		every := store.SyncRetryEvery + 1
 		via := appendsVia(ctx, s, 2*every, large)
 		want := append(repeat(viaPerFile, every-1), viaSyncfs)
 		want = append(want, want...)
@@ -132,13 +139,12 @@ var _ = Describe("A commit's sync", func() {
 
 	It("stays with per-file syncs while they get dearer than the last syncfs, until a retry finds syncfs cheaper", SpecTimeout(2*time.Minute), func(ctx SpecContext) {
 		s := open(ffs)
-		Expect(appendsVia(ctx, s, 3, large)).To(Equal([]string{viaSyncfs, viaPerFile, viaSyncfs}))
+		toSyncfs(ctx, s)
 		syncfs.set(100 * time.Millisecond)
 		Expect(appendVia(ctx, s, large)).To(Equal(viaSyncfs), "the stall is observed on the group that meets it")
 
 		By("the machine gets busy: per-file syncs cost more than that stalled syncfs did")
 		perFile.set(200 * time.Millisecond)
-		every := store.SyncRetryEvery + 1
 		via := appendsVia(ctx, s, every+2, large)
 		want := append(repeat(viaPerFile, every-1), repeat(viaSyncfs, 3)...)
 		Expect(via).To(Equal(want), "syncfs comes back through its retry, not through an old figure")
@@ -148,17 +154,17 @@ var _ = Describe("A commit's sync", func() {
 	It("never syncs a group of up to SyncEachMax files with syncfs, however cheap syncfs was", SpecTimeout(time.Minute), func(ctx SpecContext) {
 		s := open(ffs)
 		syncfs.set(time.Nanosecond)
-		Expect(appendsVia(ctx, s, 3, large)).To(Equal([]string{viaSyncfs, viaPerFile, viaSyncfs}))
+		toSyncfs(ctx, s)
 		for size := 1; size <= store.SyncEachMax; size++ {
 			Expect(appendVia(ctx, s, size)).To(Equal(viaPerFile), "a group of %d files", size)
 		}
 		expectDurable(ctx)
 	})
 
-	It("syncs every group file by file on a file system without SyncAll, the first large one included", SpecTimeout(time.Minute), func(ctx SpecContext) {
+	It("syncs every group file by file on a file system without SyncAll, the one that tries syncfs included", SpecTimeout(time.Minute), func(ctx SpecContext) {
 		s := open(noSyncAllFS{ffs})
 		syncfs.set(time.Nanosecond)
-		Expect(appendsVia(ctx, s, 5, large)).To(Equal(repeat(viaPerFile, 5)))
+		Expect(appendsVia(ctx, s, every+5, large)).To(Equal(repeat(viaPerFile, every+5)))
 		Expect(appendVia(ctx, s, 1)).To(Equal(viaPerFile))
 		expectDurable(ctx)
 	})
