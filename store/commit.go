@@ -495,9 +495,11 @@ const (
 	// syncEachMax is the most files a group may have to be always made
 	// durable per file.
 	syncEachMax = 8
-	// syncRetryEvery is how many large groups in a row use the cheaper
-	// strategy before one tries the other again.
+	// syncRetryEvery is how many large groups in a row use one strategy
+	// before one tries the other; each try that loses doubles it for the
+	// next, up to syncRetryMax.
 	syncRetryEvery = 64
+	syncRetryMax   = 4096
 )
 
 // groupSync chooses how a commit makes its group durable; it is the sync
@@ -521,9 +523,12 @@ const (
 //     other writer stalls, are left only when a retry of syncfs finds it
 //     cheaper.
 //   - After syncRetryEvery large groups in a row with one strategy, one
-//     group tries the other (the first try of syncfs included): a stall of
-//     syncfs under a large writer costs at most one large commit in
-//     syncRetryEvery + 1, and a quiet file system gets its faster syncfs.
+//     group tries the other (the first try of syncfs included); each try
+//     that loses doubles the wait for the next, up to syncRetryMax, and a
+//     switch resets it. So a stall of syncfs under a large writer costs at
+//     most one large commit in syncRetryEvery + 1, fewer the longer the
+//     writer lasts, and a quiet file system gets its faster syncfs back
+//     within syncRetryMax large groups.
 //
 // groupSync is guarded by the store's syncMu.
 type groupSync struct {
@@ -535,6 +540,7 @@ type groupSync struct {
 	noSyncAll bool
 	cur       syncStrategy // the strategy in use; per file at first
 	streak    int          // large groups in a row with cur
+	wait      int          // large groups before the next try; 0 is syncRetryEvery
 }
 
 // choose returns the strategy for a group of files.
@@ -543,15 +549,25 @@ func (g *groupSync) choose(files int) syncStrategy {
 		return syncPerFile
 	}
 	if g.cur == syncAll && g.mean[syncAll] > g.mean[syncPerFile] {
-		g.cur, g.streak = syncPerFile, 0
+		g.switchTo(syncPerFile)
 	}
-	if g.streak++; g.streak > syncRetryEvery {
+	if g.wait == 0 {
+		g.wait = syncRetryEvery
+	}
+	if g.streak++; g.streak > g.wait {
 		g.streak = 0
+		g.wait = min(2*g.wait, syncRetryMax) // unless the try wins
 		other := 1 - g.cur
 		g.stale[other] = true
 		return other
 	}
 	return g.cur
+}
+
+// switchTo makes st the strategy in use, with the shortest wait for a try
+// of the other.
+func (g *groupSync) switchTo(st syncStrategy) {
+	g.cur, g.streak, g.wait = st, 0, syncRetryEvery
 }
 
 // observe records that a group of files synced with st took took.
@@ -571,7 +587,7 @@ func (g *groupSync) observe(st syncStrategy, files int, took time.Duration) {
 	}
 	g.stale[st] = false
 	if st != g.cur && *m < g.mean[g.cur] { // a try of the other won
-		g.cur, g.streak = st, 0
+		g.switchTo(st)
 	}
 }
 

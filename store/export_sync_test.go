@@ -3,11 +3,13 @@ package store
 import "time"
 
 // SyncEachMax is the most files a group may have to be always synced file
-// by file, and SyncRetryEvery how many large groups in a row use the
-// cheaper strategy before one tries the other (see groupSync).
+// by file, SyncRetryEvery how many large groups in a row use one strategy
+// before one tries the other, and SyncRetryMax the longest that wait
+// grows to (see groupSync).
 const (
 	SyncEachMax    = syncEachMax
 	SyncRetryEvery = syncRetryEvery
+	SyncRetryMax   = syncRetryMax
 )
 
 // SetSyncCosts makes the handle observe, for each large group it commits
@@ -31,5 +33,5 @@ func PreferSyncfs(s *FileStore) {
 	s.syncMu.Lock()
 	defer s.syncMu.Unlock()
 	s.gsync.mean = [2]time.Duration{syncPerFile: time.Hour, syncAll: time.Nanosecond}
-	s.gsync.cur, s.gsync.streak = syncAll, 0
+	s.gsync.switchTo(syncAll)
 }

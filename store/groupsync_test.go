@@ -117,23 +117,24 @@ var _ = Describe("A commit's sync", func() {
 		expectDurable(ctx)
 	})
 
-	It("turns to per-file syncs once a syncfs is observed slow, and tries syncfs again only once in SyncRetryEvery+1 large groups", SpecTimeout(2*time.Minute), func(ctx SpecContext) {
+	It("turns to per-file syncs once a syncfs is observed slow, and tries syncfs again after SyncRetryEvery large groups, twice as many after each try that loses", SpecTimeout(2*time.Minute), func(ctx SpecContext) {
 		s := open(ffs)
 		toSyncfs(ctx, s)
 
 		By("a large writer elsewhere makes syncfs slow")
 		syncfs.set(100 * time.Millisecond)
 		Expect(appendVia(ctx, s, large)).To(Equal(viaSyncfs), "the stall is observed on the group that meets it")
-		via := appendsVia(ctx, s, 2*every, large)
-		want := append(repeat(viaPerFile, every-1), viaSyncfs)
-		want = append(want, want...)
-		Expect(via).To(Equal(want), "one group in every SyncRetryEvery+1 retries syncfs, and finds it still slow")
+		wait := store.SyncRetryEvery
+		via := appendsVia(ctx, s, wait+1+2*wait+1, large)
+		want := append(repeat(viaPerFile, wait), viaSyncfs)
+		want = append(append(want, repeat(viaPerFile, 2*wait)...), viaSyncfs)
+		Expect(via).To(Equal(want), "each try finds syncfs still slow")
 
 		By("the large writer stops")
 		syncfs.set(time.Millisecond)
-		via = appendsVia(ctx, s, every+3, large)
-		want = append(repeat(viaPerFile, every-1), repeat(viaSyncfs, 4)...)
-		Expect(via).To(Equal(want), "the next retry finds syncfs cheap again and keeps it")
+		via = appendsVia(ctx, s, 4*wait+3, large)
+		want = append(repeat(viaPerFile, 4*wait), repeat(viaSyncfs, 3)...)
+		Expect(via).To(Equal(want), "the next try finds syncfs cheap again and keeps it")
 		expectDurable(ctx)
 	})
 
