@@ -353,15 +353,23 @@ func (s *FileStore) publish(ok []accepted, pending []StoredEvent) {
 }
 
 // writeGroup writes the event files of a group and, unless NoSync, makes
-// them and their names durable: an fdatasync of each file (up to
-// vfs.SyncParallel at once, on other goroutines when the group has more
-// than one file) and an fsync of each shard folder it touched, and of
-// events/ when a shard folder is new. The files are created in position
+// them and their names durable by the strategy groupSync chooses for the
+// group: per file (an fdatasync of each file, up to vfs.SyncParallel at
+// once on other goroutines when the group has more than one file, each
+// handed over as soon as it is written, then an fsync of each shard folder
+// it touched, and of events/ when a shard folder is new), or one SyncAll
+// (syncfs) of the file system after the files are written, which covers
+// the files and the folders alike. The files are created in position
 // order, each relative to the kept descriptor of its shard folder.
 func (s *FileStore) writeGroup(ok []accepted, pending []StoredEvent) (err error) {
 	var buf bytes.Buffer
 	syncing := !s.opts.NoSync
-	pool := newSyncPool(len(pending), syncing)
+	strategy := syncPerFile
+	if syncing {
+		strategy = s.gsync.choose(len(pending))
+	}
+	perFile := syncing && strategy == syncPerFile
+	pool := newSyncPool(len(pending), perFile)
 	defer func() {
 		if perr := pool.wait(); err == nil {
 			err = perr
@@ -389,7 +397,7 @@ func (s *FileStore) writeGroup(ok []accepted, pending []StoredEvent) (err error)
 				if len(touched) > 0 {
 					// The previous shard folder holds all its names of
 					// the group: sync it before its descriptor goes.
-					if err := s.leaveShard(touched[len(touched)-1], syncing); err != nil {
+					if err := s.leaveShard(touched[len(touched)-1], perFile); err != nil {
 						return err
 					}
 				}
@@ -417,10 +425,29 @@ func (s *FileStore) writeGroup(ok []accepted, pending []StoredEvent) (err error)
 		return nil
 	}
 	defer func() {
-		s.tel.syncDur.Record(context.Background(), time.Since(syncStart).Seconds(), s.tel.attrs())
+		took := time.Since(syncStart)
+		s.tel.syncDur.Record(context.Background(), took.Seconds(), s.tel.attrs())
+		if err == nil {
+			s.gsync.observe(strategy, len(pending), took)
+		}
 	}()
 	if err := pool.wait(); err != nil {
 		return err
+	}
+	if strategy == syncAll {
+		err := s.fs.SyncAll(s.l.dir)
+		if err == nil {
+			s.markShards(touched)
+			return nil
+		}
+		if !errors.Is(err, errors.ErrUnsupported) {
+			return fmt.Errorf("store: syncfs %s: %w", s.l.dir, err)
+		}
+		// The file system has no SyncAll: this group's files are closed,
+		// so they are synced by name; later groups go per file.
+		s.gsync.unsupported()
+		strategy = syncNone
+		return s.syncClosedGroup(pending, touched, newShard)
 	}
 	if err := s.shardDir.Sync(); err != nil {
 		return fmt.Errorf("store: sync folder %s: %w", s.l.shard(s.shardNum), err)
@@ -433,6 +460,139 @@ func (s *FileStore) writeGroup(ok []accepted, pending []StoredEvent) (err error)
 	s.markShards(touched)
 	return nil
 }
+
+// syncClosedGroup makes the written and closed files of a group durable
+// file by file, with their shard folders (and events/ when one is new).
+func (s *FileStore) syncClosedGroup(pending []StoredEvent, touched []uint64, newShard bool) error {
+	paths := make([]string, len(pending))
+	for i, e := range pending {
+		paths[i] = s.l.event(e.Position)
+	}
+	dirs := make([]string, 0, len(touched)+1)
+	for _, sh := range touched {
+		dirs = append(dirs, s.l.shard(sh))
+	}
+	if newShard {
+		dirs = append(dirs, s.l.events())
+	}
+	if err := vfs.Sync(s.fs, paths, dirs); err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	s.markShards(touched)
+	return nil
+}
+
+// The strategies of groupSync.
+type syncStrategy int
+
+const (
+	syncPerFile syncStrategy = iota // fdatasync each file, fsync each folder
+	syncAll                         // one syncfs of the whole file system
+	syncNone                        // a group whose cost says nothing
+)
+
+const (
+	// syncEachMax is the most files a group may have to be always made
+	// durable per file.
+	syncEachMax = 8
+	// syncRetryEvery is how many large groups in a row use one strategy
+	// before one tries the other; each try that loses doubles it for the
+	// next, up to syncRetryMax.
+	syncRetryEvery = 64
+	syncRetryMax   = 4096
+)
+
+// groupSync chooses how a commit makes its group durable; it is the sync
+// policy of commits. Durability is the same either way: both strategies
+// make every file's content and every touched folder's entries durable
+// before the head moves.
+//
+//   - A group of up to syncEachMax files is always synced per file, as is
+//     every group on a file system without SyncAll (errors.ErrUnsupported,
+//     learnt from the first attempt).
+//   - For a larger group the handle keeps, per strategy, the cost per file
+//     of its large groups (the time from the group's first write to the
+//     end of its syncs): an exponentially weighted mean with weight 1/4 for
+//     a new observation, except that an observation above the mean, or
+//     the first one of a retry (below), replaces it. A handle starts with
+//     per-file syncs.
+//   - A group synced with syncfs that makes syncfs dearer than per-file
+//     syncs (syncfs also flushes whatever other programs wrote to the same
+//     file system, so a large writer elsewhere stalls it) turns the handle
+//     to per-file syncs from the next group on. Per-file syncs, which no
+//     other writer stalls, are left only when a retry of syncfs finds it
+//     cheaper.
+//   - After syncRetryEvery large groups in a row with one strategy, one
+//     group tries the other (the first try of syncfs included); each try
+//     that loses doubles the wait for the next, up to syncRetryMax, and a
+//     switch resets it. So a stall of syncfs under a large writer costs at
+//     most one large commit in syncRetryEvery + 1, fewer the longer the
+//     writer lasts, and a quiet file system gets its faster syncfs back
+//     within syncRetryMax large groups.
+//
+// groupSync is guarded by the store's syncMu.
+type groupSync struct {
+	// cost turns a large group's measured time into the cost observed;
+	// the specs replace it to steer the choice without timing.
+	cost      func(st syncStrategy, files int, took time.Duration) time.Duration
+	mean      [2]time.Duration // per file, by strategy
+	stale     [2]bool          // the next observation replaces the mean
+	noSyncAll bool
+	cur       syncStrategy // the strategy in use; per file at first
+	streak    int          // large groups in a row with cur
+	wait      int          // large groups before the next try; 0 is syncRetryEvery
+}
+
+// choose returns the strategy for a group of files.
+func (g *groupSync) choose(files int) syncStrategy {
+	if files <= syncEachMax || g.noSyncAll {
+		return syncPerFile
+	}
+	if g.cur == syncAll && g.mean[syncAll] > g.mean[syncPerFile] {
+		g.switchTo(syncPerFile)
+	}
+	if g.wait == 0 {
+		g.wait = syncRetryEvery
+	}
+	if g.streak++; g.streak > g.wait {
+		g.streak = 0
+		g.wait = min(2*g.wait, syncRetryMax) // unless the try wins
+		other := 1 - g.cur
+		g.stale[other] = true
+		return other
+	}
+	return g.cur
+}
+
+// switchTo makes st the strategy in use, with the shortest wait for a try
+// of the other.
+func (g *groupSync) switchTo(st syncStrategy) {
+	g.cur, g.streak, g.wait = st, 0, syncRetryEvery
+}
+
+// observe records that a group of files synced with st took took.
+func (g *groupSync) observe(st syncStrategy, files int, took time.Duration) {
+	if files <= syncEachMax || st == syncNone {
+		return
+	}
+	if g.cost != nil {
+		took = g.cost(st, files, took)
+	}
+	c := max(took/time.Duration(files), 1)
+	m := &g.mean[st]
+	if *m == 0 || g.stale[st] || c > *m {
+		*m = c
+	} else {
+		*m += (c - *m) / 4
+	}
+	g.stale[st] = false
+	if st != g.cur && *m < g.mean[g.cur] { // a try of the other won
+		g.switchTo(st)
+	}
+}
+
+// unsupported records that the file system has no SyncAll.
+func (g *groupSync) unsupported() { g.noSyncAll = true }
 
 // enterShard makes sh the shard folder new event files are created in,
 // keeping its descriptor. A shard folder this handle has not made durable

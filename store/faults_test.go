@@ -193,10 +193,19 @@ var faultScenarios = []faultScenario{
 		run:   appendThenClose(5),
 	},
 	{
-		// More files than the store syncs one by one: one syncfs instead.
+		// More files than the store always syncs one by one: a fresh
+		// handle syncs them one by one still.
 		name:  "an append of a batch of 12",
 		setup: func(ctx context.Context, e *faultEnv) { e.mustOpenWithHistory(ctx) },
 		run:   appendThenClose(12),
+	},
+	{
+		name: "an append of a batch of 12 synced with one syncfs",
+		setup: func(ctx context.Context, e *faultEnv) {
+			e.mustOpenWithHistory(ctx)
+			store.PreferSyncfs(e.s)
+		},
+		run: appendThenClose(12),
 	},
 	{
 		name:  "concurrent appends",

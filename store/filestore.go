@@ -39,6 +39,8 @@ type FileStore struct {
 	// durableShards are the shard folders whose names in events/ this
 	// handle has made durable. Guarded by syncMu.
 	durableShards map[uint64]bool
+	// gsync chooses how commits sync large groups. Guarded by syncMu.
+	gsync groupSync
 	// shardDir is the folder of shard shardNum, the last one this handle
 	// wrote into, kept open for the handle's life; prevDir is the one
 	// before it while a group spans two. Guarded by syncMu.

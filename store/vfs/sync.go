@@ -8,27 +8,25 @@ import (
 	"sync"
 )
 
-// SyncParallel is the most fdatasyncs Sync runs at once. A group of new
-// files is made durable file by file, never with a sync of the whole file
-// system: syncfs(2) also flushes whatever other programs wrote to the same
-// file system, so one large writer elsewhere would stall every commit (see
-// docs/durability.md).
+// SyncParallel is the most fdatasyncs Sync runs at once, and a commit of
+// the store that syncs its group file by file.
 const SyncParallel = 16
 
 // Sync makes the files at paths durable (their content and size), then
-// the entries of the folders dirs. It is the one sync policy of the store
-// and its projections: each file gets an fdatasync, at most SyncParallel
-// at a time, then each folder an fsync, whatever the number of files. A
-// folder's own name in its parent is an entry of the parent: list the
-// parent in dirs when the folder is new.
+// the entries of the folders dirs: each file gets an fdatasync, at most
+// SyncParallel at a time, then each folder an fsync, whatever the number
+// of files. It never syncs the whole file system, which would also flush
+// whatever other programs wrote to it (see docs/durability.md). A folder's
+// own name in its parent is an entry of the parent: list the parent in
+// dirs when the folder is new.
 func Sync(fsys FS, paths, dirs []string) error {
 	return syncEach(fsys, paths, dirs)
 }
 
 // SyncTree makes every file and folder below dir durable, dir included:
 // one SyncAll where the file system has it (it is for whole trees written
-// at once, such as a rebuilt projection, never for a commit), otherwise
-// the file-by-file syncs of Sync over the whole tree.
+// at once, such as a rebuilt projection), otherwise the file-by-file syncs
+// of Sync over the whole tree.
 func SyncTree(fsys FS, dir string) error {
 	err := fsys.SyncAll(dir)
 	if err == nil {
