@@ -95,8 +95,9 @@ func reportRate(b *testing.B, perOp int) {
 	}
 }
 
-// floorOp creates file n in dir with data and, when durable, fsyncs it and
-// the folder: the least a file-per-event store does per durable event.
+// floorOp creates file n in dir with os.OpenFile, writes data and, when
+// durable, fdatasyncs it and fsyncs the folder (opened for that): the least
+// a file-per-event store does per durable event, the per-file floor.
 func floorOp(dir string, n int, data []byte, durable bool) error {
 	f, err := os.OpenFile(filepath.Join(dir, fmt.Sprintf("%012d.json", n)), os.O_CREATE|os.O_WRONLY|os.O_EXCL, 0o644)
 	if err != nil {
@@ -107,7 +108,7 @@ func floorOp(dir string, n int, data []byte, durable bool) error {
 		return err
 	}
 	if durable {
-		if err := f.Sync(); err != nil {
+		if err := dataSync(f); err != nil {
 			f.Close()
 			return err
 		}

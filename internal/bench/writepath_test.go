@@ -86,33 +86,6 @@ func reportSpread(b *testing.B, prefix string, l latencies) {
 	b.ReportMetric(us(s[len(s)-1]), prefix+"-max-µs")
 }
 
-// floorFile is the per-file floor of issue 14: create a new file with
-// os.OpenFile, write data, and when durable fdatasync it and fsync its
-// folder (opened for that).
-func floorFile(dir string, n int, data []byte, durable bool) error {
-	f, err := os.OpenFile(filepath.Join(dir, fmt.Sprintf("%012d.json", n)), os.O_CREATE|os.O_WRONLY|os.O_EXCL, 0o644)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if durable {
-		if err := dataSync(f); err != nil {
-			f.Close()
-			return err
-		}
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if durable {
-		return syncDir(dir)
-	}
-	return nil
-}
-
 // floorData is the content of a floor file: the size of an event file.
 func floorData() []byte {
 	data := payload(1)
@@ -154,7 +127,7 @@ func BenchmarkWritePathSingle(b *testing.B) {
 						ours = append(ours, time.Since(t))
 					} else {
 						t := time.Now()
-						if err := floorFile(floor, n, data, mode == durable); err != nil {
+						if err := floorOp(floor, n, data, mode == durable); err != nil {
 							b.Fatal(err)
 						}
 						ref = append(ref, time.Since(t))
@@ -294,7 +267,7 @@ func BenchmarkWritePathConcurrent(b *testing.B) {
 		_, err := s.Append(ctxb(), []store.Event{appendEvent(n)}, nil)
 		return err
 	}
-	floorOp := func(w, n int) error { return floorFile(dirs[w], n, data, true) }
+	floorOp := func(w, n int) error { return floorOp(dirs[w], n, data, true) }
 	var ours, ref time.Duration
 	rounds := 0
 	for b.Loop() {
@@ -490,7 +463,7 @@ var writePathChildren = map[string]func() int{
 }
 
 // childFloors does OPOSSUM_BENCH_APPENDS durable floor operations (see
-// floorFile) in a new folder OPOSSUM_BENCH_STORE.
+// floorOp) in a new folder OPOSSUM_BENCH_STORE.
 func childFloors() int {
 	n, err := strconv.Atoi(os.Getenv("OPOSSUM_BENCH_APPENDS"))
 	if err != nil {
@@ -504,7 +477,7 @@ func childFloors() int {
 	}
 	data := floorData()
 	for i := range n {
-		if err := floorFile(dir, i, data, true); err != nil {
+		if err := floorOp(dir, i, data, true); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
 		}
