@@ -21,6 +21,16 @@ func (in *instance) run(w http.ResponseWriter, r *http.Request, cmd Command, sta
 	return nil
 }
 
+// pathAndBody reads the id in the path value name (pathID), then decodes
+// the request's body into body (decodeBody).
+func pathAndBody(w http.ResponseWriter, r *http.Request, name string, body any) (string, error) {
+	id, err := pathID(r, name)
+	if err != nil {
+		return "", err
+	}
+	return id, decodeBody(w, r, body)
+}
+
 func (a *App) registerStudent(w http.ResponseWriter, r *http.Request, in *instance) error {
 	var body struct{ FirstName, LastName, Email string }
 	if err := decodeBody(w, r, &body); err != nil {
@@ -31,12 +41,9 @@ func (a *App) registerStudent(w http.ResponseWriter, r *http.Request, in *instan
 }
 
 func (a *App) updateSubscription(w http.ResponseWriter, r *http.Request, in *instance) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
 	var body struct{ EnrollmentTier Tier }
-	if err := decodeBody(w, r, &body); err != nil {
+	id, err := pathAndBody(w, r, "id", &body)
+	if err != nil {
 		return err
 	}
 	return in.run(w, r, UpdateStudentSubscription{StudentID: id, Tier: body.EnrollmentTier}, http.StatusOK, "", nil)
@@ -55,24 +62,18 @@ func (a *App) createCourse(w http.ResponseWriter, r *http.Request, in *instance)
 }
 
 func (a *App) modifyStudentLimit(w http.ResponseWriter, r *http.Request, in *instance) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
 	var body struct{ NewMaxStudentCount int }
-	if err := decodeBody(w, r, &body); err != nil {
+	id, err := pathAndBody(w, r, "id", &body)
+	if err != nil {
 		return err
 	}
 	return in.run(w, r, ModifyCourseStudentLimit{CourseID: id, MaxStudentCount: body.NewMaxStudentCount}, http.StatusOK, "", nil)
 }
 
 func (a *App) enroll(w http.ResponseWriter, r *http.Request, in *instance) error {
-	courseID, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
 	var body struct{ StudentID string }
-	if err := decodeBody(w, r, &body); err != nil {
+	courseID, err := pathAndBody(w, r, "id", &body)
+	if err != nil {
 		return err
 	}
 	studentID, err := bodyID("studentId", body.StudentID)
@@ -110,12 +111,9 @@ func (a *App) createInvoice(w http.ResponseWriter, r *http.Request, in *instance
 }
 
 func (a *App) postAnnouncement(w http.ResponseWriter, r *http.Request, in *instance) error {
-	courseID, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
 	var body struct{ Title, Body, IdempotencyToken string }
-	if err := decodeBody(w, r, &body); err != nil {
+	courseID, err := pathAndBody(w, r, "id", &body)
+	if err != nil {
 		return err
 	}
 	token, err := bodyID("idempotencyToken", body.IdempotencyToken)
@@ -140,12 +138,9 @@ func (a *App) retractAnnouncement(w http.ResponseWriter, r *http.Request, in *in
 }
 
 func (a *App) issueToken(w http.ResponseWriter, r *http.Request, in *instance) error {
-	examID, err := pathID(r, "examId")
-	if err != nil {
-		return err
-	}
 	var body struct{ CourseID string }
-	if err := decodeBody(w, r, &body); err != nil {
+	examID, err := pathAndBody(w, r, "examId", &body)
+	if err != nil {
 		return err
 	}
 	courseID, err := bodyID("courseId", body.CourseID)
@@ -157,12 +152,9 @@ func (a *App) issueToken(w http.ResponseWriter, r *http.Request, in *instance) e
 }
 
 func (a *App) redeemToken(w http.ResponseWriter, r *http.Request, in *instance) error {
-	tokenID, err := pathID(r, "tokenId")
-	if err != nil {
-		return err
-	}
 	var body struct{ StudentID string }
-	if err := decodeBody(w, r, &body); err != nil {
+	tokenID, err := pathAndBody(w, r, "tokenId", &body)
+	if err != nil {
 		return err
 	}
 	studentID, err := bodyID("studentId", body.StudentID)
@@ -198,27 +190,21 @@ func (a *App) defineBook(w http.ResponseWriter, r *http.Request, in *instance) e
 }
 
 func (a *App) changePrice(w http.ResponseWriter, r *http.Request, in *instance) error {
-	bookID, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
 	var body struct{ NewPrice Money }
-	if err := decodeBody(w, r, &body); err != nil {
+	bookID, err := pathAndBody(w, r, "id", &body)
+	if err != nil {
 		return err
 	}
 	return in.run(w, r, ChangeCourseBookPrice{BookID: bookID, Price: body.NewPrice}, http.StatusOK, "", nil)
 }
 
 func (a *App) purchaseBook(w http.ResponseWriter, r *http.Request, in *instance) error {
-	bookID, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
 	var body struct {
 		StudentID      string
 		DisplayedPrice Money
 	}
-	if err := decodeBody(w, r, &body); err != nil {
+	bookID, err := pathAndBody(w, r, "id", &body)
+	if err != nil {
 		return err
 	}
 	studentID, err := bodyID("studentId", body.StudentID)
@@ -272,12 +258,9 @@ func (a *App) aggregateCreate(w http.ResponseWriter, r *http.Request, in *instan
 }
 
 func (a *App) aggregateCapacity(w http.ResponseWriter, r *http.Request, in *instance) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
 	var body struct{ NewCapacity int }
-	if err := decodeBody(w, r, &body); err != nil {
+	id, err := pathAndBody(w, r, "id", &body)
+	if err != nil {
 		return err
 	}
 	pos, err := in.aggregates.ChangeCapacity(r.Context(), id, body.NewCapacity)
@@ -289,12 +272,9 @@ func (a *App) aggregateCapacity(w http.ResponseWriter, r *http.Request, in *inst
 }
 
 func (a *App) aggregateSubscribe(w http.ResponseWriter, r *http.Request, in *instance) error {
-	courseID, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
 	var body struct{ StudentID string }
-	if err := decodeBody(w, r, &body); err != nil {
+	courseID, err := pathAndBody(w, r, "id", &body)
+	if err != nil {
 		return err
 	}
 	studentID, err := bodyID("studentId", body.StudentID)
