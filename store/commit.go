@@ -435,13 +435,13 @@ func (s *FileStore) writeGroup(ok []accepted, pending []StoredEvent) (err error)
 		return err
 	}
 	if strategy == syncAll {
-		err := s.fs.SyncAll(s.l.dir)
-		if err == nil {
+		synced, err := vfs.TrySyncAll(s.fs, s.l.dir)
+		if err != nil {
+			return fmt.Errorf("store: %w", err)
+		}
+		if synced {
 			s.markShards(touched)
 			return nil
-		}
-		if !errors.Is(err, errors.ErrUnsupported) {
-			return fmt.Errorf("store: syncfs %s: %w", s.l.dir, err)
 		}
 		// The file system has no SyncAll: this group's files are closed,
 		// so they are synced by name; later groups go per file.

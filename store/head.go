@@ -228,12 +228,12 @@ func (s *FileStore) syncEvents(from, to Position) error {
 		return nil
 	}
 	if to-from+1 >= bulkSyncEvents {
-		err := s.fs.SyncAll(s.l.events())
-		if err == nil {
-			return nil
+		synced, err := vfs.TrySyncAll(s.fs, s.l.events())
+		if err != nil {
+			return fmt.Errorf("store: make events %d..%d durable: %w", from, to, err)
 		}
-		if !errors.Is(err, errors.ErrUnsupported) {
-			return fmt.Errorf("store: make events %d..%d durable: syncfs: %w", from, to, err)
+		if synced {
+			return nil
 		}
 	}
 	paths := make([]string, 0, to-from+1)

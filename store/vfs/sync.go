@@ -23,17 +23,29 @@ func Sync(fsys FS, paths, dirs []string) error {
 	return syncEach(fsys, paths, dirs)
 }
 
+// TrySyncAll makes every file and folder of the file system holding path
+// durable with one SyncAll. It reports false, and no error, where the file
+// system has no SyncAll (errors.ErrUnsupported): the caller then syncs what
+// it needs file by file.
+func TrySyncAll(fsys FS, path string) (bool, error) {
+	err := fsys.SyncAll(path)
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, errors.ErrUnsupported):
+		return false, nil
+	default:
+		return false, fmt.Errorf("vfs: syncfs %s: %w", path, err)
+	}
+}
+
 // SyncTree makes every file and folder below dir durable, dir included:
 // one SyncAll where the file system has it (it is for whole trees written
 // at once, such as a rebuilt projection), otherwise the file-by-file syncs
 // of Sync over the whole tree.
 func SyncTree(fsys FS, dir string) error {
-	err := fsys.SyncAll(dir)
-	if err == nil {
-		return nil
-	}
-	if !errors.Is(err, errors.ErrUnsupported) {
-		return fmt.Errorf("vfs: syncfs %s: %w", dir, err)
+	if synced, err := TrySyncAll(fsys, dir); synced || err != nil {
+		return err
 	}
 	var paths []string
 	dirs := []string{dir}
