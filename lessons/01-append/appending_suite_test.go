@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"testing"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -15,6 +14,7 @@ import (
 	appending "github.com/opossum-go/opossum/lessons/01-append"
 	"github.com/opossum-go/opossum/specs/matchers"
 	"github.com/opossum-go/opossum/specs/steps"
+	"github.com/opossum-go/opossum/specs/storeenv"
 	"github.com/opossum-go/opossum/store"
 )
 
@@ -56,13 +56,7 @@ func newStore() *store.FileStore {
 // at the event files.
 func storeDir() string {
 	GinkgoHelper()
-	if os.Getenv("KEEP_STORES") == "" {
-		return GinkgoT().TempDir()
-	}
-	dir, err := os.MkdirTemp("", "opossum-lesson-01-")
-	Expect(err).NotTo(HaveOccurred())
-	AddReportEntry("store folder (kept because KEEP_STORES is set)", dir)
-	return dir
+	return storeenv.Dir(GinkgoT().TempDir(), "opossum-lesson-01-")
 }
 
 // showOnFailure prints the events in s when the spec fails. A store that

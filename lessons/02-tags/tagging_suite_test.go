@@ -3,7 +3,6 @@ package tagging_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"testing"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -14,6 +13,7 @@ import (
 	tagging "github.com/opossum-go/opossum/lessons/02-tags"
 	"github.com/opossum-go/opossum/specs/matchers"
 	"github.com/opossum-go/opossum/specs/steps"
+	"github.com/opossum-go/opossum/specs/storeenv"
 	"github.com/opossum-go/opossum/store"
 )
 
@@ -55,13 +55,7 @@ func newStore() *store.FileStore {
 // at the event files.
 func storeDir() string {
 	GinkgoHelper()
-	if os.Getenv("KEEP_STORES") == "" {
-		return GinkgoT().TempDir()
-	}
-	dir, err := os.MkdirTemp("", "opossum-lesson-02-")
-	Expect(err).NotTo(HaveOccurred())
-	AddReportEntry("store folder (kept because KEEP_STORES is set)", dir)
-	return dir
+	return storeenv.Dir(GinkgoT().TempDir(), "opossum-lesson-02-")
 }
 
 // event builds an event without the lesson's code, with tags written as

@@ -18,6 +18,7 @@ import (
 	projections "github.com/opossum-go/opossum/lessons/03-projections"
 	"github.com/opossum-go/opossum/specs/matchers"
 	"github.com/opossum-go/opossum/specs/steps"
+	"github.com/opossum-go/opossum/specs/storeenv"
 	"github.com/opossum-go/opossum/specs/todo"
 	"github.com/opossum-go/opossum/store"
 	"github.com/opossum-go/opossum/store/projection"
@@ -63,13 +64,7 @@ func newStore() *store.FileStore {
 // folder stays, and the spec's report says where it is.
 func storeDir() string {
 	GinkgoHelper()
-	if os.Getenv("KEEP_STORES") == "" {
-		return GinkgoT().TempDir()
-	}
-	dir, err := os.MkdirTemp("", "opossum-lesson-03-")
-	Expect(err).NotTo(HaveOccurred())
-	AddReportEntry("store folder (kept because KEEP_STORES is set)", dir)
-	return dir
+	return storeenv.Dir(GinkgoT().TempDir(), "opossum-lesson-03-")
 }
 
 // newRunner opens a projection runner on s, with its read models in the

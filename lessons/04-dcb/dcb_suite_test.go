@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"sync"
 	"testing"
 
@@ -39,15 +38,7 @@ var _ = steps.Lesson("Lesson 04")
 // PostgreSQL instead (see specs/storeenv).
 var _ = BeforeSuite(func() {
 	gwt.OpenStore = func(dir string) (store.EventStore, error) {
-		if os.Getenv("KEEP_STORES") != "" {
-			kept, err := os.MkdirTemp("", "opossum-lesson-04-")
-			if err != nil {
-				return nil, err
-			}
-			AddReportEntry("store folder (kept because KEEP_STORES is set)", kept)
-			dir = kept
-		}
-		return storeenv.Open(dir, nil)
+		return storeenv.Open(storeenv.Dir(dir, "opossum-lesson-04-"), nil)
 	}
 	DeferCleanup(func() { gwt.OpenStore = gwt.Memory })
 	DeferCleanup(storeenv.Close)

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"sync"
 	"testing"
 	"time"
@@ -47,23 +46,11 @@ var _ = steps.Lesson("Lesson 05")
 // specs/storeenv).
 var _ = BeforeSuite(func() {
 	gwt.OpenStore = func(dir string) (store.EventStore, error) {
-		return storeenv.Open(keepDir(dir), &store.Options{NoSync: true})
+		return storeenv.Open(storeenv.Dir(dir, "opossum-lesson-05-"), &store.Options{NoSync: true})
 	}
 	DeferCleanup(func() { gwt.OpenStore = gwt.Memory })
 	DeferCleanup(storeenv.Close)
 })
-
-// keepDir returns dir, or a folder that outlives the spec when
-// KEEP_STORES is set.
-func keepDir(dir string) string {
-	if os.Getenv("KEEP_STORES") == "" {
-		return dir
-	}
-	kept, err := os.MkdirTemp("", "opossum-lesson-05-")
-	Expect(err).NotTo(HaveOccurred())
-	AddReportEntry("store folder (kept because KEEP_STORES is set)", kept)
-	return kept
-}
 
 // The clock of the specs: every command runs at now, unless a spec moves
 // the clock.
@@ -270,7 +257,7 @@ func openApp(opts *courseapp.Options) *courseapp.App {
 		o = *opts
 		o.NoSync = true
 	}
-	app, err := courseapp.Open(keepDir(GinkgoT().TempDir()), cm.Domain(), &o)
+	app, err := courseapp.Open(storeenv.Dir(GinkgoT().TempDir(), "opossum-lesson-05-"), cm.Domain(), &o)
 	Expect(err).NotTo(HaveOccurred())
 	DeferCleanup(app.Close)
 	DeferCleanup(func(ctx SpecContext) {

@@ -1,7 +1,6 @@
 package writingspecs_test
 
 import (
-	"os"
 	"testing"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -34,15 +33,7 @@ var _ = steps.Lesson("Lesson 06")
 // (see specs/storeenv).
 var _ = BeforeSuite(func() {
 	gwt.OpenStore = func(dir string) (store.EventStore, error) {
-		if os.Getenv("KEEP_STORES") != "" {
-			kept, err := os.MkdirTemp("", "opossum-lesson-06-")
-			if err != nil {
-				return nil, err
-			}
-			AddReportEntry("store folder (kept because KEEP_STORES is set)", kept)
-			dir = kept
-		}
-		return storeenv.Open(dir, nil)
+		return storeenv.Open(storeenv.Dir(dir, "opossum-lesson-06-"), nil)
 	}
 	DeferCleanup(func() { gwt.OpenStore = gwt.Memory })
 	DeferCleanup(storeenv.Close)

@@ -30,6 +30,26 @@ import (
 // Env names the environment variable that chooses the store.
 const Env = "OPOSSUM_STORE"
 
+// KeepEnv names the environment variable that keeps the folders of the
+// specs' file stores: when it is set, Dir returns a folder that outlives
+// the spec, and the spec's report says where it is, so that its event
+// files can be looked at.
+const KeepEnv = "KEEP_STORES"
+
+// Dir returns dir, the spec's own folder for a store, or, when
+// KEEP_STORES is set, a new folder named with prefix that outlives the
+// spec and is named in its report. Call it from a spec.
+func Dir(dir, prefix string) string {
+	GinkgoHelper()
+	if os.Getenv(KeepEnv) == "" {
+		return dir
+	}
+	kept, err := os.MkdirTemp("", prefix)
+	Expect(err).NotTo(HaveOccurred())
+	AddReportEntry("store folder (kept because "+KeepEnv+" is set)", kept)
+	return kept
+}
+
 // Postgres reports whether OPOSSUM_STORE chooses PostgreSQL.
 func Postgres() bool { return os.Getenv(Env) != "" }
 
