@@ -154,9 +154,11 @@ func (s *FileStore) commitHead(p Position, durable, sync bool) error {
 		d = p
 	}
 	// The third line is needed when D differs from the head; once there,
-	// it is kept up to date.
+	// it is kept up to date. It is rewritten only when it is missing or
+	// says another D: a NoSync commit leaves D where it was.
 	line := s.headLines >= 3 || d != p
-	first := line && d <= s.durable // D comes down: before the head moves
+	stale := line && (s.headLines < 3 || d != s.durable)
+	first := stale && d <= s.durable // D comes down: before the head moves
 	if first {
 		if err := s.writeDurable(d); err != nil {
 			return err
@@ -165,7 +167,7 @@ func (s *FileStore) commitHead(p Position, durable, sync bool) error {
 	if _, err := s.headF.WriteAt(encodeHead(p), 0); err != nil {
 		return fmt.Errorf("store: write %s: %w", s.l.head(), err)
 	}
-	if line && !first {
+	if stale && !first {
 		if err := s.writeDurable(d); err != nil {
 			return err
 		}

@@ -1,0 +1,61 @@
+package store_test
+
+// Specs for the head file: what a commit writes to it.
+
+import (
+	"os"
+	"path/filepath"
+	"sync/atomic"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/opossum-go/opossum/store"
+	"github.com/opossum-go/opossum/store/vfs"
+)
+
+// headWritesFS counts the writes to the head file.
+type headWritesFS struct {
+	vfs.FS
+	writes atomic.Int64
+}
+
+func (h *headWritesFS) OpenFile(name string, flag int, perm os.FileMode) (vfs.File, error) {
+	f, err := h.FS.OpenFile(name, flag, perm)
+	if err != nil || filepath.Base(name) != "head" {
+		return f, err
+	}
+	return &countedFile{File: f, n: &h.writes}, nil
+}
+
+type countedFile struct {
+	vfs.File
+	n *atomic.Int64
+}
+
+func (f *countedFile) WriteAt(p []byte, off int64) (int, error) {
+	f.n.Add(1)
+	return f.File.WriteAt(p, off)
+}
+
+var _ = Describe("The head file of a NoSync handle", func() {
+	It("is written once per commit while the durable prefix stays where it was", func(ctx SpecContext) {
+		dir := filepath.Join(GinkgoT().TempDir(), "store")
+		h := &headWritesFS{FS: vfs.OSFS()}
+		s, err := store.Open(dir, &store.Options{FS: h, NoSync: true, Logger: specLogger()})
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(s.Close)
+		e, err := store.NewEvent("StudentRegistered", map[string]string{})
+		Expect(err).NotTo(HaveOccurred())
+		_, err = s.Append(ctx, []store.Event{e}, nil) // the first writes the durable prefix's line
+		Expect(err).NotTo(HaveOccurred())
+		before := h.writes.Load()
+		for range 10 {
+			e, err := store.NewEvent("StudentRegistered", map[string]string{})
+			Expect(err).NotTo(HaveOccurred())
+			_, err = s.Append(ctx, []store.Event{e}, nil)
+			Expect(err).NotTo(HaveOccurred())
+		}
+		Expect(h.writes.Load() - before).To(BeEquivalentTo(10))
+	})
+})
