@@ -178,23 +178,40 @@ func (s *FileStore) commitLoop() {
 		group := s.gather(first, prev, linger)
 		prev = len(group)
 		// The next group of a chain: what queues while the group before
-		// it syncs, unless a writer elsewhere waits for the lock.
+		// it syncs, unless a writer elsewhere waits for the lock. The
+		// writers of the group that just landed are about to append
+		// again: it waits for as many appends, or until the group being
+		// synced is durable, whichever comes first.
 		groups := 1
-		more := func(syncing <-chan struct{}) []*request {
+		more := func(syncing <-chan struct{}, landed int) []*request {
 			if groups >= maxChain || s.plock.othersWaiting() {
 				return nil
 			}
-			var r *request
-			select {
-			case r = <-s.reqs:
-			default:
+			var g []*request
+			n := 0
+		wait:
+			for (len(g) == 0 || len(g) < landed) && n < s.opts.MaxBatchEvents {
 				select {
-				case r = <-s.reqs:
+				case r := <-s.reqs:
+					g = append(g, r)
+					n += len(r.events)
 				case <-syncing:
-					return nil
+					break wait
 				}
 			}
-			g := s.gather(r, prev, linger)
+		drain:
+			for n < s.opts.MaxBatchEvents {
+				select {
+				case r := <-s.reqs:
+					g = append(g, r)
+					n += len(r.events)
+				default:
+					break drain
+				}
+			}
+			if len(g) == 0 {
+				return nil
+			}
 			groups++
 			prev = len(g)
 			return g
@@ -291,7 +308,7 @@ type chain struct {
 // ctx bounds the wait for the writer lock: the caller's context when the
 // append commits on its own goroutine (a context error then stores
 // nothing), none for the committer, whose appends withdraw themselves.
-func (s *FileStore) commitGroup(ctx context.Context, reqs []*request, more func(syncing <-chan struct{}) []*request) {
+func (s *FileStore) commitGroup(ctx context.Context, reqs []*request, more func(syncing <-chan struct{}, landed int) []*request) {
 	if err := s.brokenErr(); err != nil {
 		failAll(reqs, err)
 		return
@@ -322,6 +339,7 @@ func (s *FileStore) commitGroup(ctx context.Context, reqs []*request, more func(
 	}
 	var c chain
 	var syncing *flight // the group whose files are being synced
+	landed := 0         // appends of the group that landed last
 	for len(reqs) > 0 {
 		ok, from, refused := s.accept(reqs, &c)
 		events := c.pending[from:]
@@ -337,7 +355,7 @@ func (s *FileStore) commitGroup(ctx context.Context, reqs []*request, more func(
 				failAll(requestsOf(ok), s.brokenErr())
 				return
 			}
-			syncing = nil
+			landed, syncing = len(syncing.ok), nil
 		}
 		if len(ok) > 0 {
 			next, err := s.launch(ok, events, more != nil)
@@ -348,15 +366,18 @@ func (s *FileStore) commitGroup(ctx context.Context, reqs []*request, more func(
 				}
 				return
 			}
-			if syncing != nil && !s.land(syncing, &c) {
-				s.land(next, &c) // fails: the handle is broken
-				return
+			if syncing != nil {
+				if !s.land(syncing, &c) {
+					s.land(next, &c) // fails: the handle is broken
+					return
+				}
+				landed = len(syncing.ok)
 			}
 			syncing = next
 		}
 		reqs = nil
 		if syncing != nil && more != nil {
-			reqs = more(syncing.done)
+			reqs = more(syncing.done, landed)
 		}
 	}
 	if syncing != nil {
@@ -484,6 +505,10 @@ type flight struct {
 // waits for them. A failure to write leaves no sync running.
 func (s *FileStore) launch(ok []accepted, events []StoredEvent, async bool) (_ *flight, err error) {
 	f := &flight{ok: ok, events: events, strategy: syncPerFile, start: time.Now(), done: make(chan struct{})}
+	if len(events) == 0 { // only retries of appends of the chain
+		close(f.done)
+		return f, nil
+	}
 	s.tel.groupSize.Record(context.Background(), int64(len(events)), s.tel.attrs())
 	var buf bytes.Buffer
 	syncing := !s.opts.NoSync
@@ -549,7 +574,7 @@ func (s *FileStore) launch(ok []accepted, events []StoredEvent, async bool) (_ *
 		}
 		f.err, f.took = err, time.Since(f.start)
 	}
-	if async && syncing && len(events) > 0 {
+	if async && syncing {
 		go finish()
 	} else {
 		finish()

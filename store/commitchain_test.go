@@ -104,4 +104,35 @@ var _ = Describe("A chain of groups", func() {
 		Eventually(other).WithContext(ctx).Should(Receive(Equal(outcome{last: 3})))
 		Expect(readHeadFile(dir)).To(Equal(store.Position(3)))
 	})
+
+	It("answers a retry of an append of the group being synced with that append's positions, once it lands, and writes nothing twice", SpecTimeout(time.Minute), func(ctx SpecContext) {
+		dir := filepath.Join(GinkgoT().TempDir(), "store")
+		h := newHoldFS(filepath.Base(eventPath(dir, 2)))
+		s, err := store.Open(dir, &store.Options{FS: h, Logger: specLogger()})
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(s.Close)
+		store.QueueEveryAppend(s)
+		e, err := store.NewEvent("StudentRegistered", map[string]string{})
+		Expect(err).NotTo(HaveOccurred())
+		Expect((<-appendAsync(ctx, s, e, nil)).err).NotTo(HaveOccurred())
+
+		retried, err := store.NewEvent("CourseCreated", map[string]string{})
+		Expect(err).NotTo(HaveOccurred())
+		retried.ID = store.NewEventID()
+		first := appendAsync(ctx, s, retried, nil)
+		Eventually(h.syncing).WithContext(ctx).Should(BeClosed())
+		retry := appendAsync(ctx, s, retried, nil)
+		Consistently(retry, 100*time.Millisecond).ShouldNot(Receive(), "a retry waits for the append it repeats")
+
+		close(h.release)
+		Eventually(first).WithContext(ctx).Should(Receive(Equal(outcome{last: 2})))
+		Eventually(retry).WithContext(ctx).Should(Receive(Equal(outcome{last: 2})))
+		var n int
+		for _, err := range s.Read(ctx, store.All()) {
+			Expect(err).NotTo(HaveOccurred())
+			n++
+		}
+		Expect(n).To(Equal(2))
+		Expect(readHeadFile(dir)).To(Equal(store.Position(2)))
+	})
 })
