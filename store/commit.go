@@ -291,7 +291,8 @@ type chain struct {
 // files and, once they are durable, moves the head, indexes them and
 // acknowledges them.
 //
-// With more, it commits a chain of groups under the one hold of the lock:
+// With more, it commits a chain of groups under the one hold of the lock,
+// unless another writer has held the lock since this handle's last commit:
 // while a group's files are being synced, more returns the next group (or
 // nil, which ends the chain, when nothing queues before the syncs end, or
 // another writer waits for the lock), and its files are written at once,
@@ -336,6 +337,10 @@ func (s *FileStore) commitGroup(ctx context.Context, reqs []*request, more func(
 			failAll(reqs, err)
 			return
 		}
+		// Another writer has held the lock since this handle's last
+		// commit: it may be about to wait again, so this hold commits one
+		// group and lets the lock go.
+		more = nil
 	}
 	var c chain
 	var syncing *flight // the group whose files are being synced
