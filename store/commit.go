@@ -100,8 +100,8 @@ func (s *FileStore) append(ctx context.Context, events []Event, cond *AppendCond
 	// committer and back. After a group of several appends their writers
 	// are about to append again, and the committer gathers them (see
 	// commitLoop).
-	if !s.grouping.Load() && !s.queueAll && len(s.reqs) == 0 && s.commitMu.TryLock() {
-		s.commitGroup(ctx, []*request{r}, nil)
+	if !s.grouping.Load() && len(s.reqs) == 0 && s.commitMu.TryLock() {
+		s.commitGroup(ctx, []*request{r})
 		s.commitMu.Unlock()
 		s.qmu.RUnlock()
 		res := <-r.done
@@ -148,11 +148,9 @@ func (s *FileStore) breakWith(err error) error {
 }
 
 // commitLoop is the committer of queued appends: it gathers them into a
-// group and commits them together, and, while a group's files are being
-// synced, gathers and writes the next one (see commitGroup). An append
-// that finds nothing queued and no commit running commits itself, on its
-// own goroutine (see append); commitMu keeps the two from committing at
-// once.
+// group and commits them together. An append that finds nothing queued and
+// no commit running commits itself, on its own goroutine (see append);
+// commitMu keeps the two from committing at once.
 func (s *FileStore) commitLoop() {
 	defer close(s.stopped)
 	linger := time.NewTimer(time.Hour)
@@ -167,7 +165,7 @@ func (s *FileStore) commitLoop() {
 				select {
 				case r := <-s.reqs:
 					s.commitMu.Lock()
-					s.commitGroup(context.Background(), []*request{r}, nil)
+					s.commitGroup(context.Background(), []*request{r})
 					s.commitMu.Unlock()
 				default:
 					return
@@ -175,93 +173,44 @@ func (s *FileStore) commitLoop() {
 			}
 		}
 		s.commitMu.Lock()
-		group := s.gather(first, prev, linger)
-		prev = len(group)
-		// The next group of a chain: what queues while the group before
-		// it syncs, unless a writer elsewhere waits for the lock. The
-		// writers of the group that just landed are about to append
-		// again: it waits for as many appends, or until the group being
-		// synced is durable, whichever comes first.
-		groups := 1
-		more := func(syncing <-chan struct{}, landed int) []*request {
-			if groups >= maxChain || s.plock.othersWaiting() {
-				return nil
-			}
-			var g []*request
-			n := 0
+		group, n := []*request{first}, len(first.events)
+		// When the previous group had several appends, their writers are
+		// about to append again; wait a moment for them, so the group does
+		// not split into halves that alternate. A lone writer never waits.
+		if prev > 1 && s.opts.GroupWait > 0 {
+			linger.Reset(s.opts.GroupWait)
 		wait:
-			for (len(g) == 0 || len(g) < landed) && n < s.opts.MaxBatchEvents {
+			for len(group) < prev && n < s.opts.MaxBatchEvents {
 				select {
 				case r := <-s.reqs:
-					g = append(g, r)
+					group = append(group, r)
 					n += len(r.events)
-				case <-syncing:
+				case <-linger.C:
 					break wait
 				}
 			}
-		drain:
-			for n < s.opts.MaxBatchEvents {
+			if !linger.Stop() {
 				select {
-				case r := <-s.reqs:
-					g = append(g, r)
-					n += len(r.events)
+				case <-linger.C:
 				default:
-					break drain
 				}
 			}
-			if len(g) == 0 {
-				return nil
-			}
-			groups++
-			prev = len(g)
-			return g
 		}
-		s.commitGroup(context.Background(), group, more)
-		s.grouping.Store(prev > 1)
-		s.commitMu.Unlock()
-	}
-}
-
-// maxChain is the most groups one hold of the writer lock commits (see
-// commitGroup).
-const maxChain = 64
-
-// gather returns a group that starts with first and takes the appends
-// queued behind it, up to MaxBatchEvents events. When the previous group
-// had several appends (prev), their writers are about to append again: it
-// waits up to GroupWait for as many, so that the group does not split into
-// halves that alternate. A lone writer never waits.
-func (s *FileStore) gather(first *request, prev int, linger *time.Timer) []*request {
-	group, n := []*request{first}, len(first.events)
-	if prev > 1 && s.opts.GroupWait > 0 {
-		linger.Reset(s.opts.GroupWait)
-	wait:
-		for len(group) < prev && n < s.opts.MaxBatchEvents {
+	gather:
+		for n < s.opts.MaxBatchEvents {
 			select {
 			case r := <-s.reqs:
 				group = append(group, r)
 				n += len(r.events)
-			case <-linger.C:
-				break wait
-			}
-		}
-		if !linger.Stop() {
-			select {
-			case <-linger.C:
 			default:
+				break gather
 			}
 		}
+		prev = len(group)
+		s.grouping.Store(prev > 1)
+		s.commitGroup(context.Background(), group)
+		s.commitMu.Unlock()
 	}
-	for n < s.opts.MaxBatchEvents {
-		select {
-		case r := <-s.reqs:
-			group = append(group, r)
-			n += len(r.events)
-		default:
-			return group
-		}
-	}
-	return group
 }
 
 func failAll(reqs []*request, err error) {
@@ -273,43 +222,16 @@ func failAll(reqs []*request, err error) {
 type accepted struct {
 	r     *request
 	first Position
-	retry bool // a retry of an append accepted earlier in the chain: nothing to write
-}
-
-// chain is what the groups committed under one hold of the writer lock
-// share: the events accepted and not yet indexed (of the group whose
-// files are being synced, then of the group being accepted), which follow
-// the index head without a gap, and their ids. So a group's conditions and
-// retries see the groups before it.
-type chain struct {
-	pending []StoredEvent
-	ids     groupIDs
+	retry bool // a retry of an append accepted earlier in the group: nothing to write
 }
 
 // commitGroup commits a group of appends: it takes the writer lock,
-// catches up, accepts the appends whose conditions hold, writes their
-// files and, once they are durable, moves the head, indexes them and
-// acknowledges them.
-//
-// With more, it commits a chain of groups under the one hold of the lock,
-// unless another writer has held the lock since this handle's last commit:
-// while a group's files are being synced, more returns the next group (or
-// nil, which ends the chain, when nothing queues before the syncs end, or
-// another writer waits for the lock), and its files are written at once,
-// overlapping the syncs of the group before it. Durability and order are
-// those of one group at a time: a group is acknowledged, and the head
-// moved over it, only after its own files and those of every group before
-// it are durable, in order; a group whose files go to another shard folder
-// waits for the group before it first. If a crash takes the files of a
-// group and leaves those of the next, recovery removes both as a torn tail
-// (neither was acknowledged). The appends of a group whose conditions
-// fail are answered once the group before it has landed, so that none is
-// refused on events that may yet be lost.
-//
-// ctx bounds the wait for the writer lock: the caller's context when the
-// append commits on its own goroutine (a context error then stores
-// nothing), none for the committer, whose appends withdraw themselves.
-func (s *FileStore) commitGroup(ctx context.Context, reqs []*request, more func(syncing <-chan struct{}, landed int) []*request) {
+// catches up, accepts the appends whose conditions hold, and writes and
+// publishes them. ctx bounds the wait for the writer lock: the caller's
+// context when the append commits on its own goroutine (a context error
+// then stores nothing), none for the committer, whose appends withdraw
+// themselves.
+func (s *FileStore) commitGroup(ctx context.Context, reqs []*request) {
 	if err := s.brokenErr(); err != nil {
 		failAll(reqs, err)
 		return
@@ -337,105 +259,25 @@ func (s *FileStore) commitGroup(ctx context.Context, reqs []*request, more func(
 			failAll(reqs, err)
 			return
 		}
-		// Another writer has held the lock since this handle's last
-		// commit: it may be about to wait again, so this hold commits one
-		// group and lets the lock go.
-		more = nil
 	}
-	var c chain
-	var syncing *flight // the group whose files are being synced
-	landed := 0         // appends of the group that landed last
-	for len(reqs) > 0 {
-		ok, from, refused := s.accept(reqs, &c)
-		events := c.pending[from:]
-		if syncing != nil {
-			syncing.refused = append(syncing.refused, refused...)
-		} else {
-			refused.answer()
-		}
-		if syncing != nil && len(events) > 0 && shardOf(events[len(events)-1].Position) != s.shardNum {
-			// Entering another shard folder closes the one whose sync
-			// may still run: the group before lands first.
-			if !s.land(syncing, &c) {
-				failAll(requestsOf(ok), s.brokenErr())
-				return
-			}
-			landed, syncing = len(syncing.ok), nil
-		}
-		if len(ok) > 0 {
-			next, err := s.launch(ok, events, more != nil)
-			if err != nil {
-				failAll(requestsOf(ok), s.breakWith(err))
-				if syncing != nil {
-					s.land(syncing, &c) // fails: the handle is broken
-				}
-				return
-			}
-			if syncing != nil {
-				if !s.land(syncing, &c) {
-					s.land(next, &c) // fails: the handle is broken
-					return
-				}
-				landed = len(syncing.ok)
-			}
-			syncing = next
-		}
-		reqs = nil
-		if syncing != nil && more != nil {
-			reqs = more(syncing.done, landed)
-		}
+	ok, pending := s.accept(reqs)
+	if len(ok) > 0 {
+		s.publish(ok, pending)
 	}
-	if syncing != nil {
-		s.land(syncing, &c)
-	}
-}
-
-// refusalList holds the appends of a group whose conditions failed. Their
-// answer waits until the group being synced, whose events the conditions
-// saw, has landed: no append is refused on events that may yet be lost.
-type refusalList []refusal
-
-type refusal struct {
-	r   *request
-	err error
-}
-
-func (l refusalList) answer() {
-	for _, x := range l {
-		x.r.done <- result{err: x.err}
-	}
-}
-
-func (l refusalList) requests() []*request {
-	reqs := make([]*request, len(l))
-	for i, x := range l {
-		reqs[i] = x.r
-	}
-	return reqs
-}
-
-func requestsOf(ok []accepted) []*request {
-	reqs := make([]*request, len(ok))
-	for i, a := range ok {
-		reqs[i] = a.r
-	}
-	return reqs
 }
 
 // accept claims the requests of a group in arrival order, checks each
-// one's condition against the store, the groups of the chain before it
-// and the appends accepted before it, and assigns positions. It adds the
-// accepted events to c.pending, from index from on. Requests that are
-// refused get their answer here.
-func (s *FileStore) accept(reqs []*request, c *chain) (ok []accepted, from int, refused refusalList) {
+// one's condition against the store and the appends accepted before it,
+// and assigns positions. Requests that are refused get their answer here.
+func (s *FileStore) accept(reqs []*request) (ok []accepted, pending []StoredEvent) {
 	s.mu.RLock()
-	next := s.idx.head + 1 + Position(len(c.pending))
+	next := s.idx.head + 1
 	s.mu.RUnlock()
-	from = len(c.pending)
+	var group groupIDs
 	lastMatch := func(q Query) Position {
-		for i := len(c.pending) - 1; i >= 0; i-- {
-			if q.Matches(&c.pending[i].Event) {
-				return c.pending[i].Position
+		for i := len(pending) - 1; i >= 0; i-- {
+			if q.Matches(&pending[i].Event) {
+				return pending[i].Position
 			}
 		}
 		s.mu.RLock()
@@ -453,12 +295,12 @@ func (s *FileStore) accept(reqs []*request, c *chain) (ok []accepted, from int, 
 		}
 		// A retry is recognised before the condition, which its own
 		// events, stored by the first attempt, would fail.
-		last, inChain, err := s.retryOf(r, &c.ids, c.pending)
+		last, inGroup, err := s.retryOf(r, &group, pending)
 		switch {
 		case err != nil:
 			r.done <- result{err: err}
 			continue
-		case inChain:
+		case inGroup:
 			ok = append(ok, accepted{r: r, first: last + 1 - Position(len(r.events)), retry: true})
 			continue
 		case last > 0:
@@ -466,68 +308,76 @@ func (s *FileStore) accept(reqs []*request, c *chain) (ok []accepted, from int, 
 			continue
 		}
 		if err := r.cond.check(lastMatch); err != nil {
-			refused = append(refused, refusal{r, err})
+			r.done <- result{err: err}
 			continue
 		}
 		ok = append(ok, accepted{r: r, first: next})
-		c.ids.add(r.events, next)
+		group.add(r.events, next)
 		for _, e := range r.events {
-			c.pending = append(c.pending, StoredEvent{Position: next, Event: e})
+			pending = append(pending, StoredEvent{Position: next, Event: e})
 			next++
 		}
 	}
-	return ok, from, refused
+	return ok, pending
 }
 
-// flight is a group whose files are written and are being made durable.
-type flight struct {
-	ok       []accepted
-	events   []StoredEvent
-	strategy syncStrategy
-	touched  []uint64 // shard folders of the group, in order
-	start    time.Time
-	// Set before done is closed.
-	done      chan struct{}
-	err       error
-	took      time.Duration
-	noSyncAll bool // the file system has no SyncAll
-	// refused are the appends of later groups whose conditions failed,
-	// answered when this group lands.
-	refused refusalList
-}
-
-// launch writes the event files of a group and, unless NoSync, starts
-// making them and their names durable by the strategy groupSync chooses
-// for the group: per file (an fdatasync of each file, up to
-// vfs.SyncParallel at once on other goroutines when the group has more
-// than one file, each handed over as soon as it is written, then an fsync
-// of each shard folder it touched, and of events/ when a shard folder is
-// new), or one SyncAll (syncfs) of the file system after the files are
-// written, which covers the files and the folders alike. The files are
-// created in position order, each relative to the kept descriptor of its
-// shard folder. With async the syncs end on another goroutine (the chain
-// of commitGroup); otherwise on this one, before launch returns. land
-// waits for them. A failure to write leaves no sync running.
-func (s *FileStore) launch(ok []accepted, events []StoredEvent, async bool) (_ *flight, err error) {
-	f := &flight{ok: ok, events: events, strategy: syncPerFile, start: time.Now(), done: make(chan struct{})}
-	if len(events) == 0 { // only retries of appends of the chain
-		close(f.done)
-		return f, nil
+// publish writes the accepted appends, commits them (the head), indexes
+// them and acknowledges them. A failure breaks the handle.
+func (s *FileStore) publish(ok []accepted, pending []StoredEvent) {
+	reqs := make([]*request, len(ok))
+	for i, a := range ok {
+		reqs[i] = a.r
 	}
-	s.tel.groupSize.Record(context.Background(), int64(len(events)), s.tel.attrs())
+	s.tel.groupSize.Record(context.Background(), int64(len(pending)), s.tel.attrs())
+	if err := s.writeGroup(ok, pending); err != nil {
+		failAll(reqs, s.breakWith(err))
+		return
+	}
+	last := pending[len(pending)-1].Position
+	if err := s.commitHead(last, !s.opts.NoSync, false); err != nil {
+		failAll(reqs, s.breakWith(err))
+		return
+	}
+	s.mu.Lock()
+	for _, e := range pending {
+		s.idx.add(e.Position, &e.Event)
+	}
+	s.mu.Unlock()
+	for _, a := range ok {
+		a.r.done <- result{last: a.first + Position(len(a.r.events)) - 1}
+	}
+	s.note.Wake()
+	if s.sinceSnap.Add(int64(len(pending))) >= int64(s.opts.SnapshotEvery) {
+		s.snapshotInBackground()
+	}
+}
+
+// writeGroup writes the event files of a group and, unless NoSync, makes
+// them and their names durable by the strategy groupSync chooses for the
+// group: per file (an fdatasync of each file, up to vfs.SyncParallel at
+// once on other goroutines when the group has more than one file, each
+// handed over as soon as it is written, then an fsync of each shard folder
+// it touched, and of events/ when a shard folder is new), or one SyncAll
+// (syncfs) of the file system after the files are written, which covers
+// the files and the folders alike. The files are created in position
+// order, each relative to the kept descriptor of its shard folder.
+func (s *FileStore) writeGroup(ok []accepted, pending []StoredEvent) (err error) {
 	var buf bytes.Buffer
 	syncing := !s.opts.NoSync
+	strategy := syncPerFile
 	if syncing {
-		f.strategy = s.gsync.choose(len(events))
+		strategy = s.gsync.choose(len(pending))
 	}
-	perFile := syncing && f.strategy == syncPerFile
-	pool := newSyncPool(len(events), perFile, async)
+	perFile := syncing && strategy == syncPerFile
+	pool := newSyncPool(len(pending), perFile)
 	defer func() {
-		if err != nil {
-			_ = pool.wait()
+		if perr := pool.wait(); err == nil {
+			err = perr
 		}
 	}()
+	var touched []uint64 // shard folders of the group, in order
 	newShard := false
+	syncStart := time.Now()
 	i := 0
 	for _, a := range ok {
 		if a.retry {
@@ -535,145 +385,80 @@ func (s *FileStore) launch(ok []accepted, events []StoredEvent, async bool) (_ *
 		}
 		br := batchRange{First: a.first, Last: a.first + Position(len(a.r.events)) - 1}
 		for range a.r.events {
-			e := &events[i]
+			e := &pending[i]
 			i++
 			sh := shardOf(e.Position)
-			if len(f.touched) == 0 || f.touched[len(f.touched)-1] != sh {
+			if len(touched) == 0 || touched[len(touched)-1] != sh {
 				created, err := s.enterShard(sh)
 				if err != nil {
-					return nil, err
+					return err
 				}
 				newShard = newShard || created
-				if len(f.touched) > 0 {
+				if len(touched) > 0 {
 					// The previous shard folder holds all its names of
 					// the group: sync it before its descriptor goes.
-					if err := s.leaveShard(f.touched[len(f.touched)-1], perFile); err != nil {
-						return nil, err
+					if err := s.leaveShard(touched[len(touched)-1], perFile); err != nil {
+						return err
 					}
 				}
-				f.touched = append(f.touched, sh)
+				touched = append(touched, sh)
 			}
 			buf.Reset()
 			if err := encodeEvent(&buf, e.Position, &e.Event, br); err != nil {
-				return nil, fmt.Errorf("store: encode event %d: %w", e.Position, err)
+				return fmt.Errorf("store: encode event %d: %w", e.Position, err)
 			}
-			file, err := s.shardDir.Create(eventName(e.Position))
+			f, err := s.shardDir.Create(eventName(e.Position))
 			if err != nil {
-				return nil, fmt.Errorf("store: create %s: %w", s.l.event(e.Position), err)
+				return fmt.Errorf("store: create %s: %w", s.l.event(e.Position), err)
 			}
-			if _, err := file.Write(buf.Bytes()); err != nil {
-				file.Close()
-				return nil, fmt.Errorf("store: write %s: %w", s.l.event(e.Position), err)
+			if _, err := f.Write(buf.Bytes()); err != nil {
+				f.Close()
+				return fmt.Errorf("store: write %s: %w", s.l.event(e.Position), err)
 			}
-			if err := pool.add(file, s.l.event(e.Position)); err != nil {
-				return nil, err
+			if err := pool.add(f, s.l.event(e.Position)); err != nil {
+				return err
 			}
 		}
 	}
-	dir := s.shardDir
-	finish := func() {
-		defer close(f.done)
-		err := pool.wait()
-		if err == nil && syncing && len(f.touched) > 0 {
-			err = s.syncFolders(f, dir, newShard)
+	if !syncing || len(touched) == 0 {
+		s.markShards(touched) // nothing is durable without fsync; they exist
+		return nil
+	}
+	defer func() {
+		took := time.Since(syncStart)
+		s.tel.syncDur.Record(context.Background(), took.Seconds(), s.tel.attrs())
+		if err == nil {
+			s.gsync.observe(strategy, len(pending), took)
 		}
-		f.err, f.took = err, time.Since(f.start)
+	}()
+	if err := pool.wait(); err != nil {
+		return err
 	}
-	if async && syncing {
-		go finish()
-	} else {
-		finish()
-	}
-	return f, nil
-}
-
-// syncFolders completes the durability of a flight whose files are
-// written and, per file, synced: the shard folder it ends in (the others
-// were synced as it left them) and events/ when a shard folder is new, or
-// one SyncAll for the whole group.
-func (s *FileStore) syncFolders(f *flight, dir vfs.Dir, newShard bool) error {
-	if f.strategy == syncAll {
+	if strategy == syncAll {
 		synced, err := vfs.TrySyncAll(s.fs, s.l.dir)
 		if err != nil {
 			return fmt.Errorf("store: %w", err)
 		}
 		if synced {
+			s.markShards(touched)
 			return nil
 		}
 		// The file system has no SyncAll: this group's files are closed,
 		// so they are synced by name; later groups go per file.
-		f.noSyncAll, f.strategy = true, syncNone
-		return s.syncClosedGroup(f.events, f.touched, newShard)
+		s.gsync.unsupported()
+		strategy = syncNone
+		return s.syncClosedGroup(pending, touched, newShard)
 	}
-	if err := dir.Sync(); err != nil {
-		return fmt.Errorf("store: sync folder %s: %w", s.l.shard(f.touched[len(f.touched)-1]), err)
+	if err := s.shardDir.Sync(); err != nil {
+		return fmt.Errorf("store: sync folder %s: %w", s.l.shard(s.shardNum), err)
 	}
 	if newShard {
 		if err := s.fs.SyncDir(s.l.events()); err != nil {
 			return fmt.Errorf("store: sync folder %s: %w", s.l.events(), err)
 		}
 	}
+	s.markShards(touched)
 	return nil
-}
-
-// ack answers the appends of a flight that landed.
-func (f *flight) ack() {
-	for _, a := range f.ok {
-		a.r.done <- result{last: a.first + Position(len(a.r.events)) - 1}
-	}
-}
-
-// land waits for a flight's syncs and, when they succeeded and the handle
-// is not broken, commits the head over its events, indexes them,
-// acknowledges its appends and drops its events from c.pending. It
-// reports whether it did; otherwise it has failed the flight's appends
-// and the handle is broken.
-func (s *FileStore) land(f *flight, c *chain) bool {
-	<-f.done
-	if f.noSyncAll {
-		s.gsync.unsupported()
-	}
-	reqs := requestsOf(f.ok)
-	err := f.err
-	if err != nil {
-		err = s.breakWith(err)
-	} else {
-		err = s.brokenErr()
-	}
-	if err != nil {
-		failAll(append(reqs, f.refused.requests()...), err)
-		return false
-	}
-	if len(f.events) == 0 {
-		// Only retries of appends of the groups before it, which have
-		// landed.
-		f.ack()
-		f.refused.answer()
-		return true
-	}
-	s.markShards(f.touched) // durable, or, with NoSync, existing
-	if !s.opts.NoSync {
-		s.tel.syncDur.Record(context.Background(), f.took.Seconds(), s.tel.attrs())
-		s.gsync.observe(f.strategy, len(f.events), f.took)
-	}
-	last := f.events[len(f.events)-1].Position
-	if err := s.commitHead(last, !s.opts.NoSync, false); err != nil {
-		failAll(append(reqs, f.refused.requests()...), s.breakWith(err))
-		return false
-	}
-	s.mu.Lock()
-	for _, e := range f.events {
-		s.idx.add(e.Position, &e.Event)
-	}
-	s.mu.Unlock()
-	c.pending = c.pending[len(f.events):]
-	f.ack()
-	f.refused.answer()
-	s.note.Wake()
-	if s.sinceSnap.Add(int64(len(f.events))) >= int64(s.opts.SnapshotEvery) {
-		s.snapshotInBackground()
-	}
-	return true
 }
 
 // syncClosedGroup makes the written and closed files of a group durable
@@ -693,6 +478,7 @@ func (s *FileStore) syncClosedGroup(pending []StoredEvent, touched []uint64, new
 	if err := vfs.Sync(s.fs, paths, dirs); err != nil {
 		return fmt.Errorf("store: %w", err)
 	}
+	s.markShards(touched)
 	return nil
 }
 
@@ -861,9 +647,8 @@ func (s *FileStore) markShards(shards []uint64) {
 	}
 }
 
-// syncPool makes the files of a group durable and closes them: for a group
-// of one file inline, in add (or, with async, in wait, which then runs on
-// another goroutine), otherwise on up to vfs.SyncParallel goroutines, so
+// syncPool makes the files of a group durable and closes them: inline for a
+// group of one file, otherwise on up to vfs.SyncParallel goroutines, so
 // that their fdatasyncs overlap while the group's later files are written.
 // Without sync it only closes them.
 type syncPool struct {
@@ -873,8 +658,6 @@ type syncPool struct {
 	mu    sync.Mutex
 	err   error
 	done  bool
-	hold  bool     // a lone file is synced by wait, not by add
-	held  []pooled // what add left to wait
 }
 
 type pooled struct {
@@ -882,8 +665,8 @@ type pooled struct {
 	path string
 }
 
-func newSyncPool(n int, sync, async bool) *syncPool {
-	p := &syncPool{sync: sync, hold: sync && async}
+func newSyncPool(n int, sync bool) *syncPool {
+	p := &syncPool{sync: sync}
 	if sync && n > 1 {
 		p.files = make(chan pooled, vfs.SyncParallel)
 		for range min(n, vfs.SyncParallel) {
@@ -899,9 +682,7 @@ func newSyncPool(n int, sync, async bool) *syncPool {
 
 // add hands over a written file; it returns the first failure so far.
 func (p *syncPool) add(f vfs.File, path string) error {
-	if p.files == nil && p.hold {
-		p.held = append(p.held, pooled{f, path})
-	} else if p.files == nil {
+	if p.files == nil {
 		p.fail(p.finish(pooled{f, path}))
 	} else {
 		p.files <- pooled{f, path}
@@ -941,11 +722,6 @@ func (p *syncPool) wait() error {
 	if !p.done && p.files != nil {
 		close(p.files)
 		p.wg.Wait()
-	}
-	if !p.done {
-		for _, f := range p.held {
-			p.fail(p.finish(f))
-		}
 	}
 	p.done = true
 	p.mu.Lock()

@@ -35,8 +35,3 @@ func PreferSyncfs(s *FileStore) {
 	s.gsync.mean = [2]time.Duration{syncPerFile: time.Hour, syncAll: time.Nanosecond}
 	s.gsync.switchTo(syncAll)
 }
-
-// QueueEveryAppend makes every append of the handle go through its
-// committer, even one that finds nothing queued and no commit running. Call
-// it before the handle's first append.
-func QueueEveryAppend(s *FileStore) { s.queueAll = true }

@@ -52,8 +52,6 @@ type FileStore struct {
 	// grouping says the committer's last group had several appends: an
 	// append then queues for the committer rather than commit alone.
 	grouping atomic.Bool
-	// queueAll sends every append through the committer (specs only).
-	queueAll bool
 	// durable is the durable prefix and headLines the number of lines of
 	// the head file, as last read or written under the writer lock (see
 	// head.go). Guarded by syncMu.

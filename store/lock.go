@@ -157,18 +157,6 @@ func (w *waiter) stop() {
 	}
 }
 
-// othersWaiting reports whether another writer, of this process or
-// another, is waiting for the lock the caller holds. Where the OS has no
-// gate (see procLock) it cannot tell, and reports false. An error reports
-// true: the holder then lets the lock go, which is always safe.
-func (l *procLock) othersWaiting() bool {
-	if l.f == nil {
-		return false
-	}
-	held, err := l.f.gateHeld()
-	return held || err != nil
-}
-
 func (l *procLock) unlock() error {
 	if l.f == nil {
 		return nil

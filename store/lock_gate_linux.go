@@ -14,13 +14,3 @@ func (f *lockFile) tryGate() (bool, error) {
 
 func (f *lockFile) gate() error   { return f.gateLock(unix.F_OFD_SETLKW, unix.F_WRLCK) }
 func (f *lockFile) ungate() error { return f.gateLock(unix.F_OFD_SETLK, unix.F_UNLCK) }
-
-// gateHeld reports whether another descriptor holds the gate: on Linux a
-// writer waiting for the flock does (see procLock).
-func (f *lockFile) gateHeld() (bool, error) {
-	lk := unix.Flock_t{Type: unix.F_WRLCK, Whence: 0, Start: 0, Len: 1}
-	if err := retryEINTR(func() error { return unix.FcntlFlock(uintptr(f.fd), unix.F_OFD_GETLK, &lk) }); err != nil {
-		return false, err
-	}
-	return lk.Type != unix.F_UNLCK, nil
-}

@@ -19,4 +19,3 @@ func (f *lockFile) swapToken([]byte) (bool, error) { return true, nil }
 func (f *lockFile) tryGate() (bool, error)         { return true, nil }
 func (f *lockFile) gate() error                    { return nil }
 func (f *lockFile) ungate() error                  { return nil }
-func (f *lockFile) gateHeld() (bool, error)        { return false, nil }
