@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"os"
 	"path/filepath"
 	"strings"
@@ -69,10 +70,6 @@ func (f *readGateFS) filesRead() int {
 }
 
 func eventFileName(p store.Position) string { return fmt.Sprintf("%012d.json", p) }
-
-func eventFilePath(dir string, p store.Position) string {
-	return filepath.Join(dir, "events", fmt.Sprintf("%06d", p/store.ShardSize), eventFileName(p))
-}
 
 var _ = Describe("reading a large result", func() {
 	const n = 1000
@@ -145,17 +142,9 @@ var _ = Describe("reading a large result", func() {
 	}, SpecTimeout(time.Minute))
 
 	It("stops at a missing event file with the error naming it, after the events before it, and leaves no goroutine behind", func(ctx SpecContext) {
-		missing := eventFilePath(dir, 500)
+		missing := eventPath(dir, 500)
 		Expect(os.Remove(missing)).To(Succeed())
-		var evs []store.StoredEvent
-		var errs []error
-		for e, err := range s.Read(ctx, store.All()) {
-			if err != nil {
-				errs = append(errs, err)
-				continue
-			}
-			evs = append(evs, e)
-		}
+		evs, errs := drain(s.Read(ctx, store.All()), nil)
 		Expect(positionsOf(evs)).To(Equal(positionRange(1, 499)))
 		Expect(errs).To(HaveLen(1))
 		Expect(errs[0]).To(MatchError(store.ErrCorrupt))
@@ -168,18 +157,11 @@ var _ = Describe("reading a large result", func() {
 	It("ends with the context's error when the context is cancelled during the read, and yields nothing after it", func(ctx SpecContext) {
 		rctx, cancel := context.WithCancel(ctx)
 		defer cancel()
-		var evs []store.StoredEvent
-		var errs []error
-		for e, err := range s.Read(rctx, store.All()) {
-			if err != nil {
-				errs = append(errs, err)
-				continue
-			}
-			evs = append(evs, e)
+		evs, errs := drain(s.Read(rctx, store.All()), func(e store.StoredEvent) {
 			if e.Position == 100 {
 				cancel()
 			}
-		}
+		})
 		Expect(positionsOf(evs)).To(Equal(positionRange(1, 100)))
 		Expect(errs).To(ConsistOf(MatchError(context.Canceled)))
 	}, SpecTimeout(time.Minute))
@@ -210,6 +192,24 @@ var _ = Describe("reading a large result", func() {
 		Expect(errs).To(ConsistOf(MatchError(context.Canceled)))
 	}, SpecTimeout(time.Minute))
 })
+
+// drain takes a whole read, keeping its events and its errors apart, and
+// calls each (when not nil) with every event as it comes.
+func drain(seq iter.Seq2[store.StoredEvent, error], each func(store.StoredEvent)) ([]store.StoredEvent, []error) {
+	var evs []store.StoredEvent
+	var errs []error
+	for e, err := range seq {
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		evs = append(evs, e)
+		if each != nil {
+			each(e)
+		}
+	}
+	return evs, errs
+}
 
 // positionRange returns the positions from..to, ascending.
 func positionRange(from, to store.Position) []store.Position {

@@ -15,8 +15,7 @@
 // The suite runs in groups (append, concurrent, conditional, read, open,
 // cold, subscribe, decision, projection, index, and writepath and
 // syscalls, the write path of issue 14); each group runs its figures and
-// their
-// references in one process, one after the other, and the whole sequence
+// their references in one process, one after the other, and the whole sequence
 // is repeated -rounds times. A figure is the median over the rounds; the
 // spread column gives the lowest and highest round. Benchmarks on a shared
 // machine are noisy: read the ratios, which share the noise, before the
@@ -538,14 +537,15 @@ func coldRows(sizes []int) []row {
 	var rs []row
 	for _, n := range sizes {
 		read := fmt.Sprintf("BenchmarkReadCold/events=%d/query=type-limit-10000", n)
-		r := row{figure: fmt.Sprintf("cold read of up to 10,000 events of one type, %s events", commas(float64(n))), group: "cold",
+		figure := fmt.Sprintf("cold read of up to 10,000 events of one type, %s events", commas(float64(n)))
+		r := row{figure: figure, group: "cold",
 			ours: read, ref: read, refUnit: "sqlite-median-ms", refLbl: "SQLite peer, cold, alternating", unit: "file-median-ms"}
 		if n == 1_000_000 {
 			r.target = func(o, ref stat) (string, bool) { return "≤ 2× the SQLite peer", o.med <= 2*ref.med }
 		}
 		open := fmt.Sprintf("BenchmarkOpenCold/events=%d", n)
 		rs = append(rs, r,
-			row{figure: fmt.Sprintf("cold read of up to 10,000 events of one type, %s events", commas(float64(n))), group: "cold",
+			row{figure: figure, group: "cold",
 				ours: read, ref: read, refUnit: "floor-median-ms", refLbl: "the same files, os.ReadFile by 16 goroutines", unit: "file-median-ms"},
 			row{figure: fmt.Sprintf("cold open, %s events", commas(float64(n))), group: "cold",
 				ours: open, ref: open, refUnit: "sqlite-median-ms", refLbl: "SQLite peer, cold, alternating", unit: "file-median-ms"},
