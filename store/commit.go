@@ -174,13 +174,17 @@ func (s *FileStore) commitLoop() {
 		}
 		s.commitMu.Lock()
 		group, n := []*request{first}, len(first.events)
+		most := s.opts.MaxBatchEvents
+		if p := int(s.pace.Load()); p > 0 {
+			most = min(most, p)
+		}
 		// When the previous group had several appends, their writers are
 		// about to append again; wait a moment for them, so the group does
 		// not split into halves that alternate. A lone writer never waits.
 		if prev > 1 && s.opts.GroupWait > 0 {
 			linger.Reset(s.opts.GroupWait)
 		wait:
-			for len(group) < prev && n < s.opts.MaxBatchEvents {
+			for len(group) < prev && n < most {
 				select {
 				case r := <-s.reqs:
 					group = append(group, r)
@@ -197,7 +201,7 @@ func (s *FileStore) commitLoop() {
 			}
 		}
 	gather:
-		for n < s.opts.MaxBatchEvents {
+		for n < most {
 			select {
 			case r := <-s.reqs:
 				group = append(group, r)
@@ -212,6 +216,26 @@ func (s *FileStore) commitLoop() {
 		s.commitMu.Unlock()
 	}
 }
+
+// Pacing groups beside another writer. The gate of procLock makes the
+// writer lock alternate between processes that want it, so a process
+// waiting for the lock waits for the group its holder is committing, and
+// not longer. That wait is what a group costs: a group of sixteen appends
+// of a busy committer keeps a process that appends one event at a time
+// waiting for many times its own append. So a committer that finds, when
+// it takes the lock, that other writers appended n events since its last
+// commit gathers at most paceFactor·n events into its next group: two
+// when the other writer appends one event at a time, as many as before
+// when the other writer commits large groups too (two busy processes keep
+// their group commits), and no cap once nobody else has written since its
+// last commit. A single append larger than the cap still goes whole.
+// BenchmarkWritePathFairness (internal/bench) measures both sides: the
+// probe's latencies and the other process's rate beside it.
+const paceFactor = 2
+
+// paceAfter returns the cap on the next group after other writers
+// appended theirs events since this handle's last commit; zero is no cap.
+func paceAfter(theirs Position) int64 { return paceFactor * int64(min(theirs, 1<<32)) }
 
 func failAll(reqs []*request, err error) {
 	for _, r := range reqs {
@@ -255,10 +279,22 @@ func (s *FileStore) commitGroup(ctx context.Context, reqs []*request) {
 	// commit (the writer token, see procLock), there is nothing to catch
 	// up with.
 	if others {
+		s.mu.RLock()
+		ours := s.idx.head
+		s.mu.RUnlock()
 		if err := s.catchUpLocked(); err != nil {
 			failAll(reqs, err)
 			return
 		}
+		var theirs Position
+		s.mu.RLock()
+		if s.idx.head > ours {
+			theirs = s.idx.head - ours
+		}
+		s.mu.RUnlock()
+		s.pace.Store(paceAfter(theirs))
+	} else {
+		s.pace.Store(0)
 	}
 	ok, pending := s.accept(reqs)
 	if len(ok) > 0 {

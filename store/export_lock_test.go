@@ -33,3 +33,7 @@ func GateHeld(dir string) bool {
 	}
 	return err == nil && !ok
 }
+
+// Queued returns how many appends wait in the handle's queue for its
+// committer.
+func Queued(s *FileStore) int { return len(s.reqs) }

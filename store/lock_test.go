@@ -8,6 +8,8 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
 	"github.com/opossum-go/opossum/store"
 )
@@ -51,5 +53,58 @@ var _ = Describe("The writer lock", func() {
 		Eventually(holderDone).WithContext(ctx).Should(Receive(Succeed()))
 		Expect(holder.Unlock()).To(Succeed())
 		Expect(order).To(Equal([]string{"waiter", "holder"}))
+	})
+})
+
+var _ = Describe("A committer beside another writer", func() {
+	It("gathers at most twice the events the other appended since its last commit, and all it has once nobody else wrote", SpecTimeout(time.Minute), func(ctx SpecContext) {
+		dir := GinkgoT().TempDir()
+		reader := sdkmetric.NewManualReader()
+		busy, err := store.Open(dir, &store.Options{NoSync: true, MeterProvider: sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader))})
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(busy.Close)
+		lone, err := store.Open(dir, &store.Options{NoSync: true})
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(lone.Close)
+		one := []store.Event{{Type: "A"}}
+		_, err = busy.Append(ctx, one, nil)
+		Expect(err).NotTo(HaveOccurred())
+		_, err = lone.Append(ctx, one, nil)
+		Expect(err).NotTo(HaveOccurred())
+
+		By("twelve appends of the busy handle wait while another writer holds the lock")
+		wl := store.NewWriterLock(dir)
+		DeferCleanup(wl.Close)
+		Expect(wl.Lock(ctx)).To(Succeed())
+		var wg sync.WaitGroup
+		for range 12 {
+			wg.Go(func() {
+				defer GinkgoRecover()
+				_, err := busy.Append(ctx, one, nil)
+				Expect(err).NotTo(HaveOccurred())
+			})
+		}
+		// One commits on its own goroutine and waits for the lock; the
+		// committer has taken the next and waits for it; ten are queued.
+		Eventually(func() int { return store.Queued(busy) }).WithContext(ctx).Should(Equal(10))
+		Expect(wl.Unlock()).To(Succeed())
+		wg.Wait()
+
+		By("the groups: the lone one, two (the other appended one event), then the other nine")
+		var rm metricdata.ResourceMetrics
+		Expect(reader.Collect(ctx, &rm)).To(Succeed())
+		var groups *metricdata.HistogramDataPoint[int64]
+		for _, sm := range rm.ScopeMetrics {
+			for _, m := range sm.Metrics {
+				if m.Name == store.MetricGroupSize {
+					groups = &m.Data.(metricdata.Histogram[int64]).DataPoints[0]
+				}
+			}
+		}
+		Expect(groups).NotTo(BeNil())
+		Expect(groups.Sum).To(Equal(int64(13)))
+		Expect(groups.Count).To(Equal(uint64(4)), "the first append, then groups of 1, 2 and 9")
+		max, _ := groups.Max.Value()
+		Expect(max).To(Equal(int64(9)))
 	})
 })

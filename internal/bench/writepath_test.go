@@ -289,7 +289,9 @@ func BenchmarkWritePathConcurrent(b *testing.B) {
 // a helper process appends with 16 goroutines to the same store, and,
 // alternating, while the helper is paused. solo-mean-ms and loaded-mean-ms
 // are the probe's mean latencies, solo-max-ms and loaded-max-ms the
-// highest.
+// highest; other-events/s is the helper's rate while the probe appends
+// beside it (what pacing its groups costs it, see paceAfter in
+// store/commit.go).
 func BenchmarkWritePathFairness(b *testing.B) {
 	const probes = 10 // probe appends per phase
 	dir := filepath.Join(writeDir(b), "store")
@@ -333,16 +335,29 @@ func BenchmarkWritePathFairness(b *testing.B) {
 			n++
 		}
 	}
+	head := func() store.Position {
+		h, err := s.Head(ctxb())
+		if err != nil {
+			b.Fatal(err)
+		}
+		return h
+	}
+	var others store.Position // the helper's appends while the probe ran
+	var beside time.Duration
 	for b.Loop() {
 		probe(&solo)
 		tell("run", "running")
 		time.Sleep(10 * time.Millisecond) // its 16 goroutines get going
+		h, t := head(), time.Now()
 		probe(&loaded)
+		beside += time.Since(t)
+		others += head() - h - probes
 		tell("pause", "paused")
 	}
 	so, lo := solo.sorted(), loaded.sorted()
 	b.ReportMetric(ms(solo.total())/float64(len(solo)), "solo-mean-ms")
 	b.ReportMetric(ms(loaded.total())/float64(len(loaded)), "loaded-mean-ms")
+	b.ReportMetric(float64(others)/beside.Seconds(), "other-events/s")
 	b.ReportMetric(ms(so[len(so)-1]), "solo-max-ms")
 	b.ReportMetric(ms(lo[len(lo)-1]), "loaded-max-ms")
 	reportSpread(b, "solo", solo)
