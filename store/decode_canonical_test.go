@@ -68,6 +68,36 @@ var _ = Describe("Decoding event files", func() {
 		Expect(canonical).To(BeNumerically(">", 20))
 	})
 
+	It("renders every string and metadata as encoding/json's Marshal does", func() {
+		seed := GinkgoRandomSeed()
+		r := rand.New(rand.NewPCG(uint64(seed), 2))
+		for range 2000 {
+			s := randString(r, 0)
+			want, err := json.Marshal(s)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(string(store.EncodeJSONString(s))).To(Equal(string(want)), "%q (seed %d)", s, seed)
+			m := randEvent(r).Metadata
+			want, err = json.Marshal(m)
+			Expect(err).NotTo(HaveOccurred())
+			got, err := store.EncodeMetadata(m)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(string(got)).To(Equal(string(want)), "%+v (seed %d)", m, seed)
+		}
+		for _, s := range []string{"", "\x7f", "\xff", "a\x00b", "\u2029", "~ok~"} {
+			want, _ := json.Marshal(s)
+			Expect(string(store.EncodeJSONString(s))).To(Equal(string(want)), "%q", s)
+		}
+		for _, ts := range []time.Time{{}, time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC), time.Date(2026, 1, 2, 3, 4, 5, 600, time.UTC)} {
+			m := store.Metadata{Timestamp: ts, CausationID: "c"}
+			want, _ := json.Marshal(m)
+			got, err := store.EncodeMetadata(m)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(string(got)).To(Equal(string(want)))
+		}
+		_, err := store.EncodeMetadata(store.Metadata{Timestamp: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)})
+		Expect(err).To(HaveOccurred(), "a year Marshal refuses is refused")
+	})
+
 	It("takes the fast path for a typical event and falls back for a file edited by hand", func() {
 		e := store.Event{ID: store.NewEventID(), Type: "StudentRegistered", Data: []byte(`{"name":"Ada"}`), Tags: []store.Tag{store.NewTag("studentId", "s-1")},
 			Metadata: store.Metadata{Timestamp: time.Date(2026, 1, 2, 3, 4, 5, 6, time.UTC), CorrelationID: "c"}}

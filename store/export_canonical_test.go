@@ -43,3 +43,9 @@ func EventPathOldWay(dir string, p Position) string {
 
 // EventPath returns layout.event's path of p in a store in dir.
 func EventPath(dir string, p Position) string { return layout{dir: dir}.event(p) }
+
+// EncodeJSONString and EncodeMetadata render a value as encodeEvent does,
+// for the specs that compare it with encoding/json's Marshal.
+func EncodeJSONString(s string) []byte { return appendJSONString(nil, s) }
+
+func EncodeMetadata(m Metadata) ([]byte, error) { return appendMetadata(nil, &m) }

@@ -127,48 +127,83 @@ type eventFile struct {
 }
 
 // encodeEvent renders an event file: one field per line, data on one line,
-// so that `cat` shows it at a glance.
+// so that `cat` shows it at a glance. Every JSON value in it is what
+// encoding/json's Marshal makes of it (appendJSON and its fast paths).
 func encodeEvent(buf *bytes.Buffer, p Position, e *Event, b batchRange) error {
-	buf.WriteString("{\n  \"position\": ")
-	buf.WriteString(strconv.FormatUint(uint64(p), 10))
-	buf.WriteString(",\n  \"id\": \"")
+	out := buf.AvailableBuffer()
+	out = append(out, "{\n  \"position\": "...)
+	out = strconv.AppendUint(out, uint64(p), 10)
+	out = append(out, ",\n  \"id\": \""...)
 	var id [36]byte
 	e.ID.encode(id[:])
-	buf.Write(id[:])
-	buf.WriteString("\",\n  \"type\": ")
-	if err := writeJSON(buf, e.Type); err != nil {
-		return err
-	}
-	buf.WriteString(",\n  \"tags\": [")
+	out = append(out, id[:]...)
+	out = append(out, "\",\n  \"type\": "...)
+	out = appendJSONString(out, e.Type)
+	out = append(out, ",\n  \"tags\": ["...)
 	for i, t := range e.Tags {
 		if i > 0 {
-			buf.WriteByte(',')
+			out = append(out, ',')
 		}
-		buf.WriteString("\n    ")
-		if err := writeJSON(buf, t); err != nil {
-			return err
-		}
+		out = append(out, "\n    {\"key\":"...)
+		out = appendJSONString(out, t.Key)
+		out = append(out, ",\"value\":"...)
+		out = appendJSONString(out, t.Value)
+		out = append(out, '}')
 	}
 	if len(e.Tags) > 0 {
-		buf.WriteString("\n  ")
+		out = append(out, "\n  "...)
 	}
-	buf.WriteString("],\n  \"data\": ")
-	buf.Write(e.Data)
-	buf.WriteString(",\n  \"metadata\": ")
-	if err := writeJSON(buf, e.Metadata); err != nil {
-		return err
-	}
-	fmt.Fprintf(buf, ",\n  \"batch\": {\"first\": %d, \"last\": %d}\n}\n", b.First, b.Last)
-	return nil
-}
-
-func writeJSON(buf *bytes.Buffer, v any) error {
-	b, err := json.Marshal(v)
+	out = append(out, "],\n  \"data\": "...)
+	out = append(out, e.Data...)
+	out = append(out, ",\n  \"metadata\": "...)
+	out, err := appendMetadata(out, &e.Metadata)
 	if err != nil {
 		return err
 	}
-	buf.Write(b)
+	out = append(out, ",\n  \"batch\": {\"first\": "...)
+	out = strconv.AppendUint(out, uint64(b.First), 10)
+	out = append(out, ", \"last\": "...)
+	out = strconv.AppendUint(out, uint64(b.Last), 10)
+	out = append(out, "}\n}\n"...)
+	buf.Write(out)
 	return nil
+}
+
+// appendJSONString appends s as encoding/json's Marshal renders it. A
+// string of printable ASCII without the characters Marshal escapes is
+// quoted as it is; any other goes through Marshal.
+func appendJSONString(out []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			b, _ := json.Marshal(s) // a string always marshals
+			return append(out, b...)
+		}
+	}
+	out = append(out, '"')
+	out = append(out, s...)
+	return append(out, '"')
+}
+
+// appendMetadata appends m as encoding/json's Marshal renders it: a UTC
+// timestamp of the years Marshal accepts and no Extra are rendered here,
+// anything else through Marshal (which refuses a year outside 0–9999).
+func appendMetadata(out []byte, m *Metadata) ([]byte, error) {
+	if y := m.Timestamp.Year(); len(m.Extra) > 0 || m.Timestamp.Location() != time.UTC || y < 0 || y > 9999 {
+		b, err := json.Marshal(m)
+		return append(out, b...), err
+	}
+	out = append(out, "{\"timestamp\":\""...)
+	out = m.Timestamp.AppendFormat(out, time.RFC3339Nano)
+	out = append(out, '"')
+	if m.CorrelationID != "" {
+		out = append(out, ",\"correlationId\":"...)
+		out = appendJSONString(out, m.CorrelationID)
+	}
+	if m.CausationID != "" {
+		out = append(out, ",\"causationId\":"...)
+		out = appendJSONString(out, m.CausationID)
+	}
+	return append(out, '}'), nil
 }
 
 // decodeEvent parses an event file and checks it holds position p. A file
