@@ -77,7 +77,8 @@ type FileStore struct {
 	snapSynced atomic.Uint64
 	snapBusy   atomic.Bool
 	bg         sync.WaitGroup
-	runs       sync.WaitGroup // AddTags runs in progress; Close waits for them
+	runs       sync.WaitGroup // AddTags and Pack runs in progress; Close waits for them
+	packs      packSet        // the packs this handle reads from (pack.go)
 	tel        *telemetry
 }
 

@@ -241,6 +241,7 @@ func (s *FileStore) Close() error {
 		}
 	}
 	s.note.Close()
+	s.packs.close()
 	errs = append(errs, s.closeFiles())
 	return errors.Join(errs...)
 }

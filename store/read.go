@@ -10,8 +10,16 @@ import (
 	"sync/atomic"
 )
 
-// readEvent reads and decodes the committed event at p.
+// readEvent reads and decodes the committed event at p: from its shard's
+// pack when there is one (see pack.go), else from its file.
 func (s *FileStore) readEvent(p Position) (StoredEvent, batchRange, error) {
+	if pk := s.packOf(p); pk != nil {
+		e, br, err := pk.event(p)
+		if err == nil {
+			return e, br, nil
+		}
+		s.setAside(pk, err)
+	}
 	path := s.l.event(p)
 	b, err := s.fs.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {

@@ -371,6 +371,35 @@ wait meanwhile. --dry-run counts what would change and writes nothing.`,
 	},
 }
 
+var cmdPack = &command{
+	name: "pack", args: "STORE", min: 1, max: 1,
+	summary: "pack whole shards, for fast cold reads",
+	help: `Writes a pack for every whole shard of 10,000 events that has none yet:
+a copy of the shard's event files in one file (packs/ in the store), which
+reads then use instead of the files, so that reading many events from a
+cold disk costs far fewer reads. Packs are derived data: the event files
+stay the truth, and deleting packs/ loses nothing. Packs written before
+add-tags are not used after it; run pack again. Safe beside the appends of
+other processes.`,
+	flags: func(fs *flag.FlagSet) runner {
+		var sf storeFlags
+		sf.register(fs, true)
+		return func(ctx context.Context, e *env, args []string) error {
+			s, err := e.open(args[0], &sf, true)
+			if err != nil {
+				return err
+			}
+			res, err := s.Pack(ctx)
+			if cerr := s.Close(); err == nil {
+				err = cerr
+			}
+			fmt.Fprintf(e.stdout, "%d shard(s) packed (%d events, %s), %d already packed, %d stale file(s) removed\n",
+				res.Packed, res.Events, bytesText(res.Bytes), res.Kept, res.Removed)
+			return err
+		}
+	},
+}
+
 // tagFunc builds the tag function of add-tags.
 func tagFunc(fixed, from []string) (func(store.StoredEvent) []store.Tag, error) {
 	var tags []store.Tag

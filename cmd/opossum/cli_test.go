@@ -85,7 +85,7 @@ func positions(lines []map[string]any) []int {
 	return out
 }
 
-var commandNames = []string{"ls", "show", "query", "tail", "stats", "check", "backup", "add-tags", "delete-store", "version"}
+var commandNames = []string{"ls", "show", "query", "tail", "stats", "check", "backup", "add-tags", "pack", "delete-store", "version"}
 
 var _ = Describe("opossum, the command", func() {
 	Describe("usage", func() {
@@ -448,6 +448,30 @@ var _ = Describe("opossum, the command", func() {
 
 			s = opossum("query", dir, "[name:Grace]", "--json")
 			Expect(positions(jsonLines(s.Out.Contents()))).To(Equal([]int{3}))
+			Expect(opossum("check", dir)).To(gexec.Exit(0))
+		})
+	})
+
+	Describe("pack", func() {
+		It("packs the whole shards once, and the store still checks out", func() {
+			dir := GinkgoT().TempDir()
+			h, err := store.Open(dir, &store.Options{NoSync: true})
+			Expect(err).NotTo(HaveOccurred())
+			batch := make([]store.Event, 10_500)
+			for i := range batch {
+				batch[i] = store.Event{Type: "A"}
+			}
+			_, err = h.Append(context.Background(), batch, nil)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(h.Close()).To(Succeed())
+
+			s := opossum("pack", dir)
+			Expect(s).To(gexec.Exit(0), string(s.Err.Contents()))
+			Expect(s.Out).To(gbytes.Say(`1 shard\(s\) packed \(9999 events, .*\), 0 already packed, 0 stale file\(s\) removed`))
+			Expect(filepath.Join(dir, "packs", "000000.pack")).To(BeAnExistingFile())
+			s = opossum("pack", dir)
+			Expect(s).To(gexec.Exit(0))
+			Expect(s.Out).To(gbytes.Say(`0 shard\(s\) packed \(0 events, .*\), 1 already packed`))
 			Expect(opossum("check", dir)).To(gexec.Exit(0))
 		})
 	})

@@ -50,7 +50,7 @@ type command struct {
 type runner func(ctx context.Context, e *env, args []string) error
 
 var commands = []*command{
-	cmdLs, cmdShow, cmdQuery, cmdTail, cmdStats, cmdCheck, cmdBackup, cmdAddTags, cmdDeleteStore, cmdProjections, cmdImportOpossum, cmdUI, cmdVersion,
+	cmdLs, cmdShow, cmdQuery, cmdTail, cmdStats, cmdCheck, cmdBackup, cmdAddTags, cmdPack, cmdDeleteStore, cmdProjections, cmdImportOpossum, cmdUI, cmdVersion,
 }
 
 // env is what a command runs with.

@@ -17,6 +17,9 @@ import (
 const (
 	kindFile   = "file"
 	kindSQLite = "sqlite"
+	// kindFilePacked is the file store with every whole shard packed
+	// (FileStore.Pack), for the cold reads.
+	kindFilePacked = "file-packed"
 )
 
 var kinds = []string{kindFile, kindSQLite}
@@ -45,7 +48,7 @@ func TestMain(m *testing.M) {
 // openStore opens a store of kind in dir (created when missing).
 func openStore(kind, dir string, nosync bool) (store.EventStore, error) {
 	switch kind {
-	case kindFile:
+	case kindFile, kindFilePacked:
 		return store.Open(dir, &store.Options{NoSync: nosync})
 	case kindSQLite:
 		if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -154,6 +157,11 @@ func fixtureDir(b *testing.B, kind string, n int) string {
 				b.Fatal(err)
 			}
 			batch = batch[:0]
+		}
+	}
+	if kind == kindFilePacked {
+		if _, err := s.(*store.FileStore).Pack(ctx); err != nil {
+			b.Fatal(err)
 		}
 	}
 	if err := s.Close(); err != nil {

@@ -122,9 +122,10 @@ const coldLimit = 10_000
 
 // BenchmarkReadCold reads up to 10,000 events of one type (Type3, a tenth
 // of the store) from stores whose files were just dropped from the page
-// cache, alternating the file store, its SQLite peer, and the file floor:
-// the same event files read by 16 goroutines with os.ReadFile, which no
-// store of one file per event can beat. Each round opens a fresh handle on
+// cache, alternating the file store with its whole shards packed
+// (FileStore.Pack), its SQLite peer, the file store without packs, and the
+// file floor: the same event files read by 16 goroutines with
+// os.ReadFile, which no read of one file per event can beat. Each round opens a fresh handle on
 // each store (so SQLite starts without its own page cache too), drops the
 // caches, and times one read; see alternateCold for the figures.
 func BenchmarkReadCold(b *testing.B) {
@@ -161,7 +162,7 @@ func BenchmarkReadCold(b *testing.B) {
 				}
 				return func() error { return readFiles(paths, 16) }, func() {}
 			}}
-			alternateCold(b, readStore(kindFile), readStore(kindSQLite), floor)
+			alternateCold(b, readStore(kindFilePacked), readStore(kindSQLite), readStore(kindFile), floor)
 			b.ReportMetric(float64(want), "results/op")
 		})
 	}

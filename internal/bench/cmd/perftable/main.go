@@ -538,14 +538,16 @@ func coldRows(sizes []int) []row {
 	for _, n := range sizes {
 		read := fmt.Sprintf("BenchmarkReadCold/events=%d/query=type-limit-10000", n)
 		figure := fmt.Sprintf("cold read of up to 10,000 events of one type, %s events", commas(float64(n)))
-		r := row{figure: figure, group: "cold",
-			ours: read, ref: read, refUnit: "sqlite-median-ms", refLbl: "SQLite peer, cold, alternating", unit: "file-median-ms"}
+		r := row{figure: figure + ", packed", group: "cold",
+			ours: read, ref: read, refUnit: "sqlite-median-ms", refLbl: "SQLite peer, cold, alternating", unit: "file-packed-median-ms"}
 		if n == 1_000_000 {
 			r.target = func(o, ref stat) (string, bool) { return "≤ 2× the SQLite peer", o.med <= 2*ref.med }
 		}
 		open := fmt.Sprintf("BenchmarkOpenCold/events=%d", n)
 		rs = append(rs, r,
-			row{figure: figure, group: "cold",
+			row{figure: figure + ", without packs", group: "cold",
+				ours: read, ref: read, refUnit: "sqlite-median-ms", refLbl: "SQLite peer, cold, alternating", unit: "file-median-ms"},
+			row{figure: figure + ", without packs", group: "cold",
 				ours: read, ref: read, refUnit: "floor-median-ms", refLbl: "the same files, os.ReadFile by 16 goroutines", unit: "file-median-ms"},
 			row{figure: fmt.Sprintf("cold open, %s events", commas(float64(n))), group: "cold",
 				ours: open, ref: open, refUnit: "sqlite-median-ms", refLbl: "SQLite peer, cold, alternating", unit: "file-median-ms"},

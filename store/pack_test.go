@@ -1,0 +1,172 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/opossum-go/opossum/store"
+)
+
+var _ = Describe("Packs", Ordered, func() {
+	ctx := context.Background()
+	var dir string
+	var before []store.StoredEvent // every event, read from the files
+
+	packPath := func(shard int, suffix string) string {
+		return filepath.Join(dir, "packs", fmt.Sprintf("%06d%s.pack", shard, suffix))
+	}
+	open := func(opts *store.Options) *store.FileStore {
+		GinkgoHelper()
+		s, err := store.Open(dir, opts)
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(s.Close)
+		return s
+	}
+	// garble overwrites the event file at p: only a pack can still give
+	// its event.
+	garble := func(p store.Position) func() {
+		GinkgoHelper()
+		path := eventPath(dir, p)
+		b, err := os.ReadFile(path)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(os.WriteFile(path, []byte("{not json"), 0o644)).To(Succeed())
+		return func() { Expect(os.WriteFile(path, b, 0o644)).To(Succeed()) }
+	}
+
+	BeforeAll(func() {
+		dir = GinkgoT().TempDir()
+		s, err := store.Open(dir, &store.Options{NoSync: true})
+		Expect(err).NotTo(HaveOccurred())
+		// Two whole shards and part of a third.
+		for b := range 25 {
+			batch := make([]store.Event, 1000)
+			for i := range batch {
+				n := b*1000 + i
+				batch[i] = store.Event{Type: fmt.Sprintf("T%d", n%3), Tags: []store.Tag{store.NewTag("n", fmt.Sprint(n))}, Data: fmt.Appendf(nil, `{"n":%d}`, n)}
+			}
+			_, err := s.Append(ctx, batch, nil)
+			Expect(err).NotTo(HaveOccurred())
+		}
+		before, err = store.ReadAll(ctx, s, store.All())
+		Expect(err).NotTo(HaveOccurred())
+		Expect(before).To(HaveLen(25000))
+		Expect(s.Close()).To(Succeed())
+	})
+
+	It("packs every whole shard, once", func() {
+		s := open(nil)
+		res, err := s.Pack(ctx)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(res.Packed).To(Equal(2))
+		Expect(res.Events).To(Equal(19999), "shard 0 holds 1..9999, shard 1 10000..19999")
+		Expect(res.Bytes).To(BeNumerically(">", 19999*100))
+		Expect(packPath(0, "")).To(BeAnExistingFile())
+		Expect(packPath(1, "")).To(BeAnExistingFile())
+		Expect(packPath(2, "")).NotTo(BeAnExistingFile(), "shard 2 is not whole")
+
+		res, err = s.Pack(ctx)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(res).To(Equal(store.PackResult{Kept: 2}))
+	})
+
+	It("reads the same events as the files, from the packs", func() {
+		restore := garble(123)
+		defer restore()
+		s := open(nil)
+		after, err := store.ReadAll(ctx, s, store.All())
+		Expect(err).NotTo(HaveOccurred())
+		Expect(after).To(Equal(before))
+		last, err := s.ReadLast(ctx, store.Tagged(store.NewTag("n", "122")))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(last.Position).To(Equal(store.Position(123)))
+	})
+
+	It("sets aside a damaged pack and reads the files, with a warning", func() {
+		b, err := os.ReadFile(packPath(1, ""))
+		Expect(err).NotTo(HaveOccurred())
+		defer func() { Expect(os.WriteFile(packPath(1, ""), b, 0o644)).To(Succeed()) }()
+		bad := append([]byte(nil), b...)
+		bad[len(bad)-30] ^= 0xff // an offset: the checksum no longer matches
+		Expect(os.WriteFile(packPath(1, ""), bad, 0o644)).To(Succeed())
+
+		logs := newLogRecorder()
+		s := open(&store.Options{Logger: slog.New(logs)})
+		after, err := store.ReadAll(ctx, s, store.All())
+		Expect(err).NotTo(HaveOccurred())
+		Expect(after).To(Equal(before))
+		Expect(strings.Join(logs.Lines(), "\n")).To(ContainSubstring("checksum mismatch"))
+
+		By("Pack replaces it")
+		res, err := s.Pack(ctx)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(res.Packed).To(Equal(1))
+		Expect(res.Kept).To(Equal(1))
+	})
+
+	It("never takes one shard's pack for another's, nor an event from the wrong place", func() {
+		b0, err := os.ReadFile(packPath(0, ""))
+		Expect(err).NotTo(HaveOccurred())
+		b1, err := os.ReadFile(packPath(1, ""))
+		Expect(err).NotTo(HaveOccurred())
+		defer func() { Expect(os.WriteFile(packPath(1, ""), b1, 0o644)).To(Succeed()) }()
+		Expect(os.WriteFile(packPath(1, ""), b0, 0o644)).To(Succeed())
+		s := open(nil)
+		after, err := store.ReadAll(ctx, s, store.All())
+		Expect(err).NotTo(HaveOccurred())
+		Expect(after).To(Equal(before))
+	})
+
+	It("is ignored once tags are added, and packed again at the new epoch", func() {
+		s := open(nil)
+		added, err := s.AddTags(ctx, "T1", func(e store.StoredEvent) []store.Tag { return []store.Tag{store.NewTag("odd", "yes")} })
+		Expect(err).NotTo(HaveOccurred())
+		Expect(added.EventsChanged).To(Equal(25000 / 3))
+		got, err := store.ReadAll(ctx, s, store.Tagged(store.NewTag("odd", "yes")))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(got).To(HaveLen(25000 / 3))
+		for _, e := range got {
+			Expect(e.Tags).To(ContainElement(store.NewTag("odd", "yes")), "position %d read from a stale pack", e.Position)
+		}
+
+		res, err := s.Pack(ctx)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(res.Packed).To(Equal(2))
+		Expect(res.Removed).To(Equal(2), "the packs of epoch 0")
+		Expect(packPath(0, "")).NotTo(BeAnExistingFile())
+		matches, err := filepath.Glob(filepath.Join(dir, "packs", "000000.*.pack"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(matches).To(HaveLen(1))
+
+		restore := garble(5) // n=4, a T1 event: its new tag is in the new pack
+		defer restore()
+		other := open(nil)
+		e, err := other.ReadLast(ctx, store.Tagged(store.NewTag("n", "4")))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(e.Tags).To(ContainElement(store.NewTag("odd", "yes")))
+	})
+
+	It("is refused by read-only and closed handles", func() {
+		ro := open(&store.Options{ReadOnly: true})
+		_, err := ro.Pack(ctx)
+		Expect(err).To(MatchError(store.ErrReadOnly))
+		s, err := store.Open(dir, nil)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(s.Close()).To(Succeed())
+		_, err = s.Pack(ctx)
+		Expect(err).To(MatchError(store.ErrClosed))
+	})
+
+	It("leaves the store as Verify wants it", func() {
+		s := open(nil)
+		rep, err := s.Verify(ctx)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(rep.Damaged()).To(BeFalse(), "%v", rep)
+	})
+})
