@@ -28,9 +28,10 @@ import (
 // them; reads use them; nothing else changes them.
 //
 //   - Pack packs only whole shards whose every event is committed, and
-//     makes those events' files durable first (unless they already are):
-//     an event in a pack can never be lost from its file by a power cut
-//     and its position reused by a later append.
+//     makes those events' files durable first (unless they already are),
+//     whatever the handle's sync mode: an event in a pack can never be
+//     lost from its file by a power cut and its position reused by a
+//     later append.
 //   - A pack holds the files' bytes as they are. It is written to a
 //     temporary file, synced, and then renamed to its name, whose folder
 //     is synced: a pack under its name is whole.
@@ -277,13 +278,14 @@ type PackResult struct {
 // those events, in any handle and process, read instead of the files,
 // with far fewer reads of the disk when the page cache is cold. A pack is
 // derived data: the event files stay the truth, and deleting the packs/
-// folder loses nothing. Pack makes the files it packs durable first,
-// unless they are. It takes no lock and may run beside appends in any
-// process; it stops at ctx's end, leaving the packs written so far.
+// folder loses nothing. Pack makes the files it packs, and the packs,
+// durable, even on a NoSync handle. It takes no lock and may run beside
+// appends in any process; it stops at ctx's end, leaving the packs
+// written so far.
 //
 // A store of n events has n/ShardSize whole shards at most; each pack
-// costs about the size of its shard's files on disk, and about 8 bytes
-// per event of memory in a handle that reads from it. Errors: ErrClosed,
+// takes its files' bytes and 8 bytes per event on disk, and 8 bytes per
+// event of memory in a handle that reads from it. Errors: ErrClosed,
 // ErrReadOnly, an error while a tag run (AddTags) is in progress or when
 // one ran meanwhile, *CorruptionError for a damaged event file, ctx.Err(),
 // I/O errors.
@@ -326,9 +328,11 @@ func (s *FileStore) Pack(ctx context.Context) (res PackResult, err error) {
 		return res, nil
 	}
 	_, lastWhole := shardRange(whole - 1)
-	if !s.opts.NoSync && st.durable < lastWhole {
+	if st.durable < lastWhole {
 		// Committed without fsync by a NoSync handle: make them durable
-		// before a pack holds them.
+		// before a pack holds them, even from a NoSync handle, so that a
+		// power cut cannot take an event from its file and leave it in a
+		// pack.
 		if err := s.syncEvents(st.durable+1, lastWhole); err != nil {
 			return res, err
 		}
@@ -354,7 +358,7 @@ func (s *FileStore) Pack(ctx context.Context) (res PackResult, err error) {
 		res.Events += n
 		res.Bytes += size
 	}
-	if wrote && !s.opts.NoSync {
+	if wrote {
 		if err := s.fs.SyncDir(filepath.Join(s.l.dir, packsDir)); err != nil {
 			return res, fmt.Errorf("store: %w", err)
 		}
@@ -414,10 +418,8 @@ func (s *FileStore) writePack(ctx context.Context, sh, e uint64) (n int, size in
 	if _, err := f.Write(append(off, tr[:]...)); err != nil {
 		return 0, 0, fmt.Errorf("store: write %s: %w", tmp, err)
 	}
-	if !s.opts.NoSync {
-		if err := f.Sync(); err != nil {
-			return 0, 0, fmt.Errorf("store: sync %s: %w", tmp, err)
-		}
+	if err := f.Sync(); err != nil {
+		return 0, 0, fmt.Errorf("store: sync %s: %w", tmp, err)
 	}
 	cerr := f.Close()
 	f = nil

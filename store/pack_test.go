@@ -11,6 +11,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/opossum-go/opossum/internal/faultfs"
 	"github.com/opossum-go/opossum/store"
 )
 
@@ -168,5 +169,82 @@ var _ = Describe("Packs", Ordered, func() {
 		rep, err := s.Verify(ctx)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(rep.Damaged()).To(BeFalse(), "%v", rep)
+	})
+})
+
+var _ = Describe("Packs and power cuts", func() {
+	ctx := context.Background()
+	fill := func(dir string, opts *store.Options) []store.StoredEvent {
+		GinkgoHelper()
+		s, err := store.Open(dir, opts)
+		Expect(err).NotTo(HaveOccurred())
+		batch := make([]store.Event, 10_500)
+		for i := range batch {
+			batch[i] = store.Event{Type: "A", Data: fmt.Appendf(nil, `{"n":%d}`, i)}
+		}
+		_, err = s.Append(ctx, batch, nil)
+		Expect(err).NotTo(HaveOccurred())
+		all, err := store.ReadAll(ctx, s, store.All())
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(s.Close)
+		return all
+	}
+
+	It("makes the events of a NoSync handle durable before it packs them", func() {
+		dir := GinkgoT().TempDir()
+		fsys, err := faultfs.New(dir)
+		Expect(err).NotTo(HaveOccurred())
+		fsys.SetRealSync(false)
+		s, err := store.Open(dir, &store.Options{FS: fsys, NoSync: true})
+		Expect(err).NotTo(HaveOccurred())
+		batch := make([]store.Event, 10_500)
+		for i := range batch {
+			batch[i] = store.Event{Type: "A", Data: fmt.Appendf(nil, `{"n":%d}`, i)}
+		}
+		_, err = s.Append(ctx, batch, nil)
+		Expect(err).NotTo(HaveOccurred())
+		res, err := s.Pack(ctx)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(res.Packed).To(Equal(1))
+		Expect(fsys.Cut()).To(Succeed())
+		s.Close()
+
+		after, err := store.Open(dir, nil)
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(after.Close)
+		got, err := store.ReadAll(ctx, after, store.All())
+		Expect(err).NotTo(HaveOccurred())
+		Expect(len(got)).To(BeNumerically(">=", 9999), "the packed events survive the cut")
+		Expect(filepath.Join(dir, "packs", "000000.pack")).To(BeAnExistingFile())
+		for i, e := range got[:9999] {
+			Expect(string(e.Data)).To(Equal(fmt.Sprintf(`{"n":%d}`, i)))
+		}
+	})
+
+	It("leaves, at any point a power cut stops it, a store that reads as before", func() {
+		template := GinkgoT().TempDir()
+		before := fill(template, nil)
+		for _, kind := range []faultfs.Kind{faultfs.OpWrite, faultfs.OpSync, faultfs.OpRename, faultfs.OpSyncDir} {
+			dir := filepath.Join(GinkgoT().TempDir(), "store")
+			Expect(os.CopyFS(dir, os.DirFS(template))).To(Succeed())
+			fsys, err := faultfs.New(dir)
+			Expect(err).NotTo(HaveOccurred())
+			fsys.SetRealSync(false)
+			s, err := store.Open(dir, &store.Options{FS: fsys})
+			Expect(err).NotTo(HaveOccurred())
+			fsys.CutAtNth(kind, 1)
+			_, _ = s.Pack(ctx)
+			if !fsys.Fired() {
+				Expect(fsys.Cut()).To(Succeed())
+			}
+			s.Close()
+
+			after, err := store.Open(dir, nil)
+			Expect(err).NotTo(HaveOccurred())
+			got, err := store.ReadAll(ctx, after, store.All())
+			Expect(err).NotTo(HaveOccurred(), "cut at the first %s", kind)
+			Expect(got).To(Equal(before), "cut at the first %s", kind)
+			Expect(after.Close()).To(Succeed())
+		}
 	})
 })
