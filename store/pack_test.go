@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -10,6 +11,7 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	. "github.com/onsi/gomega/gstruct"
 
 	"github.com/opossum-go/opossum/internal/faultfs"
 	"github.com/opossum-go/opossum/store"
@@ -164,11 +166,45 @@ var _ = Describe("Packs", Ordered, func() {
 		Expect(err).To(MatchError(store.ErrClosed))
 	})
 
-	It("leaves the store as Verify wants it", func() {
+	It("is checked by Verify against the event files, byte for byte", func() {
 		s := open(nil)
 		rep, err := s.Verify(ctx)
 		Expect(err).NotTo(HaveOccurred())
-		Expect(rep.Damaged()).To(BeFalse(), "%v", rep)
+		Expect(rep.Problems).To(BeEmpty())
+
+		By("a pack whose bytes differ from a file's, though they still parse")
+		matches, err := filepath.Glob(filepath.Join(dir, "packs", "000000.*.pack"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(matches).To(HaveLen(1))
+		b, err := os.ReadFile(matches[0])
+		Expect(err).NotTo(HaveOccurred())
+		defer func() { Expect(os.WriteFile(matches[0], b, 0o644)).To(Succeed()) }()
+		i := bytes.Index(b, []byte(`{"n":4321}`))
+		Expect(i).To(BeNumerically(">", 0))
+		bad := bytes.Clone(b)
+		copy(bad[i:], `{"n":4329}`)
+		Expect(os.WriteFile(matches[0], bad, 0o644)).To(Succeed())
+		rep, err = open(nil).Verify(ctx)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(rep.Damaged()).To(BeTrue())
+		Expect(rep.Problems).To(ConsistOf(MatchFields(IgnoreExtras, Fields{
+			"Kind": Equal(store.ProblemPack), "Position": Equal(store.Position(4322)),
+		})))
+
+		By("a pack of an earlier tag epoch and a temporary file are reported, not as damage")
+		Expect(os.WriteFile(filepath.Join(dir, "packs", "000001.pack"), b, 0o644)).To(Succeed())
+		Expect(os.WriteFile(filepath.Join(dir, "packs", ".000001.pack.1.tmp"), nil, 0o644)).To(Succeed())
+		Expect(os.WriteFile(matches[0], b, 0o644)).To(Succeed())
+		rep, err = open(nil).Verify(ctx)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(rep.Damaged()).To(BeFalse())
+		Expect(rep.Problems).To(ConsistOf(
+			MatchFields(IgnoreExtras, Fields{"Kind": Equal(store.ProblemStrayFile)}),
+			MatchFields(IgnoreExtras, Fields{"Kind": Equal(store.ProblemTempFile)}),
+		))
+		res, err := s.Pack(ctx)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(res.Removed).To(Equal(1), "the pack of the earlier epoch; the temporary file is too recent")
 	})
 })
 

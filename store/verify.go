@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofrs/flock"
@@ -66,6 +68,12 @@ const (
 	// (an odd tag epoch), or the epoch cannot be read; the next writer
 	// rebuilds the index from the event files.
 	ProblemEpoch ProblemKind = "tag-epoch"
+	// ProblemPack: a pack of the current tag epoch (see FileStore.Pack)
+	// holds bytes other than its event files', or positions past the
+	// head: reads may return them (damage; remove the pack, and run Pack
+	// again). A pack reads set aside (unreadable, of another epoch) is a
+	// ProblemStrayFile, its temporary file a ProblemTempFile.
+	ProblemPack ProblemKind = "pack"
 	// ProblemCheckpoint: a projection checkpoint is ahead of the head: its
 	// read models reflect events the store does not have (damage).
 	ProblemCheckpoint ProblemKind = "checkpoint"
@@ -75,7 +83,7 @@ const (
 // rather than awaiting the repairs recovery makes by itself.
 func (k ProblemKind) Damage() bool {
 	switch k {
-	case ProblemManifest, ProblemMissingEvent, ProblemCorruptEvent, ProblemBatch, ProblemIndex, ProblemMemoryIndex, ProblemCheckpoint:
+	case ProblemManifest, ProblemMissingEvent, ProblemCorruptEvent, ProblemBatch, ProblemIndex, ProblemMemoryIndex, ProblemCheckpoint, ProblemPack:
 		return true
 	}
 	return false
@@ -258,6 +266,9 @@ func (v *verifier) run(checkpoints []Checkpoint) (Report, error) {
 		v.snapshot(st.epoch, h)
 		if v.mem != nil {
 			v.memory(h)
+		}
+		if err := v.packs(st.epoch, h); err != nil {
+			return v.rep, err
 		}
 	}
 	for _, c := range checkpoints {
@@ -645,4 +656,67 @@ func (v *verifier) memory(h Position) {
 		return // the handle reloads at its next read
 	}
 	v.compare(ProblemMemoryIndex, v.l.dir, "the handle's index", ps, v.filePostings(lim))
+}
+
+// packs compares the packs of tag epoch e, byte for byte, with the event
+// files up to the head h.
+func (v *verifier) packs(e uint64, h Position) error {
+	dir := filepath.Join(v.l.dir, packsDir)
+	entries, err := v.fsys.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for _, de := range entries {
+		if err := v.ctx.Err(); err != nil {
+			return err
+		}
+		path := filepath.Join(dir, de.Name())
+		sh, err := strconv.ParseUint(strings.SplitN(de.Name(), ".", 2)[0], 10, 64)
+		switch {
+		case strings.HasSuffix(de.Name(), ".tmp"):
+			v.rep.add(ProblemTempFile, path, 0, "temporary file of an interrupted Pack; a later Pack removes it")
+			continue
+		case err != nil || !strings.HasSuffix(de.Name(), ".pack"):
+			v.rep.add(ProblemStrayFile, path, 0, "not a pack; the store ignores it")
+			continue
+		case v.l.pack(sh, e) != path:
+			v.rep.add(ProblemStrayFile, path, 0, "a pack of another tag epoch; reads ignore it, and the next Pack removes it")
+			continue
+		}
+		pk, err := loadPack(v.fsys, path, sh)
+		if err != nil {
+			v.rep.add(ProblemStrayFile, path, 0, "%v; reads use the event files, and the next Pack replaces it", err)
+			continue
+		}
+		v.pack(pk, h)
+		pk.f.Close()
+	}
+	return nil
+}
+
+// pack compares one pack with the event files.
+func (v *verifier) pack(pk *openPack, h Position) {
+	last := pk.first + Position(len(pk.off)) - 2
+	if last > h {
+		v.rep.add(ProblemPack, pk.path, last, "holds positions up to %d, past the head %d; remove it", last, h)
+		return
+	}
+	for p := pk.first; p <= last; p++ {
+		i := p - pk.first
+		b := make([]byte, pk.off[i+1]-pk.off[i])
+		_, err := pk.f.ReadAt(b, int64(pk.off[i]))
+		if err == nil {
+			var file []byte
+			if file, err = v.fsys.ReadFile(v.l.event(p)); err == nil && !bytes.Equal(file, b) {
+				err = errors.New("its bytes differ from the event file's")
+			}
+		}
+		if err != nil {
+			v.rep.add(ProblemPack, pk.path, p, "position %d: %v; remove the pack and run Pack again", p, err)
+			return
+		}
+	}
 }
