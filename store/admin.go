@@ -110,6 +110,22 @@ func DeleteStore(dir string, force bool) (err error) {
 	return nil
 }
 
+// beginRun registers a long run that writes (AddTags, Pack), which Close
+// waits for. It fails with ErrReadOnly on a read-only handle and with
+// ErrClosed once Close has begun. done ends the run.
+func (s *FileStore) beginRun() (done func(), err error) {
+	if s.opts.ReadOnly {
+		return nil, ErrReadOnly
+	}
+	s.qmu.RLock()
+	defer s.qmu.RUnlock()
+	if s.closed {
+		return nil, ErrClosed
+	}
+	s.runs.Add(1)
+	return s.runs.Done, nil
+}
+
 // AddTagsResult counts what AddTags did.
 type AddTagsResult struct {
 	// EventsProcessed is the number of events of the type that were read
@@ -162,19 +178,13 @@ func (s *FileStore) AddTags(ctx context.Context, eventType string, tagsFor func(
 	if eventType == "" || tagsFor == nil {
 		return res, fmt.Errorf("%w: AddTags needs an event type and a tag function", ErrInvalidEvent)
 	}
-	if s.opts.ReadOnly {
-		return res, ErrReadOnly
-	}
 	// Close waits for a run in progress, without holding a lock that
 	// tagsFor's reads of the store would need.
-	s.qmu.RLock()
-	if s.closed {
-		s.qmu.RUnlock()
-		return res, ErrClosed
+	done, err := s.beginRun()
+	if err != nil {
+		return res, err
 	}
-	s.runs.Add(1)
-	s.qmu.RUnlock()
-	defer s.runs.Done()
+	defer done()
 	if err := s.brokenErr(); err != nil {
 		return res, err
 	}

@@ -292,17 +292,11 @@ type PackResult struct {
 func (s *FileStore) Pack(ctx context.Context) (res PackResult, err error) {
 	ctx, span := s.tel.start(ctx, "pack")
 	defer func() { end(span, err) }()
-	if s.opts.ReadOnly {
-		return res, ErrReadOnly
+	done, err := s.beginRun()
+	if err != nil {
+		return res, err
 	}
-	s.qmu.RLock()
-	if s.closed {
-		s.qmu.RUnlock()
-		return res, ErrClosed
-	}
-	s.runs.Add(1) // Close waits for the run
-	s.qmu.RUnlock()
-	defer s.runs.Done()
+	defer done()
 	if err := s.ready(); err != nil {
 		return res, err
 	}

@@ -210,15 +210,19 @@ var _ = Describe("Packs", Ordered, func() {
 
 var _ = Describe("Packs and power cuts", func() {
 	ctx := context.Background()
-	fill := func(dir string, opts *store.Options) []store.StoredEvent {
-		GinkgoHelper()
-		s, err := store.Open(dir, opts)
-		Expect(err).NotTo(HaveOccurred())
+	// oneShardAndABit is a batch that fills shard 0 and begins shard 1.
+	oneShardAndABit := func() []store.Event {
 		batch := make([]store.Event, 10_500)
 		for i := range batch {
 			batch[i] = store.Event{Type: "A", Data: fmt.Appendf(nil, `{"n":%d}`, i)}
 		}
-		_, err = s.Append(ctx, batch, nil)
+		return batch
+	}
+	fill := func(dir string, opts *store.Options) []store.StoredEvent {
+		GinkgoHelper()
+		s, err := store.Open(dir, opts)
+		Expect(err).NotTo(HaveOccurred())
+		_, err = s.Append(ctx, oneShardAndABit(), nil)
 		Expect(err).NotTo(HaveOccurred())
 		all, err := store.ReadAll(ctx, s, store.All())
 		Expect(err).NotTo(HaveOccurred())
@@ -233,11 +237,7 @@ var _ = Describe("Packs and power cuts", func() {
 		fsys.SetRealSync(false)
 		s, err := store.Open(dir, &store.Options{FS: fsys, NoSync: true})
 		Expect(err).NotTo(HaveOccurred())
-		batch := make([]store.Event, 10_500)
-		for i := range batch {
-			batch[i] = store.Event{Type: "A", Data: fmt.Appendf(nil, `{"n":%d}`, i)}
-		}
-		_, err = s.Append(ctx, batch, nil)
+		_, err = s.Append(ctx, oneShardAndABit(), nil)
 		Expect(err).NotTo(HaveOccurred())
 		res, err := s.Pack(ctx)
 		Expect(err).NotTo(HaveOccurred())
