@@ -357,6 +357,10 @@ type Stats struct {
 	ShardFolders int   `json:"shardFolders"`
 	// SnapshotBytes is the size of the index snapshot; 0 when there is none.
 	SnapshotBytes int64 `json:"snapshotBytes"`
+	// Packs and PackBytes count the packs of the current tag epoch (see
+	// Pack) and their size.
+	Packs     int   `json:"packs"`
+	PackBytes int64 `json:"packBytes"`
 }
 
 // Stats counts the store's events by type and by tag (from the index) and
@@ -388,6 +392,12 @@ func (s *FileStore) Stats(ctx context.Context) (Stats, error) {
 	s.mu.RUnlock()
 	if fi, err := s.fs.Stat(s.l.snapshotAt(e)); err == nil {
 		st.SnapshotBytes = fi.Size()
+	}
+	for sh := range uint64(h+1) / ShardSize {
+		if fi, err := s.fs.Stat(s.l.pack(sh, e)); err == nil {
+			st.Packs++
+			st.PackBytes += fi.Size()
+		}
 	}
 	shards, err := s.fs.ReadDir(s.l.events())
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {

@@ -74,6 +74,11 @@ var _ = Describe("Packs", Ordered, func() {
 		Expect(packPath(1, "")).To(BeAnExistingFile())
 		Expect(packPath(2, "")).NotTo(BeAnExistingFile(), "shard 2 is not whole")
 
+		st, err := s.Stats(ctx)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(st.Packs).To(Equal(2))
+		Expect(st.PackBytes).To(Equal(res.Bytes))
+
 		res, err = s.Pack(ctx)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(res).To(Equal(store.PackResult{Kept: 2}))

@@ -69,6 +69,7 @@ every key:value). --json prints it all as one JSON object.`,
 			fmt.Fprintf(w, "head         %d\n", st.Head)
 			fmt.Fprintf(w, "event files  %d in %d shard folder(s), %s\n", st.EventFiles, st.ShardFolders, bytesText(st.EventBytes))
 			fmt.Fprintf(w, "snapshot     %s\n", bytesText(st.SnapshotBytes))
+			fmt.Fprintf(w, "packs        %d, %s\n", st.Packs, bytesText(st.PackBytes))
 			c.print(w, st.Types, values)
 			return nil
 		}

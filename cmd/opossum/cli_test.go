@@ -472,6 +472,7 @@ var _ = Describe("opossum, the command", func() {
 			s = opossum("pack", dir)
 			Expect(s).To(gexec.Exit(0))
 			Expect(s.Out).To(gbytes.Say(`0 shard\(s\) packed \(0 events, .*\), 1 already packed`))
+			Expect(opossum("stats", dir).Out).To(gbytes.Say(`packs +1, \d`))
 			Expect(opossum("check", dir)).To(gexec.Exit(0))
 		})
 	})
