@@ -160,6 +160,50 @@ var _ = Describe("Packs", Ordered, func() {
 		Expect(e.Tags).To(ContainElement(store.NewTag("odd", "yes")))
 	})
 
+	It("keeps reads exact while another handle packs, adds tags and packs again", func() {
+		reader := open(nil)
+		writer := open(nil)
+		stop := make(chan struct{})
+		errs := make(chan error, 1)
+		go func() {
+			defer GinkgoRecover()
+			for {
+				select {
+				case <-stop:
+					errs <- nil
+					return
+				default:
+				}
+				got, err := store.ReadAll(ctx, reader, store.Types("T2"))
+				if err != nil {
+					errs <- err
+					return
+				}
+				if len(got) != 25000/3 {
+					errs <- fmt.Errorf("read %d events of T2", len(got))
+					return
+				}
+				for _, e := range got {
+					if e.Type != "T2" || e.Position%3 != 0 {
+						errs <- fmt.Errorf("position %d: %s", e.Position, e.Type)
+						return
+					}
+				}
+			}
+		}()
+		for range 2 {
+			_, err := writer.AddTags(ctx, "T2", func(e store.StoredEvent) []store.Tag { return []store.Tag{store.NewTag("three", "yes")} })
+			Expect(err).NotTo(HaveOccurred())
+			_, err = writer.Pack(ctx)
+			Expect(err).NotTo(HaveOccurred())
+		}
+		close(stop)
+		Expect(<-errs).To(Succeed())
+		got, err := store.ReadAll(ctx, reader, store.Tagged(store.NewTag("three", "yes")))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(got).To(HaveLen(25000 / 3))
+	})
+
 	It("is refused by read-only and closed handles", func() {
 		ro := open(&store.Options{ReadOnly: true})
 		_, err := ro.Pack(ctx)
