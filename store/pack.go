@@ -280,8 +280,9 @@ type PackResult struct {
 // derived data: the event files stay the truth, and deleting the packs/
 // folder loses nothing. Pack makes the files it packs, and the packs,
 // durable, even on a NoSync handle. It takes no lock and may run beside
-// appends in any process; it stops at ctx's end, leaving the packs
-// written so far.
+// appends in any process; it stops at ctx's end, or when Close begins
+// (which waits for the shard being packed), leaving the packs written so
+// far.
 //
 // A store of n events has n/ShardSize whole shards at most; each pack
 // takes its files' bytes and 8 bytes per event on disk, and 8 bytes per
@@ -306,20 +307,20 @@ func (s *FileStore) Pack(ctx context.Context) (res PackResult, err error) {
 	}
 	e := s.epoch.Load()
 	if e%2 == 1 || !st.epochOK || st.epoch != e {
-		return res, fmt.Errorf("store: pack: tags are being added (tag epoch %d); try again when AddTags has finished", st.epoch)
+		return res, fmt.Errorf("store: pack: tags are being added, or a run of AddTags died and the next append settles it (tag epoch %d, readable: %t); try again later", st.epoch, st.epochOK)
 	}
 	s.mu.RLock()
 	head := s.idx.head
 	s.mu.RUnlock()
+	whole := uint64(head+1) / ShardSize // shards 0..whole-1 are whole
+	if whole == 0 {
+		return res, nil
+	}
 	if err := s.fs.MkdirAll(filepath.Join(s.l.dir, packsDir), 0o755); err != nil {
 		return res, fmt.Errorf("store: %w", err)
 	}
 	if res.Removed, err = s.removeStalePacks(e); err != nil {
 		return res, err
-	}
-	whole := uint64(head+1) / ShardSize // shards 0..whole-1 are whole
-	if whole == 0 {
-		return res, nil
 	}
 	_, lastWhole := shardRange(whole - 1)
 	if st.durable < lastWhole {
@@ -335,6 +336,11 @@ func (s *FileStore) Pack(ctx context.Context) (res PackResult, err error) {
 	for sh := range whole {
 		if err := ctx.Err(); err != nil {
 			return res, err
+		}
+		select {
+		case <-s.stop: // Close has begun and waits for this run
+			return res, ErrClosed
+		default:
 		}
 		path := s.l.pack(sh, e)
 		if pk, err := loadPack(s.fs, path, sh); err == nil {
