@@ -3,6 +3,7 @@ package store_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -278,6 +279,28 @@ var _ = Describe("Packs and power cuts", func() {
 		DeferCleanup(s.Close)
 		return all
 	}
+
+	It("refuses to pack a shard with a damaged event file, and leaves nothing behind", func() {
+		dir := GinkgoT().TempDir()
+		w, err := store.Open(dir, nil)
+		Expect(err).NotTo(HaveOccurred())
+		_, err = w.Append(ctx, oneShardAndABit(), nil)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(w.Close()).To(Succeed()) // with its index snapshot
+		Expect(os.WriteFile(eventPath(dir, 5), []byte(`{"position": 5, "ty`), 0o644)).To(Succeed())
+		s, err := store.Open(dir, nil)
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(s.Close)
+		res, err := s.Pack(ctx)
+		var corrupt *store.CorruptionError
+		Expect(errors.As(err, &corrupt)).To(BeTrue(), "%v %+v", err, res)
+		Expect(corrupt.Position).To(Equal(store.Position(5)))
+		Expect(corrupt.Path).To(Equal(eventPath(dir, 5)))
+		Expect(res.Packed).To(BeZero())
+		left, err := os.ReadDir(filepath.Join(dir, "packs"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(left).To(BeEmpty(), "no pack, no temporary file")
+	})
 
 	It("makes the events of a NoSync handle durable before it packs them", func() {
 		dir := GinkgoT().TempDir()
