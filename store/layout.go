@@ -128,7 +128,7 @@ type eventFile struct {
 
 // encodeEvent renders an event file: one field per line, data on one line,
 // so that `cat` shows it at a glance. Every JSON value in it is what
-// encoding/json's Marshal makes of it (appendJSON and its fast paths).
+// encoding/json's Marshal makes of it (appendJSONString, appendMetadata).
 func encodeEvent(buf *bytes.Buffer, p Position, e *Event, b batchRange) error {
 	out := buf.AvailableBuffer()
 	out = append(out, "{\n  \"position\": "...)

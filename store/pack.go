@@ -90,9 +90,10 @@ type openPack struct {
 }
 
 // loadPack opens the pack of shard sh at path and checks its trailer and
-// offsets. A pack is never rewritten under its name (a Pack of another
-// process renames an identical one over it), so the size read first is
-// the size of the file opened.
+// offsets against the size Stat gives. A Pack that renames a new pack
+// over it between the two (an identical one, or one replacing a damaged
+// pack) can make the size stale; the checks then fail, and the pack is
+// set aside like a damaged one.
 func loadPack(fsys vfs.FS, path string, sh uint64) (*openPack, error) {
 	fi, err := fsys.Stat(path)
 	if err != nil {
@@ -174,6 +175,12 @@ type packSlot struct {
 	bad    bool // the pack failed a check: read the files until the epoch moves
 }
 
+// settled reports whether the slot's answer stands: a pack, a pack set
+// aside, or none found within the last packProbeEvery.
+func (sl *packSlot) settled() bool {
+	return sl.pk != nil || sl.bad || time.Since(sl.probed) < packProbeEvery
+}
+
 // known returns what the handle knows of shard sh's pack at epoch e: the
 // pack or nil, and false when it has to look.
 func (ps *packSet) known(sh, e uint64) (*openPack, bool) {
@@ -186,7 +193,7 @@ func (ps *packSet) known(sh, e uint64) (*openPack, bool) {
 	if sl == nil {
 		return nil, false
 	}
-	return sl.pk, sl.pk != nil || sl.bad || time.Since(sl.probed) < packProbeEvery
+	return sl.pk, sl.settled()
 }
 
 // packOf returns the pack holding p at the handle's epoch, or nil.
@@ -206,7 +213,7 @@ func (s *FileStore) packOf(p Position) *openPack {
 	if sl == nil {
 		sl = &packSlot{}
 		ps.shards[sh] = sl
-	} else if sl.pk != nil || sl.bad || time.Since(sl.probed) < packProbeEvery {
+	} else if sl.settled() {
 		return sl.pk // another reader looked meanwhile
 	}
 	sl.probed = time.Now()

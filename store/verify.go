@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -211,6 +212,18 @@ type verifier struct {
 	present map[Position]bool // event files found in their shard folder
 	events  map[Position]verified
 	idAt    map[EventID]Position // the first committed event file with each id
+
+	// packs are the packs of the tag epoch the verification began at, by
+	// shard; each event file read is compared with its pack as it is read.
+	packs map[uint64]*verifiedPack
+}
+
+// verifiedPack is a pack under verification and its first difference from
+// the event files.
+type verifiedPack struct {
+	*openPack
+	differs Position
+	why     error
 }
 
 // verified is what Verify keeps of an event file.
@@ -232,6 +245,10 @@ func (v *verifier) run(checkpoints []Checkpoint) (Report, error) {
 	}
 	st, headFile := v.head()
 	v.rep.Epoch = st.epoch
+	if err := v.openPacks(st.epoch); err != nil {
+		return v.rep, err
+	}
+	defer v.closePacks()
 	if err := v.listEvents(); err != nil {
 		return v.rep, err
 	}
@@ -267,9 +284,7 @@ func (v *verifier) run(checkpoints []Checkpoint) (Report, error) {
 		if v.mem != nil {
 			v.memory(h)
 		}
-		if err := v.packs(st.epoch, h); err != nil {
-			return v.rep, err
-		}
+		v.reportPacks(h)
 	}
 	for _, c := range checkpoints {
 		if c.Position > h {
@@ -369,6 +384,7 @@ func (v *verifier) read(p Position) (verified, error) {
 	if err != nil {
 		return verified{bad: true}, err
 	}
+	v.comparePack(p, b)
 	e, br, err := decodeEvent(b, p)
 	if err != nil {
 		return verified{bad: true}, err
@@ -658,9 +674,10 @@ func (v *verifier) memory(h Position) {
 	v.compare(ProblemMemoryIndex, v.l.dir, "the handle's index", ps, v.filePostings(lim))
 }
 
-// packs compares the packs of tag epoch e, byte for byte, with the event
-// files up to the head h.
-func (v *verifier) packs(e uint64, h Position) error {
+// openPacks opens the packs of tag epoch e, and notes the other files of
+// packs/: temporary files, packs of other epochs, unreadable packs.
+func (v *verifier) openPacks(e uint64) error {
+	v.packs = map[uint64]*verifiedPack{}
 	dir := filepath.Join(v.l.dir, packsDir)
 	entries, err := v.fsys.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -670,9 +687,6 @@ func (v *verifier) packs(e uint64, h Position) error {
 		return err
 	}
 	for _, de := range entries {
-		if err := v.ctx.Err(); err != nil {
-			return err
-		}
 		path := filepath.Join(dir, de.Name())
 		sh, err := strconv.ParseUint(strings.SplitN(de.Name(), ".", 2)[0], 10, 64)
 		switch {
@@ -691,32 +705,46 @@ func (v *verifier) packs(e uint64, h Position) error {
 			v.rep.add(ProblemStrayFile, path, 0, "%v; reads use the event files, and the next Pack replaces it", err)
 			continue
 		}
-		v.pack(pk, h)
-		pk.f.Close()
+		v.packs[sh] = &verifiedPack{openPack: pk}
 	}
 	return nil
 }
 
-// pack compares one pack with the event files.
-func (v *verifier) pack(pk *openPack, h Position) {
-	last := pk.first + Position(len(pk.off)) - 2
-	if last > h {
-		v.rep.add(ProblemPack, pk.path, last, "holds positions up to %d, past the head %d; remove it", last, h)
+func (v *verifier) closePacks() {
+	for _, pk := range v.packs {
+		pk.f.Close()
+	}
+}
+
+// comparePack compares b, the event file at p, with p's pack, byte for
+// byte, and keeps the pack's first difference.
+func (v *verifier) comparePack(p Position, b []byte) {
+	pk := v.packs[shardOf(p)]
+	if pk == nil || pk.why != nil {
 		return
 	}
-	for p := pk.first; p <= last; p++ {
-		i := p - pk.first
-		b := make([]byte, pk.off[i+1]-pk.off[i])
-		_, err := pk.f.ReadAt(b, int64(pk.off[i]))
-		if err == nil {
-			var file []byte
-			if file, err = v.fsys.ReadFile(v.l.event(p)); err == nil && !bytes.Equal(file, b) {
-				err = errors.New("its bytes differ from the event file's")
-			}
-		}
-		if err != nil {
-			v.rep.add(ProblemPack, pk.path, p, "position %d: %v; remove the pack and run Pack again", p, err)
-			return
+	i := p - pk.first
+	in := make([]byte, pk.off[i+1]-pk.off[i])
+	_, err := pk.f.ReadAt(in, int64(pk.off[i]))
+	if err == nil && !bytes.Equal(in, b) {
+		err = errors.New("its bytes differ from the event file's")
+	}
+	if err != nil {
+		pk.differs, pk.why = p, err
+	}
+}
+
+// reportPacks reports the packs that differ from the event files read, or
+// hold positions past the head h.
+func (v *verifier) reportPacks(h Position) {
+	for _, sh := range slices.Sorted(maps.Keys(v.packs)) {
+		pk := v.packs[sh]
+		last := pk.first + Position(len(pk.off)) - 2
+		switch {
+		case last > h:
+			v.rep.add(ProblemPack, pk.path, last, "holds positions up to %d, past the head %d; remove it", last, h)
+		case pk.why != nil:
+			v.rep.add(ProblemPack, pk.path, pk.differs, "position %d: %v; remove the pack and run Pack again", pk.differs, pk.why)
 		}
 	}
 }
