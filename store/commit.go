@@ -210,9 +210,13 @@ func (s *FileStore) commitLoop() {
 				break gather
 			}
 		}
-		prev = len(group)
-		s.grouping.Store(prev > 1)
+		s.grouping.Store(len(group) > 1)
 		s.commitGroup(context.Background(), group)
+		// The writers of this group are about to append again, and so
+		// are those that queued while it committed: the next group waits
+		// for them all, so that writers that queue behind a group join
+		// the next one instead of keeping to a half of their own.
+		prev = len(group) + len(s.reqs)
 		s.commitMu.Unlock()
 	}
 }
@@ -391,12 +395,12 @@ func (s *FileStore) publish(ok []accepted, pending []StoredEvent) {
 // writeGroup writes the event files of a group and, unless NoSync, makes
 // them and their names durable by the strategy groupSync chooses for the
 // group: per file (an fdatasync of each file, up to vfs.SyncParallel at
-// once on other goroutines when the group has more than one file, each
-// handed over as soon as it is written, then an fsync of each shard folder
-// it touched, and of events/ when a shard folder is new), or one SyncAll
-// (syncfs) of the file system after the files are written, which covers
-// the files and the folders alike. The files are created in position
-// order, each relative to the kept descriptor of its shard folder.
+// once on other goroutines when the group has more than one file, then an
+// fsync of each shard folder it touched, and of events/ when a shard
+// folder is new), or one SyncAll (syncfs) of the file system after the
+// files are written, which covers the files and the folders alike. The
+// files are created in position order, each relative to the kept
+// descriptor of its shard folder.
 func (s *FileStore) writeGroup(ok []accepted, pending []StoredEvent) (err error) {
 	var buf bytes.Buffer
 	syncing := !s.opts.NoSync
@@ -411,6 +415,37 @@ func (s *FileStore) writeGroup(ok []accepted, pending []StoredEvent) (err error)
 			err = perr
 		}
 	}()
+	// The files written and not yet handed to the pool, which syncs and
+	// closes them: with per-file syncs, up to writebackMax files at a
+	// time, whose write-back starts before the first of their syncs, so
+	// that a journaling file system allocates their blocks in one
+	// transaction and commits it once for them all, instead of once per
+	// sync; otherwise each file as soon as it is written.
+	type writtenFile struct {
+		f vfs.File
+		p Position
+	}
+	var written []writtenFile
+	defer func() {
+		for _, w := range written {
+			w.f.Close()
+		}
+	}()
+	handOver := func() error {
+		if len(written) > 1 {
+			for _, w := range written {
+				vfs.StartWriteback(w.f)
+			}
+		}
+		for i, w := range written {
+			if err := pool.add(w.f, s.l.event(w.p)); err != nil {
+				written = written[i+1:]
+				return err
+			}
+		}
+		written = written[:0]
+		return nil
+	}
 	var touched []uint64 // shard folders of the group, in order
 	newShard := false
 	syncStart := time.Now()
@@ -451,10 +486,16 @@ func (s *FileStore) writeGroup(ok []accepted, pending []StoredEvent) (err error)
 				f.Close()
 				return fmt.Errorf("store: write %s: %w", s.l.event(e.Position), err)
 			}
-			if err := pool.add(f, s.l.event(e.Position)); err != nil {
-				return err
+			written = append(written, writtenFile{f, e.Position})
+			if !perFile || len(written) == writebackMax {
+				if err := handOver(); err != nil {
+					return err
+				}
 			}
 		}
+	}
+	if err := handOver(); err != nil {
+		return err
 	}
 	if !syncing || len(touched) == 0 {
 		s.markShards(touched) // nothing is durable without fsync; they exist
@@ -484,6 +525,9 @@ func (s *FileStore) writeGroup(ok []accepted, pending []StoredEvent) (err error)
 		s.gsync.unsupported()
 		strategy = syncNone
 		return s.syncClosedGroup(pending, touched, newShard)
+	}
+	if err := pool.wait(); err != nil {
+		return err
 	}
 	if err := s.shardDir.Sync(); err != nil {
 		return fmt.Errorf("store: sync folder %s: %w", s.l.shard(s.shardNum), err)
@@ -517,6 +561,10 @@ func (s *FileStore) syncClosedGroup(pending []StoredEvent, touched []uint64, new
 	s.markShards(touched)
 	return nil
 }
+
+// writebackMax is the most written files a commit keeps open before it
+// hands them to its syncs.
+const writebackMax = 256
 
 // The strategies of groupSync.
 type syncStrategy int
@@ -685,8 +733,7 @@ func (s *FileStore) markShards(shards []uint64) {
 
 // syncPool makes the files of a group durable and closes them: inline for a
 // group of one file, otherwise on up to vfs.SyncParallel goroutines, so
-// that their fdatasyncs overlap while the group's later files are written.
-// Without sync it only closes them.
+// that their fdatasyncs overlap. Without sync it only closes them.
 type syncPool struct {
 	sync  bool
 	files chan pooled

@@ -34,9 +34,27 @@ type FS interface {
 	SyncDir(path string) error
 	// SyncAll makes every file and folder of the file system holding path
 	// durable (syncfs on Linux). It returns errors.ErrUnsupported where the
-	// OS has no such call; SyncTree then syncs file by file. No commit of
-	// the store uses it (see Sync).
+	// OS has no such call; SyncTree then syncs file by file. A commit of
+	// the store uses it only for a large group, and only while it measures
+	// it cheaper than syncing file by file.
 	SyncAll(path string) error
+}
+
+// Writebacker is a File that can start writing its data to the disk
+// without waiting for it. OSFS's files are on Linux.
+type Writebacker interface {
+	StartWriteback() error
+}
+
+// StartWriteback starts the write-back of f's data when f is a Writebacker,
+// so that syncs of several files that follow share the work of one:
+// a journaling file system then allocates all their blocks in one
+// transaction and commits it once. It is a hint: it makes nothing durable
+// and reports no error, which the Sync that must follow reports.
+func StartWriteback(f File) {
+	if w, ok := f.(Writebacker); ok {
+		_ = w.StartWriteback()
+	}
 }
 
 // File is an open file of an FS.
