@@ -210,13 +210,9 @@ func (s *FileStore) commitLoop() {
 				break gather
 			}
 		}
-		s.grouping.Store(len(group) > 1)
+		prev = len(group)
+		s.grouping.Store(prev > 1)
 		s.commitGroup(context.Background(), group)
-		// The writers of this group are about to append again, and so
-		// are those that queued while it committed: the next group waits
-		// for them all, so that writers that queue behind a group join
-		// the next one instead of keeping to a half of their own.
-		prev = len(group) + len(s.reqs)
 		s.commitMu.Unlock()
 	}
 }

@@ -59,11 +59,10 @@ type Options struct {
 	MaxBatchEvents int
 
 	// GroupWait is how long the committer waits for more appends after a
-	// group of several appends: for as many as that group had plus those
-	// that queued while it committed, so that concurrent writers keep
-	// sharing their syncs instead of splitting into alternating halves. A
-	// single writer never waits. Zero means 200 µs; negative disables the
-	// wait.
+	// group of several appends: for as many as that group had, since their
+	// writers are about to append again and can share the next group's
+	// syncs. A single writer never waits. Zero means 200 µs; negative
+	// disables the wait.
 	GroupWait time.Duration
 
 	// Logger receives recovery and maintenance messages. Nil discards them.
