@@ -179,8 +179,8 @@ func (s *FileStore) commitLoop() {
 			most = min(most, p)
 		}
 		// When the previous group had several appends, their writers are
-		// about to append again; wait a moment for them, so the group does
-		// not split into halves that alternate. A lone writer never waits.
+		// about to append again; wait a moment for as many, so that they
+		// share this group's syncs. A lone writer never waits.
 		if prev > 1 && s.opts.GroupWait > 0 {
 			linger.Reset(s.opts.GroupWait)
 		wait:
@@ -417,11 +417,7 @@ func (s *FileStore) writeGroup(ok []accepted, pending []StoredEvent) (err error)
 	// that a journaling file system allocates their blocks in one
 	// transaction and commits it once for them all, instead of once per
 	// sync; otherwise each file as soon as it is written.
-	type writtenFile struct {
-		f vfs.File
-		p Position
-	}
-	var written []writtenFile
+	var written []pooled
 	defer func() {
 		for _, w := range written {
 			w.f.Close()
@@ -434,7 +430,7 @@ func (s *FileStore) writeGroup(ok []accepted, pending []StoredEvent) (err error)
 			}
 		}
 		for i, w := range written {
-			if err := pool.add(w.f, s.l.event(w.p)); err != nil {
+			if err := pool.add(w.f, w.path); err != nil {
 				written = written[i+1:]
 				return err
 			}
@@ -482,7 +478,7 @@ func (s *FileStore) writeGroup(ok []accepted, pending []StoredEvent) (err error)
 				f.Close()
 				return fmt.Errorf("store: write %s: %w", s.l.event(e.Position), err)
 			}
-			written = append(written, writtenFile{f, e.Position})
+			written = append(written, pooled{f, s.l.event(e.Position)})
 			if !perFile || len(written) == writebackMax {
 				if err := handOver(); err != nil {
 					return err

@@ -37,6 +37,7 @@ func (l layout) manifest() string { return filepath.Join(l.dir, manifestName) }
 func (l layout) lock() string     { return filepath.Join(l.dir, lockName) }
 func (l layout) head() string     { return filepath.Join(l.dir, headName) }
 func (l layout) events() string   { return filepath.Join(l.dir, eventsDir) }
+func (l layout) packs() string    { return filepath.Join(l.dir, packsDir) }
 func (l layout) index() string    { return filepath.Join(l.dir, indexDir) }
 func (l layout) snapshot() string { return filepath.Join(l.dir, indexDir, snapshotName) }
 func (l layout) open() string     { return filepath.Join(l.dir, openName) }

@@ -73,7 +73,17 @@ func (l layout) pack(sh, e uint64) string {
 	if e != 0 {
 		name += "." + strconv.FormatUint(e, 10)
 	}
-	return filepath.Join(l.dir, packsDir, name+".pack")
+	return filepath.Join(l.packs(), name+".pack")
+}
+
+// packShard returns the shard of a pack's file name in packs/, of any tag
+// epoch, and false for a name that is not a pack's.
+func packShard(name string) (uint64, bool) {
+	if !strings.HasSuffix(name, ".pack") {
+		return 0, false
+	}
+	sh, err := strconv.ParseUint(strings.SplitN(name, ".", 2)[0], 10, 64)
+	return sh, err == nil
 }
 
 // shardRange returns the first and last positions of shard sh.
@@ -152,11 +162,21 @@ func readPackTable(f vfs.File, path string, sh uint64, size int64) (*openPack, e
 	return &openPack{path: path, f: f, first: first, off: off}, nil
 }
 
-// event reads and decodes the event at p from the pack.
-func (pk *openPack) event(p Position) (StoredEvent, batchRange, error) {
+// last returns the last position the pack holds.
+func (pk *openPack) last() Position { return pk.first + Position(len(pk.off)) - 2 }
+
+// raw reads the bytes of the event file at p from the pack.
+func (pk *openPack) raw(p Position) ([]byte, error) {
 	i := p - pk.first
 	b := make([]byte, pk.off[i+1]-pk.off[i])
-	if _, err := pk.f.ReadAt(b, int64(pk.off[i])); err != nil {
+	_, err := pk.f.ReadAt(b, int64(pk.off[i]))
+	return b, err
+}
+
+// event reads and decodes the event at p from the pack.
+func (pk *openPack) event(p Position) (StoredEvent, batchRange, error) {
+	b, err := pk.raw(p)
+	if err != nil {
 		return StoredEvent{}, batchRange{}, err
 	}
 	return decodeEvent(b, p)
@@ -323,7 +343,7 @@ func (s *FileStore) Pack(ctx context.Context) (res PackResult, err error) {
 	if whole == 0 {
 		return res, nil
 	}
-	if err := s.fs.MkdirAll(filepath.Join(s.l.dir, packsDir), 0o755); err != nil {
+	if err := s.fs.MkdirAll(s.l.packs(), 0o755); err != nil {
 		return res, fmt.Errorf("store: %w", err)
 	}
 	if res.Removed, err = s.removeStalePacks(e); err != nil {
@@ -366,7 +386,7 @@ func (s *FileStore) Pack(ctx context.Context) (res PackResult, err error) {
 		res.Bytes += size
 	}
 	if wrote {
-		if err := s.fs.SyncDir(filepath.Join(s.l.dir, packsDir)); err != nil {
+		if err := s.fs.SyncDir(s.l.packs()); err != nil {
 			return res, fmt.Errorf("store: %w", err)
 		}
 		if err := s.fs.SyncDir(s.l.dir); err != nil {
@@ -489,7 +509,7 @@ func (s *FileStore) readRaw(ctx context.Context, from, to Position, files [][]by
 // removeStalePacks removes the packs of tag epochs other than e, and the
 // temporary files of Pack runs that stopped more than an hour ago.
 func (s *FileStore) removeStalePacks(e uint64) (int, error) {
-	dir := filepath.Join(s.l.dir, packsDir)
+	dir := s.l.packs()
 	entries, err := s.fs.ReadDir(dir)
 	if err != nil {
 		return 0, fmt.Errorf("store: %w", err)
@@ -502,9 +522,9 @@ func (s *FileStore) removeStalePacks(e uint64) (int, error) {
 		case strings.HasSuffix(name, ".tmp"):
 			fi, err := de.Info()
 			stale = err == nil && time.Since(fi.ModTime()) > time.Hour
-		case strings.HasSuffix(name, ".pack"):
-			sh, err := strconv.ParseUint(strings.SplitN(name, ".", 2)[0], 10, 64)
-			stale = err == nil && filepath.Base(s.l.pack(sh, e)) != name
+		default:
+			sh, ok := packShard(name)
+			stale = ok && filepath.Base(s.l.pack(sh, e)) != name
 		}
 		if stale {
 			if err := s.fs.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {

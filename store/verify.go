@@ -678,7 +678,7 @@ func (v *verifier) memory(h Position) {
 // packs/: temporary files, packs of other epochs, unreadable packs.
 func (v *verifier) openPacks(e uint64) error {
 	v.packs = map[uint64]*verifiedPack{}
-	dir := filepath.Join(v.l.dir, packsDir)
+	dir := v.l.packs()
 	entries, err := v.fsys.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
@@ -688,12 +688,12 @@ func (v *verifier) openPacks(e uint64) error {
 	}
 	for _, de := range entries {
 		path := filepath.Join(dir, de.Name())
-		sh, err := strconv.ParseUint(strings.SplitN(de.Name(), ".", 2)[0], 10, 64)
+		sh, isPack := packShard(de.Name())
 		switch {
 		case strings.HasSuffix(de.Name(), ".tmp"):
 			v.rep.add(ProblemTempFile, path, 0, "temporary file of an interrupted Pack; a later Pack removes it")
 			continue
-		case err != nil || !strings.HasSuffix(de.Name(), ".pack"):
+		case !isPack:
 			v.rep.add(ProblemStrayFile, path, 0, "not a pack; the store ignores it")
 			continue
 		case v.l.pack(sh, e) != path:
@@ -723,9 +723,7 @@ func (v *verifier) comparePack(p Position, b []byte) {
 	if pk == nil || pk.why != nil {
 		return
 	}
-	i := p - pk.first
-	in := make([]byte, pk.off[i+1]-pk.off[i])
-	_, err := pk.f.ReadAt(in, int64(pk.off[i]))
+	in, err := pk.raw(p)
 	if err == nil && !bytes.Equal(in, b) {
 		err = errors.New("its bytes differ from the event file's")
 	}
@@ -739,7 +737,7 @@ func (v *verifier) comparePack(p Position, b []byte) {
 func (v *verifier) reportPacks(h Position) {
 	for _, sh := range slices.Sorted(maps.Keys(v.packs)) {
 		pk := v.packs[sh]
-		last := pk.first + Position(len(pk.off)) - 2
+		last := pk.last()
 		switch {
 		case last > h:
 			v.rep.add(ProblemPack, pk.path, last, "holds positions up to %d, past the head %d; remove it", last, h)

@@ -125,9 +125,10 @@ const coldLimit = 10_000
 // cache, alternating the file store with its whole shards packed
 // (FileStore.Pack), its SQLite peer, the file store without packs, and the
 // file floor: the same event files read by 16 goroutines with
-// os.ReadFile, which no read of one file per event can beat. Each round opens a fresh handle on
-// each store (so SQLite starts without its own page cache too), drops the
-// caches, and times one read; see alternateCold for the figures.
+// os.ReadFile, which no read of one file per event can beat. Each round
+// opens a fresh handle on each store (so SQLite starts without its own
+// page cache too), drops the caches, and times one read; see
+// alternateCold for the figures.
 func BenchmarkReadCold(b *testing.B) {
 	for _, n := range sizes() {
 		b.Run(fmt.Sprintf("events=%d/query=type-limit-%d", n, coldLimit), func(b *testing.B) {
