@@ -61,7 +61,10 @@ type result struct {
 //     have been stored, and the handle is broken until reopened.
 //     Reopening settles the question; see docs/durability.md.
 func (s *FileStore) Append(ctx context.Context, events []Event, cond *AppendCondition) (last Position, err error) {
-	ctx, span := s.tel.start(ctx, "append", append(s.tel.events(events), AttrConflict.Bool(false))...)
+	ctx, span := s.tel.start(ctx, "append")
+	if span.IsRecording() {
+		span.SetAttributes(append(s.tel.events(events), AttrConflict.Bool(false))...)
+	}
 	defer func() {
 		if errors.Is(err, ErrAppendConditionFailed) {
 			span.SetAttributes(AttrConflict.Bool(true))

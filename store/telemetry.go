@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"go.opentelemetry.io/otel"
@@ -29,7 +30,7 @@ const DBSystemName = "opossum"
 // clients (schema 1.40.0) where they apply:
 //
 //   - every operation (append, read, read_last, subscribe, backup,
-//     add_tags, verify, delete_store) is a span of kind CLIENT named
+//     add_tags, verify, delete_store, pack) is a span of kind CLIENT named
 //     "{db.operation.name} {db.namespace}", with db.system.name "opossum"
 //     and db.namespace the store's name (Options.Name, by default the
 //     folder's base name). The conventions allow INTERNAL only for
@@ -126,6 +127,8 @@ type telemetry struct {
 	tracer    trace.Tracer
 	namespace string
 	base      []attribute.KeyValue // db.system.name, db.namespace
+	baseSet   metric.MeasurementOption
+	ops       map[string]*opTelemetry // the store's operations, made once
 	tagValues bool
 	opDur     metric.Float64Histogram
 	syncDur   metric.Float64Histogram
@@ -151,6 +154,11 @@ func newTelemetry(name string, o Options) *telemetry {
 		base:      []attribute.KeyValue{semconv.DBSystemNameKey.String(DBSystemName), AttrStore.String(name)},
 		tagValues: o.TelemetryTagValues,
 	}
+	t.baseSet = metric.WithAttributeSet(attribute.NewSet(t.base...))
+	t.ops = map[string]*opTelemetry{}
+	for _, op := range operations {
+		t.ops[op] = t.newOp(op)
+	}
 	bounds := metric.WithExplicitBucketBoundaries(DurationBuckets()...)
 	// Instrument constructors only fail on invalid names; ours are constant.
 	t.opDur, _ = m.Float64Histogram(MetricOperationDuration, metric.WithUnit("s"), bounds,
@@ -172,34 +180,71 @@ func dirTelemetry(dir string) *telemetry {
 }
 
 // attrs returns the attributes every metric of the store carries.
-func (t *telemetry) attrs() metric.MeasurementOption {
-	return metric.WithAttributes(t.base...)
+func (t *telemetry) attrs() metric.MeasurementOption { return t.baseSet }
+
+// operations are the names of the store's operations, whose span names and
+// attributes newTelemetry makes once: with the global providers left at
+// their defaults, an operation then costs its span's context and nothing
+// else.
+var operations = []string{"append", "read", "read_last", "subscribe", "backup", "add_tags", "verify", "delete_store", "pack"}
+
+// opTelemetry is what every span and duration of one operation shares.
+type opTelemetry struct {
+	name  string                   // db.operation.name
+	span  string                   // the span name, "name namespace"
+	attrs []attribute.KeyValue     // the database attributes and the operation's name
+	start []trace.SpanStartOption  // kind CLIENT, with attrs
+	ok    metric.MeasurementOption // the duration's attributes when it succeeds
+}
+
+func (t *telemetry) newOp(op string) *opTelemetry {
+	attrs := append(slices.Clip(t.base), semconv.DBOperationNameKey.String(op))
+	return &opTelemetry{
+		name:  op,
+		span:  op + " " + t.namespace,
+		attrs: slices.Clip(attrs),
+		start: []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(attrs...)},
+		ok:    metric.WithAttributeSet(attribute.NewSet(attrs...)),
+	}
+}
+
+// op returns the telemetry of operation op.
+func (t *telemetry) op(op string) *opTelemetry {
+	if o, ok := t.ops[op]; ok {
+		return o
+	}
+	return t.newOp(op)
 }
 
 // operation is a span of one store operation; end records its duration.
 type operation struct {
 	trace.Span
 	t     *telemetry
-	op    string
+	op    *opTelemetry
 	start time.Time
 }
 
 // start begins operation op: a CLIENT span named "op namespace" with the
-// database attributes and attrs. Finish it with end.
+// database attributes and attrs. Finish it with end. Attributes that take
+// work to compute are better set afterwards, when the span records (see
+// describeQuery).
 func (t *telemetry) start(ctx context.Context, op string, attrs ...attribute.KeyValue) (context.Context, trace.Span) {
-	all := append(append(attrs, t.base...), semconv.DBOperationNameKey.String(op))
-	ctx, span := t.tracer.Start(ctx, op+" "+t.namespace, trace.WithSpanKind(trace.SpanKindClient),
-		trace.WithAttributes(all...))
-	return ctx, &operation{Span: span, t: t, op: op, start: time.Now()}
+	o := t.op(op)
+	opts := o.start
+	if len(attrs) > 0 {
+		opts = []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(append(o.attrs, attrs...)...)}
+	}
+	ctx, span := t.tracer.Start(ctx, o.span, opts...)
+	return ctx, &operation{Span: span, t: t, op: o, start: time.Now()}
 }
 
 // mark records operation op as a span that ends at once, for an
 // operation that lasts as long as its caller wants (a subscription): the
 // returned context makes the operation's later work its children.
 func (t *telemetry) mark(ctx context.Context, op string, attrs ...attribute.KeyValue) context.Context {
-	all := append(append(attrs, t.base...), semconv.DBOperationNameKey.String(op))
-	ctx, span := t.tracer.Start(ctx, op+" "+t.namespace, trace.WithSpanKind(trace.SpanKindClient),
-		trace.WithAttributes(all...))
+	o := t.op(op)
+	ctx, span := t.tracer.Start(ctx, o.span, trace.WithSpanKind(trace.SpanKindClient),
+		trace.WithAttributes(append(o.attrs, attrs...)...))
 	span.End()
 	return ctx
 }
@@ -215,14 +260,15 @@ func end(span trace.Span, err error) {
 		span.End()
 		return
 	}
-	attrs := []attribute.KeyValue{semconv.DBOperationNameKey.String(o.op)}
-	if err != nil {
+	took := time.Since(o.start).Seconds()
+	if err == nil {
+		o.t.opDur.Record(context.Background(), took, o.op.ok)
+	} else {
 		et := semconv.ErrorTypeKey.String(ErrorType(err))
-		attrs = append(attrs, et)
 		o.SetAttributes(et)
 		o.SetStatus(codes.Error, o.t.describe(err))
+		o.t.opDur.Record(context.Background(), took, metric.WithAttributes(append(o.op.attrs, et)...))
 	}
-	o.t.opDur.Record(context.Background(), time.Since(o.start).Seconds(), metric.WithAttributes(append(attrs, o.t.base...)...))
 	o.End()
 }
 
