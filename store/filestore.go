@@ -60,6 +60,11 @@ type FileStore struct {
 	// head.go). Guarded by syncMu.
 	durable   Position
 	headLines int
+	// headMap is the head file's first line mapped into memory, once
+	// writeHead has mapped it; headMapTried says it tried. Guarded by
+	// syncMu.
+	headMap      []byte
+	headMapTried bool
 
 	qmu     sync.RWMutex // guards closed against sends on reqs
 	closed  bool

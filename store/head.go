@@ -96,8 +96,21 @@ func (s *FileStore) writeEpoch(e uint64, sync bool) error {
 const headSize = 30
 
 func encodeHead(p Position) []byte {
-	s := fmt.Sprintf("%020d", uint64(p))
-	return []byte(fmt.Sprintf("%s %08x\n", s, crc32.ChecksumIEEE([]byte(s))))
+	b := make([]byte, headSize)
+	v := uint64(p)
+	for i := 19; i >= 0; i-- {
+		b[i] = '0' + byte(v%10)
+		v /= 10
+	}
+	b[20] = ' '
+	const hexDigits = "0123456789abcdef"
+	sum := crc32.ChecksumIEEE(b[:20])
+	for i := 28; i >= 21; i-- {
+		b[i] = hexDigits[sum&0xf]
+		sum >>= 4
+	}
+	b[29] = '\n'
+	return b
 }
 
 func decodeHead(b []byte) (Position, bool) {
@@ -164,8 +177,8 @@ func (s *FileStore) commitHead(p Position, durable, sync bool) error {
 			return err
 		}
 	}
-	if _, err := s.headF.WriteAt(encodeHead(p), 0); err != nil {
-		return fmt.Errorf("store: write %s: %w", s.l.head(), err)
+	if err := s.writeHead(p); err != nil {
+		return err
 	}
 	if stale && !first {
 		if err := s.writeDurable(d); err != nil {
@@ -178,6 +191,41 @@ func (s *FileStore) commitHead(p Position, durable, sync bool) error {
 		}
 	}
 	s.durable = d
+	return nil
+}
+
+// writeHead writes the head line, the first of the head file, which every
+// commit rewrites: through the file's shared mapping once there is one
+// (see vfs.MapShared), else with WriteAt. The mapping saves a commit the
+// write's system call and, on a journaling file system, the journal update
+// of the file's modification time that every write makes; other processes
+// read the line as they would a written one. The file is mapped after its
+// first write of the line, which makes it long enough. Should the file be
+// cut shorter behind the store's back, the store falls back to WriteAt.
+// The caller holds the writer lock and syncMu, or is Open.
+func (s *FileStore) writeHead(p Position) error {
+	line := encodeHead(p)
+	if s.headMap != nil {
+		if vfs.StoreMapped(s.headMap, line) {
+			return nil
+		}
+		s.log.Warn("head file cut shorter while open; writing it instead of storing into its mapping", "file", s.l.head())
+		_ = vfs.Unmap(s.headMap)
+		s.headMap = nil
+	}
+	if _, err := s.headF.WriteAt(line, 0); err != nil {
+		return fmt.Errorf("store: write %s: %w", s.l.head(), err)
+	}
+	if !s.headMapTried {
+		s.headMapTried = true
+		m, ok, err := vfs.MapShared(s.headF, headSize)
+		switch {
+		case err != nil:
+			s.log.Debug("head file not mapped; writing it", "file", s.l.head(), "err", err)
+		case ok:
+			s.headMap = m
+		}
+	}
 	return nil
 }
 

@@ -59,3 +59,47 @@ var _ = Describe("The head file of a NoSync handle", func() {
 		Expect(h.writes.Load() - before).To(BeEquivalentTo(10))
 	})
 })
+
+var _ = Describe("The head line of a handle on the operating system's files", func() {
+	It("is seen by another handle at once, and still written when the head file was cut shorter behind the store's back", func(ctx SpecContext) {
+		dir := filepath.Join(GinkgoT().TempDir(), "store")
+		s, err := store.Open(dir, &store.Options{NoSync: true, Logger: specLogger()})
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(s.Close)
+		reader, err := store.Open(dir, &store.Options{ReadOnly: true, Logger: specLogger()})
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(reader.Close)
+		appendOne := func() store.Position {
+			e, err := store.NewEvent("StudentRegistered", map[string]string{})
+			Expect(err).NotTo(HaveOccurred())
+			p, err := s.Append(ctx, []store.Event{e}, nil)
+			Expect(err).NotTo(HaveOccurred())
+			return p
+		}
+		for range 3 { // the first append maps the head line; the others store into it
+			p := appendOne()
+			last, err := reader.ReadLast(ctx, store.All())
+			Expect(err).NotTo(HaveOccurred())
+			Expect(last.Position).To(Equal(p))
+		}
+
+		// A store into a mapping past the end of its file faults; the
+		// store writes the line instead.
+		Expect(os.Truncate(filepath.Join(dir, "head"), 0)).To(Succeed())
+		p := appendOne()
+		p = max(p, appendOne())
+		last, err := reader.ReadLast(ctx, store.All())
+		Expect(err).NotTo(HaveOccurred())
+		Expect(last.Position).To(Equal(p))
+		Expect(s.Close()).To(Succeed())
+		s, err = store.Open(dir, &store.Options{Logger: specLogger()})
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(s.Close)
+		n := 0
+		for _, err := range s.Read(ctx, store.All()) {
+			Expect(err).NotTo(HaveOccurred())
+			n++
+		}
+		Expect(n).To(Equal(5))
+	})
+})

@@ -274,6 +274,10 @@ func (s *FileStore) holdOpen() error {
 // closeFiles releases the files a handle keeps open.
 func (s *FileStore) closeFiles() error {
 	var errs []error
+	if s.headMap != nil {
+		errs = append(errs, vfs.Unmap(s.headMap))
+		s.headMap = nil
+	}
 	if s.headF != nil {
 		errs = append(errs, s.headF.Close())
 	}
