@@ -240,6 +240,36 @@ const paceFactor = 2
 // appended theirs events since this handle's last commit; zero is no cap.
 func paceAfter(theirs Position) int64 { return paceFactor * int64(min(theirs, 1<<32)) }
 
+// release ends a commit's hold of the writer lock. A NoSync handle that
+// is not broken parks it (see procLock) and releases it lockIdle later
+// unless it commits again; any other releases it now.
+func (s *FileStore) release() {
+	var err error
+	if s.opts.NoSync && s.brokenErr() == nil {
+		var parked bool
+		if parked, err = s.plock.park(); parked {
+			s.idle.Reset(lockIdle)
+		}
+	} else {
+		err = s.plock.unlock()
+	}
+	if err != nil {
+		s.log.Error("unlock failed", "lock", s.l.lock(), "err", err)
+	}
+}
+
+// releaseIdle releases a parked writer lock when no commit runs: one that
+// runs parks it again or releases it when it ends.
+func (s *FileStore) releaseIdle() {
+	if !s.commitMu.TryLock() {
+		return
+	}
+	defer s.commitMu.Unlock()
+	if err := s.plock.unlock(); err != nil {
+		s.log.Error("unlock failed", "lock", s.l.lock(), "err", err)
+	}
+}
+
 func failAll(reqs []*request, err error) {
 	for _, r := range reqs {
 		r.done <- result{err: err}
@@ -268,11 +298,7 @@ func (s *FileStore) commitGroup(ctx context.Context, reqs []*request) {
 		failAll(reqs, err)
 		return
 	}
-	defer func() {
-		if err := s.plock.unlock(); err != nil {
-			s.log.Error("unlock failed", "lock", s.l.lock(), "err", err)
-		}
-	}()
+	defer s.release()
 	s.syncMu.Lock()
 	defer s.syncMu.Unlock()
 

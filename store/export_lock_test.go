@@ -37,3 +37,27 @@ func GateHeld(dir string) bool {
 // Queued returns how many appends wait in the handle's queue for its
 // committer.
 func Queued(s *FileStore) int { return len(s.reqs) }
+
+// LockHeld reports whether a writer holds the writer lock of the store in
+// dir, taking it and releasing it at once when nobody does.
+func LockHeld(dir string) bool {
+	f, err := openLockFile(layout{dir: dir}.lock())
+	if err != nil {
+		return false
+	}
+	defer f.close()
+	ok, err := f.tryLock()
+	if ok {
+		_ = f.unlock()
+	}
+	return err == nil && !ok
+}
+
+// SetLockIdle sets how long a parked writer lock stays held with nothing
+// to commit, for handles opened after it, and returns a function that
+// restores it.
+func SetLockIdle(d time.Duration) (restore func()) {
+	old := lockIdle
+	lockIdle = d
+	return func() { lockIdle = old }
+}

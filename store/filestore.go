@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/gofrs/flock"
 
@@ -49,6 +50,8 @@ type FileStore struct {
 	// commitMu is held by whoever commits a group: the committer
 	// goroutine, or an append committing on its own goroutine.
 	commitMu sync.Mutex
+	// idle releases a parked writer lock (see release).
+	idle *time.Timer
 	// grouping says the committer's last group had several appends: an
 	// append then queues for the committer rather than commit alone.
 	grouping atomic.Bool

@@ -56,6 +56,70 @@ var _ = Describe("The writer lock", func() {
 	})
 })
 
+var _ = Describe("The writer lock of a NoSync handle", func() {
+	BeforeEach(func() {
+		if runtime.GOOS != "linux" {
+			Skip("a lock parks only where a waiter at the gate can be seen: Linux")
+		}
+	})
+	one := []store.Event{{Type: "A"}}
+
+	It("stays held between appends and is released soon after the last, or at Close", SpecTimeout(time.Minute), func(ctx SpecContext) {
+		dir := GinkgoT().TempDir()
+		s, err := store.Open(dir, &store.Options{NoSync: true})
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(s.Close)
+		Expect(store.LockHeld(dir)).To(BeFalse(), "Open releases it")
+		_, err = s.Append(ctx, one, nil)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(store.LockHeld(dir)).To(BeTrue(), "parked after the append")
+		Eventually(func() bool { return store.LockHeld(dir) }).WithContext(ctx).Should(BeFalse(), "released when idle")
+
+		_, err = s.Append(ctx, one, nil)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(s.Close()).To(Succeed())
+		Expect(store.LockHeld(dir)).To(BeFalse(), "released by Close")
+	})
+
+	It("is released by a durable handle at once", func(ctx SpecContext) {
+		dir := GinkgoT().TempDir()
+		s, err := store.Open(dir, nil)
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(s.Close)
+		_, err = s.Append(ctx, one, nil)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(store.LockHeld(dir)).To(BeFalse())
+	})
+
+	It("lets a writer that waits at the gate in at its next commit, before committing", SpecTimeout(time.Minute), func(ctx SpecContext) {
+		DeferCleanup(store.SetLockIdle(time.Hour)) // no release for idleness here
+		dir := GinkgoT().TempDir()
+		s, err := store.Open(dir, &store.Options{NoSync: true})
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(s.Close)
+		_, err = s.Append(ctx, one, nil)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(store.LockHeld(dir)).To(BeTrue(), "parked")
+
+		w := store.NewWriterLock(dir)
+		DeferCleanup(w.Close)
+		waiterDone := make(chan error, 1)
+		go func() { waiterDone <- w.Lock(ctx) }()
+		Eventually(func() bool { return store.GateHeld(dir) }).WithContext(ctx).Should(BeTrue())
+
+		appended := make(chan error, 1)
+		go func() {
+			_, err := s.Append(ctx, one, nil)
+			appended <- err
+		}()
+		Eventually(waiterDone).WithContext(ctx).Should(Receive(Succeed()), "the parked handle let the waiter in")
+		Consistently(appended, "50ms").ShouldNot(Receive(), "the append waits for the waiter")
+		Expect(w.Unlock()).To(Succeed())
+		Eventually(appended).WithContext(ctx).Should(Receive(Succeed()))
+		Expect(store.LockHeld(dir)).To(BeTrue(), "parked again")
+	})
+})
+
 var _ = Describe("A committer beside another writer", func() {
 	It("gathers at most twice the events the other appended since its last commit, and all it has once nobody else wrote", SpecTimeout(time.Minute), func(ctx SpecContext) {
 		dir := GinkgoT().TempDir()

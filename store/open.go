@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/gofrs/flock"
 
@@ -51,6 +52,8 @@ func Open(dir string, opts *Options) (*FileStore, error) {
 	}
 	s.tel = newTelemetry(name, o)
 	s.plock = newProcLock(s.l.lock(), o.LockTimeout)
+	s.idle = time.AfterFunc(time.Hour, s.releaseIdle)
+	s.idle.Stop()
 	if o.ReadOnly {
 		if err := s.openReadOnly(); err != nil {
 			s.closeFiles()
@@ -232,6 +235,12 @@ func (s *FileStore) Close() error {
 	s.qmu.Unlock()
 	close(s.stop)
 	<-s.stopped
+	s.commitMu.Lock()
+	s.idle.Stop()
+	if err := s.plock.unlock(); err != nil {
+		s.log.Error("unlock failed", "lock", s.l.lock(), "err", err)
+	}
+	s.commitMu.Unlock()
 	s.runs.Wait()
 	s.bg.Wait()
 	var errs []error
