@@ -350,7 +350,7 @@ func (s *FileStore) accept(reqs []*request) (ok []accepted, pending []StoredEven
 		s.mu.RUnlock()
 		return pl.last()
 	}
-	for _, r := range reqs {
+	for i, r := range reqs {
 		if !r.claim() {
 			continue // withdrawn: its Append has returned
 		}
@@ -377,7 +377,9 @@ func (s *FileStore) accept(reqs []*request) (ok []accepted, pending []StoredEven
 			continue
 		}
 		ok = append(ok, accepted{r: r, first: next})
-		group.add(r.events, next)
+		if i < len(reqs)-1 { // only the appends after it look into the group
+			group.add(r.events, next)
+		}
 		for _, e := range r.events {
 			pending = append(pending, StoredEvent{Position: next, Event: e})
 			next++
@@ -427,7 +429,12 @@ func (s *FileStore) publish(ok []accepted, pending []StoredEvent) {
 // files are created in position order, each relative to the kept
 // descriptor of its shard folder.
 func (s *FileStore) writeGroup(ok []accepted, pending []StoredEvent) (err error) {
-	var buf bytes.Buffer
+	buf := &s.encodeBuf
+	defer func() {
+		if buf.Cap() > maxEncodeBuf {
+			*buf = bytes.Buffer{} // a large event's buffer is not kept
+		}
+	}()
 	syncing := !s.opts.NoSync
 	strategy := syncPerFile
 	if syncing {
@@ -459,7 +466,7 @@ func (s *FileStore) writeGroup(ok []accepted, pending []StoredEvent) (err error)
 			}
 		}
 		for i, w := range written {
-			if err := pool.add(w.f, w.path); err != nil {
+			if err := pool.add(w); err != nil {
 				written = written[i+1:]
 				return err
 			}
@@ -496,7 +503,7 @@ func (s *FileStore) writeGroup(ok []accepted, pending []StoredEvent) (err error)
 				touched = append(touched, sh)
 			}
 			buf.Reset()
-			if err := encodeEvent(&buf, e.Position, &e.Event, br); err != nil {
+			if err := encodeEvent(buf, e.Position, &e.Event, br); err != nil {
 				return fmt.Errorf("store: encode event %d: %w", e.Position, err)
 			}
 			f, err := s.shardDir.Create(eventName(e.Position))
@@ -507,7 +514,7 @@ func (s *FileStore) writeGroup(ok []accepted, pending []StoredEvent) (err error)
 				f.Close()
 				return fmt.Errorf("store: write %s: %w", s.l.event(e.Position), err)
 			}
-			written = append(written, pooled{f, s.l.event(e.Position)})
+			written = append(written, pooled{f, e.Position, s.l})
 			if !perFile || len(written) == writebackMax {
 				if err := handOver(); err != nil {
 					return err
@@ -561,6 +568,10 @@ func (s *FileStore) writeGroup(ok []accepted, pending []StoredEvent) (err error)
 	s.markShards(touched)
 	return nil
 }
+
+// maxEncodeBuf is the largest capacity of the encoding buffer a handle
+// keeps between groups.
+const maxEncodeBuf = 64 << 10
 
 // syncClosedGroup makes the written and closed files of a group durable
 // file by file, with their shard folders (and events/ when one is new).
@@ -764,9 +775,11 @@ type syncPool struct {
 	done  bool
 }
 
+// pooled is a written event file: its position names it in errors.
 type pooled struct {
-	f    vfs.File
-	path string
+	f vfs.File
+	p Position
+	l layout
 }
 
 func newSyncPool(n int, sync bool) *syncPool {
@@ -785,11 +798,11 @@ func newSyncPool(n int, sync bool) *syncPool {
 }
 
 // add hands over a written file; it returns the first failure so far.
-func (p *syncPool) add(f vfs.File, path string) error {
+func (p *syncPool) add(f pooled) error {
 	if p.files == nil {
-		p.fail(p.finish(pooled{f, path}))
+		p.fail(p.finish(f))
 	} else {
-		p.files <- pooled{f, path}
+		p.files <- f
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -800,11 +813,11 @@ func (p *syncPool) finish(f pooled) error {
 	var err error
 	if p.sync {
 		if err = f.f.Sync(); err != nil {
-			err = fmt.Errorf("store: sync %s: %w", f.path, err)
+			err = fmt.Errorf("store: sync %s: %w", f.l.event(f.p), err)
 		}
 	}
 	if cerr := f.f.Close(); cerr != nil && err == nil {
-		err = fmt.Errorf("store: close %s: %w", f.path, cerr)
+		err = fmt.Errorf("store: close %s: %w", f.l.event(f.p), cerr)
 	}
 	return err
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -50,6 +51,9 @@ type FileStore struct {
 	// commitMu is held by whoever commits a group: the committer
 	// goroutine, or an append committing on its own goroutine.
 	commitMu sync.Mutex
+	// encodeBuf is writeGroup's buffer for encoding event files. Guarded
+	// by syncMu.
+	encodeBuf bytes.Buffer
 	// idle releases a parked writer lock (see release).
 	idle *time.Timer
 	// grouping says the committer's last group had several appends: an

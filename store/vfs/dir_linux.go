@@ -37,7 +37,7 @@ func (d *fdDir) Create(name string) (File, error) {
 	if err != nil {
 		return nil, &fs.PathError{Op: "open", Path: filepath.Join(d.path, name), Err: err}
 	}
-	return &fdFile{fd: fd, path: filepath.Join(d.path, name)}, nil
+	return &fdFile{fd: fd, dir: d.path, name: name}, nil
 }
 
 func (d *fdDir) Sync() error {
@@ -58,8 +58,11 @@ func (d *fdDir) Close() error {
 // call (more only for a short write or an interrupted call).
 type fdFile struct {
 	fd   int
-	path string
+	dir  string // the folder's path and the file's name, for errors
+	name string
 }
+
+func (f *fdFile) path() string { return filepath.Join(f.dir, f.name) }
 
 func (f *fdFile) Read(b []byte) (int, error) {
 	for {
@@ -68,7 +71,7 @@ func (f *fdFile) Read(b []byte) (int, error) {
 		case err == unix.EINTR:
 			continue
 		case err != nil:
-			return 0, &fs.PathError{Op: "read", Path: f.path, Err: err}
+			return 0, &fs.PathError{Op: "read", Path: f.path(), Err: err}
 		case n == 0 && len(b) > 0:
 			return 0, io.EOF
 		}
@@ -84,7 +87,7 @@ func (f *fdFile) ReadAt(b []byte, off int64) (int, error) {
 		case err == unix.EINTR:
 			continue
 		case err != nil:
-			return total, &fs.PathError{Op: "read", Path: f.path, Err: err}
+			return total, &fs.PathError{Op: "read", Path: f.path(), Err: err}
 		case n == 0:
 			return total, io.EOF
 		}
@@ -101,7 +104,7 @@ func (f *fdFile) Write(b []byte) (int, error) {
 			continue
 		}
 		if err != nil {
-			return total, &fs.PathError{Op: "write", Path: f.path, Err: err}
+			return total, &fs.PathError{Op: "write", Path: f.path(), Err: err}
 		}
 		total += n
 	}
@@ -116,7 +119,7 @@ func (f *fdFile) WriteAt(b []byte, off int64) (int, error) {
 			continue
 		}
 		if err != nil {
-			return total, &fs.PathError{Op: "write", Path: f.path, Err: err}
+			return total, &fs.PathError{Op: "write", Path: f.path(), Err: err}
 		}
 		total += n
 	}
@@ -126,14 +129,14 @@ func (f *fdFile) WriteAt(b []byte, off int64) (int, error) {
 // Sync is fdatasync(2), like the Sync of OSFS's files.
 func (f *fdFile) Sync() error {
 	if err := retry(func() error { return unix.Fdatasync(f.fd) }); err != nil {
-		return &fs.PathError{Op: "sync", Path: f.path, Err: err}
+		return &fs.PathError{Op: "sync", Path: f.path(), Err: err}
 	}
 	return nil
 }
 
 func (f *fdFile) Close() error {
 	if err := unix.Close(f.fd); err != nil {
-		return &fs.PathError{Op: "close", Path: f.path, Err: err}
+		return &fs.PathError{Op: "close", Path: f.path(), Err: err}
 	}
 	return nil
 }
@@ -159,7 +162,7 @@ func openRetry(call func() (int, error)) (int, error) {
 // starts writing the file's dirty pages without waiting for them.
 func (f *fdFile) StartWriteback() error {
 	if err := retry(func() error { return unix.SyncFileRange(f.fd, 0, 0, unix.SYNC_FILE_RANGE_WRITE) }); err != nil {
-		return &fs.PathError{Op: "sync_file_range", Path: f.path, Err: err}
+		return &fs.PathError{Op: "sync_file_range", Path: f.path(), Err: err}
 	}
 	return nil
 }
