@@ -11,18 +11,21 @@ type Notifier struct {
 	mu     sync.Mutex
 	ch     chan struct{}
 	closed bool
+	handed bool // ch was returned by Changed since the last Wake
 }
 
 // New returns a Notifier with no waiters.
 func New() *Notifier { return &Notifier{ch: make(chan struct{})} }
 
 // Wake wakes every current waiter; later waiters wait for the next Wake.
-// After Close it does nothing.
+// After Close it does nothing. When nobody has asked for the channel since
+// the last Wake, nobody waits on it, and it is kept.
 func (n *Notifier) Wake() {
 	n.mu.Lock()
-	if !n.closed {
+	if !n.closed && n.handed {
 		close(n.ch)
 		n.ch = make(chan struct{})
+		n.handed = false
 	}
 	n.mu.Unlock()
 }
@@ -43,5 +46,6 @@ func (n *Notifier) Close() {
 func (n *Notifier) Changed() (<-chan struct{}, bool) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
+	n.handed = true
 	return n.ch, n.closed
 }
