@@ -209,10 +209,10 @@ func (l *procLock) park() (bool, error) {
 }
 
 func (l *procLock) close() error {
-	l.held = false
 	if l.f == nil {
-		return nil
+		return nil // and not held
 	}
+	l.held = false
 	f := l.f
 	l.f = nil
 	return f.close()

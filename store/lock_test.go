@@ -100,6 +100,21 @@ var _ = Describe("The writer lock of a NoSync handle", func() {
 		Expect(store.LockHeld(dir)).To(BeFalse())
 	})
 
+	It("closes while its idle release may be running", func(ctx SpecContext) {
+		// Close meets the release of the idle lock at every point of it
+		// in some of these rounds; the race detector sees a conflict.
+		for i := range 100 {
+			dir := GinkgoT().TempDir()
+			s, err := store.Open(dir, &store.Options{NoSync: true})
+			Expect(err).NotTo(HaveOccurred())
+			_, err = s.Append(ctx, one, nil)
+			Expect(err).NotTo(HaveOccurred())
+			time.Sleep(time.Duration(800+4*i) * time.Microsecond)
+			Expect(s.Close()).To(Succeed())
+			Expect(store.LockHeld(dir)).To(BeFalse())
+		}
+	})
+
 	It("lets a writer that waits at the gate in at its next commit, before committing", SpecTimeout(time.Minute), func(ctx SpecContext) {
 		DeferCleanup(store.SetLockIdle(time.Hour)) // no release for idleness here
 		dir := GinkgoT().TempDir()

@@ -235,15 +235,15 @@ func (s *FileStore) Close() error {
 	s.qmu.Unlock()
 	close(s.stop)
 	<-s.stopped
+	// The idle release may be running: it takes commitMu, and finds the
+	// lock closed after this.
 	s.commitMu.Lock()
 	s.idle.Stop()
-	if err := s.plock.unlock(); err != nil {
-		s.log.Error("unlock failed", "lock", s.l.lock(), "err", err)
-	}
+	perr := s.plock.close()
 	s.commitMu.Unlock()
 	s.runs.Wait()
 	s.bg.Wait()
-	var errs []error
+	errs := []error{perr}
 	if !s.opts.ReadOnly && s.sinceSnap.Load() > 0 && s.brokenErr() == nil {
 		if err := s.writeSnapshot(); err != nil {
 			errs = append(errs, err)
