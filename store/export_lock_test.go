@@ -22,14 +22,20 @@ func (w *WriterLock) Close() error                   { return w.l.close() }
 // GateHeld reports whether a writer holds the gate of the store in dir,
 // which a writer waiting for the lock does.
 func GateHeld(dir string) bool {
+	return held(dir, (*lockFile).tryGate, (*lockFile).ungate)
+}
+
+// held reports whether another descriptor holds what try takes, taking
+// and releasing it at once when nobody does.
+func held(dir string, try func(*lockFile) (bool, error), release func(*lockFile) error) bool {
 	f, err := openLockFile(layout{dir: dir}.lock())
 	if err != nil {
 		return false
 	}
 	defer f.close()
-	ok, err := f.tryGate()
+	ok, err := try(f)
 	if ok {
-		_ = f.ungate()
+		_ = release(f)
 	}
 	return err == nil && !ok
 }
@@ -41,16 +47,7 @@ func Queued(s *FileStore) int { return len(s.reqs) }
 // LockHeld reports whether a writer holds the writer lock of the store in
 // dir, taking it and releasing it at once when nobody does.
 func LockHeld(dir string) bool {
-	f, err := openLockFile(layout{dir: dir}.lock())
-	if err != nil {
-		return false
-	}
-	defer f.close()
-	ok, err := f.tryLock()
-	if ok {
-		_ = f.unlock()
-	}
-	return err == nil && !ok
+	return held(dir, (*lockFile).tryLock, (*lockFile).unlock)
 }
 
 // SetLockIdle sets how long a parked writer lock stays held with nothing

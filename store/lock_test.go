@@ -63,30 +63,32 @@ var _ = Describe("The writer lock of a NoSync handle", func() {
 		}
 	})
 	one := []store.Event{{Type: "A"}}
-
-	It("stays held between appends, and Close releases it", func(ctx SpecContext) {
-		DeferCleanup(store.SetLockIdle(time.Hour)) // no release for idleness here
+	// appended opens a NoSync handle on a new store and appends an event.
+	appended := func(ctx context.Context) (*store.FileStore, string) {
 		dir := GinkgoT().TempDir()
 		s, err := store.Open(dir, &store.Options{NoSync: true})
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(s.Close)
 		Expect(store.LockHeld(dir)).To(BeFalse(), "Open releases it")
+		_, err = s.Append(ctx, one, nil)
+		Expect(err).NotTo(HaveOccurred())
+		return s, dir
+	}
+
+	It("stays held between appends, and Close releases it", func(ctx SpecContext) {
+		DeferCleanup(store.SetLockIdle(time.Hour)) // no release for idleness here
+		s, dir := appended(ctx)
 		for range 3 {
-			_, err = s.Append(ctx, one, nil)
-			Expect(err).NotTo(HaveOccurred())
 			Expect(store.LockHeld(dir)).To(BeTrue(), "parked after the append")
+			_, err := s.Append(ctx, one, nil)
+			Expect(err).NotTo(HaveOccurred())
 		}
 		Expect(s.Close()).To(Succeed())
 		Expect(store.LockHeld(dir)).To(BeFalse(), "released by Close")
 	})
 
 	It("is released soon after the last append", SpecTimeout(time.Minute), func(ctx SpecContext) {
-		dir := GinkgoT().TempDir()
-		s, err := store.Open(dir, &store.Options{NoSync: true})
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(s.Close)
-		_, err = s.Append(ctx, one, nil)
-		Expect(err).NotTo(HaveOccurred())
+		_, dir := appended(ctx)
 		Eventually(func() bool { return store.LockHeld(dir) }).WithContext(ctx).Should(BeFalse())
 	})
 
@@ -104,11 +106,7 @@ var _ = Describe("The writer lock of a NoSync handle", func() {
 		// Close meets the release of the idle lock at every point of it
 		// in some of these rounds; the race detector sees a conflict.
 		for i := range 100 {
-			dir := GinkgoT().TempDir()
-			s, err := store.Open(dir, &store.Options{NoSync: true})
-			Expect(err).NotTo(HaveOccurred())
-			_, err = s.Append(ctx, one, nil)
-			Expect(err).NotTo(HaveOccurred())
+			s, dir := appended(ctx)
 			time.Sleep(time.Duration(800+4*i) * time.Microsecond)
 			Expect(s.Close()).To(Succeed())
 			Expect(store.LockHeld(dir)).To(BeFalse())
@@ -117,12 +115,7 @@ var _ = Describe("The writer lock of a NoSync handle", func() {
 
 	It("lets a writer that waits at the gate in at its next commit, before committing", SpecTimeout(time.Minute), func(ctx SpecContext) {
 		DeferCleanup(store.SetLockIdle(time.Hour)) // no release for idleness here
-		dir := GinkgoT().TempDir()
-		s, err := store.Open(dir, &store.Options{NoSync: true})
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(s.Close)
-		_, err = s.Append(ctx, one, nil)
-		Expect(err).NotTo(HaveOccurred())
+		s, dir := appended(ctx)
 		Expect(store.LockHeld(dir)).To(BeTrue(), "parked")
 
 		w := store.NewWriterLock(dir)
