@@ -554,9 +554,6 @@ func (s *FileStore) writeGroup(ok []accepted, pending []StoredEvent) (err error)
 		strategy = syncNone
 		return s.syncClosedGroup(pending, touched, newShard)
 	}
-	if err := pool.wait(); err != nil {
-		return err
-	}
 	if err := s.shardDir.Sync(); err != nil {
 		return fmt.Errorf("store: sync folder %s: %w", s.l.shard(s.shardNum), err)
 	}

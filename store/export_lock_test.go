@@ -58,3 +58,6 @@ func SetLockIdle(d time.Duration) (restore func()) {
 	lockIdle = d
 	return func() { lockIdle = old }
 }
+
+// EncodeHead is the line of the head file that holds position p.
+func EncodeHead(p Position) string { return string(encodeHead(p)) }

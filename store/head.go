@@ -1,6 +1,8 @@
 package store
 
 import (
+	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"hash/crc32"
@@ -96,21 +98,11 @@ func (s *FileStore) writeEpoch(e uint64, sync bool) error {
 const headSize = 30
 
 func encodeHead(p Position) []byte {
-	b := make([]byte, headSize)
-	v := uint64(p)
-	for i := 19; i >= 0; i-- {
-		b[i] = '0' + byte(v%10)
-		v /= 10
-	}
-	b[20] = ' '
-	const hexDigits = "0123456789abcdef"
-	sum := crc32.ChecksumIEEE(b[:20])
-	for i := 28; i >= 21; i-- {
-		b[i] = hexDigits[sum&0xf]
-		sum >>= 4
-	}
-	b[29] = '\n'
-	return b
+	b := appendPadded(make([]byte, 0, headSize), uint64(p), 20)
+	var sum [4]byte
+	binary.BigEndian.PutUint32(sum[:], crc32.ChecksumIEEE(b))
+	b = hex.AppendEncode(append(b, ' '), sum[:])
+	return append(b, '\n')
 }
 
 func decodeHead(b []byte) (Position, bool) {

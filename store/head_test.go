@@ -103,3 +103,13 @@ var _ = Describe("The head line of a handle on the operating system's files", fu
 		Expect(n).To(Equal(5))
 	})
 })
+
+var _ = Describe("A head line", func() {
+	It("is the position in twenty digits, a space, their CRC-32 in hex and a newline", func() {
+		// The checksums were computed apart, with Python's zlib.crc32.
+		Expect(store.EncodeHead(0)).To(Equal("00000000000000000000 c4854223\n"))
+		Expect(store.EncodeHead(6)).To(Equal("00000000000000000006 2de6e716\n")) // docs/file-format.md
+		Expect(store.EncodeHead(42)).To(Equal("00000000000000000042 4ee7e60b\n"))
+		Expect(store.EncodeHead(1<<64 - 1)).To(Equal("18446744073709551615 bffe511a\n"))
+	})
+})

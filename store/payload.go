@@ -13,7 +13,7 @@ func NewEvent[T any](typ string, data T, tags ...Tag) (Event, error) {
 		return Event{}, fmt.Errorf("store: encode %s payload: %w", typ, err)
 	}
 	e := Event{Type: typ, Data: b, Tags: tags}
-	if _, err := validateEvent(0, &e); err != nil {
+	if e.Data, err = validateEvent(0, &e); err != nil {
 		return Event{}, err
 	}
 	return e, nil

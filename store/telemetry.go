@@ -190,22 +190,29 @@ var operations = []string{"append", "read", "read_last", "subscribe", "backup", 
 
 // opTelemetry is what every span and duration of one operation shares.
 type opTelemetry struct {
-	name  string                   // db.operation.name
-	span  string                   // the span name, "name namespace"
-	attrs []attribute.KeyValue     // the database attributes and the operation's name
+	span  string                   // the span name, "operation namespace"
+	attrs []attribute.KeyValue     // the database attributes and db.operation.name
 	start []trace.SpanStartOption  // kind CLIENT, with attrs
 	ok    metric.MeasurementOption // the duration's attributes when it succeeds
 }
 
 func (t *telemetry) newOp(op string) *opTelemetry {
-	attrs := append(slices.Clip(t.base), semconv.DBOperationNameKey.String(op))
-	return &opTelemetry{
-		name:  op,
+	o := &opTelemetry{
 		span:  op + " " + t.namespace,
-		attrs: slices.Clip(attrs),
-		start: []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(attrs...)},
-		ok:    metric.WithAttributeSet(attribute.NewSet(attrs...)),
+		attrs: slices.Clip(append(slices.Clip(t.base), semconv.DBOperationNameKey.String(op))),
 	}
+	o.start = o.startOptions(nil)
+	o.ok = metric.WithAttributeSet(attribute.NewSet(o.attrs...))
+	return o
+}
+
+// startOptions returns the options of a span of the operation with the
+// attributes extra besides its own.
+func (o *opTelemetry) startOptions(extra []attribute.KeyValue) []trace.SpanStartOption {
+	if len(extra) == 0 && o.start != nil {
+		return o.start
+	}
+	return []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(append(o.attrs, extra...)...)}
 }
 
 // op returns the telemetry of operation op.
@@ -230,11 +237,7 @@ type operation struct {
 // describeQuery).
 func (t *telemetry) start(ctx context.Context, op string, attrs ...attribute.KeyValue) (context.Context, trace.Span) {
 	o := t.op(op)
-	opts := o.start
-	if len(attrs) > 0 {
-		opts = []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(append(o.attrs, attrs...)...)}
-	}
-	ctx, span := t.tracer.Start(ctx, o.span, opts...)
+	ctx, span := t.tracer.Start(ctx, o.span, o.startOptions(attrs)...)
 	return ctx, &operation{Span: span, t: t, op: o, start: time.Now()}
 }
 
@@ -243,8 +246,7 @@ func (t *telemetry) start(ctx context.Context, op string, attrs ...attribute.Key
 // returned context makes the operation's later work its children.
 func (t *telemetry) mark(ctx context.Context, op string, attrs ...attribute.KeyValue) context.Context {
 	o := t.op(op)
-	ctx, span := t.tracer.Start(ctx, o.span, trace.WithSpanKind(trace.SpanKindClient),
-		trace.WithAttributes(append(o.attrs, attrs...)...))
+	ctx, span := t.tracer.Start(ctx, o.span, o.startOptions(attrs)...)
 	span.End()
 	return ctx
 }
