@@ -515,6 +515,19 @@ var _ = Describe("Power cuts", Label("faults", "powercut"), func() {
 		}
 	}, SpecTimeout(3*time.Minute))
 
+	It("keeps a store NoSync created, in new parent folders, when the power goes right after Open", func(ctx SpecContext) {
+		e := newFaultEnv()
+		dir := filepath.Join(e.root, "a", "b", "store")
+		opts := e.opts()
+		opts.NoSync = true
+		s, err := store.Open(dir, opts)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(e.ffs.Cut()).To(Succeed())
+		_ = s.Close()
+		Expect(filepath.Join(dir, "opossum.json")).To(BeAnExistingFile(), "creating a store is durable even with NoSync")
+		reopenAndCheck(ctx, dir, &store.Options{NoSync: true, FS: modelFS(e.root), Logger: specLogger()}, nil)
+	})
+
 	It("with NoSync loses at most the whole batches after the last sync, never part of one", func(ctx SpecContext) {
 		seed := uint64(GinkgoRandomSeed())
 		rng := rand.New(rand.NewPCG(seed, 2))

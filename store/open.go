@@ -108,8 +108,8 @@ func (s *FileStore) openLocked() error {
 	// Make the folder's entries, and its own name, durable before any
 	// append relies on them: an earlier Open may have failed after
 	// putting the manifest, events/ or index/ in place but before syncing
-	// the folder, a NoSync handle may have created the store, and the
-	// head file may be new.
+	// the folder, a NoSync handle of an earlier version may have created
+	// the store without syncing, and the head file may be new.
 	if !s.opts.NoSync {
 		for _, d := range []string{filepath.Dir(filepath.Clean(s.l.dir)), s.l.dir} {
 			if err := s.fs.SyncDir(d); err != nil {
@@ -125,11 +125,12 @@ func (s *FileStore) openLocked() error {
 
 // createDir creates the store folder and its missing parents. The fsync
 // of a folder makes the entries in it durable, not the folder's own name,
-// so unless NoSync it syncs the parent of each parent folder it created;
-// initManifest syncs the parent of the store folder itself when it creates
-// the store (also when an earlier Open failed after the mkdir). Without
-// this a power cut could take a new store away with every event
-// acknowledged in it.
+// so it syncs the parent of each parent folder it created; initManifest
+// syncs the parent of the store folder itself when it creates the store
+// (also when an earlier Open failed after the mkdir). Both do so even with
+// NoSync, once per store: without it a power cut could take a new store
+// away with every event acknowledged in it, also those a sync (a NoSync
+// handle's snapshot, Backup) made durable.
 func (s *FileStore) createDir(dir string) error {
 	var created []string
 	for d := filepath.Dir(filepath.Clean(dir)); filepath.Dir(d) != d; d = filepath.Dir(d) {
@@ -141,7 +142,7 @@ func (s *FileStore) createDir(dir string) error {
 	if err := s.fs.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("store: create %s: %w", dir, err)
 	}
-	for i := len(created) - 1; i >= 0 && !s.opts.NoSync; i-- {
+	for i := len(created) - 1; i >= 0; i-- {
 		if err := s.fs.SyncDir(filepath.Dir(created[i])); err != nil {
 			return fmt.Errorf("store: sync %s: %w", filepath.Dir(created[i]), err)
 		}
@@ -184,17 +185,13 @@ func (s *FileStore) initManifest() error {
 			return fmt.Errorf("store: create %s: %w", d, err)
 		}
 	}
-	if !s.opts.NoSync {
-		// The new folder's own name in its parent, then its entries.
-		for _, d := range []string{filepath.Dir(filepath.Clean(s.l.dir)), s.l.dir} {
-			if err := s.fs.SyncDir(d); err != nil {
-				return fmt.Errorf("store: sync %s: %w", d, err)
-			}
-		}
+	// The new folder's own name in its parent, then its entries, and the
+	// manifest, durably even with NoSync (see createDir): after a power
+	// cut a store must never hold a torn manifest, or events without one,
+	// which no Open accepts.
+	if err := s.fs.SyncDir(filepath.Dir(filepath.Clean(s.l.dir))); err != nil {
+		return fmt.Errorf("store: sync %s: %w", filepath.Dir(filepath.Clean(s.l.dir)), err)
 	}
-	// The manifest is written durably even with NoSync (once per store):
-	// after a power cut a store must never hold a torn manifest, or
-	// events without one, which no Open accepts.
 	if err := vfs.WriteFileAtomic(s.fs, s.l.manifest(), append(m, '\n'), false); err != nil {
 		return err
 	}
