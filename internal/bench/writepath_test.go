@@ -74,8 +74,9 @@ func (l latencies) quantile(q float64) time.Duration {
 func ms(d time.Duration) float64 { return float64(d) / 1e6 }
 func us(d time.Duration) float64 { return float64(d) / 1e3 }
 
-// reportSpread reports the lowest, median and highest of l in µs, each
-// metric named prefix plus "-min-µs", "-p50-µs", "-max-µs".
+// reportSpread reports the lowest, median, 99th percentile and highest of
+// l in µs, each metric named prefix plus "-min-µs", "-p50-µs", "-p99-µs",
+// "-max-µs".
 func reportSpread(b *testing.B, prefix string, l latencies) {
 	s := l.sorted()
 	if len(s) == 0 {
@@ -83,6 +84,7 @@ func reportSpread(b *testing.B, prefix string, l latencies) {
 	}
 	b.ReportMetric(us(s[0]), prefix+"-min-µs")
 	b.ReportMetric(us(s.quantile(0.5)), prefix+"-p50-µs")
+	b.ReportMetric(us(s.quantile(0.99)), prefix+"-p99-µs")
 	b.ReportMetric(us(s[len(s)-1]), prefix+"-max-µs")
 }
 
