@@ -14,7 +14,10 @@ import (
 // Options configure a file store. The zero value (and a nil *Options) is
 // safe and durable.
 type Options struct {
-	// NoSync skips every fsync. Appends become much faster, and a process
+	// NoSync skips the fsyncs of appends and backups. A store's creation
+	// (once), and index snapshots and packs, which make the events they
+	// cover durable first, still sync.
+	// Appends become much faster, and a process
 	// crash still loses nothing, but a power loss or OS crash may lose the
 	// most recently appended events (whole batches: recovery never exposes
 	// part of one). For tests, imports and caches. Default false: durable.
