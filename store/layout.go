@@ -42,6 +42,9 @@ func (l layout) index() string    { return filepath.Join(l.dir, indexDir) }
 func (l layout) snapshot() string { return filepath.Join(l.dir, indexDir, snapshotName) }
 func (l layout) open() string     { return filepath.Join(l.dir, openName) }
 
+// parent is the folder that holds the store folder's own name.
+func (l layout) parent() string { return filepath.Dir(filepath.Clean(l.dir)) }
+
 // snapshotAt is the index snapshot written at tag epoch e (see epoch.go):
 // snapshot.bin for epoch 0, snapshot.<e>.bin after tags were added.
 func (l layout) snapshotAt(e uint64) string {

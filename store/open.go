@@ -111,7 +111,7 @@ func (s *FileStore) openLocked() error {
 	// the folder, a NoSync handle of an earlier version may have created
 	// the store without syncing, and the head file may be new.
 	if !s.opts.NoSync {
-		for _, d := range []string{filepath.Dir(filepath.Clean(s.l.dir)), s.l.dir} {
+		for _, d := range []string{s.l.parent(), s.l.dir} {
 			if err := s.fs.SyncDir(d); err != nil {
 				return fmt.Errorf("store: sync %s: %w", d, err)
 			}
@@ -129,8 +129,8 @@ func (s *FileStore) openLocked() error {
 // syncs the parent of the store folder itself when it creates the store
 // (also when an earlier Open failed after the mkdir). Both do so even with
 // NoSync, once per store: without it a power cut could take a new store
-// away with every event acknowledged in it, also those a sync (a NoSync
-// handle's snapshot, Backup) made durable.
+// away with every event acknowledged in it, also those that a NoSync
+// handle's snapshots and packs made durable.
 func (s *FileStore) createDir(dir string) error {
 	var created []string
 	for d := filepath.Dir(filepath.Clean(dir)); filepath.Dir(d) != d; d = filepath.Dir(d) {
@@ -189,8 +189,8 @@ func (s *FileStore) initManifest() error {
 	// manifest, durably even with NoSync (see createDir): after a power
 	// cut a store must never hold a torn manifest, or events without one,
 	// which no Open accepts.
-	if err := s.fs.SyncDir(filepath.Dir(filepath.Clean(s.l.dir))); err != nil {
-		return fmt.Errorf("store: sync %s: %w", filepath.Dir(filepath.Clean(s.l.dir)), err)
+	if err := s.fs.SyncDir(s.l.parent()); err != nil {
+		return fmt.Errorf("store: sync %s: %w", s.l.parent(), err)
 	}
 	if err := vfs.WriteFileAtomic(s.fs, s.l.manifest(), append(m, '\n'), false); err != nil {
 		return err

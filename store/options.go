@@ -14,13 +14,13 @@ import (
 // Options configure a file store. The zero value (and a nil *Options) is
 // safe and durable.
 type Options struct {
-	// NoSync skips the fsyncs of appends and backups. A store's creation
-	// (once), and index snapshots and packs, which make the events they
-	// cover durable first, still sync.
-	// Appends become much faster, and a process
-	// crash still loses nothing, but a power loss or OS crash may lose the
-	// most recently appended events (whole batches: recovery never exposes
-	// part of one). For tests, imports and caches. Default false: durable.
+	// NoSync skips the fsyncs of appends and backups. Appends become much
+	// faster, and a process crash still loses nothing, but a power loss or
+	// OS crash may lose the most recently appended events (whole batches:
+	// recovery never exposes part of one). A store's creation (once), and
+	// index snapshots and packs, which make the events they cover durable
+	// first, still sync. For tests, imports and caches. Default false:
+	// durable.
 	// A durable handle on the same store (in any process) makes the events
 	// a NoSync handle committed durable before it acknowledges an append
 	// after them (see docs/durability.md).

@@ -201,7 +201,7 @@ func (t *telemetry) newOp(op string) *opTelemetry {
 		span:  op + " " + t.namespace,
 		attrs: slices.Clip(append(slices.Clip(t.base), semconv.DBOperationNameKey.String(op))),
 	}
-	o.start = o.startOptions(nil)
+	o.start = clientSpan(o.attrs)
 	o.ok = metric.WithAttributeSet(attribute.NewSet(o.attrs...))
 	return o
 }
@@ -209,10 +209,15 @@ func (t *telemetry) newOp(op string) *opTelemetry {
 // startOptions returns the options of a span of the operation with the
 // attributes extra besides its own.
 func (o *opTelemetry) startOptions(extra []attribute.KeyValue) []trace.SpanStartOption {
-	if len(extra) == 0 && o.start != nil {
+	if len(extra) == 0 {
 		return o.start
 	}
-	return []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(append(o.attrs, extra...)...)}
+	return clientSpan(append(o.attrs, extra...)) // o.attrs is clipped: append copies
+}
+
+// clientSpan returns the options of a CLIENT span with attrs.
+func clientSpan(attrs []attribute.KeyValue) []trace.SpanStartOption {
+	return []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(attrs...)}
 }
 
 // op returns the telemetry of operation op.
