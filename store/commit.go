@@ -178,9 +178,6 @@ func (s *FileStore) commitLoop() {
 		s.commitMu.Lock()
 		group, n := []*request{first}, len(first.events)
 		most := s.opts.MaxBatchEvents
-		if p := int(s.pace.Load()); p > 0 {
-			most = min(most, p)
-		}
 		// When the previous group had several appends, their writers are
 		// about to append again; wait a moment for as many, so that they
 		// share this group's syncs. A lone writer never waits.
@@ -215,7 +212,9 @@ func (s *FileStore) commitLoop() {
 		}
 		prev = len(group)
 		s.grouping.Store(prev > 1)
-		s.commitGroup(context.Background(), group)
+		for len(group) > 0 {
+			group = s.commitGroup(context.Background(), group)
+		}
 		s.commitMu.Unlock()
 	}
 }
@@ -227,18 +226,36 @@ func (s *FileStore) commitLoop() {
 // of a busy committer keeps a process that appends one event at a time
 // waiting for many times its own append. So a committer that finds, when
 // it takes the lock, that other writers appended n events since its last
-// commit gathers at most paceFactor·n events into its next group: two
-// when the other writer appends one event at a time, as many as before
-// when the other writer commits large groups too (two busy processes keep
-// their group commits), and no cap once nobody else has written since its
-// last commit. A single append larger than the cap still goes whole.
-// BenchmarkWritePathFairness (internal/bench) measures both sides: the
-// probe's latencies and the other process's rate beside it.
+// commit commits at most paceFactor·n events of its group under that hold
+// of the lock, and the rest under the next ones, each paced the same way;
+// between two holds the gate lets a waiting writer in first. The cap is
+// two events when the other writer appends one event at a time, as many
+// as before when the other writer commits large groups too (two busy
+// processes keep their group commits), and there is no cap once nobody
+// else has written since the last commit. A single append larger than the
+// cap still goes whole. BenchmarkWritePathFairness (internal/bench)
+// measures both sides: the probe's latencies and the other process's rate
+// beside it.
 const paceFactor = 2
 
-// paceAfter returns the cap on the next group after other writers
-// appended theirs events since this handle's last commit; zero is no cap.
+// paceAfter returns the most events a committer commits under one hold of
+// the lock after other writers appended theirs events since its last
+// commit; zero is no cap.
 func paceAfter(theirs Position) int64 { return paceFactor * int64(min(theirs, 1<<32)) }
+
+// paced splits a group at the cap most (zero: none): the appends up to
+// most events, at least one, and the rest.
+func paced(reqs []*request, most int64) (now, rest []*request) {
+	if most <= 0 {
+		return reqs, nil
+	}
+	n := int64(len(reqs[0].events))
+	i := 1
+	for ; i < len(reqs) && n+int64(len(reqs[i].events)) <= most; i++ {
+		n += int64(len(reqs[i].events))
+	}
+	return reqs[:i], reqs[i:]
+}
 
 // release ends a commit's hold of the writer lock. A NoSync handle that
 // is not broken parks it (see procLock) and releases it lockIdle later
@@ -284,19 +301,21 @@ type accepted struct {
 
 // commitGroup commits a group of appends: it takes the writer lock,
 // catches up, accepts the appends whose conditions hold, and writes and
-// publishes them. ctx bounds the wait for the writer lock: the caller's
-// context when the append commits on its own goroutine (a context error
-// then stores nothing), none for the committer, whose appends withdraw
-// themselves.
-func (s *FileStore) commitGroup(ctx context.Context, reqs []*request) {
+// publishes them. Beside another writer it commits only as many as the
+// pace allows (see paceAfter) and returns the rest, for the caller to
+// commit next, under a new hold of the lock. ctx bounds the wait for the
+// writer lock: the caller's context when the append commits on its own
+// goroutine (a context error then stores nothing), none for the
+// committer, whose appends withdraw themselves.
+func (s *FileStore) commitGroup(ctx context.Context, reqs []*request) (rest []*request) {
 	if err := s.brokenErr(); err != nil {
 		failAll(reqs, err)
-		return
+		return nil
 	}
 	others, err := s.plock.lock(ctx)
 	if err != nil {
 		failAll(reqs, err)
-		return
+		return nil
 	}
 	defer s.release()
 	s.syncMu.Lock()
@@ -313,7 +332,7 @@ func (s *FileStore) commitGroup(ctx context.Context, reqs []*request) {
 		s.mu.RUnlock()
 		if err := s.catchUpLocked(); err != nil {
 			failAll(reqs, err)
-			return
+			return nil
 		}
 		var theirs Position
 		s.mu.RLock()
@@ -321,14 +340,13 @@ func (s *FileStore) commitGroup(ctx context.Context, reqs []*request) {
 			theirs = s.idx.head - ours
 		}
 		s.mu.RUnlock()
-		s.pace.Store(paceAfter(theirs))
-	} else {
-		s.pace.Store(0)
+		reqs, rest = paced(reqs, paceAfter(theirs))
 	}
 	ok, pending := s.accept(reqs)
 	if len(ok) > 0 {
 		s.publish(ok, pending)
 	}
+	return rest
 }
 
 // accept claims the requests of a group in arrival order, checks each

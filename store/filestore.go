@@ -59,9 +59,6 @@ type FileStore struct {
 	// grouping says the committer's last group had several appends: an
 	// append then queues for the committer rather than commit alone.
 	grouping atomic.Bool
-	// pace is the most events the committer gathers into its next group,
-	// zero for no cap beyond MaxBatchEvents: see paceAfter.
-	pace atomic.Int64
 	// durable is the durable prefix and headLines the number of lines of
 	// the head file, as last read or written under the writer lock (see
 	// head.go). Guarded by syncMu.
