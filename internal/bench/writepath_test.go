@@ -294,12 +294,27 @@ func BenchmarkWritePathConcurrent(b *testing.B) {
 // highest; other-events/s is the helper's rate while the probe appends
 // beside it (what pacing its groups costs it, see paceAfter in
 // store/commit.go).
+//
+// The reference, alternating with the store's probe round by round: the
+// per-file floor (floorOp) in a folder beside the store, done by this
+// process the same way, alone and while the helper appends the same way to
+// a second store on the same file system (floor-solo-*, floor-loaded-*;
+// a second store, so that the probe's store has nothing more to catch up
+// with than in its own rounds). The floor takes no lock and waits for
+// nobody, so its loaded tail is what the helper's load on the file system
+// and the CPUs alone adds to a durable write: the least any store's probe
+// would see beside it.
 func BenchmarkWritePathFairness(b *testing.B) {
 	const probes = 10 // probe appends per phase
 	dir := filepath.Join(writeDir(b), "store")
 	s := openFileStore(b, dir, false)
+	floor := filepath.Join(writeDir(b), "floor")
+	if err := os.MkdirAll(floor, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	data := floorData()
 	cmd := exec.Command(os.Args[0], "-test.run", "^$")
-	cmd.Env = append(os.Environ(), childEnv+"=hammer", "OPOSSUM_BENCH_STORE="+dir)
+	cmd.Env = append(os.Environ(), childEnv+"=hammer", "OPOSSUM_BENCH_STORE="+dir, "OPOSSUM_BENCH_STORE2="+dir+"-beside-floor")
 	cmd.Stderr = os.Stderr
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
@@ -325,18 +340,22 @@ func BenchmarkWritePathFairness(b *testing.B) {
 	if !sc.Scan() || sc.Text() != "paused" {
 		b.Fatal("helper did not start:", sc.Text(), sc.Err())
 	}
-	var solo, loaded latencies
 	n := 0
-	probe := func(into *latencies) {
+	probe := func(into *latencies, op func(n int) error) {
 		for range probes {
 			t := time.Now()
-			if _, err := s.Append(ctxb(), []store.Event{appendEvent(n)}, nil); err != nil {
+			if err := op(n); err != nil {
 				b.Fatal(err)
 			}
 			*into = append(*into, time.Since(t))
 			n++
 		}
 	}
+	appendOp := func(n int) error {
+		_, err := s.Append(ctxb(), []store.Event{appendEvent(n)}, nil)
+		return err
+	}
+	floorOp := func(n int) error { return floorOp(floor, n, data, true) }
 	head := func() store.Position {
 		h, err := s.Head(ctxb())
 		if err != nil {
@@ -344,26 +363,51 @@ func BenchmarkWritePathFairness(b *testing.B) {
 		}
 		return h
 	}
+	var solo, loaded, floorSolo, floorLoaded latencies
 	var others store.Position // the helper's appends while the probe ran
 	var beside time.Duration
-	for b.Loop() {
-		probe(&solo)
+	storeRound := func() {
+		probe(&solo, appendOp)
 		tell("run", "running")
 		time.Sleep(10 * time.Millisecond) // its 16 goroutines get going
 		h, t := head(), time.Now()
-		probe(&loaded)
+		probe(&loaded, appendOp)
 		beside += time.Since(t)
 		others += head() - h - probes
 		tell("pause", "paused")
 	}
-	so, lo := solo.sorted(), loaded.sorted()
-	b.ReportMetric(ms(solo.total())/float64(len(solo)), "solo-mean-ms")
-	b.ReportMetric(ms(loaded.total())/float64(len(loaded)), "loaded-mean-ms")
+	floorRound := func() {
+		probe(&floorSolo, floorOp)
+		tell("run2", "running")
+		time.Sleep(10 * time.Millisecond)
+		probe(&floorLoaded, floorOp)
+		tell("pause", "paused")
+	}
+	rounds := 0
+	for b.Loop() {
+		if rounds%2 == 0 {
+			storeRound()
+			floorRound()
+		} else {
+			floorRound()
+			storeRound()
+		}
+		rounds++
+	}
+	mean := func(l latencies) float64 { return ms(l.total()) / float64(len(l)) }
+	highest := func(l latencies) float64 { return ms(slices.Max(l)) }
+	b.ReportMetric(mean(solo), "solo-mean-ms")
+	b.ReportMetric(mean(loaded), "loaded-mean-ms")
 	b.ReportMetric(float64(others)/beside.Seconds(), "other-events/s")
-	b.ReportMetric(ms(so[len(so)-1]), "solo-max-ms")
-	b.ReportMetric(ms(lo[len(lo)-1]), "loaded-max-ms")
+	b.ReportMetric(highest(solo), "solo-max-ms")
+	b.ReportMetric(highest(loaded), "loaded-max-ms")
+	b.ReportMetric(mean(floorSolo), "floor-solo-mean-ms")
+	b.ReportMetric(mean(floorLoaded), "floor-loaded-mean-ms")
+	b.ReportMetric(highest(floorLoaded), "floor-loaded-max-ms")
 	reportSpread(b, "solo", solo)
 	reportSpread(b, "loaded", loaded)
+	reportSpread(b, "floor-solo", floorSolo)
+	reportSpread(b, "floor-loaded", floorLoaded)
 }
 
 // BenchmarkWritePathSyscalls counts the system calls of a durable single
@@ -529,58 +573,76 @@ func childAppends() int {
 }
 
 // childHammer opens the durable store in OPOSSUM_BENCH_STORE and appends
-// single events from 16 goroutines while running. It starts paused and
-// prints "paused"; the line "run" starts it ("running"), "pause" stops it
-// once no append is in flight ("paused"); the end of stdin ends it.
+// single events to it from 16 goroutines while running; with
+// OPOSSUM_BENCH_STORE2 it opens that store too, and 16 goroutines append to
+// it the same way. It starts paused and prints "paused"; the line "run"
+// starts the appends to the first store, "run2" those to the second
+// ("running"), "pause" stops them once no append is in flight ("paused");
+// the end of stdin ends it.
 func childHammer() int {
-	s, err := store.Open(os.Getenv("OPOSSUM_BENCH_STORE"), nil)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
+	var stores []store.EventStore
+	for _, env := range []string{"OPOSSUM_BENCH_STORE", "OPOSSUM_BENCH_STORE2"} {
+		if dir := os.Getenv(env); dir != "" {
+			s, err := store.Open(dir, nil)
+			if err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				return 1
+			}
+			defer s.Close()
+			stores = append(stores, s)
+		}
 	}
-	defer s.Close()
-	var gate sync.RWMutex // held for writing while paused
-	gate.Lock()
+	// A store's gate is held for writing while its goroutines are paused.
+	gates := make([]sync.RWMutex, len(stores))
 	var quit atomic.Bool
 	var failed atomic.Bool
 	var wg sync.WaitGroup
 	var next atomic.Int64
-	for range 16 {
-		wg.Go(func() {
-			for {
-				gate.RLock()
-				if quit.Load() {
+	for i, s := range stores {
+		gate := &gates[i]
+		gate.Lock()
+		for range 16 {
+			wg.Go(func() {
+				for {
+					gate.RLock()
+					if quit.Load() {
+						gate.RUnlock()
+						return
+					}
+					_, err := s.Append(ctxb(), []store.Event{appendEvent(int(next.Add(1)))}, nil)
 					gate.RUnlock()
-					return
+					if err != nil {
+						fmt.Fprintln(os.Stderr, err)
+						failed.Store(true)
+						return
+					}
 				}
-				_, err := s.Append(ctxb(), []store.Event{appendEvent(int(next.Add(1)))}, nil)
-				gate.RUnlock()
-				if err != nil {
-					fmt.Fprintln(os.Stderr, err)
-					failed.Store(true)
-					return
-				}
-			}
-		})
+			})
+		}
 	}
 	fmt.Println("paused")
-	paused := true
+	running := -1
 	sc := bufio.NewScanner(os.Stdin)
 	for sc.Scan() {
-		switch {
-		case sc.Text() == "run" && paused:
-			gate.Unlock()
-			paused = false
+		switch cmd := sc.Text(); {
+		case (cmd == "run" || cmd == "run2" && len(stores) > 1) && running < 0:
+			running = 0
+			if cmd == "run2" {
+				running = 1
+			}
+			gates[running].Unlock()
 			fmt.Println("running")
-		case sc.Text() == "pause" && !paused:
-			gate.Lock()
-			paused = true
+		case cmd == "pause" && running >= 0:
+			gates[running].Lock()
+			running = -1
 			fmt.Println("paused")
 		}
 	}
 	quit.Store(true)
-	if paused {
-		gate.Unlock()
+	for i := range gates {
+		if i != running {
+			gates[i].Unlock()
+		}
 	}
 	wg.Wait()
 	if failed.Load() {

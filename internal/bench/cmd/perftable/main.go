@@ -477,6 +477,8 @@ func writePathRows() []row {
 			refLbl: "the probe alone, alternating", unit: "loaded-mean-ms", target: timesAtMost(4)},
 		{figure: "probe process's durable append, max, while another process appends with 16 goroutines", group: "writepath", ours: "BenchmarkWritePathFairness", ref: "BenchmarkWritePathFairness", refUnit: "solo-mean-ms",
 			refLbl: "the probe alone (mean), alternating", unit: "loaded-max-ms", target: timesAtMost(10)},
+		{figure: "the per-file floor's durable write, max, beside the same process (no lock: what the file system and the CPUs alone add)", group: "writepath", ours: "BenchmarkWritePathFairness", ref: "BenchmarkWritePathFairness", refUnit: "floor-solo-mean-ms",
+			refLbl: "the floor alone (mean), alternating", unit: "floor-loaded-max-ms"},
 		{figure: "16 concurrent durable writers", group: "writepath", ours: "BenchmarkWritePathConcurrent", ref: "BenchmarkWritePathConcurrent", refUnit: "ref-events/s",
 			refLbl: "16 independent floor writers, alternating", unit: "events/s", target: ratioAtLeast(1.2)},
 		{figure: "system calls per durable single append (strace -f -c)", group: "syscalls", ours: "BenchmarkWritePathSyscalls", ref: "BenchmarkWritePathSyscalls", refUnit: "floor-syscalls/append",
