@@ -198,7 +198,9 @@ var _ = Describe("A committer beside another writer", func() {
 		Eventually(func() bool { return store.GateHeld(dir) }).WithContext(ctx).Should(BeTrue())
 		close(gate.release)
 		wg.Wait()
-		Expect(lonePos).To(Receive(Equal(store.Position(3))), "after the held append, before the eleven")
+		var p store.Position
+		Eventually(lonePos).WithContext(ctx).Should(Receive(&p))
+		Expect(p).To(Equal(store.Position(3)), "after the held append, before the eleven")
 
 		By("the groups: the first append, the held one, then the eleven as two (the other appended one event) and nine (nobody else wrote since)")
 		var rm metricdata.ResourceMetrics

@@ -55,12 +55,15 @@ func (l latencies) sorted() latencies {
 	return s
 }
 
-func (l latencies) total() time.Duration {
+func (l latencies) mean() time.Duration {
+	if len(l) == 0 {
+		return 0
+	}
 	var t time.Duration
 	for _, d := range l {
 		t += d
 	}
-	return t
+	return t / time.Duration(len(l))
 }
 
 // quantile returns the q-quantile (0..1) of sorted latencies.
@@ -137,8 +140,8 @@ func BenchmarkWritePathSingle(b *testing.B) {
 				}
 				n++
 			}
-			b.ReportMetric(float64(len(ours))/ours.total().Seconds(), "events/s")
-			b.ReportMetric(float64(len(ref))/ref.total().Seconds(), "ref-events/s")
+			b.ReportMetric(1/ours.mean().Seconds(), "events/s")
+			b.ReportMetric(1/ref.mean().Seconds(), "ref-events/s")
 			reportSpread(b, "ours", ours)
 			reportSpread(b, "ref", ref)
 		})
@@ -355,7 +358,7 @@ func BenchmarkWritePathFairness(b *testing.B) {
 		_, err := s.Append(ctxb(), []store.Event{appendEvent(n)}, nil)
 		return err
 	}
-	floorOp := func(n int) error { return floorOp(floor, n, data, true) }
+	floorWrite := func(n int) error { return floorOp(floor, n, data, true) }
 	head := func() store.Position {
 		h, err := s.Head(ctxb())
 		if err != nil {
@@ -377,10 +380,10 @@ func BenchmarkWritePathFairness(b *testing.B) {
 		tell("pause", "paused")
 	}
 	floorRound := func() {
-		probe(&floorSolo, floorOp)
+		probe(&floorSolo, floorWrite)
 		tell("run2", "running")
 		time.Sleep(10 * time.Millisecond)
-		probe(&floorLoaded, floorOp)
+		probe(&floorLoaded, floorWrite)
 		tell("pause", "paused")
 	}
 	rounds := 0
@@ -394,16 +397,14 @@ func BenchmarkWritePathFairness(b *testing.B) {
 		}
 		rounds++
 	}
-	mean := func(l latencies) float64 { return ms(l.total()) / float64(len(l)) }
-	highest := func(l latencies) float64 { return ms(slices.Max(l)) }
-	b.ReportMetric(mean(solo), "solo-mean-ms")
-	b.ReportMetric(mean(loaded), "loaded-mean-ms")
+	b.ReportMetric(ms(solo.mean()), "solo-mean-ms")
+	b.ReportMetric(ms(loaded.mean()), "loaded-mean-ms")
 	b.ReportMetric(float64(others)/beside.Seconds(), "other-events/s")
-	b.ReportMetric(highest(solo), "solo-max-ms")
-	b.ReportMetric(highest(loaded), "loaded-max-ms")
-	b.ReportMetric(mean(floorSolo), "floor-solo-mean-ms")
-	b.ReportMetric(mean(floorLoaded), "floor-loaded-mean-ms")
-	b.ReportMetric(highest(floorLoaded), "floor-loaded-max-ms")
+	b.ReportMetric(ms(slices.Max(solo)), "solo-max-ms")
+	b.ReportMetric(ms(slices.Max(loaded)), "loaded-max-ms")
+	b.ReportMetric(ms(floorSolo.mean()), "floor-solo-mean-ms")
+	b.ReportMetric(ms(floorLoaded.mean()), "floor-loaded-mean-ms")
+	b.ReportMetric(ms(slices.Max(floorLoaded)), "floor-loaded-max-ms")
 	reportSpread(b, "solo", solo)
 	reportSpread(b, "loaded", loaded)
 	reportSpread(b, "floor-solo", floorSolo)
@@ -621,15 +622,14 @@ func childHammer() int {
 		}
 	}
 	fmt.Println("paused")
+	runs := map[string]int{"run": 0, "run2": 1} // the store each starts
 	running := -1
 	sc := bufio.NewScanner(os.Stdin)
 	for sc.Scan() {
-		switch cmd := sc.Text(); {
-		case (cmd == "run" || cmd == "run2" && len(stores) > 1) && running < 0:
-			running = 0
-			if cmd == "run2" {
-				running = 1
-			}
+		cmd := sc.Text()
+		switch i, ok := runs[cmd]; {
+		case ok && i < len(stores) && running < 0:
+			running = i
 			gates[running].Unlock()
 			fmt.Println("running")
 		case cmd == "pause" && running >= 0:
